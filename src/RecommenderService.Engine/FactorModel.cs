@@ -1,0 +1,64 @@
+using System.Numerics.Tensors;
+
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// A trained biased matrix-factorisation model: r̂(u, i) = μ + b_u + b_i + p_u·q_i.
+/// Immutable once built: the host swaps whole models, never edits one in place.
+/// </summary>
+/// <remarks>
+/// P and Q are flat row-major arrays: user u's vector is <c>UserFactors[u*Factors .. (u+1)*Factors)</c>,
+/// so a pass over all items reads Q sequentially.
+/// </remarks>
+public sealed class FactorModel
+{
+    public FactorModel(
+        IdMap users, IdMap items, int factors, float globalMean,
+        float[] userBias, float[] itemBias, float[] userFactors, float[] itemFactors, RatingScale scale)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(factors);
+        if (userBias.Length != users.Count || userFactors.Length != (long)users.Count * factors)
+            throw new ArgumentException("User arrays do not match the user count and factor dimension.");
+        if (itemBias.Length != items.Count || itemFactors.Length != (long)items.Count * factors)
+            throw new ArgumentException("Item arrays do not match the item count and factor dimension.");
+        Users = users;
+        Items = items;
+        Factors = factors;
+        GlobalMean = globalMean;
+        UserBias = userBias;
+        ItemBias = itemBias;
+        UserFactors = userFactors;
+        ItemFactors = itemFactors;
+        Scale = scale;
+    }
+
+    public IdMap Users { get; }
+    public IdMap Items { get; }
+
+    /// <summary>Factor dimension k.</summary>
+    public int Factors { get; }
+
+    /// <summary>μ, the mean training rating.</summary>
+    public float GlobalMean { get; }
+
+    public float[] UserBias { get; }
+    public float[] ItemBias { get; }
+
+    /// <summary>P, row-major, <c>Users.Count × Factors</c>.</summary>
+    public float[] UserFactors { get; }
+
+    /// <summary>Q, row-major, <c>Items.Count × Factors</c>.</summary>
+    public float[] ItemFactors { get; }
+
+    public RatingScale Scale { get; }
+
+    public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
+    public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
+
+    /// <summary>The unclamped model score μ + b_u + b_i + p_u·q_i.</summary>
+    public float Score(int user, int item) =>
+        GlobalMean + UserBias[user] + ItemBias[item] + TensorPrimitives.Dot(UserVector(user), ItemVector(item));
+
+    /// <summary>The predicted rating, clamped to <see cref="Scale"/>.</summary>
+    public float Predict(int user, int item) => Scale.Clamp(Score(user, item));
+}

@@ -1,0 +1,70 @@
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// Ratings as struct-of-arrays: rating r is (<see cref="User"/>[r], <see cref="Item"/>[r],
+/// <see cref="Value"/>[r], <see cref="Time"/>[r]), with users and items as dense indices into
+/// <see cref="Users"/> and <see cref="Items"/>. No per-rating objects, so the trainer's loop reads
+/// four arrays sequentially.
+/// </summary>
+/// <remarks>
+/// Subsets (train/test splits) share the id maps of their parent, so an index means the same user or item
+/// in every part of a split. The arrays are exactly <see cref="Count"/> long.
+/// </remarks>
+public sealed class RatingSet
+{
+    public RatingSet(IdMap users, IdMap items, int[] user, int[] item, float[] value, long[] time)
+    {
+        if (user.Length != item.Length || user.Length != value.Length || user.Length != time.Length)
+            throw new ArgumentException("Rating arrays must have the same length.");
+        Users = users;
+        Items = items;
+        User = user;
+        Item = item;
+        Value = value;
+        Time = time;
+    }
+
+    /// <summary>External user ids by dense index.</summary>
+    public IdMap Users { get; }
+
+    /// <summary>External item ids by dense index.</summary>
+    public IdMap Items { get; }
+
+    public int[] User { get; }
+    public int[] Item { get; }
+    public float[] Value { get; }
+
+    /// <summary>Unix seconds; 0 when the source had no timestamps.</summary>
+    public long[] Time { get; }
+
+    public int Count => User.Length;
+    public int UserCount => Users.Count;
+    public int ItemCount => Items.Count;
+
+    /// <summary>The ratings at <paramref name="indices"/>, in that order, sharing this set's id maps.</summary>
+    public RatingSet Subset(ReadOnlySpan<int> indices)
+    {
+        var user = new int[indices.Length];
+        var item = new int[indices.Length];
+        var value = new float[indices.Length];
+        var time = new long[indices.Length];
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var r = indices[k];
+            user[k] = User[r];
+            item[k] = Item[r];
+            value[k] = Value[r];
+            time[k] = Time[r];
+        }
+        return new RatingSet(Users, Items, user, item, value, time);
+    }
+
+    /// <summary>Mean rating (μ); 0 for an empty set.</summary>
+    public double Mean()
+    {
+        if (Count == 0) return 0;
+        double sum = 0;
+        foreach (var v in Value) sum += v;
+        return sum / Count;
+    }
+}
