@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// Biased matrix factorisation r̂ = μ + b_u + b_i + p_u·q_i trained by stochastic gradient descent over the
+/// observed ratings, with the classic updates (e = r − r̂; b_u += η(e − λ_b b_u); b_i += η(e − λ_b b_i);
+/// p_u += η(e q_i − λ p_u); q_i += η(e p_u − λ q_i) with the old p_u).
+/// </summary>
+/// <remarks>
+/// Parallel by LIBMF-style grid blocks (<see cref="RatingGrid"/>): each epoch visits the B×B blocks in B
+/// rounds of B mutually independent blocks, in an order drawn from the seed, and each block is walked in a
+/// fresh random order (an in-place Fisher-Yates fused into the loop). Because blocks of one round share no
+/// rows and every random stream is keyed by (seed, epoch, block), the result for a given seed is identical
+/// bit for bit however the threads interleave; with <see cref="TrainingOptions.Threads"/> = 1 it is also
+/// independent of the machine's core count.
+/// </remarks>
+public sealed class SgdTrainer
+{
+    private readonly TrainingOptions _options;
+
+    public SgdTrainer(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>Overrides the grid side B (benchmarks and tests); 0 chooses it from the data size and threads.</summary>
+    internal int GridSize { get; init; }
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>. With <paramref name="validation"/>, stops when validation RMSE has not
+    /// improved for <see cref="TrainingOptions.Patience"/> epochs (or at <see cref="TrainingOptions.MaxEpochs"/> /
+    /// <see cref="TrainingOptions.Epochs"/>) and returns the model of the best epoch.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> fires (checked between blocks).</exception>
+    public TrainingResult Train(RatingSet train, RatingSet? validation = null, Action<EpochProgress>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0) throw new ArgumentException("Cannot train on an empty rating set.", nameof(train));
+        if (validation is { Count: 0 }) validation = null;
+        if (validation is not null && (validation.UserCount > train.UserCount || validation.ItemCount > train.ItemCount))
+            throw new ArgumentException("The validation set must share the training set's id maps.", nameof(validation));
+
+        var o = _options;
+        var threads = o.EffectiveThreads;
+        var k = o.Factors;
+        var stride = SgdKernel.PaddedLength(k);
+        var users = train.UserCount;
+        var items = train.ItemCount;
+        var mu = o.UseBiases ? (float)train.Mean() : 0f;
+
+        var state = new State(users, items, stride);
+        Initialise(state, train, k);
+
+        var grid = new RatingGrid(train, GridSize > 0 ? GridSize : ChooseGridSize(train, stride, threads), o.Seed);
+        var blockLoss = new double[grid.Size * grid.Size];
+        var maxEpochs = o.Epochs ?? o.MaxEpochs;
+        var history = new List<EpochProgress>(Math.Min(maxEpochs, 1024));
+        State? best = null;
+        var bestEpoch = 0;
+        double? bestRmse = null;
+        var eta = o.LearningRate;
+
+        for (var epoch = 1; epoch <= maxEpochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var step = new StepSettings(mu, eta, o.Regularization, o.BiasRegularization, o.UseBiases);
+            RunEpoch(grid, state, step, epoch, threads, blockLoss, cancellationToken);
+
+            double loss = 0;
+            foreach (var l in blockLoss) loss += l;
+            var trainRmse = Math.Sqrt(loss / train.Count);
+            double? validationRmse = validation is null ? null : Rmse(state, validation, mu, threads);
+            var progress = new EpochProgress(epoch, trainRmse, validationRmse, clock.Elapsed.TotalSeconds);
+            history.Add(progress);
+            onEpoch?.Invoke(progress);
+            eta *= o.LearningRateDecay;
+
+            if (validationRmse is not double v)
+            {
+                bestEpoch = epoch;
+                continue;
+            }
+            if (bestRmse is null || v < bestRmse)
+            {
+                bestRmse = v;
+                bestEpoch = epoch;
+                best ??= new State(users, items, stride);
+                state.CopyTo(best);
+            }
+            else if (epoch - bestEpoch >= o.Patience)
+            {
+                break;
+            }
+        }
+
+        var final = best ?? state;
+        var model = new FactorModel(train.Users.Clone(), train.Items.Clone(), k, mu,
+            final.UserBias, final.ItemBias, Unpad(final.P, users, stride, k), Unpad(final.Q, items, stride, k), o.Scale);
+        return new TrainingResult(model, history.Count, bestEpoch, bestRmse, history);
+    }
+
+    // B must be at least the thread count for parallel rounds (2× so a slow block does not idle a core for a
+    // whole round), and large enough that one block's slice of P and Q stays in the L2 cache.
+    private static int ChooseGridSize(RatingSet train, int stride, int threads)
+    {
+        const long sliceBytes = 1 << 20;
+        var rowsBytes = (long)(train.UserCount + train.ItemCount) * stride * sizeof(float);
+        var forCache = (int)Math.Min(32, (rowsBytes + sliceBytes - 1) / sliceBytes);
+        var size = Math.Max(threads == 1 ? 1 : 2 * threads, forCache);
+        // Tiny data: blocks of a handful of ratings cost more in scheduling than they gain.
+        while (size > 1 && (long)size * size * 64 > train.Count) size--;
+        return Math.Max(1, Math.Min(size, Math.Min(train.UserCount, train.ItemCount)));
+    }
+
+    private void Initialise(State state, RatingSet train, int k)
+    {
+        var rng = SeededRandom.For(_options.Seed, 0x696e_6974);
+        var sigma = _options.InitStdDev;
+        var stride = state.Stride;
+        for (var u = 0; u < state.Users; u++)
+            for (var f = 0; f < k; f++) state.P[u * stride + f] = (float)(rng.NextGaussian() * sigma);
+        for (var i = 0; i < state.Items; i++)
+            for (var f = 0; f < k; f++) state.Q[i * stride + f] = (float)(rng.NextGaussian() * sigma);
+
+        // Rows that no training rating reaches would keep their random start and add noise to every
+        // prediction for that user or item; zero makes them fall back to the biases.
+        var seenUser = new bool[state.Users];
+        var seenItem = new bool[state.Items];
+        foreach (var u in train.User) seenUser[u] = true;
+        foreach (var i in train.Item) seenItem[i] = true;
+        for (var u = 0; u < state.Users; u++)
+            if (!seenUser[u]) state.P.AsSpan(u * stride, stride).Clear();
+        for (var i = 0; i < state.Items; i++)
+            if (!seenItem[i]) state.Q.AsSpan(i * stride, stride).Clear();
+    }
+
+    private void RunEpoch(RatingGrid grid, State state, StepSettings step, int epoch, int threads, double[] blockLoss,
+        CancellationToken cancellationToken)
+    {
+        var size = grid.Size;
+        var rng = SeededRandom.For(_options.Seed, 0x6570_6f63, epoch);
+        Span<int> rows = stackalloc int[size];
+        Span<int> columns = stackalloc int[size];
+        Span<int> rounds = stackalloc int[size];
+        for (var b = 0; b < size; b++) rows[b] = columns[b] = rounds[b] = b;
+        rng.Shuffle(rows);
+        rng.Shuffle(columns);
+        rng.Shuffle(rounds);
+
+        var rowOrder = rows.ToArray();
+        var columnOrder = columns.ToArray();
+        foreach (var round in rounds)
+        {
+            if (threads == 1 || size == 1)
+            {
+                for (var b = 0; b < size; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunBlock(grid, state, step, epoch, rowOrder[b], columnOrder[(b + round) % size], blockLoss);
+                }
+                continue;
+            }
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+            Parallel.For(0, size, parallel, b =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                RunBlock(grid, state, step, epoch, rowOrder[b], columnOrder[(b + round) % size], blockLoss);
+            });
+        }
+    }
+
+    private void RunBlock(RatingGrid grid, State state, in StepSettings step, int epoch, int row, int column, double[] blockLoss)
+    {
+        var rng = SeededRandom.For(_options.Seed, epoch, row * grid.Size + column + 1);
+        blockLoss[row * grid.Size + column] = SgdBlock(grid.Block(row, column), state, step, ref rng);
+    }
+
+    /// <summary>
+    /// One pass over a block in a fresh random order; returns Σe² (errors before each update). The shuffle is
+    /// fused into the walk: entry j is swapped with a random later one just before it is used.
+    /// </summary>
+    private static double SgdBlock(Span<RatingGrid.Entry> entries, State state, in StepSettings step, ref SeededRandom rng)
+    {
+        var stride = state.Stride;
+        var p = state.P;
+        var q = state.Q;
+        var userBias = state.UserBias;
+        var itemBias = state.ItemBias;
+        var eta = step.Eta;
+        var shrink = 1f - step.Eta * step.Regularization;
+        var biasRegularization = step.BiasRegularization;
+        double loss = 0;
+        var n = entries.Length;
+        for (var j = 0; j < n; j++)
+        {
+            var swap = j + rng.NextInt(n - j);
+            (entries[j], entries[swap]) = (entries[swap], entries[j]);
+            var entry = entries[j];
+            var pu = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(p), p.Length).Slice(entry.User * stride, stride);
+            var qi = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(q), q.Length).Slice(entry.Item * stride, stride);
+            ref var bu = ref userBias[entry.User];
+            ref var bi = ref itemBias[entry.Item];
+
+            var e = entry.Value - (step.GlobalMean + bu + bi + SgdKernel.Dot(pu, qi));
+            loss += e * e;
+            if (step.UseBiases)
+            {
+                bu += eta * (e - biasRegularization * bu);
+                bi += eta * (e - biasRegularization * bi);
+            }
+            SgdKernel.Update(pu, qi, eta * e, shrink);
+        }
+        return loss;
+    }
+
+    /// <summary>RMSE of clamped predictions, summed in fixed chunks so the figure does not depend on scheduling.</summary>
+    private double Rmse(State state, RatingSet ratings, float mu, int threads)
+    {
+        const int chunk = 1 << 16;
+        var chunks = (ratings.Count + chunk - 1) / chunk;
+        var sums = new double[chunks];
+        var scale = _options.Scale;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            double sum = 0;
+            var end = Math.Min(ratings.Count, (c + 1) * chunk);
+            for (var r = c * chunk; r < end; r++)
+            {
+                int u = ratings.User[r], i = ratings.Item[r];
+                var score = mu + state.UserBias[u] + state.ItemBias[i] +
+                            SgdKernel.Dot(state.P.AsSpan(u * state.Stride, state.Stride), state.Q.AsSpan(i * state.Stride, state.Stride));
+                double e = ratings.Value[r] - scale.Clamp(score);
+                sum += e * e;
+            }
+            sums[c] = sum;
+        });
+        double total = 0;
+        foreach (var s in sums) total += s;
+        return Math.Sqrt(total / ratings.Count);
+    }
+
+    private static float[] Unpad(float[] rows, int count, int stride, int k)
+    {
+        if (stride == k) return rows;
+        var result = new float[(long)count * k];
+        for (var r = 0; r < count; r++) rows.AsSpan(r * stride, k).CopyTo(result.AsSpan(r * k, k));
+        return result;
+    }
+
+    private readonly record struct StepSettings(float GlobalMean, float Eta, float Regularization, float BiasRegularization, bool UseBiases);
+
+    /// <summary>The trainable parameters with rows padded to the SIMD width.</summary>
+    private sealed class State(int users, int items, int stride)
+    {
+        public int Users { get; } = users;
+        public int Items { get; } = items;
+        public int Stride { get; } = stride;
+        public float[] P { get; } = new float[(long)users * stride];
+        public float[] Q { get; } = new float[(long)items * stride];
+        public float[] UserBias { get; } = new float[users];
+        public float[] ItemBias { get; } = new float[items];
+
+        public void CopyTo(State other)
+        {
+            P.AsSpan().CopyTo(other.P);
+            Q.AsSpan().CopyTo(other.Q);
+            UserBias.AsSpan().CopyTo(other.UserBias);
+            ItemBias.AsSpan().CopyTo(other.ItemBias);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// Hyper-parameters of <see cref="SgdTrainer"/> and <see cref="TrainingPolicy"/>. The defaults are the
+/// service's and the CLI's defaults, tuned on MovieLens-100k (see the engine notes in the commit log).
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Factor dimension k.</summary>
+    public int Factors { get; init; } = 128;
+
+    /// <summary>Exact number of epochs; <c>null</c> selects the default policy (early stopping on a holdout, then a refit on all ratings).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Upper bound on epochs when early stopping.</summary>
+    public int MaxEpochs { get; init; } = 200;
+
+    /// <summary>Epochs without a validation improvement before early stopping gives up.</summary>
+    public int Patience { get; init; } = 8;
+
+    /// <summary>η, the SGD step size of the first epoch.</summary>
+    public float LearningRate { get; init; } = 0.01f;
+
+    /// <summary>Multiplier applied to η after every epoch (1 = constant step).</summary>
+    public float LearningRateDecay { get; init; } = 1f;
+
+    /// <summary>λ, the L2 penalty on p_u and q_i.</summary>
+    public float Regularization { get; init; } = 0.05f;
+
+    /// <summary>λ_b, the L2 penalty on b_u and b_i.</summary>
+    public float BiasRegularization { get; init; } = 0.01f;
+
+    /// <summary>σ of the N(0, σ) initialisation of P and Q.</summary>
+    public float InitStdDev { get; init; } = 0.1f;
+
+    /// <summary>Worker threads; 0 = all cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Seed of every random choice (initialisation, shuffles, holdout).</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary><c>false</c> trains plain MF: μ, b_u and b_i stay 0 (the "MF without biases" baseline).</summary>
+    public bool UseBiases { get; init; } = true;
+
+    /// <summary>Fraction of the ratings held out for early stopping by the default policy.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Rating scale; predictions are clamped to it.</summary>
+    public RatingScale Scale { get; init; } = RatingScale.OneToFive;
+
+    /// <summary>The thread count actually used (resolves 0 to the core count).</summary>
+    public int EffectiveThreads => Threads == 0 ? Environment.ProcessorCount : Threads;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Factors < 1) Fail(nameof(Factors), $"must be at least 1 (was {Factors}).");
+        if (Epochs is < 1) Fail(nameof(Epochs), $"must be at least 1 when set (was {Epochs}).");
+        if (MaxEpochs < 1) Fail(nameof(MaxEpochs), $"must be at least 1 (was {MaxEpochs}).");
+        if (Patience < 1) Fail(nameof(Patience), $"must be at least 1 (was {Patience}).");
+        if (!float.IsFinite(LearningRate) || LearningRate <= 0) Fail(nameof(LearningRate), $"must be a positive number (was {LearningRate}).");
+        if (!float.IsFinite(LearningRateDecay) || LearningRateDecay <= 0 || LearningRateDecay > 1)
+            Fail(nameof(LearningRateDecay), $"must be in (0, 1] (was {LearningRateDecay}).");
+        if (!float.IsFinite(Regularization) || Regularization < 0) Fail(nameof(Regularization), $"must be zero or positive (was {Regularization}).");
+        if (!float.IsFinite(BiasRegularization) || BiasRegularization < 0) Fail(nameof(BiasRegularization), $"must be zero or positive (was {BiasRegularization}).");
+        if (!float.IsFinite(InitStdDev) || InitStdDev < 0) Fail(nameof(InitStdDev), $"must be zero or positive (was {InitStdDev}).");
+        if (Threads < 0) Fail(nameof(Threads), $"must be 0 (all cores) or positive (was {Threads}).");
+        if (Epochs is null && !(ValidationFraction > 0 && ValidationFraction < 1))
+            Fail(nameof(ValidationFraction), $"must be in (0, 1) when Epochs is not set (was {ValidationFraction}).");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1))
+            Fail(nameof(ValidationFraction), $"must be in [0, 1) (was {ValidationFraction}).");
+        if (!(float.IsFinite(Scale.Min) && float.IsFinite(Scale.Max) && Scale.Min < Scale.Max))
+            Fail(nameof(Scale), $"must have Min < Max (was {Scale.Min}..{Scale.Max}).");
+    }
+
+    private static void Fail(string name, string problem) =>
+        throw new ArgumentException($"TrainingOptions.{name} {problem}", name);
+}
