@@ -1,2 +1,2 @@
-// Entry point of the `recsys` command line; commands are added by the engine issue.
-return 0;
+// Entry point of the `recsys` command line; everything else lives in RecsysCommandLine and the commands.
+return RecommenderService.Cli.RecsysCommandLine.Run(args, Console.Out, Console.Error);
