@@ -1,0 +1,166 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Npgsql;
+using RecommenderService.Api.Endpoints;
+using RecommenderService.Api.Health;
+using RecommenderService.Api.Options;
+using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Security;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace RecommenderService.Api;
+
+/// <summary>Service registration and the request pipeline, so Program.cs reads as a table of contents.</summary>
+public static class Extensions
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        builder.AddLogging();
+        builder.AddSettings();
+        builder.AddPersistence();
+        builder.AddSecurity();
+        builder.AddOpenApiDocument();
+        builder.AddHealth();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    private static void AddLogging(this WebApplicationBuilder builder)
+    {
+        var readable = builder.Environment.IsDevelopment();
+        // preserveStaticLogger: the static logger is only the start-up one, so several hosts in one
+        // process (the integration tests) each get their own pipeline without fighting over it.
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Hangfire", LogEventLevel.Information)
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (readable)
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            else
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+        }, preserveStaticLogger: true);
+    }
+
+    private static void AddSettings(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<RatingScaleOptions>().BindConfiguration(RatingScaleOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    private static void AddPersistence(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Recommender");
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                "ConnectionStrings:Recommender is not set (environment variable ConnectionStrings__Recommender), " +
+                "e.g. \"Host=127.0.0.1;Port=5432;Database=recommender;Username=postgres\".");
+
+        // One data source per process: EF and the bulk COPY paths share its connection pool.
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddDbContext<RecommenderDbContext>((services, options) =>
+            options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<DatabaseMigrator>();
+    }
+
+    private static void AddSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyDefaults.ClientPolicy, p => p.RequireRole(ApiKeyDefaults.ClientRole, ApiKeyDefaults.AdminRole))
+            .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireRole(ApiKeyDefaults.AdminRole))
+            // Secure by default: a route that forgets to say who may call it needs a key.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build());
+    }
+
+    private static void AddOpenApiDocument(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Recommender Service",
+                Version = "v1",
+                Description = "Rating ingest and recommendations. Authorize with a client or admin key (X-Api-Key).",
+            });
+            options.AddSecurityDefinition(ApiKeyDefaults.Scheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyDefaults.HeaderName,
+                Description = "A client key (ratings, items, recommendations) or an admin key (everything).",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiKeyDefaults.Scheme, document)] = [],
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, "RecommenderService.Api.xml");
+            if (File.Exists(xml)) options.IncludeXmlComments(xml);
+        });
+    }
+
+    private static void AddHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+    }
+
+    /// <summary>The request pipeline and every route.</summary>
+    public static WebApplication UseApplicationPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging(options =>
+        {
+            // Probes hit these every few seconds; keep them out of the info log.
+            options.GetLevel = (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : LogEventLevel.Information;
+        });
+
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "Recommender Service v1");
+            options.RoutePrefix = "swagger";
+            options.EnablePersistAuthorization();
+        });
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
+            .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync })
+            .AllowAnonymous();
+
+        app.MapModelEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates the schema before the first request is served.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace RecommenderService.Api.Security;
+
+/// <summary>
+/// Authenticates the <c>X-Api-Key</c> header against the configured client and admin keys and answers
+/// 401/403 as problem+json, as API.md requires of every error.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyStore keys,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (keys.Disabled)
+            return Task.FromResult(Success(ApiKeyDefaults.AdminRole, "auth-disabled"));
+
+        if (!Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+            return Task.FromResult(AuthenticateResult.NoResult());
+
+        var role = keys.RoleOf(values.ToString());
+        return Task.FromResult(role is null
+            ? AuthenticateResult.Fail("Unknown API key")
+            : Success(role, role));
+    }
+
+    private AuthenticateResult Success(string role, string name)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.Role, role) };
+        // An admin may do everything a client may.
+        if (role == ApiKeyDefaults.AdminRole) claims.Add(new Claim(ClaimTypes.Role, ApiKeyDefaults.ClientRole));
+        var identity = new ClaimsIdentity(claims, Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var presented = Request.Headers.ContainsKey(ApiKeyDefaults.HeaderName);
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
+            presented
+                ? $"The {ApiKeyDefaults.HeaderName} header does not hold a valid API key."
+                : $"This endpoint needs an API key in the {ApiKeyDefaults.HeaderName} header.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden",
+            "This API key is not allowed to use this endpoint; it needs an admin key.");
+
+    private async Task WriteProblemAsync(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+            Response.Headers.WWWAuthenticate = $"{ApiKeyDefaults.Scheme} header=\"{ApiKeyDefaults.HeaderName}\"";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+}
