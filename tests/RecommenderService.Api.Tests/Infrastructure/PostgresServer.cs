@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -33,6 +34,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private readonly string? _folder;
     private readonly PostgresBinaries? _binaries;
     private readonly ConcurrentBag<string> _createdDatabases = [];
+    private readonly PosixSignalRegistration[] _signalHandlers = [];
     private int _stopped;
 
     private PostgresServer(NpgsqlConnectionStringBuilder template, string? folder, PostgresBinaries? binaries)
@@ -41,9 +43,17 @@ public sealed partial class PostgresServer : IAsyncDisposable
         _maintenanceDatabase = string.IsNullOrEmpty(template.Database) ? "postgres" : template.Database;
         _folder = folder;
         _binaries = binaries;
-        if (_folder is not null)
+        if (_folder is not null && !OperatingSystem.IsWindows())
         {
-            AppDomain.CurrentDomain.ProcessExit += StopOnProcessExit;
+            // A test host that dies before disposing would leave the cluster running. Since .NET 10 a
+            // SIGTERM no longer raises ProcessExit, so the termination signals are watched too; the
+            // handlers do not cancel the signal, the process still ends as it would have.
+            AppDomain.CurrentDomain.ProcessExit += StopOnExit;
+            _signalHandlers =
+            [
+                .. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
+                    .Select(signal => PosixSignalRegistration.Create(signal, _ => StopNow())),
+            ];
         }
     }
 
@@ -147,7 +157,12 @@ public sealed partial class PostgresServer : IAsyncDisposable
             return;
         }
 
-        AppDomain.CurrentDomain.ProcessExit -= StopOnProcessExit;
+        AppDomain.CurrentDomain.ProcessExit -= StopOnExit;
+        foreach (var handler in _signalHandlers)
+        {
+            handler.Dispose();
+        }
+
         await ClusterCommand.RunAsync(_binaries!.PgCtl, StopArguments(), _folder, CommandTimeout);
         Directory.Delete(_folder, recursive: true);
     }
@@ -221,7 +236,9 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
-    private void StopOnProcessExit(object? sender, EventArgs e)
+    private void StopOnExit(object? sender, EventArgs e) => StopNow();
+
+    private void StopNow()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
