@@ -6,6 +6,7 @@ using Microsoft.OpenApi;
 using Npgsql;
 using RecommenderService.Api.Endpoints;
 using RecommenderService.Api.Health;
+using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Security;
@@ -27,6 +28,7 @@ public static class Extensions
         builder.AddOpenApiDocument();
         builder.AddHealth();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         return builder;
     }
 

@@ -17,7 +17,7 @@ namespace RecommenderService.Api.Persistence.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.4")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -236,6 +236,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset?>("RatingsChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ratings_changed_at");
 
                     b.HasKey("Id")
                         .HasName("pk_users");

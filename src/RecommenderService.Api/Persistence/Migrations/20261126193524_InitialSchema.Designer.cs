@@ -12,7 +12,7 @@ using RecommenderService.Api.Persistence;
 namespace RecommenderService.Api.Persistence.Migrations
 {
     [DbContext(typeof(RecommenderDbContext))]
-    [Migration("20261126193214_InitialSchema")]
+    [Migration("20261126193524_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -20,7 +20,7 @@ namespace RecommenderService.Api.Persistence.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.4")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -239,6 +239,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset?>("RatingsChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ratings_changed_at");
 
                     b.HasKey("Id")
                         .HasName("pk_users");
