@@ -15,7 +15,8 @@ internal static class RecsysCommandLine
 
     public static readonly IReadOnlyList<ICommand> Commands =
     [
-        new GenerateCommand(), new ReadCommand(),
+        new TrainCommand(), new PredictCommand(), new RecommendCommand(), new EvaluateCommand(),
+        new TuneCommand(), new GenerateCommand(), new ReadCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

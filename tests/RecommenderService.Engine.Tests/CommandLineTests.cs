@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using RecommenderService.Cli;
+
+namespace RecommenderService.Engine.Tests;
+
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = RecsysCommandLine.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string[] Lines(string path) => File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+
+    [Fact]
+    public void Generate_train_predict_recommend_and_evaluate_work_end_to_end()
+    {
+        var ratings = _dir.File("ratings.tsv");
+        var model = _dir.File("model.rsm");
+        Assert.Equal(0, Run("generate", "--users", "120", "--items", "60", "--ratings", "2000", "--output", ratings, "--seed", "7").Code);
+        Assert.Equal(2000, Lines(ratings).Length);
+
+        var train = Run("train", "--ratings", ratings, "--output", model, "--factors", "8", "--epochs", "5", "--threads", "1");
+        Assert.Equal(0, train.Code);
+        Assert.Equal(5, train.Out.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\s+\d+\.\d{4}\s")));
+        Assert.Contains("Total", train.Out);
+        Assert.True(new FileInfo(model).Length > 0);
+
+        // Predict: one line per pair in input order, fallbacks for unknown ids, values on the scale.
+        var pairs = _dir.Write("pairs.tsv", "5\t3\n1\t2\textra\nnobody\t3\n5\tnothing\nnobody\tnothing\n5\t3\n");
+        var predictions = _dir.File("predictions.tsv");
+        Assert.Equal(0, Run("predict", "--model", model, "--pairs", pairs, "--output", predictions).Code);
+        var lines = Lines(predictions).Select(l => l.Split('\t')).ToArray();
+        Assert.Equal(["5:3", "1:2", "nobody:3", "5:nothing", "nobody:nothing", "5:3"], lines.Select(f => f[0] + ":" + f[1]));
+        Assert.All(lines, f => Assert.InRange(float.Parse(f[2], CultureInfo.InvariantCulture), 1f, 5f));
+        Assert.Equal(lines[0][2], lines[5][2]);
+
+        // Recommend: N lines per user, best first, never an item the user rated.
+        var recommendations = _dir.File("recommendations.tsv");
+        Assert.Equal(0, Run("recommend", "--model", model, "--ratings", ratings, "--count", "5", "--output", recommendations).Code);
+        var rated = Lines(ratings).Select(l => l.Split('\t')).Select(f => (f[0], f[1])).ToHashSet();
+        var recs = Lines(recommendations).Select(l => l.Split('\t')).ToArray();
+        var users = rated.Select(r => r.Item1).Distinct().Count();
+        Assert.Equal(users * 5, recs.Length);
+        Assert.All(recs, f => Assert.DoesNotContain((f[0], f[1]), rated));
+        foreach (var group in recs.GroupBy(f => f[0]))
+        {
+            var scores = group.Select(f => float.Parse(f[2], CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(scores.OrderDescending(), scores);
+            Assert.Equal(5, group.Select(f => f[1]).Distinct().Count());
+        }
+
+        // Evaluate --json: every model with every metric.
+        var evaluate = Run("evaluate", "--ratings", ratings, "--holdout", "0.2", "--json", "--factors", "8", "--epochs", "5", "--threads", "1");
+        Assert.Equal(0, evaluate.Code);
+        using var json = JsonDocument.Parse(evaluate.Out);
+        var models = json.RootElement.GetProperty("models").EnumerateArray().ToArray();
+        Assert.Equal(["mf", "mf-no-bias", "biases", "global-mean", "svd"], models.Select(m => m.GetProperty("name").GetString()));
+        foreach (var m in models)
+        {
+            foreach (var metric in new[] { "rmse", "mae", "precision@10", "recall@10", "ndcg@10", "seconds" })
+                Assert.True(m.GetProperty(metric).GetDouble() >= 0);
+            Assert.InRange(m.GetProperty("rmse").GetDouble(), 0.1, 3);
+        }
+        Assert.Equal(400, json.RootElement.GetProperty("testRatings").GetInt32());
+    }
+
+    [Fact]
+    public void Kfold_evaluation_and_tuning_report_every_fold_and_grid_point()
+    {
+        var ratings = _dir.File("ratings.tsv");
+        Assert.Equal(0, Run("generate", "--users", "80", "--items", "40", "--ratings", "900", "--output", ratings).Code);
+        var evaluate = Run("evaluate", "--ratings", ratings, "--kfold", "3", "--json", "--factors", "4", "--epochs", "2", "--threads", "1");
+        Assert.Equal(0, evaluate.Code);
+        using var json = JsonDocument.Parse(evaluate.Out);
+        Assert.Equal(3, json.RootElement.GetProperty("splits").GetInt32());
+        Assert.True(json.RootElement.GetProperty("models")[0].TryGetProperty("rmseStd", out _));
+
+        var tune = Run("tune", "--ratings", ratings, "--kfold", "2", "--factors", "2,4", "--regularization", "0.02,0.1", "--epochs", "2", "--threads", "1");
+        Assert.Equal(0, tune.Code);
+        var rows = tune.Out.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\s+\d+\s")).ToArray();
+        Assert.Equal(4, rows.Length);
+        var rmse = rows.Select(r => double.Parse(r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[5], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(rmse.Order(), rmse);
+    }
+
+    [Theory]
+    [InlineData("train", "--ratings", "x", "--output", "y", "--bogus", "1")]
+    [InlineData("train", "--ratings", "x", "--output", "y", "--factors", "many")]
+    [InlineData("train", "--ratings", "x")]
+    [InlineData("evaluate", "--ratings", "x", "--kfold", "5", "--holdout", "0.2")]
+    [InlineData("frobnicate")]
+    public void A_bad_command_line_exits_2_with_a_message_on_stderr(params string[] args)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("recsys: ", err);
+    }
+
+    [Fact]
+    public void A_bad_rating_line_exits_1_naming_the_file_and_line()
+    {
+        var bad = _dir.Write("bad.tsv", "1\t2\t3\n1\t3\tnope\n");
+        var (code, _, err) = Run("train", "--ratings", bad, "--output", _dir.File("m"), "--epochs", "1");
+        Assert.Equal(1, code);
+        Assert.Contains($"{bad}:2:", err);
+    }
+
+    [Fact]
+    public void Help_is_available_overall_and_per_command()
+    {
+        Assert.Contains("Commands:", Run("help").Out);
+        Assert.Contains("--learning-rate", Run("train", "--help").Out);
+        Assert.Contains("--kfold", Run("help", "evaluate").Out);
+    }
+}
