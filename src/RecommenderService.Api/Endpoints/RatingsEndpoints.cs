@@ -1,0 +1,201 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Ingest;
+using RecommenderService.Api.Options;
+using RecommenderService.Api.Security;
+using RecommenderService.Api.Validation;
+
+namespace RecommenderService.Api.Endpoints;
+
+/// <summary>Rating ingest routes of API.md, "Ratings (ingest)"; the user erasure route is in <see cref="UserEndpoints"/>.</summary>
+public static class RatingsEndpoints
+{
+    public static IEndpointRouteBuilder MapRatingsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<IngestOptions>>().Value;
+        var group = app.MapGroup("/api/v1")
+            .WithTags("Ratings")
+            .RequireAuthorization(ApiKeyDefaults.ClientPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPut("/users/{userId}/ratings/{itemId}", PutRating)
+            .WithName("PutRating")
+            .WithSummary("Store a user's rating of an item (upsert): 201 when new, 200 when it replaced one")
+            .WithDescription("""
+                Unknown user and item ids are created on the fly. `timestamp` (ISO-8601, at most a day ahead) says
+                when the user rated; without it the time of the request is used. Example body:
+                `{"rating": 4.5, "timestamp": "2024-01-01T00:00:00Z"}`.
+                """)
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRatingBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        group.MapDelete("/users/{userId}/ratings/{itemId}", DeleteRating)
+            .WithName("DeleteRating")
+            .WithSummary("Delete a user's rating of an item")
+            .WithDescription("404 when the user has not rated the item.");
+
+        group.MapGet("/users/{userId}/ratings", ListRatings)
+            .WithName("ListUserRatings")
+            .WithSummary("A user's ratings, newest first, in pages")
+            .WithDescription("""
+                Ordered by rating time, newest first (ties by item). `limit` 1-1000 (default 50); pass the answer's
+                `nextCursor` as `cursor` for the next page; it is null on the last one. An unknown user has no
+                ratings yet: 200 with an empty list, as for any cold-start user.
+                """);
+
+        group.MapPost("/ratings/batch", PostBatch)
+            .WithName("PostRatingBatch")
+            .WithSummary("Store up to 10,000 ratings at once, all or nothing")
+            .WithDescription("""
+                One invalid row rejects the whole batch: the 400 names every bad row (`ratings[17].rating`) and nothing
+                is stored. Several rows for the same user and item: the last one wins and the pair counts once in
+                `inserted`/`updated`. Example body: `{"ratings": [{"userId": "196", "itemId": "242", "rating": 3,
+                "timestamp": "1997-12-04T15:55:49Z"}]}`.
+                """)
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBatchBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        group.MapPost("/ratings/import", Import)
+            .WithName("ImportRatings")
+            .WithSummary("Bulk-load ratings from CSV (admin), all or nothing")
+            .WithDescription("""
+                Body `text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, header line optional,
+                timestamp in unix seconds or ISO-8601 (absent: the time of the import). Streamed into PostgreSQL with
+                COPY. The last line for a user and item wins; `imported` counts the ratings stored. A bad line
+                rejects the import with a 400 naming the line (and up to nine more), and nothing is stored.
+                """)
+            .Accepts<string>("text/csv")
+            .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxImportBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        return app;
+    }
+
+    /// <summary>What the rating handlers use.</summary>
+    public sealed record RatingServices(RatingWriter Writer, UserRatingList List, RatingImporter Importer, IOptions<RatingScaleOptions> Scale);
+
+    private static async Task<Results<Created<RatingResponse>, Ok<RatingResponse>, ValidationProblem>> PutRating(
+        string userId, string itemId, RatingWriteRequest body, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.AddIdProblem("userId", userId);
+        errors.AddIdProblem("itemId", itemId);
+        var value = RatingInput.ReadRating(body.Rating, services.Scale.Value.Scale, "rating", errors);
+        var ratedAt = RatingInput.ReadTimestamp(body.Timestamp, DateTime.UtcNow, "timestamp", errors);
+        if (!errors.IsEmpty) return errors.ToProblem("The rating was not stored.");
+
+        var (created, storedAt) = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt), cancellationToken);
+        var stored = new RatingResponse(userId, itemId, value, storedAt);
+        return created
+            ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/ratings/{Uri.EscapeDataString(itemId)}", stored)
+            : TypedResults.Ok(stored);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteRating(
+        string userId, string itemId, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.AddIdProblem("userId", userId);
+        errors.AddIdProblem("itemId", itemId);
+        if (!errors.IsEmpty) return errors.ToProblem("Nothing was deleted.");
+
+        return await services.Writer.DeleteAsync(userId, itemId, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(
+                title: "Rating not found",
+                detail: $"User '{userId}' has no rating of item '{itemId}'.",
+                statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<UserRatingsPage>, ValidationProblem>> ListRatings(
+        string userId, string? limit, string? cursor, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.AddIdProblem("userId", userId);
+        var pageSize = ListLimits.DefaultLimit;
+        if (limit is not null)
+        {
+            if (int.TryParse(limit, out pageSize)) ListLimits.CheckLimit(pageSize, errors);
+            else errors.Add("limit", $"limit must be a whole number between 1 and {ListLimits.MaxLimit}.");
+        }
+        RatingCursor? after = null;
+        if (cursor is not null)
+        {
+            if (RatingCursor.TryDecode(cursor, out var decoded)) after = decoded;
+            else errors.Add("cursor", "This is not a cursor this service handed out; pass nextCursor from the previous page unchanged, or leave it out for the first page.");
+        }
+        if (!errors.IsEmpty) return errors.ToProblem("The ratings could not be listed.");
+
+        return TypedResults.Ok(await services.List.PageAsync(userId, pageSize, after, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem>> PostBatch(
+        RatingBatchRequest body, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (body.Ratings is null)
+        {
+            errors.Add("ratings", "A list of ratings is required: {\"ratings\": [{\"userId\", \"itemId\", \"rating\", \"timestamp\"?}, ...]}.");
+            return errors.ToProblem("Nothing was stored.");
+        }
+        if (body.Ratings.Count > IngestOptions.MaxBatchRatings)
+        {
+            errors.Add("ratings", $"A batch holds at most {IngestOptions.MaxBatchRatings:N0} ratings; this one has {body.Ratings.Count:N0}. " +
+                                  "Split it, or bulk-load a CSV through POST /api/v1/ratings/import (admin).");
+            return errors.ToProblem("Nothing was stored.");
+        }
+
+        var scale = services.Scale.Value.Scale;
+        var now = DateTime.UtcNow;
+        var ratings = new List<RatingWrite>(body.Ratings.Count);
+        for (var i = 0; i < body.Ratings.Count; i++)
+        {
+            var prefix = $"ratings[{i}]";
+            if (body.Ratings[i] is not { } row)
+            {
+                errors.Add(prefix, "A rating object is required.");
+                continue;
+            }
+            var before = errors.Count;
+            var userId = RatingInput.ReadId(row.UserId, prefix + ".userId", errors);
+            var itemId = RatingInput.ReadId(row.ItemId, prefix + ".itemId", errors);
+            var value = RatingInput.ReadRating(row.Rating, scale, prefix + ".rating", errors);
+            var ratedAt = RatingInput.ReadTimestamp(row.Timestamp, now, prefix + ".timestamp", errors);
+            if (errors.Count == before) ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
+        }
+        if (!errors.IsEmpty)
+            return errors.ToProblem($"{errors.Count} field(s) of the batch are not valid; nothing was stored.");
+
+        var (inserted, updated) = await services.Writer.UpsertBatchAsync(ratings, cancellationToken);
+        return TypedResults.Ok(new RatingBatchResponse(inserted, updated));
+    }
+
+    private static async Task<Results<Ok<RatingImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
+        HttpRequest request, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(
+                title: "Unsupported media type",
+                detail: $"Send the ratings as CSV with Content-Type: text/csv (one 'userId,itemId,rating[,timestamp]' per line); got '{request.ContentType}'.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var result = await services.Importer.ImportAsync(request.BodyReader, cancellationToken);
+        if (result.Errors.Count > 0)
+        {
+            var errors = new ValidationErrors();
+            foreach (var error in result.Errors) errors.Add($"line {error.Line}", error.Message);
+            var first = result.Errors[0];
+            return errors.ToProblem($"Line {first.Line}: {first.Message} Nothing was imported.");
+        }
+        return TypedResults.Ok(new RatingImportResponse(result.Imported, Math.Round(result.Elapsed.TotalSeconds, 3)));
+    }
+}
