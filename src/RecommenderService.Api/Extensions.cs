@@ -7,6 +7,7 @@ using Npgsql;
 using RecommenderService.Api.Endpoints;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Ingest;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Security;
@@ -27,6 +28,7 @@ public static class Extensions
         builder.AddSecurity();
         builder.AddOpenApiDocument();
         builder.AddHealth();
+        builder.AddRatingIngest();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         return builder;
@@ -156,6 +158,8 @@ public static class Extensions
             .AllowAnonymous();
 
         app.MapModelEndpoints();
+        app.MapRatingsEndpoints();
+        app.MapUserEndpoints();
         return app;
     }
 
