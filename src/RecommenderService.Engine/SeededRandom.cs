@@ -36,12 +36,16 @@ internal struct SeededRandom
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Standard normal by Box-Muller (one value per call; simplicity over speed, used only at start-up).</summary>
-    public double NextGaussian()
+    /// <summary>Fills <paramref name="values"/> with N(0, σ) draws, using both outputs of each Box-Muller pair.</summary>
+    public void FillGaussian(Span<float> values, float sigma)
     {
-        var u1 = 1.0 - NextDouble();
-        var u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        for (var j = 0; j < values.Length; j += 2)
+        {
+            var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble())) * sigma;
+            var (sin, cos) = Math.SinCos(2.0 * Math.PI * NextDouble());
+            values[j] = (float)(radius * cos);
+            if (j + 1 < values.Length) values[j + 1] = (float)(radius * sin);
+        }
     }
 
     /// <summary>Fisher-Yates shuffle in place.</summary>

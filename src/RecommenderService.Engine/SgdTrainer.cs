@@ -55,7 +55,7 @@ public sealed class SgdTrainer
         var mu = o.UseBiases ? (float)train.Mean() : 0f;
 
         var state = new State(users, items, stride);
-        Initialise(state, train, k);
+        Initialise(state, train, k, threads);
 
         var grid = new RatingGrid(train, GridSize > 0 ? GridSize : ChooseGridSize(train, stride, threads), o.Seed);
         var blockLoss = new double[grid.Size * grid.Size];
@@ -119,15 +119,25 @@ public sealed class SgdTrainer
         return Math.Max(1, Math.Min(size, Math.Min(train.UserCount, train.ItemCount)));
     }
 
-    private void Initialise(State state, RatingSet train, int k)
+    private void Initialise(State state, RatingSet train, int k, int threads)
     {
-        var rng = SeededRandom.For(_options.Seed, 0x696e_6974);
+        // Rows are drawn in fixed chunks, each from its own stream, so the start is the same for any thread
+        // count while the ~10^7 Gaussians of a large model are drawn on all cores.
+        const int rowsPerChunk = 1024;
         var sigma = _options.InitStdDev;
         var stride = state.Stride;
-        for (var u = 0; u < state.Users; u++)
-            for (var f = 0; f < k; f++) state.P[u * stride + f] = (float)(rng.NextGaussian() * sigma);
-        for (var i = 0; i < state.Items; i++)
-            for (var f = 0; f < k; f++) state.Q[i * stride + f] = (float)(rng.NextGaussian() * sigma);
+        var userChunks = (state.Users + rowsPerChunk - 1) / rowsPerChunk;
+        var itemChunks = (state.Items + rowsPerChunk - 1) / rowsPerChunk;
+        Parallel.For(0, userChunks + itemChunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            var isUser = c < userChunks;
+            var rows = isUser ? state.P : state.Q;
+            var first = (isUser ? c : c - userChunks) * rowsPerChunk;
+            var last = Math.Min(first + rowsPerChunk, isUser ? state.Users : state.Items);
+            var rng = SeededRandom.For(_options.Seed, isUser ? 0x7573_6572 : 0x6974_656d, c);
+            for (var row = first; row < last; row++)
+                rng.FillGaussian(rows.AsSpan(row * stride, k), sigma);
+        });
 
         // Rows that no training rating reaches would keep their random start and add noise to every
         // prediction for that user or item; zero makes them fall back to the biases.
@@ -179,45 +189,56 @@ public sealed class SgdTrainer
     private void RunBlock(RatingGrid grid, State state, in StepSettings step, int epoch, int row, int column, double[] blockLoss)
     {
         var rng = SeededRandom.For(_options.Seed, epoch, row * grid.Size + column + 1);
-        blockLoss[row * grid.Size + column] = SgdBlock(grid.Block(row, column), state, step, ref rng);
+        blockLoss[row * grid.Size + column] = SgdBlock(grid.BlockRuns(row, column), grid.Entries, state, step, ref rng);
     }
 
     /// <summary>
-    /// One pass over a block in a fresh random order; returns Σe² (errors before each update). The shuffle is
-    /// fused into the walk: entry j is swapped with a random later one just before it is used.
+    /// One pass over a block in a fresh random order of its user runs, each run in a fresh random order of its
+    /// ratings; returns Σe² (errors before each update). Both shuffles are Fisher-Yates fused into the walk:
+    /// element j is swapped with a random later one just before it is used, so no index array is needed.
     /// </summary>
-    private static double SgdBlock(Span<RatingGrid.Entry> entries, State state, in StepSettings step, ref SeededRandom rng)
+    private static double SgdBlock(Span<RatingGrid.Run> runs, RatingGrid.Entry[] entries, State state, in StepSettings step,
+        ref SeededRandom rng)
     {
         var stride = state.Stride;
-        var p = state.P;
-        var q = state.Q;
-        var userBias = state.UserBias;
+        var p = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(state.P), state.P.Length);
+        var q = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(state.Q), state.Q.Length);
         var itemBias = state.ItemBias;
         var eta = step.Eta;
         var shrink = 1f - step.Eta * step.Regularization;
-        var biasRegularization = step.BiasRegularization;
+        // With biases off, shrink 1 and step 0 keep b_u and b_i at exactly 0 without a branch per rating.
+        var biasShrink = step.UseBiases ? 1f - step.Eta * step.BiasRegularization : 1f;
+        var biasEta = step.UseBiases ? eta : 0f;
+        var mu = step.GlobalMean;
         double loss = 0;
-        var n = entries.Length;
-        for (var j = 0; j < n; j++)
+        for (var r = 0; r < runs.Length; r++)
         {
-            var swap = j + rng.NextInt(n - j);
-            (entries[j], entries[swap]) = (entries[swap], entries[j]);
-            var entry = entries[j];
-            var pu = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(p), p.Length).Slice(entry.User * stride, stride);
-            var qi = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(q), q.Length).Slice(entry.Item * stride, stride);
-            ref var bu = ref userBias[entry.User];
-            ref var bi = ref itemBias[entry.Item];
-
-            var e = entry.Value - (step.GlobalMean + bu + bi + SgdKernel.Dot(pu, qi));
-            loss += e * e;
-            if (step.UseBiases)
+            SwapWithLater(runs, r, ref rng);
+            var run = runs[r];
+            var pu = p.Slice(run.User * stride, stride);
+            ref var bu = ref state.UserBias[run.User];
+            var ratings = entries.AsSpan(run.Start, run.Count);
+            for (var j = 0; j < ratings.Length; j++)
             {
-                bu += eta * (e - biasRegularization * bu);
-                bi += eta * (e - biasRegularization * bi);
+                SwapWithLater(ratings, j, ref rng);
+                var entry = ratings[j];
+                var qi = q.Slice(entry.Item * stride, stride);
+                ref var bi = ref itemBias[entry.Item];
+                var e = entry.Value - (mu + bu + bi + SgdKernel.Dot(pu, qi));
+                loss += e * e;
+                bu = bu * biasShrink + biasEta * e; // b_u += η(e − λ_b b_u)
+                bi = bi * biasShrink + biasEta * e;
+                SgdKernel.Update(pu, qi, eta * e, shrink);
             }
-            SgdKernel.Update(pu, qi, eta * e, shrink);
         }
         return loss;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SwapWithLater<T>(Span<T> values, int j, ref SeededRandom rng)
+    {
+        var other = j + rng.NextInt(values.Length - j);
+        (values[j], values[other]) = (values[other], values[j]);
     }
 
     /// <summary>RMSE of clamped predictions, summed in fixed chunks so the figure does not depend on scheduling.</summary>

@@ -19,19 +19,19 @@ public sealed record TrainingOptions
     public int Patience { get; init; } = 8;
 
     /// <summary>η, the SGD step size of the first epoch.</summary>
-    public float LearningRate { get; init; } = 0.01f;
+    public float LearningRate { get; init; } = 0.005f;
 
     /// <summary>Multiplier applied to η after every epoch (1 = constant step).</summary>
     public float LearningRateDecay { get; init; } = 1f;
 
     /// <summary>λ, the L2 penalty on p_u and q_i.</summary>
-    public float Regularization { get; init; } = 0.05f;
+    public float Regularization { get; init; } = 0.06f;
 
     /// <summary>λ_b, the L2 penalty on b_u and b_i.</summary>
     public float BiasRegularization { get; init; } = 0.01f;
 
     /// <summary>σ of the N(0, σ) initialisation of P and Q.</summary>
-    public float InitStdDev { get; init; } = 0.1f;
+    public float InitStdDev { get; init; } = 0.01f;
 
     /// <summary>Worker threads; 0 = all cores.</summary>
     public int Threads { get; init; }
