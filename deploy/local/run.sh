@@ -294,8 +294,8 @@ run_demo() {
     status="$(admin_post /api/v1/ratings/import -H 'Content-Type: text/csv' --data-binary "@$csv")"
     case "$status" in
       2??) touch "$marker"; echo "    $(cat "$state/response.json")" ;;
-      404) say "POST /api/v1/ratings/import answers 404: the import endpoint is not built yet. The service keeps running."; return 0 ;;
-      *) say "Import failed with HTTP $status: $(cat "$state/response.json")"; return 0 ;;
+      404) say "POST /api/v1/ratings/import answers 404: the import endpoint is not built yet. The service keeps running." ;;
+      *) say "Import failed with HTTP $status: $(cat "$state/response.json")" ;;
     esac
   fi
 
@@ -317,7 +317,7 @@ run_demo() {
   item="$(sed -n 2p "$csv" | cut -d, -f2)"
   cat <<EOF
 
-  Demo data loaded. Things to try (the admin key works everywhere, the client key for reads/writes):
+  Demo done (see above for what worked). Things to try (the admin key works everywhere, the client key for reads/writes):
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/users/$user/recommendations?count=5'
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/users/$user/predictions/$item'
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/items/$item/similar?count=5'
