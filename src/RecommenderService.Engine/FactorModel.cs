@@ -52,6 +52,25 @@ public sealed class FactorModel
 
     public RatingScale Scale { get; }
 
+    /// <summary>|q_i| for every item, computed once on first use (for cosine similarity) and then shared.</summary>
+    public ReadOnlySpan<float> ItemNorms
+    {
+        get
+        {
+            var norms = Volatile.Read(ref _itemNorms);
+            if (norms is null)
+            {
+                // Two threads racing here compute the same values; whichever array wins is fine.
+                norms = new float[Items.Count];
+                for (var i = 0; i < norms.Length; i++) norms[i] = TensorPrimitives.Norm(ItemVector(i));
+                Volatile.Write(ref _itemNorms, norms);
+            }
+            return norms;
+        }
+    }
+
+    private float[]? _itemNorms;
+
     public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
     public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
 

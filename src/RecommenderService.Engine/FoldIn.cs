@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// Places a user who is not in the model (or whose ratings changed since training) into it without retraining:
+/// with μ, b_i and Q fixed, the user's bias and vector are the ridge-regression solution
+/// argmin Σ (r − μ − b_i − b_u − p·q_i)² + λ(|p|² + b_u²).
+/// </summary>
+public static class FoldIn
+{
+    // Above this the (k+1)² system lives in a pooled array instead of on the stack (64 KiB of doubles: k ≤ 89).
+    private const int StackDoubles = 8 * 1024;
+
+    /// <summary>
+    /// Solves bias and vector jointly from the normal equations (ZᵀZ + λI)x = Zᵀy with z = (1, q_i), x = (b_u, p),
+    /// y = r − μ − b_i, by Cholesky in double precision. Allocates only the result.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="regularization"/> is λ, the total penalty. SGD applies its λ once per rating, so <c>TrainingOptions.Regularization × items.Length</c>
+    /// reproduces the trade-off the model was trained with; it must be positive when the ratings alone do not
+    /// determine the solution (fewer ratings than k + 1).
+    /// </remarks>
+    public static FoldedUser Solve(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, float regularization)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (items.Length != values.Length)
+            throw new ArgumentException($"{items.Length} items but {values.Length} values.", nameof(values));
+        if (!(regularization >= 0) || !float.IsFinite(regularization))
+            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "The regularization must be zero or positive.");
+        foreach (var item in items)
+            if ((uint)item >= (uint)model.Items.Count)
+                throw new ArgumentOutOfRangeException(nameof(items), item, "An item index is outside the model.");
+
+        var k = model.Factors;
+        var n = k + 1;
+        double[]? rented = null;
+        var size = n * n + 2 * n;
+        var buffer = size <= StackDoubles ? stackalloc double[size] : (rented = ArrayPool<double>.Shared.Rent(size));
+        try
+        {
+            var a = buffer[..(n * n)];
+            var b = buffer.Slice(n * n, n);
+            var z = buffer.Slice(n * n + n, n);
+            a.Clear();
+            b.Clear();
+            z[0] = 1;
+            for (var j = 0; j < items.Length; j++)
+            {
+                var item = items[j];
+                var q = model.ItemVector(item);
+                for (var f = 0; f < k; f++) z[f + 1] = q[f];
+                var y = values[j] - model.GlobalMean - model.ItemBias[item];
+                // Lower triangle only: row r gets z[r]·z[0..r].
+                for (var r = 0; r < n; r++)
+                {
+                    var row = a.Slice(r * n, r + 1);
+                    TensorPrimitives.MultiplyAdd(z[..(r + 1)], z[r], row, row);
+                }
+                TensorPrimitives.MultiplyAdd(z, y, b, b);
+            }
+            for (var r = 0; r < n; r++) a[r * n + r] += regularization;
+
+            CholeskySolve(a, b, n);
+            var factors = new float[k];
+            for (var f = 0; f < k; f++) factors[f] = (float)b[f + 1];
+            return new FoldedUser((float)b[0], factors);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The prediction for a folded-in user, clamped to the model's scale.</summary>
+    public static float Predict(FactorModel model, FoldedUser user, int item) =>
+        model.Scale.Clamp(model.GlobalMean + user.Bias + model.ItemBias[item] + TensorPrimitives.Dot(user.Factors, model.ItemVector(item)));
+
+    /// <summary>
+    /// Solves A x = b in place (x overwrites b) for symmetric positive definite A given by its lower triangle,
+    /// which is overwritten by L with A = L Lᵀ.
+    /// </summary>
+    internal static void CholeskySolve(Span<double> a, Span<double> b, int n)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            var rowJ = a.Slice(j * n, j);
+            var diagonal = a[j * n + j] - TensorPrimitives.Dot<double>(rowJ, rowJ);
+            if (!(diagonal > 0))
+                throw new ArgumentException("The fold-in system is singular; use a positive regularization.");
+            var l = Math.Sqrt(diagonal);
+            a[j * n + j] = l;
+            for (var i = j + 1; i < n; i++)
+                a[i * n + j] = (a[i * n + j] - TensorPrimitives.Dot<double>(a.Slice(i * n, j), rowJ)) / l;
+        }
+        // L y = b, then Lᵀ x = y.
+        for (var i = 0; i < n; i++)
+            b[i] = (b[i] - TensorPrimitives.Dot<double>(a.Slice(i * n, i), b[..i])) / a[i * n + i];
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var sum = b[i];
+            for (var r = i + 1; r < n; r++) sum -= a[r * n + i] * b[r];
+            b[i] = sum / a[i * n + i];
+        }
+    }
+}
