@@ -1,17 +1,32 @@
+using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Options;
 
 namespace RecommenderService.Api.Contracts;
 
 // Requests keep their fields as JsonElement so that a wrong type is reported against the field by name
-// (see Validation/RatingInput) rather than as one opaque deserialisation failure.
+// (see Validation/RatingInput) rather than as one opaque deserialisation failure. They bind themselves
+// (BindAsync) to enforce the route's body limit with a 413 problem on every host.
 
 /// <summary>Body of <c>PUT /api/v1/users/{userId}/ratings/{itemId}</c>.</summary>
 /// <param name="Rating">A number inside the rating scale.</param>
 /// <param name="Timestamp">When the user rated, ISO-8601; the time of the request when absent.</param>
-public sealed record RatingWriteRequest(JsonElement? Rating, JsonElement? Timestamp);
+public sealed record RatingWriteRequest(JsonElement? Rating, JsonElement? Timestamp)
+{
+    /// <summary>Reads the body within <see cref="IngestOptions.MaxRatingBytes"/>.</summary>
+    public static ValueTask<RatingWriteRequest> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        BoundedJsonBody.ReadAsync<RatingWriteRequest>(context, context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value.MaxRatingBytes);
+}
 
 /// <summary>Body of <c>POST /api/v1/ratings/batch</c>.</summary>
-public sealed record RatingBatchRequest(List<RatingBatchRow?>? Ratings);
+public sealed record RatingBatchRequest(List<RatingBatchRow?>? Ratings)
+{
+    /// <summary>Reads the body within <see cref="IngestOptions.MaxBatchBytes"/>.</summary>
+    public static ValueTask<RatingBatchRequest> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        BoundedJsonBody.ReadAsync<RatingBatchRequest>(context, context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value.MaxBatchBytes);
+}
 
 /// <summary>One row of a batch.</summary>
 public sealed record RatingBatchRow(JsonElement? UserId, JsonElement? ItemId, JsonElement? Rating, JsonElement? Timestamp);

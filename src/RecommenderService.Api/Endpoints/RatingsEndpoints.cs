@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Ingest;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Security;
@@ -30,6 +31,7 @@ public static class RatingsEndpoints
                 when the user rated; without it the time of the request is used. Example body:
                 `{"rating": 4.5, "timestamp": "2024-01-01T00:00:00Z"}`.
                 """)
+            .Accepts<RatingWriteRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRatingBytes))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
@@ -56,6 +58,7 @@ public static class RatingsEndpoints
                 `inserted`/`updated`. Example body: `{"ratings": [{"userId": "196", "itemId": "242", "rating": 3,
                 "timestamp": "1997-12-04T15:55:49Z"}]}`.
                 """)
+            .Accepts<RatingBatchRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBatchBytes))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
@@ -78,7 +81,8 @@ public static class RatingsEndpoints
     }
 
     /// <summary>What the rating handlers use.</summary>
-    public sealed record RatingServices(RatingWriter Writer, UserRatingList List, RatingImporter Importer, IOptions<RatingScaleOptions> Scale);
+    public sealed record RatingServices(RatingWriter Writer, UserRatingList List, RatingImporter Importer,
+        IOptions<RatingScaleOptions> Scale, IOptions<IngestOptions> Limits);
 
     private static async Task<Results<Created<RatingResponse>, Ok<RatingResponse>, ValidationProblem>> PutRating(
         string userId, string itemId, RatingWriteRequest body, [AsParameters] RatingServices services, CancellationToken cancellationToken)
@@ -188,7 +192,9 @@ public static class RatingsEndpoints
                 statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var result = await services.Importer.ImportAsync(request.BodyReader, cancellationToken);
+        var maxBytes = services.Limits.Value.MaxImportBytes;
+        if (request.ContentLength > maxBytes) throw BoundedJsonBody.TooLarge(maxBytes);
+        var result = await services.Importer.ImportAsync(request.BodyReader, maxBytes, cancellationToken);
         if (result.Errors.Count > 0)
         {
             var errors = new ValidationErrors();

@@ -58,12 +58,14 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
     private const string NotifyAllSql = $"SELECT pg_notify('{RatingChangeChannel.Name}', '{RatingChangeChannel.AllUsers}')";
 
-    public async Task<RatingImportResult> ImportAsync(PipeReader body, CancellationToken cancellationToken)
+    /// <summary>Imports the CSV in <paramref name="body"/>; a body over <paramref name="maxBytes"/> is a 413 (nothing stored).</summary>
+    public async Task<RatingImportResult> ImportAsync(PipeReader body, long maxBytes, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var parser = new CsvRatingParser(scale.Value.Scale, DateTime.UtcNow);
         var ratings = new List<CsvRating>(4096);
         var errors = new List<CsvLineError>();
+        long consumed = 0;
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -76,8 +78,12 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
             {
                 var read = await body.ReadAsync(cancellationToken);
                 var buffer = read.Buffer;
+                var before = buffer.Length;
                 parser.Parse(ref buffer, read.IsCompleted, ratings, errors);
+                consumed += before - buffer.Length;
                 body.AdvanceTo(buffer.Start, buffer.End);
+                // Kestrel enforces the route's limit itself; this holds on hosts that do not.
+                if (consumed + buffer.Length > maxBytes) throw BoundedJsonBody.TooLarge(maxBytes);
 
                 // Once a line is bad nothing will be stored: keep parsing only to report a few more.
                 if (errors.Count == 0)

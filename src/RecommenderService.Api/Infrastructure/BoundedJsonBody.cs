@@ -1,0 +1,57 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace RecommenderService.Api.Infrastructure;
+
+/// <summary>
+/// Reads a JSON request body of at most a given size, for request types that bind themselves
+/// (<c>BindAsync</c>). Every failure is a <see cref="BadHttpRequestException"/> with the right status (413 too
+/// large, 415 not JSON, 400 malformed), which <see cref="ProblemExceptionHandler"/> turns into a problem, on
+/// any server: the route's request-size metadata is enforced by Kestrel, but not by every host (TestServer).
+/// </summary>
+public static class BoundedJsonBody
+{
+    public static async ValueTask<T> ReadAsync<T>(HttpContext context, long maxBytes) where T : class
+    {
+        var request = context.Request;
+        if (!request.HasJsonContentType())
+            throw new BadHttpRequestException(
+                $"Send the body as JSON (Content-Type: application/json); got '{request.ContentType}'.", StatusCodes.Status415UnsupportedMediaType);
+        if (request.ContentLength > maxBytes)
+            throw TooLarge(maxBytes);
+
+        var reader = request.BodyReader;
+        ReadResult read;
+        while (true)
+        {
+            read = await reader.ReadAsync(context.RequestAborted);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                throw TooLarge(maxBytes);
+            }
+            if (read.IsCompleted) break;
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+
+        try
+        {
+            var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+            var json = new Utf8JsonReader(read.Buffer);
+            return JsonSerializer.Deserialize<T>(ref json, options)
+                   ?? throw new BadHttpRequestException("A JSON object is required as the body, not null.");
+        }
+        catch (JsonException exception)
+        {
+            throw new BadHttpRequestException("The body is not valid JSON.", exception);
+        }
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
+        }
+    }
+
+    public static BadHttpRequestException TooLarge(long maxBytes) =>
+        new($"The body is larger than this route accepts ({maxBytes:N0} bytes).", StatusCodes.Status413PayloadTooLarge);
+}
