@@ -1,0 +1,113 @@
+using System.Runtime.InteropServices;
+
+namespace RecommenderService.Engine.Tests;
+
+public sealed class ModelSerializerTests
+{
+    private static readonly FactorModel Model = new(
+        new IdMap(["alice", "bøb", "日本"]), new IdMap(["i1", "i2", "i3", "i4"]), 5, 3.53f,
+        [0.1f, -0.2f, float.Epsilon], [1, 2, 3, -0.5f],
+        Enumerable.Range(0, 15).Select(i => i * 0.37f - 2).ToArray(), Enumerable.Range(0, 20).Select(i => MathF.Sin(i)).ToArray(),
+        new RatingScale(0.5f, 10f));
+
+    [Fact]
+    public void Round_trip_is_bit_exact()
+    {
+        var copy = ModelSerializer.Read(new MemoryStream(Serialize(Model)));
+
+        Assert.Equal(Model.Factors, copy.Factors);
+        Assert.Equal(Model.GlobalMean, copy.GlobalMean);
+        Assert.Equal(Model.Scale, copy.Scale);
+        Assert.Equal(Model.Users.Ids, copy.Users.Ids);
+        Assert.Equal(Model.Items.Ids, copy.Items.Ids);
+        Assert.True(copy.Users.TryGetIndex("日本", out var index) && index == 2);
+        Assert.True(SameBits(Model.UserBias, copy.UserBias));
+        Assert.True(SameBits(Model.ItemBias, copy.ItemBias));
+        Assert.True(SameBits(Model.UserFactors, copy.UserFactors));
+        Assert.True(SameBits(Model.ItemFactors, copy.ItemFactors));
+    }
+
+    [Fact]
+    public void A_trained_model_round_trips_through_a_file_and_predicts_the_same()
+    {
+        var ratings = ToyRatings.Build();
+        var model = new SgdTrainer(new TrainingOptions { Factors = 3, Epochs = 20, Threads = 1 }).Train(ratings).Model;
+        var path = Path.Combine(Path.GetTempPath(), $"model-{Guid.NewGuid():N}.bin");
+        try
+        {
+            using (var file = File.Create(path)) ModelSerializer.Write(model, file);
+            using var read = File.OpenRead(path);
+            var copy = ModelSerializer.Read(read);
+            for (var u = 0; u < ratings.UserCount; u++)
+                for (var i = 0; i < ratings.ItemCount; i++)
+                    Assert.Equal(model.Predict(u, i), copy.Predict(u, i));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_flipped_byte_is_refused_by_the_checksum()
+    {
+        var bytes = Serialize(Model);
+        bytes[bytes.Length - 40] ^= 0x10; // inside the item factors
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public void Every_truncation_is_refused_with_a_clear_error()
+    {
+        var bytes = Serialize(Model);
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes, 0, length)));
+            Assert.Contains("Truncated", error.Message);
+        }
+    }
+
+    [Fact]
+    public void Truncation_is_detected_on_a_stream_that_cannot_seek()
+    {
+        var bytes = Serialize(Model);
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new ForwardOnlyStream(bytes[..(bytes.Length / 2)])));
+        Assert.Contains("Truncated", error.Message);
+    }
+
+    [Fact]
+    public void Wrong_magic_is_refused()
+    {
+        var bytes = Serialize(Model);
+        bytes[0] = (byte)'X';
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("magic", error.Message);
+    }
+
+    [Fact]
+    public void A_newer_format_version_is_refused()
+    {
+        var bytes = Serialize(Model);
+        bytes[8] = 2;
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("version 2", error.Message);
+    }
+
+    private static byte[] Serialize(FactorModel model)
+    {
+        var stream = new MemoryStream();
+        ModelSerializer.Write(model, stream);
+        return stream.ToArray();
+    }
+
+    private static bool SameBits(float[] a, float[] b) =>
+        MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(b.AsSpan()));
+
+    private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Runtime.InteropServices;
+
+namespace RecommenderService.Engine.Tests;
+
+public sealed class SgdTrainerTests
+{
+    private static readonly TrainingOptions ToyOptions = new()
+    {
+        Factors = 3, Epochs = 400, LearningRate = 0.03f, Regularization = 0.02f, BiasRegularization = 0.02f,
+        InitStdDev = 0.1f, Threads = 1, Seed = 3,
+    };
+
+    [Fact]
+    public void Learns_the_genre_structure_of_the_toy_matrix()
+    {
+        var ratings = ToyRatings.Build();
+        var model = new SgdTrainer(ToyOptions).Train(ratings).Model;
+        float Predict(string user, string film) =>
+            model.Predict(ratings.Users.TryGetIndex(user, out var u) ? u : -1, ratings.Items.TryGetIndex(film, out var i) ? i : -1);
+
+        // Missing cells follow the taste of the user's group.
+        Assert.True(Predict("Alice", "Inception") > Predict("Alice", "Titanic"));
+        Assert.True(Predict("Alice", "Inception") > Predict("Alice", "Moana"));
+        Assert.True(Predict("Alice", "Inception") > 3.5f);
+        Assert.True(Predict("Bob", "The Notebook") < Predict("Bob", "The Matrix"));
+        Assert.True(Predict("Carol", "Interstellar") < Predict("Carol", "Titanic"));
+        Assert.True(Predict("Dave", "Inception") < Predict("Dave", "Moana"));
+        Assert.True(Predict("Dave", "Inception") < 2.5f);
+    }
+
+    [Fact]
+    public void Same_seed_with_one_thread_reproduces_the_model_bit_for_bit()
+    {
+        var ratings = TestData.LowRank(80, 60, 0.3);
+        var options = new TrainingOptions { Factors = 10, Epochs = 5, Threads = 1, Seed = 9 };
+        var a = new SgdTrainer(options).Train(ratings);
+        var b = new SgdTrainer(options).Train(ratings);
+        var c = new SgdTrainer(options with { Seed = 10 }).Train(ratings);
+
+        Assert.True(SameBits(a.Model.UserFactors, b.Model.UserFactors));
+        Assert.True(SameBits(a.Model.ItemFactors, b.Model.ItemFactors));
+        Assert.True(SameBits(a.Model.UserBias, b.Model.UserBias));
+        Assert.True(SameBits(a.Model.ItemBias, b.Model.ItemBias));
+        Assert.Equal(a.History.Select(h => h.TrainRmse), b.History.Select(h => h.TrainRmse));
+        Assert.False(SameBits(a.Model.ItemFactors, c.Model.ItemFactors));
+    }
+
+    [Fact]
+    public void Grid_schedule_gives_the_same_model_on_one_or_two_threads()
+    {
+        // Blocks of one round share no rows and every random stream is keyed by (seed, epoch, block),
+        // so the thread count must not change a single bit once the grid is fixed.
+        var ratings = TestData.LowRank(200, 150, 0.2);
+        var options = new TrainingOptions { Factors = 16, Epochs = 3, Seed = 4 };
+        var one = new SgdTrainer(options with { Threads = 1 }) { GridSize = 4 }.Train(ratings).Model;
+        var two = new SgdTrainer(options with { Threads = 2 }) { GridSize = 4 }.Train(ratings).Model;
+        Assert.True(SameBits(one.UserFactors, two.UserFactors));
+        Assert.True(SameBits(one.ItemFactors, two.ItemFactors));
+    }
+
+    [Fact]
+    public void Parallel_training_fits_as_well_as_serial_training()
+    {
+        var all = TestData.LowRank(300, 200, 0.25, noise: 0.2);
+        var split = TrainingPolicy.Holdout(all, 0.2, 1);
+        var options = new TrainingOptions { Factors = 8, Epochs = 40, LearningRate = 0.01f, Regularization = 0.05f, InitStdDev = 0.1f };
+        var serial = TestData.Rmse(new SgdTrainer(options with { Threads = 1 }).Train(split.Train).Model, split.Test);
+        var parallel = TestData.Rmse(new SgdTrainer(options with { Threads = 2 }) { GridSize = 4 }.Train(split.Train).Model, split.Test);
+        Assert.InRange(parallel, serial - 0.05, serial + 0.05);
+        Assert.True(serial < 0.9, $"test RMSE {serial}");
+    }
+
+    [Fact]
+    public void Early_stopping_stops_on_planted_overfitting_and_returns_the_best_epoch()
+    {
+        // Tiny noisy data, many factors, no regularisation: validation RMSE falls, then rises.
+        var all = TestData.LowRank(40, 30, 0.5, rank: 2, noise: 1.0, seed: 5);
+        var split = TrainingPolicy.Holdout(all, 0.25, 2);
+        var options = new TrainingOptions
+        {
+            Factors = 40, MaxEpochs = 500, Patience = 5, LearningRate = 0.05f, Regularization = 0, BiasRegularization = 0,
+            InitStdDev = 0.3f, Threads = 1,
+        };
+        var result = new SgdTrainer(options).Train(split.Train, split.Test);
+
+        var validation = result.History.Select(h => h.ValidationRmse!.Value).ToArray();
+        var best = Array.IndexOf(validation, validation.Min()) + 1;
+        Assert.True(result.EpochsRun < options.MaxEpochs);
+        Assert.Equal(best, result.BestEpoch);
+        Assert.Equal(result.BestEpoch + options.Patience, result.EpochsRun);
+        Assert.Equal(validation.Min(), result.BestValidationRmse);
+        // The model scores with TensorPrimitives, the trainer with its padded kernel: equal up to float rounding.
+        Assert.Equal(result.BestValidationRmse!.Value, TestData.Rmse(result.Model, split.Test), 5);
+    }
+
+    [Fact]
+    public void Progress_is_reported_once_per_epoch_with_validation_rmse_when_given()
+    {
+        var all = TestData.LowRank(50, 40, 0.4);
+        var split = TrainingPolicy.Holdout(all, 0.2, 3);
+        var seen = new List<EpochProgress>();
+        var result = new SgdTrainer(new TrainingOptions { Factors = 4, Epochs = 6, Patience = 100, Threads = 1 })
+            .Train(split.Train, split.Test, seen.Add);
+        Assert.Equal(Enumerable.Range(1, 6), seen.Select(e => e.Epoch));
+        Assert.All(seen, e => Assert.NotNull(e.ValidationRmse));
+        Assert.All(seen, e => Assert.True(e.TrainRmse > 0 && e.Seconds >= 0));
+        Assert.Equal(seen, result.History);
+    }
+
+    [Fact]
+    public void Cancellation_between_epochs_throws_operation_canceled()
+    {
+        var ratings = TestData.LowRank(50, 40, 0.4);
+        using var cts = new CancellationTokenSource();
+        var epochs = 0;
+        var trainer = new SgdTrainer(new TrainingOptions { Factors = 4, Epochs = 50, Threads = 2 });
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(ratings, null, _ =>
+        {
+            if (++epochs == 2) cts.Cancel();
+        }, cts.Token));
+        Assert.Equal(2, epochs);
+    }
+
+    [Fact]
+    public void An_already_cancelled_token_stops_before_any_epoch()
+    {
+        var ratings = TestData.LowRank(50, 40, 0.4);
+        var epochs = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new SgdTrainer(new TrainingOptions { Epochs = 5 }).Train(ratings, null, _ => epochs++, new CancellationToken(true)));
+        Assert.Equal(0, epochs);
+    }
+
+    [Fact]
+    public void Without_biases_the_mean_and_biases_stay_zero()
+    {
+        var ratings = TestData.LowRank(50, 40, 0.4);
+        var model = new SgdTrainer(new TrainingOptions { Factors = 4, Epochs = 5, UseBiases = false, Threads = 1 }).Train(ratings).Model;
+        Assert.Equal(0f, model.GlobalMean);
+        Assert.All(model.UserBias, b => Assert.Equal(0f, b));
+        Assert.All(model.ItemBias, b => Assert.Equal(0f, b));
+    }
+
+    [Fact]
+    public void Model_has_the_training_ids_and_unpadded_rows()
+    {
+        var ratings = ToyRatings.Build();
+        var model = new SgdTrainer(ToyOptions with { Factors = 5, Epochs = 2 }).Train(ratings).Model;
+        Assert.Equal(5, model.Factors);
+        Assert.Equal(ratings.Users.Ids, model.Users.Ids);
+        Assert.Equal(ratings.Items.Ids, model.Items.Ids);
+        Assert.Equal(ratings.UserCount * 5, model.UserFactors.Length);
+        Assert.NotSame(ratings.Users, model.Users);
+    }
+
+    private static bool SameBits(float[] a, float[] b) =>
+        MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(b.AsSpan()));
+}
