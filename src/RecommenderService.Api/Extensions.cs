@@ -11,6 +11,9 @@ using RecommenderService.Api.Ingest;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Security;
+using RecommenderService.Api.Items;
+using RecommenderService.Api.Serving;
+using Prometheus;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -28,6 +31,7 @@ public static class Extensions
         builder.AddSecurity();
         builder.AddOpenApiDocument();
         builder.AddHealth();
+        builder.AddServing();
         builder.AddRatingIngest();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -121,6 +125,36 @@ public static class Extensions
         });
     }
 
+    private static void AddServing(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<ModelHolder>();
+        services.AddSingleton<ActiveModelLoader>();
+        services.AddHostedService<ModelStartupLoader>();
+        services.AddSingleton<UserRatingsCache>();
+        services.AddSingleton<UserModelViews>();
+        services.AddSingleton<ItemTitles>();
+        services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<PopularityCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());
+        services.AddSingleton<RecommendationService>();
+        services.AddSingleton<PredictionService>();
+        services.AddSingleton<SimilarItemsService>();
+        services.AddSingleton<ServiceMetrics>();
+
+        // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
+        services.AddSingleton<INotificationHandler, RatingChangeHandler>();
+        services.AddSingleton<INotificationHandler, ItemChangeHandler>();
+        services.AddHostedService<PostgresNotificationListener>();
+
+        services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
+            builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
+    }
+
     private static void AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
@@ -149,7 +183,9 @@ public static class Extensions
             options.EnablePersistAuthorization();
         });
 
+        app.UseHttpMetrics();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
@@ -157,9 +193,13 @@ public static class Extensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync })
             .AllowAnonymous();
 
+        app.MapMetrics("/metrics").AllowAnonymous();
+
         app.MapModelEndpoints();
         app.MapRatingsEndpoints();
         app.MapUserEndpoints();
+        app.MapRecommendationEndpoints();
+        app.MapItemEndpoints();
         return app;
     }
 

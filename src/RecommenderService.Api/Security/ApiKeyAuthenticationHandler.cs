@@ -25,15 +25,18 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
             return Task.FromResult(AuthenticateResult.NoResult());
 
-        var role = keys.RoleOf(values.ToString());
+        var key = values.ToString();
+        var role = keys.RoleOf(key);
         return Task.FromResult(role is null
             ? AuthenticateResult.Fail("Unknown API key")
-            : Success(role, role));
+            : Success(role, ApiKeyStore.Fingerprint(key)));
     }
 
-    private AuthenticateResult Success(string role, string name)
+    /// <param name="role">The key's role.</param>
+    /// <param name="keyId">A short fingerprint of the key: names the caller in logs and rate limits without revealing it.</param>
+    private AuthenticateResult Success(string role, string keyId)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.Role, role) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, keyId), new(ClaimTypes.Role, role) };
         // An admin may do everything a client may.
         if (role == ApiKeyDefaults.AdminRole) claims.Add(new Claim(ClaimTypes.Role, ApiKeyDefaults.ClientRole));
         var identity = new ClaimsIdentity(claims, Scheme.Name);

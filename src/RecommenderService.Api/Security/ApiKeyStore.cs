@@ -33,6 +33,9 @@ public sealed class ApiKeyStore
         return isAdmin ? ApiKeyDefaults.AdminRole : isClient ? ApiKeyDefaults.ClientRole : null;
     }
 
+    /// <summary>The first 8 hex digits of the key's SHA-256: enough to tell keys apart, useless to an attacker.</summary>
+    public static string Fingerprint(string key) => Convert.ToHexStringLower(Digest(key), 0, 4);
+
     private static bool MatchesAny(byte[] digest, byte[][] candidates)
     {
         var match = false;

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Npgsql;
+using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Serving;
+
+namespace RecommenderService.Api.Items;
+
+/// <summary>Catalogue data of items (title, attributes) and their rating statistics.</summary>
+public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles)
+{
+    /// <summary>Creates or replaces an item's catalogue data; true when the item is new.</summary>
+    public async Task<bool> UpsertAsync(string itemId, ItemRequest request, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO items (external_id, title, attributes) VALUES ($1, $2, $3::jsonb)
+            ON CONFLICT (external_id) DO UPDATE SET title = excluded.title, attributes = excluded.attributes, updated_at = now()
+            RETURNING (xmax = 0)
+            """;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        bool inserted;
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = itemId });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)request.Title ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter
+            {
+                Value = request.Attributes is { ValueKind: JsonValueKind.Object } attributes ? attributes.GetRawText() : DBNull.Value,
+                NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+            });
+            inserted = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await using (var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection, transaction))
+        {
+            notify.Parameters.Add(new NpgsqlParameter { Value = ItemTitles.ChangeChannel });
+            notify.Parameters.Add(new NpgsqlParameter { Value = itemId });
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        titles.Invalidate(itemId);
+        return inserted;
+    }
+
+    /// <summary>The item with its rating count and mean, or null if unknown.</summary>
+    public async Task<ItemResponse?> GetAsync(string itemId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT i.title, i.attributes::text,
+                   (SELECT count(*)::int FROM ratings r WHERE r.item_id = i.id),
+                   (SELECT avg(r.value)::float8 FROM ratings r WHERE r.item_id = i.id)
+            FROM items i WHERE i.external_id = $1
+            """;
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = itemId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        JsonElement? attributes = null;
+        if (!reader.IsDBNull(1))
+        {
+            using var document = JsonDocument.Parse(reader.GetString(1));
+            attributes = document.RootElement.Clone();
+        }
+        return new ItemResponse(
+            itemId,
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            attributes,
+            reader.GetInt32(2),
+            reader.IsDBNull(3) ? null : Math.Round(reader.GetDouble(3), 4));
+    }
+
+    public async Task<bool> ExistsAsync(string itemId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM items WHERE external_id = $1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = itemId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

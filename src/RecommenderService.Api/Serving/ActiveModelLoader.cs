@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Npgsql;
+using RecommenderService.Api.Persistence.Entities;
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Serving;
+
+/// <summary>
+/// Reads a stored model version (row and blob), checks it, and swaps it into <see cref="ModelHolder"/>.
+/// A blob that fails its checksum or format check is refused with a logged error and the model in
+/// memory keeps serving.
+/// </summary>
+public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, ILogger<ActiveModelLoader> logger)
+{
+    /// <summary>Loads the version marked active, if it differs from the one served; returns the one now served.</summary>
+    public async Task<ServingModel?> LoadActiveAsync(CancellationToken cancellationToken)
+    {
+        int? version;
+        await using (var command = database.CreateCommand($"SELECT version FROM model_versions WHERE status = '{ModelStatus.Active}'"))
+            version = (int?)await command.ExecuteScalarAsync(cancellationToken);
+        if (version is null)
+        {
+            if (holder.Current is not null)
+            {
+                logger.LogWarning("No model version is active any more; serving popularity only");
+                holder.Swap(null);
+            }
+            return null;
+        }
+        if (holder.Current?.Version == version) return holder.Current;
+        return await LoadVersionAsync(version.Value, cancellationToken) ?? holder.Current;
+    }
+
+    /// <summary>Loads and activates <paramref name="version"/> in this replica; null if it could not be used.</summary>
+    public async Task<ServingModel?> LoadVersionAsync(int version, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        const string sql = """
+            SELECT b.data, v.data_cutoff, v.trained_at, v.created_at
+            FROM model_versions v JOIN model_blobs b ON b.version = v.version
+            WHERE v.version = $1
+            """;
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = version });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            logger.LogError("Model version {Version} has no stored blob; keeping version {Current}", version, holder.Current?.Version);
+            return null;
+        }
+
+        FactorModel model;
+        try
+        {
+            await using var blob = reader.GetStream(0);
+            model = ModelSerializer.Read(blob);
+        }
+        catch (ModelFormatException ex)
+        {
+            logger.LogError("Refusing model version {Version}: {Reason}; keeping version {Current}", version, ex.Message, holder.Current?.Version);
+            return null;
+        }
+        var createdAt = reader.GetFieldValue<DateTimeOffset>(3);
+        var cutoff = reader.IsDBNull(1) ? createdAt : reader.GetFieldValue<DateTimeOffset>(1);
+        var trainedAt = reader.IsDBNull(2) ? createdAt : reader.GetFieldValue<DateTimeOffset>(2);
+
+        var serving = new ServingModel(version, model, cutoff, trainedAt);
+        var previous = holder.Swap(serving);
+        logger.LogInformation(
+            "Serving model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms; was {Previous}",
+            version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds, previous?.Version);
+        return serving;
+    }
+}

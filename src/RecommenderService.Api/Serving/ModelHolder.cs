@@ -1,0 +1,25 @@
+namespace RecommenderService.Api.Serving;
+
+/// <summary>
+/// The one reference through which every request reads the active model. A swap is a single reference
+/// assignment: a request that has read <see cref="Current"/> keeps a consistent model for its whole life,
+/// the next request sees the new one, and nobody waits on a lock.
+/// </summary>
+public sealed class ModelHolder
+{
+    private ServingModel? _current;
+
+    /// <summary>The active model, or null while none is active (popularity only).</summary>
+    public ServingModel? Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after every swap, with the new model (or null).</summary>
+    public event Action<ServingModel?>? Swapped;
+
+    /// <summary>Makes <paramref name="model"/> the active model and returns the one it replaced.</summary>
+    public ServingModel? Swap(ServingModel? model)
+    {
+        var previous = Interlocked.Exchange(ref _current, model);
+        Swapped?.Invoke(model);
+        return previous;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Numerics.Tensors;
+using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Items;
+
+namespace RecommenderService.Api.Serving;
+
+/// <summary>
+/// Predicted ratings (API.md, <c>GET .../predictions/{itemId}</c>), with the same strategy rules as lists:
+/// the user's model vector, a folded-in vector, or — for a user the model cannot personalise — the
+/// item's baseline (μ + b_i from the model, or its damped mean when the model does not know the item).
+/// </summary>
+public sealed class PredictionService(
+    ModelHolder models,
+    UserRatingsCache users,
+    UserModelViews views,
+    PopularityCache popularity,
+    ItemCatalog catalog)
+{
+    /// <summary>The prediction, or null when the item is unknown to the service.</summary>
+    public async Task<PredictionResponse?> PredictAsync(string userId, string itemId, CancellationToken cancellationToken)
+    {
+        var serving = models.Current;
+        if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item))
+        {
+            var model = serving.Model;
+            var user = await users.GetAsync(userId, cancellationToken);
+            var view = user.Count > 0 ? views.For(serving, user) : null;
+            float score;
+            string strategy;
+            if (view?.Vector is { } vector)
+            {
+                score = model.GlobalMean + view.Bias + model.ItemBias[item] + TensorPrimitives.Dot(vector, model.ItemVector(item));
+                strategy = view.Strategy;
+            }
+            else
+            {
+                score = model.GlobalMean + model.ItemBias[item];
+                strategy = RecommendationStrategy.Popularity;
+            }
+            return new PredictionResponse(userId, itemId, Math.Round(model.Scale.Clamp(score), 4), strategy, serving.Version);
+        }
+
+        var snapshot = await popularity.GetAsync(cancellationToken);
+        if (!snapshot.TryGetScore(itemId, popularity.PriorCount, out var damped) && !await catalog.ExistsAsync(itemId, cancellationToken))
+            return null;
+        return new PredictionResponse(userId, itemId, Math.Round(damped, 4), RecommendationStrategy.Popularity, serving?.Version);
+    }
+}

@@ -1,0 +1,36 @@
+using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Items;
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Serving;
+
+/// <summary>Items whose factor vectors point the same way (cosine similarity) as a given item's.</summary>
+public sealed class SimilarItemsService(ModelHolder models, ItemCatalog catalog, ItemTitles titles)
+{
+    public async Task<SimilarItemsOutcome> FindAsync(string itemId, int count, CancellationToken cancellationToken)
+    {
+        var serving = models.Current;
+        if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item))
+        {
+            var known = await catalog.ExistsAsync(itemId, cancellationToken);
+            return known ? SimilarItemsOutcome.NotInModel(serving is null) : SimilarItemsOutcome.UnknownItem;
+        }
+
+        var model = serving.Model;
+        var similar = ItemSimilarity.MostSimilar(model, item, count);
+        var ids = new string[similar.Length];
+        for (var k = 0; k < similar.Length; k++) ids[k] = model.Items[similar[k].Item];
+        var names = await titles.GetAsync(ids, cancellationToken);
+        var items = new SimilarItem[similar.Length];
+        for (var k = 0; k < similar.Length; k++) items[k] = new SimilarItem(ids[k], Math.Round(similar[k].Score, 4), names[k]);
+        return SimilarItemsOutcome.Found(new SimilarItemsResponse(itemId, serving.Version, items));
+    }
+}
+
+/// <summary>What <see cref="SimilarItemsService"/> found: a list, an unknown item, or an item the model lacks.</summary>
+public sealed record SimilarItemsOutcome(SimilarItemsResponse? Response, bool Unknown, bool NoModel)
+{
+    public static SimilarItemsOutcome UnknownItem { get; } = new(null, true, false);
+    public static SimilarItemsOutcome NotInModel(bool noModel) => new(null, false, noModel);
+    public static SimilarItemsOutcome Found(SimilarItemsResponse response) => new(response, false, false);
+}

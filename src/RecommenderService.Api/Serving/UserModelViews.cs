@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Serving;
+
+/// <summary>
+/// Decides how the active model serves a user — its own vector, a folded-in one, or not at all — and
+/// computes that view once per user and model version.
+/// </summary>
+public sealed class UserModelViews(IOptions<ServingOptions> options)
+{
+    public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
+
+    private UserModelView Compute(ServingModel serving, UserRatings user)
+    {
+        var model = serving.Model;
+        var items = new List<int>(user.Count);
+        var values = new List<float>(user.Count);
+        for (var k = 0; k < user.Count; k++)
+        {
+            if (!model.Items.TryGetIndex(user.ItemIds[k], out var item)) continue; // an item newer than the model
+            items.Add(item);
+            values.Add(user.Values[k]);
+        }
+        var rated = items.ToArray();
+        Array.Sort(rated);
+
+        var unchangedSinceTraining = user.ChangedAt is { } changed && changed <= serving.DataCutoff;
+        if (unchangedSinceTraining && model.Users.TryGetIndex(user.UserId, out var userIndex))
+            return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated);
+
+        if (items.Count == 0)
+            return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated);
+
+        var folded = FoldIn.Solve(model, items.ToArray(), values.ToArray(), options.Value.FoldInRegularization);
+        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated);
+    }
+}

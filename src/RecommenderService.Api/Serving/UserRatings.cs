@@ -1,0 +1,53 @@
+namespace RecommenderService.Api.Serving;
+
+/// <summary>
+/// A user's current ratings as the serving path sees them (read once, cached until the user's ratings
+/// change), and the per-model view derived from them.
+/// </summary>
+public sealed class UserRatings
+{
+    public static UserRatings Unknown(string userId) => new(userId, false, null, [], []);
+
+    public UserRatings(string userId, bool exists, DateTimeOffset? changedAt, string[] itemIds, float[] values)
+    {
+        UserId = userId;
+        Exists = exists;
+        ChangedAt = changedAt;
+        ItemIds = itemIds;
+        Values = values;
+    }
+
+    public string UserId { get; }
+
+    /// <summary>The user is in the database (may still have no ratings).</summary>
+    public bool Exists { get; }
+
+    /// <summary>Last write or deletion of one of the user's ratings.</summary>
+    public DateTimeOffset? ChangedAt { get; }
+
+    public string[] ItemIds { get; }
+    public float[] Values { get; }
+
+    public int Count => ItemIds.Length;
+
+    private UserModelView? _view;
+
+    /// <summary>The view for <paramref name="model"/>, computed once per model version.</summary>
+    public UserModelView ViewFor(ServingModel model, Func<ServingModel, UserRatings, UserModelView> compute)
+    {
+        var view = Volatile.Read(ref _view);
+        if (view is not null && view.ModelVersion == model.Version) return view;
+        // Two requests may compute it at once; both results are equal, the last write wins harmlessly.
+        view = compute(model, this);
+        Volatile.Write(ref _view, view);
+        return view;
+    }
+}
+
+/// <summary>How one model serves one user: which strategy, which vector, which items to leave out.</summary>
+/// <param name="ModelVersion">The model this view was computed for.</param>
+/// <param name="Strategy">One of <see cref="RecommendationStrategy"/>.</param>
+/// <param name="Bias">b_u (from the model, or solved by fold-in).</param>
+/// <param name="Vector">p_u (from the model, or solved by fold-in); null for popularity.</param>
+/// <param name="RatedModelItems">The user's rated items as indices of the model, sorted.</param>
+public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems);
