@@ -103,8 +103,9 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
             await copy.CompleteAsync(cancellationToken);
         }
 
-        await using (var analyze = new NpgsqlCommand("ANALYZE rating_import", connection, transaction))
-            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        // Statistics for the join plan, and room to sort a large file in memory rather than on disk.
+        await using (var prepare = new NpgsqlCommand("ANALYZE rating_import; SET LOCAL work_mem = '256MB'", connection, transaction))
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
         var imported = await MergeAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
