@@ -75,8 +75,7 @@ internal static class ClusterCommand
         {
             RunAsync(program, arguments, workingDirectory, timeout).GetAwaiter().GetResult();
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException
-                                              or System.ComponentModel.Win32Exception)
+        catch (Exception)
         {
             // Best effort: the caller deletes the folder anyway, and the leftover sweep catches the rest.
         }
