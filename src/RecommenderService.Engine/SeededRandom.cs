@@ -36,15 +36,27 @@ internal struct SeededRandom
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Fills <paramref name="values"/> with N(0, σ) draws, using both outputs of each Box-Muller pair.</summary>
+    /// <summary>
+    /// Fills <paramref name="values"/> with N(0, σ) draws by Marsaglia's polar method in float: one logarithm and
+    /// one square root per pair and no trigonometry (double Box-Muller took a tenth of a 20-epoch run at 8.5 M ratings).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FillGaussian(Span<float> values, float sigma)
     {
         for (var j = 0; j < values.Length; j += 2)
         {
-            var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble())) * sigma;
-            var (sin, cos) = Math.SinCos(2.0 * Math.PI * NextDouble());
-            values[j] = (float)(radius * cos);
-            if (j + 1 < values.Length) values[j + 1] = (float)(radius * sin);
+            float x, y, s;
+            do
+            {
+                var bits = NextUInt64();
+                x = (int)(bits >> 40) * (1f / (1 << 23)) - 1f;
+                y = (int)(bits & 0xFFFFFF) * (1f / (1 << 23)) - 1f;
+                s = x * x + y * y;
+            }
+            while (s >= 1f || s == 0f);
+            var scale = sigma * MathF.Sqrt(-2f * MathF.Log(s) / s);
+            values[j] = x * scale;
+            if (j + 1 < values.Length) values[j + 1] = y * scale;
         }
     }
 

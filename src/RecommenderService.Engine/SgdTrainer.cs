@@ -119,6 +119,7 @@ public sealed class SgdTrainer
         return Math.Max(1, Math.Min(size, Math.Min(train.UserCount, train.ItemCount)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Initialise(State state, RatingSet train, int k, int threads)
     {
         // Rows are drawn in fixed chunks, each from its own stream, so the start is the same for any thread
@@ -197,6 +198,8 @@ public sealed class SgdTrainer
     /// ratings; returns Σe² (errors before each update). Both shuffles are Fisher-Yates fused into the walk:
     /// element j is swapped with a random later one just before it is used, so no index array is needed.
     /// </summary>
+    // AggressiveOptimization: a few calls per epoch would otherwise run the first epochs in tier-0/OSR code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SgdBlock(Span<RatingGrid.Run> runs, RatingGrid.Entry[] entries, State state, in StepSettings step,
         ref SeededRandom rng)
     {
