@@ -14,6 +14,9 @@ using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Serving;
 using Prometheus;
+using Hangfire;
+using Hangfire.PostgreSql;
+using RecommenderService.Api.Training;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -32,6 +35,7 @@ public static class Extensions
         builder.AddOpenApiDocument();
         builder.AddHealth();
         builder.AddServing();
+        builder.AddModelLifecycle();
         builder.AddRatingIngest();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -155,6 +159,46 @@ public static class Extensions
             builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
     }
 
+    private static void AddModelLifecycle(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RatingSnapshotReader>();
+        services.AddSingleton<ModelVersionStore>();
+        services.AddSingleton<TrainingLock>();
+        services.AddTransient<RetrainJob>();
+        services.AddSingleton<ModelRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelRefresher>());
+        services.AddSingleton<INotificationHandler, ModelChangeHandler>();
+
+        var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
+        if (!settings.JobsEnabled) return;
+
+        var connectionString = builder.Configuration.GetConnectionString("Recommender")!;
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                storage => storage.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(settings.QueuePollSeconds),
+                }));
+        // Every replica runs a server; the training lock, not the worker count, keeps trainings one at a time.
+        services.AddHangfireServer(options =>
+        {
+            options.Queues = [RetrainJob.Queue, "default"];
+            options.WorkerCount = 2;
+            // Unique per host, also for several hosts in one process (the integration tests).
+            options.ServerName = $"recommender-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+        });
+        services.AddSingleton<RetrainJobs>();
+        services.AddHostedService<RetrainScheduler>();
+    }
+
     private static void AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
@@ -194,6 +238,18 @@ public static class Extensions
             .AllowAnonymous();
 
         app.MapMetrics("/metrics").AllowAnonymous();
+
+        if (app.Services.GetService<RetrainJobs>() is not null)
+        {
+            // Admin only; browsers can sign in with Basic auth (any user name, an admin key as password).
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions
+            {
+                Authorization = [],
+                AsyncAuthorization = [],
+                DashboardTitle = "Recommender jobs",
+                DisplayStorageConnectionString = false,
+            }).RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+        }
 
         app.MapModelEndpoints();
         app.MapRatingsEndpoints();

@@ -4,6 +4,9 @@ using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Api.Security;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Training;
+using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
 
@@ -25,7 +28,73 @@ public static class ModelEndpoints
             .WithName("ListModelVersions")
             .WithSummary("Every model version, newest first, with its status (and the reason if rejected or failed)");
 
+        group.MapPost("/retrain", Retrain)
+            .WithName("Retrain")
+            .WithSummary("Starts a retrain now (admin); answers 202 with the job to watch")
+            .WithDescription("Body optional: hyperparameters for this run (factors, epochs, learningRate, regularization, " +
+                             "biasRegularization, maxEpochs). If a retrain is already queued or running, answers with that job " +
+                             "instead: two trainings never run at once.")
+            .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
+
+        group.MapGet("/jobs/{jobId}", GetJob)
+            .WithName("GetRetrainJob")
+            .WithSummary("State of a retrain job: enqueued, processing (with epoch and validation RMSE), succeeded (with the version) or failed (with the error)");
+
+        group.MapPost("/versions/{version:int}/activate", Activate)
+            .WithName("ActivateModelVersion")
+            .WithSummary("Makes a stored version the active one on every replica (rollback or promotion; admin)")
+            .RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+
         return app;
+    }
+
+    private static Results<Accepted<RetrainAccepted>, ValidationProblem, ProblemHttpResult> Retrain(
+        RetrainParameters? body, IServiceProvider services)
+    {
+        var errors = new ValidationErrors();
+        if (body is not null)
+        {
+            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            System.ComponentModel.DataAnnotations.Validator.TryValidateObject(body, new(body), results, validateAllProperties: true);
+            foreach (var result in results)
+                foreach (var member in result.MemberNames)
+                    errors.Add(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member), result.ErrorMessage ?? "invalid");
+        }
+        if (!errors.IsEmpty) return errors.ToProblem("The hyperparameters are not valid; no training was started.");
+
+        var jobs = services.GetService<RetrainJobs>();
+        if (jobs is null)
+            return TypedResults.Problem(title: "Jobs disabled", detail: "This replica runs without Hangfire (Training:JobsEnabled=false).",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        var accepted = jobs.Request(body);
+        return TypedResults.Accepted($"/api/v1/model/jobs/{accepted.JobId}", accepted);
+    }
+
+    private static async Task<Results<Ok<JobStatusResponse>, ProblemHttpResult>> GetJob(
+        string jobId, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var jobs = services.GetService<RetrainJobs>();
+        var status = jobs is null || jobId.Length > 64 ? null : await jobs.StatusAsync(jobId, cancellationToken);
+        return status is null
+            ? TypedResults.Problem(title: "Unknown job", detail: $"No retrain job '{jobId}' is known.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(status);
+    }
+
+    private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(
+        int version, ModelVersionStore versions, ModelRefresher refresher, RecommenderDbContext db, CancellationToken cancellationToken)
+    {
+        var result = await versions.ActivateAsync(version, cancellationToken);
+        if (!result.Found)
+            return TypedResults.Problem(title: "Unknown version", detail: $"There is no model version {version}.", statusCode: StatusCodes.Status404NotFound);
+        if (!result.Activated)
+            return TypedResults.Problem(title: "Version cannot be activated", detail: $"Model version {version} cannot be activated. {result.Problem}",
+                statusCode: StatusCodes.Status409Conflict);
+
+        // This replica serves it before answering; the others follow the NOTIFY sent on commit.
+        await refresher.RefreshNowAsync(cancellationToken);
+        var entity = await db.ModelVersions.AsNoTracking().SingleAsync(v => v.Version == version, cancellationToken);
+        return TypedResults.Ok(ModelVersionResponse.From(entity));
     }
 
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetActiveModel(

@@ -22,14 +22,36 @@ public sealed class ApiKeyAuthenticationHandler(
         if (keys.Disabled)
             return Task.FromResult(Success(ApiKeyDefaults.AdminRole, "auth-disabled"));
 
-        if (!Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+        var key = PresentedKey();
+        if (string.IsNullOrEmpty(key))
             return Task.FromResult(AuthenticateResult.NoResult());
 
-        var key = values.ToString();
         var role = keys.RoleOf(key);
         return Task.FromResult(role is null
             ? AuthenticateResult.Fail("Unknown API key")
             : Success(role, ApiKeyStore.Fingerprint(key)));
+    }
+
+    /// <summary>
+    /// The X-Api-Key header, or the password of HTTP Basic credentials: a browser cannot add a header to
+    /// the Hangfire dashboard's pages, but it does prompt for Basic credentials.
+    /// </summary>
+    private string? PresentedKey()
+    {
+        if (Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var header) && !string.IsNullOrEmpty(header.ToString()))
+            return header.ToString();
+        var authorization = Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
+            var colon = decoded.IndexOf(':');
+            return colon < 0 ? null : decoded[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <param name="role">The key's role.</param>
@@ -45,7 +67,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var presented = Request.Headers.ContainsKey(ApiKeyDefaults.HeaderName);
+        var presented = !string.IsNullOrEmpty(PresentedKey());
+        if (Request.Path.StartsWithSegments("/hangfire"))
+            Response.Headers.Append("WWW-Authenticate", "Basic realm=\"Recommender admin (any user name, admin key as password)\"");
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
             presented
                 ? $"The {ApiKeyDefaults.HeaderName} header does not hold a valid API key."
@@ -60,7 +84,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized)
-            Response.Headers.WWWAuthenticate = $"{ApiKeyDefaults.Scheme} header=\"{ApiKeyDefaults.HeaderName}\"";
+            Response.Headers.Append("WWW-Authenticate", $"{ApiKeyDefaults.Scheme} header=\"{ApiKeyDefaults.HeaderName}\"");
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,

@@ -27,6 +27,8 @@ public sealed class RecommenderApiFactory(string connectionString, IReadOnlyDict
         builder.UseSetting("Auth:ClientKeys:0", ClientKey);
         builder.UseSetting("Auth:AdminKeys:0", AdminKey);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // Hangfire servers only where a test is about jobs (LifecycleTests turn them on).
+        builder.UseSetting("Training:JobsEnabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
     }

@@ -12,8 +12,13 @@ public sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVe
         builder.HasKey(v => v.Version);
         builder.Property(v => v.Version).UseIdentityAlwaysColumn();
         builder.Property(v => v.Status).HasMaxLength(16);
-        builder.Property(v => v.Hyperparameters).HasColumnType("jsonb");
-        builder.Property(v => v.Metrics).HasColumnType("jsonb");
+        // Defaults in the database too: the lifecycle writes rows with plain SQL, a column at a time.
+        builder.Property(v => v.Hyperparameters).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        builder.Property(v => v.Metrics).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        builder.Property(v => v.UserCount).HasDefaultValue(0);
+        builder.Property(v => v.ItemCount).HasDefaultValue(0);
+        builder.Property(v => v.RatingCount).HasDefaultValue(0L);
+        builder.Property(v => v.TrainingSeconds).HasDefaultValue(0.0);
         builder.Property(v => v.CreatedAt).HasDefaultValueSql("now()");
         // At most one active version, enforced by the database rather than by care.
         builder.HasIndex(v => v.Status).IsUnique().HasFilter("status = 'active'").HasDatabaseName("ix_model_versions_single_active");

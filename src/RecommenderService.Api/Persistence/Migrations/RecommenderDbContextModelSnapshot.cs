@@ -120,11 +120,15 @@ namespace RecommenderService.Api.Persistence.Migrations
 
                     b.Property<string>("Hyperparameters")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("jsonb")
-                        .HasColumnName("hyperparameters");
+                        .HasColumnName("hyperparameters")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<int>("ItemCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("item_count");
 
                     b.Property<string>("JobId")
@@ -133,11 +137,15 @@ namespace RecommenderService.Api.Persistence.Migrations
 
                     b.Property<string>("Metrics")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("jsonb")
-                        .HasColumnName("metrics");
+                        .HasColumnName("metrics")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<long>("RatingCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
                         .HasColumnName("rating_count");
 
                     b.Property<string>("Reason")
@@ -155,11 +163,15 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnName("trained_at");
 
                     b.Property<double>("TrainingSeconds")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("double precision")
+                        .HasDefaultValue(0.0)
                         .HasColumnName("training_seconds");
 
                     b.Property<int>("UserCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("user_count");
 
                     b.HasKey("Version")

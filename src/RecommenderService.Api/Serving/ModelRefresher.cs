@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using RecommenderService.Api.Training;
+
+namespace RecommenderService.Api.Serving;
+
+/// <summary>
+/// Keeps this replica on the active version: reloads when an activation is announced (NOTIFY) and, as a
+/// safety net for a missed notice, every <see cref="TrainingSettings.PollSeconds"/>. Loads never overlap.
+/// </summary>
+public sealed class ModelRefresher(ActiveModelLoader loader, IOptions<TrainingSettings> settings, ILogger<ModelRefresher> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Asks for a reload soon (cheap; called from the notification thread).</summary>
+    public void RequestRefresh() => _requests.Writer.TryWrite(true);
+
+    /// <summary>Reloads now and returns once this replica serves the active version.</summary>
+    public async Task RefreshNowAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await loader.LoadActiveAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(settings.Value.PollSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(poll);
+            try
+            {
+                await _requests.Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Poll interval elapsed without a notice: check anyway.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await RefreshNowAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database may be down: the model in memory keeps serving.
+                logger.LogWarning("Could not check the active model version: {Error}", ex.Message);
+            }
+        }
+    }
+}

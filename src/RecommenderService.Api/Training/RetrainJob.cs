@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.Extensions.Options;
+using RecommenderService.Api.Options;
+using RecommenderService.Api.Serving;
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Training;
+
+/// <summary>
+/// The Hangfire job that retrains the model: read every rating, train with early stopping on the newest,
+/// measure, refit, store, pass the quality gate, activate and announce. One at a time across replicas.
+/// </summary>
+public sealed class RetrainJob(
+    RatingSnapshotReader snapshots,
+    ModelVersionStore versions,
+    TrainingLock trainingLock,
+    ModelRefresher refresher,
+    IOptions<TrainingSettings> settings,
+    IOptions<RatingScaleOptions> scale,
+    ILogger<RetrainJob> logger)
+{
+    public const string Queue = "training";
+    public const string RecurringId = "retrain";
+
+    /// <summary>Job parameters the status endpoint reads while the job runs.</summary>
+    public static class Progress
+    {
+        public const string Phase = "phase";
+        public const string Epoch = "epoch";
+        public const string ValidationRmse = "validationRmse";
+        public const string ModelVersion = "modelVersion";
+    }
+
+    /// <summary>
+    /// Runs one training. <paramref name="scheduled"/> runs skip when another training holds the lock;
+    /// requested ones queue behind it. Returns the new version, or null when skipped.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)] // a failed training is recorded as such; the next schedule tries again
+    [Queue(Queue)]
+    public async Task<int?> RunAsync(RetrainParameters? parameters, bool scheduled, PerformContext? context, CancellationToken cancellationToken)
+    {
+        await using var held = await trainingLock.AcquireAsync(wait: !scheduled, cancellationToken);
+        if (held is null)
+        {
+            logger.LogInformation("Scheduled retrain skipped: another training is running");
+            return null;
+        }
+        var interrupted = await versions.FailInterruptedAsync(cancellationToken);
+        if (interrupted > 0) logger.LogWarning("Marked {Count} interrupted training(s) as failed", interrupted);
+
+        var options = settings.Value.ToOptions(parameters, scale.Value.Scale);
+        options.Validate();
+        var jobId = context?.BackgroundJob.Id;
+        var version = await versions.CreateTrainingAsync(jobId, new { options.Factors, options.Epochs, options.LearningRate, options.Regularization, options.BiasRegularization }, cancellationToken);
+        context?.SetJobParameter(Progress.ModelVersion, version);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
+        var total = Stopwatch.StartNew();
+        try
+        {
+            context?.SetJobParameter(Progress.Phase, "reading");
+            var snapshot = await snapshots.ReadAsync(cancellationToken);
+            logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items), read in {Seconds:F2} s",
+                version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, snapshot.ReadSeconds);
+
+            var phase = "early-stopping";
+            context?.SetJobParameter(Progress.Phase, phase);
+            void OnEpoch(EpochProgress epoch)
+            {
+                if (epoch.ValidationRmse is null && phase == "early-stopping")
+                {
+                    phase = "refit";
+                    context?.SetJobParameter(Progress.Phase, phase);
+                }
+                logger.LogInformation("Epoch {Epoch} ({Phase}): train RMSE {TrainRmse:F4}, validation RMSE {ValidationRmse:F4}, {Seconds:F2} s",
+                    epoch.Epoch, phase, epoch.TrainRmse, epoch.ValidationRmse, epoch.Seconds);
+                context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
+                if (epoch.ValidationRmse is { } rmse) context?.SetJobParameter(Progress.ValidationRmse, rmse);
+            }
+
+            var outcome = await Task.Run(() => TrainingRun.Execute(snapshot, options, settings.Value.HoldoutFraction, OnEpoch, cancellationToken), cancellationToken);
+
+            context?.SetJobParameter(Progress.Phase, "storing");
+            using var blob = new MemoryStream();
+            ModelSerializer.Write(outcome.Model, blob);
+            var activeRmse = await versions.ActiveRmseAsync(cancellationToken);
+            var rejection = QualityGate.Check(outcome.Metrics, activeRmse, settings.Value.QualityMargin);
+            await versions.CompleteAsync(version, outcome, snapshot.DataCutoff, blob.ToArray(), total.Elapsed.TotalSeconds, rejection, cancellationToken);
+            var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+
+            if (rejection is null)
+            {
+                // This replica swaps at once; the others hear the NOTIFY sent on commit.
+                await refresher.RefreshNowAsync(cancellationToken);
+                logger.LogInformation(
+                    "Version {Version} active: holdout RMSE {Rmse:F4} (baseline {BaselineRmse:F4}), NDCG@10 {Ndcg:F4}, {Seconds:F1} s in all; {Pruned} old blobs deleted",
+                    version, outcome.Metrics.Rmse, outcome.Metrics.BaselineRmse, outcome.Metrics.NdcgAt10, total.Elapsed.TotalSeconds, pruned);
+            }
+            else
+            {
+                logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, rejection);
+            }
+            context?.SetJobParameter(Progress.Phase, rejection is null ? "activated" : "rejected");
+            return version;
+        }
+        catch (OperationCanceledException)
+        {
+            await versions.MarkFailedAsync(version, "training was cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Training of version {Version} failed", version);
+            await versions.MarkFailedAsync(version, ex.Message);
+            throw;
+        }
+    }
+}
