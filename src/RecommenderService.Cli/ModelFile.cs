@@ -12,7 +12,7 @@ internal static class ModelFile
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             return Deserialize(stream);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or EndOfStreamException or ModelFormatException)
         {
             throw new InvalidDataException($"{path}: cannot read the model: {e.Message}", e);
         }
@@ -31,10 +31,7 @@ internal static class ModelFile
         }
     }
 
-    // The engine's ModelSerializer is being written concurrently; these two lines switch to it once it lands.
-    private static FactorModel Deserialize(Stream stream) =>
-        throw new NotSupportedException("model files need the engine's ModelSerializer, which is not in this build yet");
+    private static FactorModel Deserialize(Stream stream) => ModelSerializer.Read(stream);
 
-    private static void Serialize(FactorModel model, Stream stream) =>
-        throw new NotSupportedException("model files need the engine's ModelSerializer, which is not in this build yet");
+    private static void Serialize(FactorModel model, Stream stream) => ModelSerializer.Write(model, stream);
 }

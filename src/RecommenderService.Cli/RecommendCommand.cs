@@ -46,11 +46,10 @@ internal sealed class RecommendCommand : ICommand
             Parallel.For(first, last, parallel, c =>
             {
                 var text = new StringBuilder();
-                var scores = new float[model.Items.Count];
                 for (var u = c * chunk; u < Math.Min(userCount, (c + 1) * chunk); u++)
                 {
                     var id = model.Users[u];
-                    foreach (var s in Top(model, u, count, excluded[u], scores))
+                    foreach (var s in TopN.ForUser(model, u, count, excluded[u]))
                     {
                         text.Append(id).Append('\t').Append(model.Items[s.Item]).Append('\t')
                             .Append(s.Score.ToString("0.####", CultureInfo.InvariantCulture)).Append('\n');
@@ -62,13 +61,6 @@ internal sealed class RecommendCommand : ICommand
         }
         output.WriteLine($"Wrote up to {count} recommendations for each of {userCount} users to {outputPath} in {clock.Elapsed.TotalSeconds:F3} s");
         return RecsysCommandLine.Success;
-    }
-
-    // Until the engine's TopN lands: one pass of dot products over Q, then a bounded selection.
-    private static ScoredItem[] Top(FactorModel model, int user, int count, int[] excluded, float[] scores)
-    {
-        new FactorModelPredictor(model).ScoreItems(user, scores);
-        return ItemRanking.Top(scores, count, excluded);
     }
 
     /// <summary>Per model user, the model item indices they rated in <paramref name="ratings"/>, sorted.</summary>
