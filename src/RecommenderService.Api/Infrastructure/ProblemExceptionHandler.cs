@@ -46,8 +46,21 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private static bool IsDatabaseOutage(Exception exception) => exception switch
     {
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql is not PostgresException,
+        PostgresException postgres => postgres.IsTransient || UnavailableStates.Contains(postgres.SqlState)
+                                      || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
         TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>Server answers that mean "not available now" rather than "your request is wrong".</summary>
+    private static readonly HashSet<string> UnavailableStates =
+    [
+        "57P01", // admin_shutdown
+        "57P02", // crash_shutdown
+        "57P03", // cannot_connect_now
+        "53300", // too_many_connections
+        "55000", // object_not_in_prerequisite_state: database not accepting connections
+        "3D000", // invalid_catalog_name: the database is gone
+    ];
 }

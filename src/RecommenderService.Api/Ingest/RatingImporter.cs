@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Serving;
 using NpgsqlTypes;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Options;
@@ -17,7 +18,7 @@ public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOn
 /// transaction. The last line for a (user, item) pair wins. A bad line stops the import after at most
 /// <see cref="MaxReportedErrors"/> of them and nothing is stored.
 /// </summary>
-public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, ILogger<RatingImporter> logger)
+public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, UserRatingsCache cache, PopularityCache popularity, ILogger<RatingImporter> logger)
 {
     public const int MaxReportedErrors = 10;
 
@@ -108,6 +109,11 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         var imported = await MergeAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // Many users changed: forget everyone here (other replicas hear "*"), and rank the new data now.
+        cache.Clear();
+        _ = popularity.RefreshAsync(CancellationToken.None).ContinueWith(
+            t => logger.LogWarning("Popularity refresh after import failed: {Error}", t.Exception?.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
 
         logger.LogInformation("Imported {Ratings} ratings from {Lines} CSV lines in {Seconds:F2} s",
             imported, parser.LinesRead, clock.Elapsed.TotalSeconds);

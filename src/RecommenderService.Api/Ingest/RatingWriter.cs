@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Serving;
 
 namespace RecommenderService.Api.Ingest;
 
@@ -11,8 +12,11 @@ namespace RecommenderService.Api.Ingest;
 /// when it commits. Locks are taken in one order everywhere (user rows, then item rows, then rating rows,
 /// each sorted), which keeps concurrent writers from deadlocking; <see cref="TransactionRetry"/> covers the rest.
 /// </summary>
-public sealed class RatingWriter(NpgsqlDataSource dataSource, ILogger<RatingWriter> logger)
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ILogger<RatingWriter> logger)
 {
+    // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
+    // and then reads through the same replica always sees its write.
+
     private const string UpsertUsersSql = """
         INSERT INTO users (external_id, ratings_changed_at)
         SELECT u, now() FROM unnest($1::text[]) AS u ORDER BY u COLLATE "C"
@@ -44,11 +48,11 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, ILogger<RatingWrit
 
     /// <summary>Stores one rating, creating its user and item if new; tells whether the pair was new.</summary>
     public Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken) =>
-        TransactionRetry.RunAsync(async ct =>
+        Forget([rating.UserId], TransactionRetry.RunAsync(async ct =>
         {
             var (inserted, _, ratedAt) = await WriteAsync([rating.UserId], [rating], ct);
             return (inserted == 1, ratedAt);
-        }, logger, cancellationToken);
+        }, logger, cancellationToken));
 
     /// <summary>
     /// Stores a validated batch in one transaction. Rows for the same (user, item) pair: the last one wins,
@@ -62,11 +66,11 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, ILogger<RatingWrit
         var users = distinct.Select(r => r.UserId).Distinct(StringComparer.Ordinal).ToArray();
         if (distinct.Length == 0) return Task.FromResult((0, 0));
 
-        return TransactionRetry.RunAsync(async ct =>
+        return Forget(users, TransactionRetry.RunAsync(async ct =>
         {
             var (inserted, updated, _) = await WriteAsync(users, distinct, ct);
             return (inserted, updated);
-        }, logger, cancellationToken);
+        }, logger, cancellationToken));
     }
 
     private async Task<(int Inserted, int Updated, DateTime RatedAt)> WriteAsync(
@@ -111,7 +115,7 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, ILogger<RatingWrit
 
     /// <summary>Deletes one rating; false (and nothing changed) when the user had not rated the item.</summary>
     public Task<bool> DeleteAsync(string userId, string itemId, CancellationToken cancellationToken) =>
-        TransactionRetry.RunAsync(async ct =>
+        Forget([userId], TransactionRetry.RunAsync(async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -137,11 +141,11 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, ILogger<RatingWrit
             }
             await transaction.CommitAsync(ct);
             return true;
-        }, logger, cancellationToken);
+        }, logger, cancellationToken));
 
     /// <summary>Erases a user and, by cascade, all their ratings; false when the user is unknown.</summary>
     public Task<bool> DeleteUserAsync(string userId, CancellationToken cancellationToken) =>
-        TransactionRetry.RunAsync(async ct =>
+        Forget([userId], TransactionRetry.RunAsync(async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -161,7 +165,21 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, ILogger<RatingWrit
             }
             await transaction.CommitAsync(ct);
             return true;
-        }, logger, cancellationToken);
+        }, logger, cancellationToken));
+
+    private async Task<T> Forget<T>(string[] users, Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        finally
+        {
+            // Also after a failure: the outcome of a commit that timed out is unknown.
+            if (users.Length > RatingChangeChannel.MaxIndividualNotices) cache.Clear();
+            else foreach (var user in users) cache.Invalidate(user);
+        }
+    }
 
     /// <summary>One notice per user, or a single "everyone" notice when there are too many.</summary>
     private static NpgsqlBatchCommand NoticeCommand(string[] users) =>

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Tests.Infrastructure;
+
+namespace RecommenderService.Api.Tests;
+
+/// <summary>The database going away: lists keep coming from memory, writes fail clearly, nothing half-done.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private RecommenderApiFactory _factory = null!;
+    private HttpClient _client = null!;
+    private string _databaseName = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        _databaseName = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        _factory = new RecommenderApiFactory(connectionString, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
+        _client = _factory.CreateClientAsClient();
+        var ratings = TestData.PlantedRatings(seed: 5);
+        await TestData.InsertRatingsAsync(connectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
+        await TestData.StoreActiveModelAsync(connectionString, TestData.Train(ratings), DateTimeOffset.UtcNow);
+        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await SetDatabaseReachableAsync(true);
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task With_the_database_down_lists_come_from_memory_and_writes_get_503_problems()
+    {
+        var warm = await _client.GetFromJsonAsync<JsonElement>("/api/v1/users/1/recommendations");
+        Assert.Equal("model", warm.GetProperty("strategy").GetString());
+
+        await SetDatabaseReachableAsync(false);
+        var cached = await _client.GetAsync("/api/v1/users/1/recommendations");
+        var uncachedButModelled = await _client.GetAsync("/api/v1/users/2/recommendations");
+        var write = await _client.PutAsJsonAsync("/api/v1/users/1/ratings/1", new { rating = 3 });
+        var ready = await _client.GetAsync("/health/ready");
+        var live = await _client.GetAsync("/health/live");
+        await SetDatabaseReachableAsync(true);
+        var after = await _client.PutAsJsonAsync("/api/v1/users/1/ratings/1", new { rating = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal("model", (await cached.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("strategy").GetString());
+        Assert.Equal(HttpStatusCode.OK, uncachedButModelled.StatusCode);
+        Assert.Equal(10, (await uncachedButModelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+        Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.True(after.IsSuccessStatusCode, $"writes work again once the database is back: {after.StatusCode}");
+    }
+
+    /// <summary>Stops (or allows) new connections to this test's database and drops the open ones.</summary>
+    private async Task SetDatabaseReachableAsync(bool reachable)
+    {
+        await using var admin = new NpgsqlConnection(postgres.Server.ConnectionStringFor("postgres"));
+        await admin.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{_databaseName}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}", admin))
+            await alter.ExecuteNonQueryAsync();
+        if (reachable) return;
+        await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", admin);
+        kill.Parameters.Add(new NpgsqlParameter { Value = _databaseName });
+        await kill.ExecuteNonQueryAsync();
+    }
+}
