@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RecommenderService.Engine;
 
@@ -53,12 +56,8 @@ public static class FoldIn
                 for (var f = 0; f < k; f++) z[f + 1] = q[f];
                 var y = values[j] - model.GlobalMean - model.ItemBias[item];
                 // Lower triangle only: row r gets z[r]·z[0..r].
-                for (var r = 0; r < n; r++)
-                {
-                    var row = a.Slice(r * n, r + 1);
-                    TensorPrimitives.MultiplyAdd(z[..(r + 1)], z[r], row, row);
-                }
-                TensorPrimitives.MultiplyAdd(z, y, b, b);
+                for (var r = 0; r < n; r++) AddScaled(a.Slice(r * n, r + 1), z, z[r]);
+                AddScaled(b, z, y);
             }
             for (var r = 0; r < n; r++) a[r * n + r] += regularization;
 
@@ -77,6 +76,44 @@ public static class FoldIn
     public static float Predict(FactorModel model, FoldedUser user, int item) =>
         model.Scale.Clamp(model.GlobalMean + user.Bias + model.ItemBias[item] + TensorPrimitives.Dot(user.Factors, model.ItemVector(item)));
 
+    // The spans here are short (the average row of a 65×65 triangle is 33 long) and there are thousands of them
+    // per solve, so inlined Vector256 loops beat a library call per row (measured 82 µs → see FoldInBenchmarks).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled(Span<double> destination, ReadOnlySpan<double> x, double scale)
+    {
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        ref var s = ref MemoryMarshal.GetReference(x);
+        var n = destination.Length;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var v = Vector256.Create(scale);
+            for (; j + 4 <= n; j += 4)
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)j), v, Vector256.LoadUnsafe(ref d, (nuint)j))
+                    .StoreUnsafe(ref d, (nuint)j);
+        }
+        for (; j < n; j++) Unsafe.Add(ref d, j) += Unsafe.Add(ref s, j) * scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        ref var a = ref MemoryMarshal.GetReference(x);
+        ref var b = ref MemoryMarshal.GetReference(y);
+        var n = x.Length;
+        var j = 0;
+        var sum = 0.0;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; j + 4 <= n; j += 4)
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)j), Vector256.LoadUnsafe(ref b, (nuint)j), acc);
+            sum = Vector256.Sum(acc);
+        }
+        for (; j < n; j++) sum += Unsafe.Add(ref a, j) * Unsafe.Add(ref b, j);
+        return sum;
+    }
+
     /// <summary>
     /// Solves A x = b in place (x overwrites b) for symmetric positive definite A given by its lower triangle,
     /// which is overwritten by L with A = L Lᵀ.
@@ -86,17 +123,17 @@ public static class FoldIn
         for (var j = 0; j < n; j++)
         {
             var rowJ = a.Slice(j * n, j);
-            var diagonal = a[j * n + j] - TensorPrimitives.Dot<double>(rowJ, rowJ);
+            var diagonal = a[j * n + j] - Dot(rowJ, rowJ);
             if (!(diagonal > 0))
                 throw new ArgumentException("The fold-in system is singular; use a positive regularization.");
             var l = Math.Sqrt(diagonal);
             a[j * n + j] = l;
             for (var i = j + 1; i < n; i++)
-                a[i * n + j] = (a[i * n + j] - TensorPrimitives.Dot<double>(a.Slice(i * n, j), rowJ)) / l;
+                a[i * n + j] = (a[i * n + j] - Dot(a.Slice(i * n, j), rowJ)) / l;
         }
         // L y = b, then Lᵀ x = y.
         for (var i = 0; i < n; i++)
-            b[i] = (b[i] - TensorPrimitives.Dot<double>(a.Slice(i * n, i), b[..i])) / a[i * n + i];
+            b[i] = (b[i] - Dot(a.Slice(i * n, i), b[..i])) / a[i * n + i];
         for (var i = n - 1; i >= 0; i--)
         {
             var sum = b[i];
