@@ -202,7 +202,8 @@ public static class Extensions
     private static void AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<ModelHealthCheck>("model", tags: ["ready"]);
     }
 
     /// <summary>The request pipeline and every route.</summary>

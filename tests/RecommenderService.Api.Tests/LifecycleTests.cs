@@ -62,6 +62,8 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(version, list.GetProperty("modelVersion").GetInt32());
         Assert.Equal("model", list.GetProperty("strategy").GetString());
         Assert.False(string.IsNullOrEmpty(jobId));
+        var ready = await admin.GetFromJsonAsync<JsonElement>("/health/ready");
+        Assert.Equal(version, ready.GetProperty("checks").GetProperty("model").GetProperty("data").GetProperty("modelVersion").GetInt32());
     }
 
     [Fact]
