@@ -11,12 +11,16 @@ namespace RecommenderService.Engine;
 /// p_u += η(e q_i − λ p_u); q_i += η(e p_u − λ q_i) with the old p_u).
 /// </summary>
 /// <remarks>
-/// Parallel by LIBMF-style grid blocks (<see cref="RatingGrid"/>): each epoch visits the B×B blocks in B
-/// rounds of B mutually independent blocks, in an order drawn from the seed, and each block is walked in a
-/// fresh random order (an in-place Fisher-Yates fused into the loop). Because blocks of one round share no
-/// rows and every random stream is keyed by (seed, epoch, block), the result for a given seed is identical
-/// bit for bit however the threads interleave; with <see cref="TrainingOptions.Threads"/> = 1 it is also
-/// independent of the machine's core count.
+/// <para>Parallel by LIBMF-style grid blocks (<see cref="RatingGrid"/>): each epoch visits the B×B blocks in B
+/// rounds of B mutually independent blocks, in an order drawn from the seed. Within a block the ratings are
+/// grouped by user; each epoch shuffles the order of those user runs and the order of the ratings within each
+/// run. That is a shuffled order per epoch that keeps p_u in L1 for a whole run, which is what makes the loop
+/// fast (a uniformly random order within a block measured 3× slower per core, at equal ML-100k accuracy).</para>
+/// <para>Because blocks of one round share no rows and every random stream is keyed by (seed, epoch, block), the
+/// result for a given seed and grid is identical bit for bit however the threads interleave; with
+/// <see cref="TrainingOptions.Threads"/> = 1 (grid 1×1) it is reproducible on any machine with the same SIMD width.</para>
+/// <para>Per rating: one SIMD dot product and one fused update over rows padded to the vector width
+/// (<see cref="SgdKernel"/>), no allocation, and a software prefetch of the rows two ratings ahead.</para>
 /// </remarks>
 public sealed class SgdTrainer
 {
@@ -201,6 +205,9 @@ public sealed class SgdTrainer
                 }
                 continue;
             }
+            // Fixed rounds with a barrier rather than a dynamic block scheduler: measured no faster dynamically
+            // (6 epochs, 2 threads, busy machine: rounds 1.8-2.8 s, dynamic 2.4-2.6 s), and rounds keep the
+            // model independent of thread timing.
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
             Parallel.For(0, size, parallel, b =>
             {
@@ -218,8 +225,9 @@ public sealed class SgdTrainer
 
     /// <summary>
     /// One pass over a block in a fresh random order of its user runs, each run in a fresh random order of its
-    /// ratings; returns Σe² (errors before each update). Both shuffles are Fisher-Yates fused into the walk:
-    /// element j is swapped with a random later one just before it is used, so no index array is needed.
+    /// ratings; returns Σe² (errors before each update). Both shuffles are in-place Fisher-Yates on the block's
+    /// own arrays (no index array): runs one step ahead of the walk, ratings when their run starts, so the rows
+    /// to prefetch are known.
     /// </summary>
     // AggressiveOptimization: a few calls per epoch would otherwise run the first epochs in tier-0/OSR code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

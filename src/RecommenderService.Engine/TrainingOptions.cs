@@ -39,7 +39,10 @@ public sealed record TrainingOptions
     /// <summary>σ of the N(0, σ) initialisation of P and Q.</summary>
     public float InitStdDev { get; init; } = 0.003f;
 
-    /// <summary>Worker threads; 0 = all cores.</summary>
+    /// <summary>
+    /// Worker threads; 0 = all cores. The grid of blocks depends on the thread count, so models are reproducible
+    /// for a given seed and thread count (bit for bit with 1 thread on any machine of the same SIMD width).
+    /// </summary>
     public int Threads { get; init; }
 
     /// <summary>Seed of every random choice (initialisation, shuffles, holdout).</summary>
