@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace RecommenderService.Engine.Tests;
 
@@ -92,6 +95,38 @@ public sealed class ModelSerializerTests
         bytes[8] = 2;
         var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
         Assert.Contains("version 2", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_optional_section_is_skipped_so_a_later_part_can_be_added()
+    {
+        var bytes = WithExtraSection(Serialize(Model), "RANK", flags: 0, [1, 2, 3, 4, 5]);
+        var copy = ModelSerializer.Read(new MemoryStream(bytes));
+        Assert.True(SameBits(Model.ItemFactors, copy.ItemFactors));
+    }
+
+    [Fact]
+    public void An_unknown_required_section_is_refused_as_written_by_a_newer_version()
+    {
+        var bytes = WithExtraSection(Serialize(Model), "RANK", flags: 1, [1, 2, 3]);
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("RANK", error.Message);
+        Assert.Contains("newer", error.Message);
+    }
+
+    /// <summary>Appends a section (table entry and data) the way a later writer would, with a fresh checksum.</summary>
+    private static byte[] WithExtraSection(byte[] model, string tag, uint flags, byte[] data)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(model.AsSpan(12));
+        var tableEnd = 16 + 16 * count;
+        var entry = new byte[16];
+        Encoding.ASCII.GetBytes(tag).CopyTo(entry, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(4), flags);
+        BinaryPrimitives.WriteInt64LittleEndian(entry.AsSpan(8), data.Length);
+        var body = model.AsSpan(tableEnd, model.Length - 32 - tableEnd).ToArray();
+        var content = model[..tableEnd].Concat(entry).Concat(body).Concat(data).ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(12), count + 1);
+        return content.Concat(SHA256.HashData(content)).ToArray();
     }
 
     private static byte[] Serialize(FactorModel model)
