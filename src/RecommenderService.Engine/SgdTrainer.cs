@@ -7,8 +7,9 @@ namespace RecommenderService.Engine;
 
 /// <summary>
 /// Biased matrix factorisation r̂ = μ + b_u + b_i + p_u·q_i trained by stochastic gradient descent over the
-/// observed ratings, with the classic updates (e = r − r̂; b_u += η(e − λ_b b_u); b_i += η(e − λ_b b_i);
-/// p_u += η(e q_i − λ p_u); q_i += η(e p_u − λ q_i) with the old p_u).
+/// observed ratings, with the classic updates (e = r − r̂; b_u += η_b(e − λ_b b_u); b_i += η_b(e − λ_b b_i);
+/// p_u += η(e q_i − λ p_u); q_i += η(e p_u − λ q_i) with the old p_u), where the bias step η_b is its own
+/// option (<see cref="TrainingOptions.BiasLearningRate"/>; equal to η gives the seed's single-η form).
 /// </summary>
 /// <remarks>
 /// <para>Parallel by LIBMF-style grid blocks (<see cref="RatingGrid"/>): each epoch visits the B×B blocks in B
@@ -65,12 +66,13 @@ public sealed class SgdTrainer
         var bestEpoch = 0;
         double? bestRmse = null;
         var eta = o.LearningRate;
+        var biasEta = o.BiasLearningRate;
 
         for (var epoch = 1; epoch <= maxEpochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var step = new StepSettings(mu, eta, o.Regularization, o.BiasRegularization, o.UseBiases);
+            var step = new StepSettings(mu, eta, biasEta, o.Regularization, o.BiasRegularization, o.UseBiases);
             RunEpoch(grid, state, step, epoch, threads, blockLoss, cancellationToken);
 
             double loss = 0;
@@ -81,6 +83,7 @@ public sealed class SgdTrainer
             history.Add(progress);
             onEpoch?.Invoke(progress);
             eta *= o.LearningRateDecay;
+            biasEta *= o.LearningRateDecay;
 
             if (validationRmse is not double v)
             {
@@ -124,7 +127,8 @@ public sealed class SgdTrainer
         var threads = _options.EffectiveThreads;
         var (state, grid, mu) = Prepare(train, threads);
         var blockLoss = new double[grid.Size * grid.Size];
-        var step = new StepSettings(mu, _options.LearningRate, _options.Regularization, _options.BiasRegularization, _options.UseBiases);
+        var step = new StepSettings(mu, _options.LearningRate, _options.BiasLearningRate, _options.Regularization,
+            _options.BiasRegularization, _options.UseBiases);
         var epoch = 0;
         return () =>
         {
@@ -241,8 +245,8 @@ public sealed class SgdTrainer
         var eta = step.Eta;
         var shrink = 1f - step.Eta * step.Regularization;
         // With biases off, shrink 1 and step 0 keep b_u and b_i at exactly 0 without a branch per rating.
-        var biasShrink = step.UseBiases ? 1f - step.Eta * step.BiasRegularization : 1f;
-        var biasEta = step.UseBiases ? eta : 0f;
+        var biasShrink = step.UseBiases ? 1f - step.BiasEta * step.BiasRegularization : 1f;
+        var biasEta = step.UseBiases ? step.BiasEta : 0f;
         var mu = step.GlobalMean;
         double loss = 0;
         if (runs.Length > 0) SwapWithLater(runs, 0, ref rng);
@@ -268,7 +272,7 @@ public sealed class SgdTrainer
                 ref var bi = ref itemBias[entry.Item];
                 var e = entry.Value - (mu + bu + bi + SgdKernel.Dot(pu, qi));
                 runLoss += e * e;
-                bu = bu * biasShrink + biasEta * e; // b_u += η(e − λ_b b_u)
+                bu = bu * biasShrink + biasEta * e; // b_u += η_b(e − λ_b b_u)
                 bi = bi * biasShrink + biasEta * e;
                 SgdKernel.Update(pu, qi, eta * e, shrink);
             }
@@ -333,7 +337,8 @@ public sealed class SgdTrainer
         return result;
     }
 
-    private readonly record struct StepSettings(float GlobalMean, float Eta, float Regularization, float BiasRegularization, bool UseBiases);
+    private readonly record struct StepSettings(
+        float GlobalMean, float Eta, float BiasEta, float Regularization, float BiasRegularization, bool UseBiases);
 
     /// <summary>The trainable parameters with rows padded to the SIMD width.</summary>
     private sealed class State(int users, int items, int stride)
