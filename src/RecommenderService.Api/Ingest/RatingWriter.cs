@@ -143,26 +143,39 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             return true;
         }, logger, cancellationToken));
 
-    /// <summary>Erases a user and, by cascade, all their ratings; false when the user is unknown.</summary>
+    /// <summary>
+    /// Erases a user and all their ratings; false when the user is unknown. There is no foreign key to
+    /// cascade (see RatingConfiguration), so the ratings are deleted here, after the user row: deleting that
+    /// row first waits for any writer holding it (every rating write locks its user row), so such a write
+    /// has committed before the second statement, which then sees and deletes its ratings; a write that
+    /// comes later waits for this transaction and creates a fresh user. No rating is ever left without its user.
+    /// </summary>
     public Task<bool> DeleteUserAsync(string userId, CancellationToken cancellationToken) =>
         Forget([userId], TransactionRetry.RunAsync(async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
+            int id;
+            await using (var lockUser = new NpgsqlCommand("DELETE FROM users WHERE external_id = $1 RETURNING id", connection, transaction))
+            {
+                lockUser.Parameters.Add(Text(userId));
+                if (await lockUser.ExecuteScalarAsync(ct) is not int deleted)
+                {
+                    await transaction.RollbackAsync(ct);
+                    return false;
+                }
+                id = deleted;
+            }
+            // A separate statement, so that in READ COMMITTED it reads a snapshot taken after the wait above.
             await using var batch = new NpgsqlBatch(connection, transaction)
             {
                 BatchCommands =
                 {
-                    Command("DELETE FROM users WHERE external_id = $1", Text(userId)),
+                    Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
                     NoticeCommand([userId]),
                 },
             };
             await batch.ExecuteNonQueryAsync(ct);
-            if (batch.BatchCommands[0].RecordsAffected == 0)
-            {
-                await transaction.RollbackAsync(ct);
-                return false;
-            }
             await transaction.CommitAsync(ct);
             return true;
         }, logger, cancellationToken));

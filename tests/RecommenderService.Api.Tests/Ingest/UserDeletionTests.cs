@@ -42,6 +42,51 @@ public sealed class UserDeletionTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_deleted_while_their_ratings_are_written_never_leaves_orphan_ratings()
+    {
+        // ratings has no foreign key to users (it halved the cost of bulk writes): the writers keep this.
+        var client = _factory.CreateClientAsClient();
+        var admin = _factory.CreateClientAsAdmin();
+        var users = Enumerable.Range(0, 4).Select(u => $"racer-{u}").ToArray();
+        var writers = Enumerable.Range(0, 6).Select(writer => Task.Run(async () =>
+        {
+            var random = new Random(writer);
+            var codes = new List<HttpStatusCode>();
+            for (var round = 0; round < 30; round++)
+            {
+                var rows = Enumerable.Range(0, 50)
+                    .Select(_ => (User: users[random.Next(users.Length)], Item: $"item-{random.Next(40)}", Rating: 1 + random.Next(5)))
+                    .ToList();
+                var response = (writer % 3) switch
+                {
+                    0 => await client.PostAsJsonAsync("/api/v1/ratings/batch", new { ratings = rows.Select(r => new { userId = r.User, itemId = r.Item, rating = r.Rating }) }),
+                    1 => await PutRatingAsync(client, rows[0].User, rows[0].Item, new { rating = rows[0].Rating }),
+                    _ => await admin.PostAsync("/api/v1/ratings/import",
+                        new StringContent(string.Concat(rows.Select(r => $"{r.User},{r.Item},{r.Rating}\n")), System.Text.Encoding.UTF8, "text/csv")),
+                };
+                codes.Add(response.StatusCode);
+            }
+            return codes;
+        }));
+        var deleter = Task.Run(async () =>
+        {
+            var random = new Random(99);
+            var codes = new List<HttpStatusCode>();
+            for (var round = 0; round < 60; round++)
+                codes.Add((await admin.DeleteAsync($"/api/v1/users/{users[random.Next(users.Length)]}")).StatusCode);
+            return codes;
+        });
+
+        var written = (await Task.WhenAll(writers)).SelectMany(c => c).ToList();
+        var deleted = await deleter;
+
+        Assert.All(written, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Created, $"write status {s}"));
+        Assert.All(deleted, s => Assert.True(s is HttpStatusCode.NoContent or HttpStatusCode.NotFound, $"delete status {s}"));
+        Assert.Contains(HttpStatusCode.NoContent, deleted);
+        Assert.Equal(0, await CountAsync(_factory, "SELECT count(*) FROM ratings r LEFT JOIN users u ON u.id = r.user_id WHERE u.id IS NULL"));
+    }
+
+    [Fact]
     public async Task Deleting_an_unknown_user_is_a_404_problem()
     {
         await AssertProblemAsync(await _factory.CreateClientAsAdmin().DeleteAsync("/api/v1/users/nobody"), HttpStatusCode.NotFound);

@@ -221,10 +221,6 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.HasIndex("ItemId")
                         .HasDatabaseName("ix_ratings_item_id");
 
-                    b.HasIndex("UserId", "RatedAt")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("ix_ratings_user_id_rated_at");
-
                     b.ToTable("ratings", (string)null);
                 });
 
@@ -271,23 +267,6 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_model_blobs_model_versions_version");
-                });
-
-            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.RatingEntity", b =>
-                {
-                    b.HasOne("RecommenderService.Api.Persistence.Entities.ItemEntity", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_ratings_items_item_id");
-
-                    b.HasOne("RecommenderService.Api.Persistence.Entities.UserEntity", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_ratings_users_user_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -55,6 +55,22 @@ namespace RecommenderService.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ratings",
+                columns: table => new
+                {
+                    user_id = table.Column<int>(type: "integer", nullable: false),
+                    item_id = table.Column<int>(type: "integer", nullable: false),
+                    value = table.Column<float>(type: "real", nullable: false),
+                    rated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()"),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ratings", x => new { x.user_id, x.item_id });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -89,34 +105,6 @@ namespace RecommenderService.Api.Persistence.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "ratings",
-                columns: table => new
-                {
-                    user_id = table.Column<int>(type: "integer", nullable: false),
-                    item_id = table.Column<int>(type: "integer", nullable: false),
-                    value = table.Column<float>(type: "real", nullable: false),
-                    rated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()"),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_ratings", x => new { x.user_id, x.item_id });
-                    table.ForeignKey(
-                        name: "fk_ratings_items_item_id",
-                        column: x => x.item_id,
-                        principalTable: "items",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "fk_ratings_users_user_id",
-                        column: x => x.user_id,
-                        principalTable: "users",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
             migrationBuilder.CreateIndex(
                 name: "ix_items_external_id",
                 table: "items",
@@ -136,12 +124,6 @@ namespace RecommenderService.Api.Persistence.Migrations
                 column: "item_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_ratings_user_id_rated_at",
-                table: "ratings",
-                columns: new[] { "user_id", "rated_at" },
-                descending: new[] { false, true });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_users_external_id",
                 table: "users",
                 column: "external_id",
@@ -152,19 +134,19 @@ namespace RecommenderService.Api.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "items");
+
+            migrationBuilder.DropTable(
                 name: "model_blobs");
 
             migrationBuilder.DropTable(
                 name: "ratings");
 
             migrationBuilder.DropTable(
-                name: "model_versions");
-
-            migrationBuilder.DropTable(
-                name: "items");
-
-            migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "model_versions");
         }
     }
 }
