@@ -3,6 +3,7 @@ using RecommenderService.Engine;
 
 /// <summary>Fold-in of a user with 50 ratings at k = 64: the (k+1)² normal equations and their Cholesky solve.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FoldInBenchmarks
 {
     private FactorModel _model = null!;

@@ -6,6 +6,7 @@ using RecommenderService.Engine;
 /// (the file is written once to the temp folder, so after the first run it is read from the page cache).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ModelLoadBenchmarks
 {
     private byte[] _bytes = null!;

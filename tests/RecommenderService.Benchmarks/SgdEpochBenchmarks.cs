@@ -7,6 +7,7 @@ using RecommenderService.Engine;
 /// training, so it measures steady-state epochs.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class SgdEpochBenchmarks
 {
     private RatingSet _ratings = null!;

@@ -3,6 +3,7 @@ using RecommenderService.Engine;
 
 /// <summary>Top-10 for one user: one SIMD pass over Q plus the bounded heap, with and without the user's rated items excluded.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TopNBenchmarks
 {
     private FactorModel _model = null!;
