@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Engine;
@@ -17,6 +18,13 @@ public sealed class RecommendationService(
     ServiceMetrics metrics,
     ILogger<RecommendationService> logger)
 {
+    // A user's list stays the same until their ratings change or the model swaps, and either makes a new
+    // view: so the last list computed from a view is remembered with it, and a repeated request skips the
+    // pass over every item's factors (at k=128 that pass reads the whole Q matrix, most of a request's cost).
+    private readonly ConditionalWeakTable<UserModelView, RankedList> _lastLists = new();
+
+    private sealed record RankedList(int Count, bool ExcludeRated, ScoredItem[] Top);
+
     public async Task<RecommendationResponse> RecommendAsync(string userId, int count, bool excludeRated, CancellationToken cancellationToken)
     {
         var serving = models.Current;
@@ -38,7 +46,15 @@ public sealed class RecommendationService(
         {
             var view = views.For(serving, user);
             if (view.Strategy != RecommendationStrategy.Popularity)
-                return await FromModelAsync(serving, userId, view.Strategy, view.Vector, view.Bias, count, excludeRated ? view.RatedModelItems : [], cancellationToken);
+            {
+                if (!_lastLists.TryGetValue(view, out var last) || last.Count != count || last.ExcludeRated != excludeRated)
+                {
+                    last = new RankedList(count, excludeRated,
+                        TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excludeRated ? view.RatedModelItems : []));
+                    _lastLists.AddOrUpdate(view, last);
+                }
+                return await ListAsync(serving, userId, view.Strategy, last.Top, cancellationToken);
+            }
         }
 
         var list = await PopularListAsync(count, excludeRated ? user.ItemIds : [], cancellationToken);
@@ -46,12 +62,14 @@ public sealed class RecommendationService(
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
 
-    private async Task<RecommendationResponse> FromModelAsync(
+    private Task<RecommendationResponse> FromModelAsync(
         ServingModel serving, string userId, string strategy, ReadOnlyMemory<float> vector, float bias, int count, int[] excluded,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        ListAsync(serving, userId, strategy, TopN.ForUser(serving.Model, vector.Span, bias, count, excluded), cancellationToken);
+
+    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, string strategy, ScoredItem[] top, CancellationToken cancellationToken)
     {
         var model = serving.Model;
-        var top = TopN.ForUser(model, vector.Span, bias, count, excluded);
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
