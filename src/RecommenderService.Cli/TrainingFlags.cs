@@ -7,15 +7,18 @@ internal static class TrainingFlags
 {
     public static readonly string[] Names = ["factors", "epochs", "learning-rate", "regularization", "threads", "seed"];
 
-    public const string Help = """
-          --factors K           factor dimension (default 128)
+    /// <summary>Flag help, with the defaults read from <see cref="TrainingOptions"/> so it cannot go stale.</summary>
+    public static string Help { get; } = BuildHelp(new TrainingOptions());
+
+    private static string BuildHelp(TrainingOptions d) => FormattableString.Invariant($"""
+          --factors K           factor dimension (default {d.Factors})
           --epochs E            exactly E epochs on all training ratings; without it: early stopping on a
-                                10% holdout (patience 8, at most 200 epochs), then a refit on all ratings
-          --learning-rate ETA   SGD step size (default 0.01)
-          --regularization L    L2 penalty on the factors (default 0.05)
-          --threads T           worker threads, 0 = all cores (default 0)
-          --seed S              seed of initialisation and shuffling (default 42)
-        """;
+                                {d.ValidationFraction:P0} holdout (patience {d.Patience}, at most {d.MaxEpochs} epochs), then a refit on all ratings
+          --learning-rate ETA   SGD step size of the factors (default {d.LearningRate}; biases {d.BiasLearningRate})
+          --regularization L    L2 penalty on the factors (default {d.Regularization}; biases {d.BiasRegularization})
+          --threads T           worker threads, 0 = all cores (default {d.Threads})
+          --seed S              seed of initialisation and shuffling (default {d.Seed})
+        """);
 
     public static TrainingOptions Apply(CommandArguments args, string command, TrainingOptions? start = null)
     {
