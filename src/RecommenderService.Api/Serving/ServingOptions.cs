@@ -7,9 +7,13 @@ public sealed class ServingOptions
 {
     public const string SectionName = "Serving";
 
-    /// <summary>λ of the ridge regression that folds a user in against the fixed item factors.</summary>
+    /// <summary>
+    /// λ per rating of the ridge regression that folds a user in against the fixed item factors; the solve
+    /// uses λ × (number of the user's ratings the model knows), which is what per-rating SGD penalties add up
+    /// to, so a folded-in user is regularised like a trained one. Default: the trainer's λ.
+    /// </summary>
     [Range(1e-6, 1000)]
-    public float FoldInRegularization { get; set; } = 0.1f;
+    public float FoldInRegularization { get; set; } = new Engine.TrainingOptions().Regularization;
 
     /// <summary>How many users' ratings (and folded vectors) a replica keeps in memory.</summary>
     [Range(0, 100_000_000)]

@@ -32,7 +32,7 @@ public sealed class UserModelViews(IOptions<ServingOptions> options)
         if (items.Count == 0)
             return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated);
 
-        var folded = FoldIn.Solve(model, items.ToArray(), values.ToArray(), options.Value.FoldInRegularization);
+        var folded = FoldIn.Solve(model, items.ToArray(), values.ToArray(), options.Value.FoldInRegularization * items.Count);
         return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated);
     }
 }
