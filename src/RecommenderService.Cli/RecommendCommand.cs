@@ -15,6 +15,8 @@ internal sealed class RecommendCommand : ICommand
 
         For every user of MODEL, in model order, writes N lines user TAB item TAB score, best first,
         leaving out the items that user rated in FILE (ratings of ids the model does not know are ignored).
+        Lists come from the ranking head when MODEL has one (score = ranking score, not a rating),
+        else from the rating head (score = unclamped predicted rating).
         Users are scored in parallel (T threads, 0 = all cores).
         """;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string> { "model", "ratings", "count", "output", "threads" };
@@ -49,7 +51,8 @@ internal sealed class RecommendCommand : ICommand
                 for (var u = c * chunk; u < Math.Min(userCount, (c + 1) * chunk); u++)
                 {
                     var id = model.Users[u];
-                    foreach (var s in TopN.ForUser(model, u, count, excluded[u]))
+                    var list = model.Ranking is null ? TopN.ForUser(model, u, count, excluded[u]) : TopN.ForUserRanking(model, u, count, excluded[u]);
+                    foreach (var s in list)
                     {
                         text.Append(id).Append('\t').Append(model.Items[s.Item]).Append('\t')
                             .Append(s.Score.ToString("0.####", CultureInfo.InvariantCulture)).Append('\n');

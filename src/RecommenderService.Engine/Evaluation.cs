@@ -48,4 +48,33 @@ public static class Evaluation
         Array.Sort(pick);
         return Array.ConvertAll(pick, x => users[x]);
     }
+
+    /// <summary>
+    /// How often "similar items" lead to what a user went on to choose: for every user with training and test ratings,
+    /// one of their training items drawn at random (from <paramref name="seed"/>) gets its <paramref name="k"/> nearest
+    /// neighbours by <see cref="ItemSimilarity"/>; a hit is any of the user's test items among them. Returns the hit
+    /// fraction. <paramref name="useRanking"/> picks the ranking head's item factors instead of the rating head's.
+    /// </summary>
+    public static double SimilarItemHitRate(FactorModel model, RatingSet train, RatingSet test, bool useRanking, int k = 10, uint seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var relevant = RankingMetrics.RelevantItems(test, null);
+        var (start, rows) = PerUserSplit.GroupByUser(train);
+        var random = new SeededRandom(seed);
+        int users = 0, hits = 0;
+        for (var u = 0; u < Math.Min(train.UserCount, relevant.Length); u++)
+        {
+            var own = start[u + 1] - start[u];
+            if (own == 0 || relevant[u].Count == 0) continue;
+            var item = train.Item[rows[start[u] + random.NextInt(own)]];
+            users++;
+            foreach (var neighbour in ItemSimilarity.MostSimilar(model, item, k, useRanking))
+                if (relevant[u].Contains(neighbour.Item))
+                {
+                    hits++;
+                    break;
+                }
+        }
+        return users == 0 ? 0 : (double)hits / users;
+    }
 }

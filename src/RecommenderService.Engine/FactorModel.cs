@@ -3,9 +3,19 @@ using System.Numerics.Tensors;
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// A trained biased matrix-factorisation model: r̂(u, i) = μ + b_u + b_i + p_u·q_i.
-/// Immutable once built: the host swaps whole models, never edits one in place.
+/// A trained biased matrix-factorisation model: r̂(u, i) = μ + b_u + b_i + p_u·q_i (the rating head), optionally
+/// with a <see cref="RankingHead"/> for lists. Immutable once built: the host swaps whole models, never edits one in place.
 /// </summary>
+/// <example>
+/// Both heads from one rating set:
+/// <code>
+/// var model = TrainingPolicy.Fit(ratings, new TrainingOptions()).Model
+///     .WithRanking(new RankingTrainer(new RankingOptions()).Train(ratings));
+/// var list = TopN.ForUserRanking(model, user, 10, ratedItems);           // a known user
+/// var x = FoldIn.SolveRanking(model, ratedItems, ratingValues);            // a fresh user
+/// var fresh = TopN.ForUserRanking(model, x, 10, ratedItems);
+/// </code>
+/// </example>
 /// <remarks>
 /// P and Q are flat row-major arrays: user u's vector is <c>UserFactors[u*Factors .. (u+1)*Factors)</c>,
 /// so a pass over all items reads Q sequentially.
@@ -14,7 +24,8 @@ public sealed class FactorModel
 {
     public FactorModel(
         IdMap users, IdMap items, int factors, float globalMean,
-        float[] userBias, float[] itemBias, float[] userFactors, float[] itemFactors, RatingScale scale)
+        float[] userBias, float[] itemBias, float[] userFactors, float[] itemFactors, RatingScale scale,
+        RankingHead? ranking = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(factors);
         if (userBias.Length != users.Count || userFactors.Length != (long)users.Count * factors)
@@ -30,7 +41,20 @@ public sealed class FactorModel
         UserFactors = userFactors;
         ItemFactors = itemFactors;
         Scale = scale;
+        if (ranking is not null && (ranking.UserCount != users.Count || ranking.ItemCount != items.Count))
+            throw new ArgumentException(
+                $"The ranking head has {ranking.UserCount} users and {ranking.ItemCount} items; the model has {users.Count} and {items.Count}.",
+                nameof(ranking));
+        Ranking = ranking;
     }
+
+    /// <summary>
+    /// The same rating head with <paramref name="ranking"/> as its ranking head (null removes it). Arrays are shared,
+    /// not copied. The head must be indexed like this model, e.g. trained by <see cref="RankingTrainer"/> on the
+    /// ratings this model was trained on.
+    /// </summary>
+    public FactorModel WithRanking(RankingHead? ranking) =>
+        new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, ranking);
 
     public IdMap Users { get; }
     public IdMap Items { get; }
@@ -51,6 +75,12 @@ public sealed class FactorModel
     public float[] ItemFactors { get; }
 
     public RatingScale Scale { get; }
+
+    /// <summary>
+    /// The optional ranking head (implicit-feedback factors for top-N lists and similar items); null for a model that
+    /// only predicts ratings. Predictions always come from the rating head above.
+    /// </summary>
+    public RankingHead? Ranking { get; }
 
     /// <summary>|q_i| for every item, computed once on first use (for cosine similarity) and then shared.</summary>
     public ReadOnlySpan<float> ItemNorms

@@ -72,6 +72,42 @@ public static class FoldIn
         }
     }
 
+    /// <summary>
+    /// A fresh user's ranking vector from the items they rated (and the ratings, used when the head weights confidence
+    /// by rating), with the ranking head's item factors fixed: the same regularised least-squares the
+    /// <see cref="RankingTrainer"/> solves for a known user, (YᵀY + Σ c'_i y_i y_iᵀ + λI) x = Σ (1 + c'_i) y_i,
+    /// solved exactly by Cholesky in double. Rank with <see cref="TopN.ForUserRanking(FactorModel, ReadOnlySpan{float}, int, ReadOnlySpan{int})"/>.
+    /// </summary>
+    /// <remarks>YᵀY is computed on the first call per model and cached; afterwards a solve is O(n·k² + k³).</remarks>
+    /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
+    public static float[] SolveRanking(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
+        if (items.Length != values.Length)
+            throw new ArgumentException($"{items.Length} items but {values.Length} values.", nameof(values));
+        foreach (var item in items)
+            if ((uint)item >= (uint)model.Items.Count)
+                throw new ArgumentOutOfRangeException(nameof(items), item, "An item index is outside the model.");
+
+        var k = head.Factors;
+        var bonus = new float[items.Length];
+        for (var j = 0; j < bonus.Length; j++) bonus[j] = head.ConfidenceBonus(values[j]);
+        var a = ArrayPool<double>.Shared.Rent(k * k + 2 * k);
+        try
+        {
+            var x = new float[k];
+            var scratch = a.AsSpan(0, k * k + 2 * k);
+            ImplicitLeastSquares.SolveExact(head.ItemGram, head.Regularization, head.ItemFactors, k, items, bonus, x,
+                scratch[..(k * k)], scratch.Slice(k * k, k), scratch.Slice(k * k + k, k));
+            return x;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(a);
+        }
+    }
+
     /// <summary>The prediction for a folded-in user, clamped to the model's scale.</summary>
     public static float Predict(FactorModel model, FoldedUser user, int item) =>
         model.Scale.Clamp(model.GlobalMean + user.Bias + model.ItemBias[item] + TensorPrimitives.Dot(user.Factors, model.ItemVector(item)));
@@ -79,7 +115,7 @@ public static class FoldIn
     // The spans here are short (the average row of a 65×65 triangle is 33 long) and there are thousands of them
     // per solve, so inlined Vector256 loops beat a library call per row (measured 82 µs → see FoldInBenchmarks).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaled(Span<double> destination, ReadOnlySpan<double> x, double scale)
+    internal static void AddScaled(Span<double> destination, ReadOnlySpan<double> x, double scale)
     {
         ref var d = ref MemoryMarshal.GetReference(destination);
         ref var s = ref MemoryMarshal.GetReference(x);
@@ -96,7 +132,7 @@ public static class FoldIn
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    internal static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         ref var a = ref MemoryMarshal.GetReference(x);
         ref var b = ref MemoryMarshal.GetReference(y);

@@ -1,27 +1,48 @@
 namespace RecommenderService.Engine;
 
-/// <summary>Item-item cosine similarity in factor space ("more like this").</summary>
+/// <summary>
+/// Item-item cosine similarity in factor space ("more like this"). Uses the ranking head's item factors when the
+/// model has one: on MovieLens-100k they give better neighbours than the rating head's (see <see cref="MostSimilar(FactorModel, int, int)"/>).
+/// </summary>
 public static class ItemSimilarity
 {
     private const int Chunk = 256;
 
     /// <summary>
-    /// The <paramref name="count"/> items most similar to <paramref name="item"/> by cos(q_i, q_j), best first,
-    /// ties broken by the lower index; the item itself is never returned. Items with a zero vector score 0.
-    /// Uses the model's cached <see cref="FactorModel.ItemNorms"/>.
+    /// The <paramref name="count"/> items most similar to <paramref name="item"/> by cosine of their factors, best first,
+    /// ties broken by the lower index; the item itself is never returned. Items with a zero vector score 0. Uses the
+    /// ranking head's y_i when present, else the rating head's q_i, with their cached norms.
     /// </summary>
+    /// <remarks>
+    /// Measured on ML-100k, per-user 75/25 split (seed 42): for each user, one random training item's 10 nearest
+    /// neighbours contain one of the user's held-out items far more often with the ranking factors (see the report of
+    /// <c>recsys evaluate --per-user</c>, "similar items hit rate"), so those are the default.
+    /// </remarks>
     public static ScoredItem[] MostSimilar(FactorModel model, int item, int count)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return MostSimilar(model, item, count, useRanking: model.Ranking is not null);
+    }
+
+    /// <summary>As <see cref="MostSimilar(FactorModel, int, int)"/> with the factors chosen explicitly (for measuring both).</summary>
+    internal static ScoredItem[] MostSimilar(FactorModel model, int item, int count, bool useRanking)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(item);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(item, model.Items.Count);
         if (count <= 0) return [];
+        if (useRanking)
+        {
+            var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
+            return Scan(head.ItemFactors, head.Factors, head.ItemNorms, model.Items.Count, item, count);
+        }
+        return Scan(model.ItemFactors, model.Factors, model.ItemNorms, model.Items.Count, item, count);
+    }
 
-        var items = model.Items.Count;
-        var k = model.Factors;
-        var norms = model.ItemNorms;
-        var q = model.ItemFactors.AsSpan();
-        var self = model.ItemVector(item);
+    private static ScoredItem[] Scan(float[] factors, int k, ReadOnlySpan<float> norms, int items, int item, int count)
+    {
+        var q = factors.AsSpan();
+        var self = q.Slice(item * k, k);
         var selfNorm = norms[item];
         var top = new TopItems(Math.Min(count, items - 1));
         Span<float> dots = stackalloc float[Chunk];

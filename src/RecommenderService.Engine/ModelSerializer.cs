@@ -16,6 +16,9 @@ namespace RecommenderService.Engine;
 /// the sections in table order · 32-byte SHA-256.</para>
 /// <para>Version 1 sections: META (i32 k, i32 users, i32 items, f32 μ, f32 scale min, f32 scale max), UIDS and IIDS
 /// (i32 count, i32 UTF-8 byte length per id, the bytes), UBIA, IBIA (f32 biases), PFAC, QFAC (f32 rows).</para>
+/// <para>Optional section RANK (the <see cref="FactorModel.Ranking"/> head, written only when present, flags 0 so older
+/// readers skip it): i32 k, i32 users, i32 items, f32 α, f32 λ, i32 weighting, then X (users × k f32) and Y (items × k f32).
+/// A file without it loads as a model without a ranking head.</para>
 /// <para>Room to grow: a reader skips sections whose tag it does not know unless their flags mark them required,
 /// so a later part (a ranking head) can be added as a new optional section without a version bump; a change
 /// older readers must not ignore sets the required flag or bumps the version.</para>
@@ -32,7 +35,9 @@ public static class ModelSerializer
     private static ReadOnlySpan<byte> Magic => "RSFMODEL"u8;
 
     private static readonly uint Meta = Tag("META"), UserIds = Tag("UIDS"), ItemIds = Tag("IIDS"),
-        UserBias = Tag("UBIA"), ItemBias = Tag("IBIA"), UserFactors = Tag("PFAC"), ItemFactors = Tag("QFAC");
+        UserBias = Tag("UBIA"), ItemBias = Tag("IBIA"), UserFactors = Tag("PFAC"), ItemFactors = Tag("QFAC"),
+        Ranking = Tag("RANK");
+    private const int RankingHeaderBytes = 24;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> (from its current position).</summary>
     public static void Write(FactorModel model, Stream stream)
@@ -48,6 +53,8 @@ public static class ModelSerializer
             (UserBias, model.UserBias.Length * 4L), (ItemBias, model.ItemBias.Length * 4L),
             (UserFactors, model.UserFactors.Length * 4L), (ItemFactors, model.ItemFactors.Length * 4L),
         };
+        if (model.Ranking is { } head)
+            sections = [.. sections, (Ranking, RankingHeaderBytes + (head.UserFactors.Length + (long)head.ItemFactors.Length) * 4)];
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Put(ReadOnlySpan<byte> bytes)
@@ -64,7 +71,7 @@ public static class ModelSerializer
         {
             var entry = header.Slice(16 + s * SectionEntryBytes, SectionEntryBytes);
             BinaryPrimitives.WriteUInt32LittleEndian(entry, sections[s].Tag);
-            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], RequiredFlag);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], sections[s].Tag == Ranking ? 0u : RequiredFlag);
             BinaryPrimitives.WriteInt64LittleEndian(entry[8..], sections[s].Length);
         }
         Put(header[..(16 + sections.Length * SectionEntryBytes)]);
@@ -83,6 +90,19 @@ public static class ModelSerializer
         Put(MemoryMarshal.AsBytes(model.ItemBias.AsSpan()));
         Put(MemoryMarshal.AsBytes(model.UserFactors.AsSpan()));
         Put(MemoryMarshal.AsBytes(model.ItemFactors.AsSpan()));
+        if (model.Ranking is { } ranking)
+        {
+            Span<byte> rankingHeader = stackalloc byte[RankingHeaderBytes];
+            BinaryPrimitives.WriteInt32LittleEndian(rankingHeader, ranking.Factors);
+            BinaryPrimitives.WriteInt32LittleEndian(rankingHeader[4..], ranking.UserCount);
+            BinaryPrimitives.WriteInt32LittleEndian(rankingHeader[8..], ranking.ItemCount);
+            BinaryPrimitives.WriteSingleLittleEndian(rankingHeader[12..], ranking.Alpha);
+            BinaryPrimitives.WriteSingleLittleEndian(rankingHeader[16..], ranking.Regularization);
+            BinaryPrimitives.WriteInt32LittleEndian(rankingHeader[20..], (int)ranking.Weighting);
+            Put(rankingHeader);
+            Put(MemoryMarshal.AsBytes(ranking.UserFactors.AsSpan()));
+            Put(MemoryMarshal.AsBytes(ranking.ItemFactors.AsSpan()));
+        }
 
         Span<byte> digest = stackalloc byte[HashBytes];
         hash.GetHashAndReset(digest);
@@ -129,6 +149,7 @@ public static class ModelSerializer
         IdMap? userIds = null, itemIds = null;
         Span<byte> metaBytes = stackalloc byte[24];
         float[]? userBias = null, itemBias = null, userFactors = null, itemFactors = null;
+        RankingHead? rankingHead = null;
         for (var s = 0; s < sectionCount; s++)
         {
             var entry = table.Slice(s * SectionEntryBytes, SectionEntryBytes);
@@ -159,6 +180,11 @@ public static class ModelSerializer
                 else if (tag == UserFactors) userFactors = reader.ReadFloats(length, (long)users * factors, name);
                 else itemFactors = reader.ReadFloats(length, (long)items * factors, name);
             }
+            else if (tag == Ranking)
+            {
+                if (factors < 0) throw new ModelFormatException($"Corrupt model: section {name} comes before META.");
+                rankingHead = reader.ReadRanking(length, users, items, name);
+            }
             else if ((flags & RequiredFlag) != 0)
             {
                 throw new ModelFormatException($"The model needs section {name}, which this reader does not know; it was written by a newer version.");
@@ -185,7 +211,7 @@ public static class ModelSerializer
 
         if (userIds is null || itemIds is null || userBias is null || itemBias is null || userFactors is null || itemFactors is null)
             throw new ModelFormatException("Corrupt model: a required section (ids, biases or factors) is missing.");
-        return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale);
+        return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead);
     }
 
     private static byte[] EncodeIds(IdMap ids)
@@ -245,6 +271,32 @@ public static class ModelSerializer
             var values = new float[count];
             Read(MemoryMarshal.AsBytes(values.AsSpan()), $"section {name}");
             return values;
+        }
+
+        public RankingHead ReadRanking(int length, int users, int items, string name)
+        {
+            if (length < RankingHeaderBytes)
+                throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, too short for its header.");
+            Span<byte> header = stackalloc byte[RankingHeaderBytes];
+            Read(header, $"section {name}");
+            var k = BinaryPrimitives.ReadInt32LittleEndian(header);
+            var headUsers = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+            var headItems = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+            var alpha = BinaryPrimitives.ReadSingleLittleEndian(header[12..]);
+            var lambda = BinaryPrimitives.ReadSingleLittleEndian(header[16..]);
+            var weighting = (ConfidenceWeighting)BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
+            if (k < 1 || headUsers != users || headItems != items)
+                throw new ModelFormatException($"Corrupt model: section {name} has k {k}, {headUsers} users, {headItems} items; META has {users} users, {items} items.");
+            if (!Enum.IsDefined(weighting) || !(float.IsFinite(alpha) && alpha >= 0) || !(float.IsFinite(lambda) && lambda > 0))
+                throw new ModelFormatException($"Corrupt model: section {name} has invalid settings (α {alpha}, λ {lambda}, weighting {(int)weighting}).");
+            var expected = RankingHeaderBytes + ((long)users + items) * k * 4;
+            if (length != expected)
+                throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, expected {expected}.");
+            var x = new float[(long)users * k];
+            var y = new float[(long)items * k];
+            Read(MemoryMarshal.AsBytes(x.AsSpan()), $"section {name}");
+            Read(MemoryMarshal.AsBytes(y.AsSpan()), $"section {name}");
+            return new RankingHead(k, x, y, alpha, weighting, lambda);
         }
 
         public IdMap ReadIds(int length, int count, string name)

@@ -1,8 +1,10 @@
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// Top-N recommendations: one SIMD pass over Q scoring every item by μ + b_u + b_i + p_u·q_i, a bounded
-/// min-heap keeping the best, excluded items skipped through a bitset.
+/// Top-N recommendations: one SIMD pass over the item factors scoring every item, a bounded min-heap keeping the
+/// best, excluded items skipped through a bitset. <see cref="ForUser(FactorModel, int, int, ReadOnlySpan{int})"/>
+/// ranks by the rating head (μ + b_u + b_i + p_u·q_i); <see cref="ForUserRanking(FactorModel, int, int, ReadOnlySpan{int})"/>
+/// by the ranking head (x_u·y_i), which is what lists should use when the model has one.
 /// </summary>
 public static class TopN
 {
@@ -21,35 +23,7 @@ public static class TopN
         ArgumentNullException.ThrowIfNull(model);
         if (userVector.Length != model.Factors)
             throw new ArgumentException($"The user vector has {userVector.Length} factors; the model has {model.Factors}.", nameof(userVector));
-        if (count <= 0 || model.Items.Count == 0) return [];
-
-        var items = model.Items.Count;
-        var k = model.Factors;
-        var q = model.ItemFactors.AsSpan();
-        var itemBias = model.ItemBias;
-        var constant = model.GlobalMean + userBias;
-        var top = new TopItems(Math.Min(count, items));
-        var excluded = TopItems.RentExclusions(excludedItems, items, out _);
-        try
-        {
-            Span<float> dots = stackalloc float[Chunk];
-            for (var first = 0; first < items; first += Chunk)
-            {
-                var n = Math.Min(Chunk, items - first);
-                RowDots.Compute(q.Slice(first * k, n * k), userVector, dots[..n]);
-                for (var j = 0; j < n; j++)
-                {
-                    var item = first + j;
-                    if (TopItems.IsExcluded(excluded, item)) continue;
-                    top.Offer(item, constant + itemBias[item] + dots[j]);
-                }
-            }
-        }
-        finally
-        {
-            TopItems.Return(excluded);
-        }
-        return top.ToSortedArray();
+        return Scan(model.ItemFactors, model.Items.Count, userVector, model.ItemBias, model.GlobalMean + userBias, count, excludedItems);
     }
 
     /// <summary>The <paramref name="count"/> best items for the model's user index <paramref name="user"/>.</summary>
@@ -59,5 +33,63 @@ public static class TopN
         ArgumentOutOfRangeException.ThrowIfNegative(user);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(user, model.Users.Count);
         return ForUser(model, model.UserVector(user), model.UserBias[user], count, excludedItems);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> best items by the ranking head for a ranking vector (a known user's row of
+    /// <see cref="RankingHead.UserFactors"/> or one from <see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/>),
+    /// best first, ties broken by the lower item index. Scores are x·y_i (relative preference, not a rating).
+    /// <paramref name="excludedItems"/> may be unsorted and hold duplicates or unknown indices.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
+    public static ScoredItem[] ForUserRanking(FactorModel model, ReadOnlySpan<float> rankingVector, int count, ReadOnlySpan<int> excludedItems)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
+        if (rankingVector.Length != head.Factors)
+            throw new ArgumentException($"The ranking vector has {rankingVector.Length} factors; the ranking head has {head.Factors}.", nameof(rankingVector));
+        return Scan(head.ItemFactors, model.Items.Count, rankingVector, null, 0, count, excludedItems);
+    }
+
+    /// <summary>The <paramref name="count"/> best items by the ranking head for the model's user index <paramref name="user"/>.</summary>
+    /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
+    public static ScoredItem[] ForUserRanking(FactorModel model, int user, int count, ReadOnlySpan<int> excludedItems)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(user);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(user, model.Users.Count);
+        var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
+        return ForUserRanking(model, head.UserVector(user), count, excludedItems);
+    }
+
+    /// <summary>Score of item i = constant + itemBias[i] (when given) + rows_i·vector; the best <paramref name="count"/> kept.</summary>
+    private static ScoredItem[] Scan(float[] itemFactors, int items, ReadOnlySpan<float> vector, float[]? itemBias, float constant,
+        int count, ReadOnlySpan<int> excludedItems)
+    {
+        if (count <= 0 || items == 0) return [];
+        var k = vector.Length;
+        var q = itemFactors.AsSpan();
+        var top = new TopItems(Math.Min(count, items));
+        var excluded = TopItems.RentExclusions(excludedItems, items, out _);
+        try
+        {
+            Span<float> dots = stackalloc float[Chunk];
+            for (var first = 0; first < items; first += Chunk)
+            {
+                var n = Math.Min(Chunk, items - first);
+                RowDots.Compute(q.Slice(first * k, n * k), vector, dots[..n]);
+                for (var j = 0; j < n; j++)
+                {
+                    var item = first + j;
+                    if (TopItems.IsExcluded(excluded, item)) continue;
+                    top.Offer(item, itemBias is null ? dots[j] : constant + itemBias[item] + dots[j]);
+                }
+            }
+        }
+        finally
+        {
+            TopItems.Return(excluded);
+        }
+        return top.ToSortedArray();
     }
 }

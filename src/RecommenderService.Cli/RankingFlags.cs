@@ -1,0 +1,56 @@
+using RecommenderService.Engine;
+
+namespace RecommenderService.Cli;
+
+/// <summary>The ranking-head flags shared by train and evaluate, applied over <see cref="RankingOptions"/>' defaults.</summary>
+internal static class RankingFlags
+{
+    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-alpha", "ranking-regularization", "ranking-cg-steps", "ranking-weighting"];
+
+    public static readonly string Help = $"""
+          --ranking-factors K       ranking head's factor dimension (default {new RankingOptions().Factors})
+          --ranking-iterations N    implicit-ALS iterations (default {new RankingOptions().Iterations})
+          --ranking-alpha A         confidence of a rated item is 1 + A*w(r) (default {new RankingOptions().Alpha})
+          --ranking-regularization L  L2 penalty per ranking vector (default {new RankingOptions().Regularization})
+          --ranking-cg-steps S      conjugate-gradient steps per row, 0 = exact Cholesky (default {new RankingOptions().ConjugateGradientSteps})
+          --ranking-weighting W     binary (w = 1) or rating (w = r) (default {new RankingOptions().Weighting.ToString().ToLowerInvariant()})
+        """;
+
+    /// <summary>The ranking options; <c>--threads</c> and <c>--seed</c> (shared with the rating head) apply too.</summary>
+    public static RankingOptions Apply(CommandArguments args, string command)
+    {
+        var o = new RankingOptions();
+        var weighting = args.String("ranking-weighting");
+        o = o with
+        {
+            Factors = args.Int("ranking-factors", 1, 4096) ?? o.Factors,
+            Iterations = args.Int("ranking-iterations", 1, 10_000) ?? o.Iterations,
+            Alpha = (float?)args.Double("ranking-alpha", 0, 1e6) ?? o.Alpha,
+            Regularization = (float?)args.Double("ranking-regularization", 0, 1e6, minExclusive: true) ?? o.Regularization,
+            ConjugateGradientSteps = args.Int("ranking-cg-steps", 0, 1000) ?? o.ConjugateGradientSteps,
+            Weighting = weighting switch
+            {
+                null => o.Weighting,
+                "binary" => ConfidenceWeighting.Binary,
+                "rating" => ConfidenceWeighting.Rating,
+                _ => throw new UsageException($"--ranking-weighting: '{weighting}' is not binary or rating", command),
+            },
+            Threads = args.Int("threads", 0, 1024) ?? o.Threads,
+            Seed = args.Int("seed") ?? o.Seed,
+        };
+        try
+        {
+            o.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, command);
+        }
+        return o;
+    }
+
+    public static string Describe(RankingOptions o) =>
+        $"implicit ALS, factors {o.Factors}, {o.Iterations} iterations, alpha {o.Alpha:G4} ({o.Weighting.ToString().ToLowerInvariant()}), "
+        + $"regularization {o.Regularization:G4}, {(o.ConjugateGradientSteps == 0 ? "exact solves" : $"{o.ConjugateGradientSteps} CG steps")}, "
+        + $"threads {o.EffectiveThreads}, seed {o.Seed}";
+}

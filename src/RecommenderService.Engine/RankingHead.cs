@@ -1,0 +1,99 @@
+using System.Numerics.Tensors;
+
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// The ranking part of a <see cref="FactorModel"/>: user and item vectors learned from which items users rated
+/// (implicit feedback, <see cref="RankingTrainer"/>), scored by x_u·y_i alone. Higher = more likely to be chosen;
+/// the score is not a rating. Immutable, and indexed by the model's user and item indices.
+/// </summary>
+/// <remarks>
+/// <see cref="Alpha"/>, <see cref="Weighting"/> and <see cref="Regularization"/> are the trainer's, kept so that
+/// <see cref="FoldIn.SolveRanking"/> solves a fresh user exactly as training solved a known one.
+/// </remarks>
+public sealed class RankingHead
+{
+    public RankingHead(int factors, float[] userFactors, float[] itemFactors, float alpha, ConfidenceWeighting weighting, float regularization)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
+        ArgumentNullException.ThrowIfNull(userFactors);
+        ArgumentNullException.ThrowIfNull(itemFactors);
+        if (userFactors.Length % factors != 0 || itemFactors.Length % factors != 0)
+            throw new ArgumentException("The ranking factor arrays are not whole rows of the factor dimension.");
+        if (!float.IsFinite(alpha) || alpha < 0) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "α must be zero or positive.");
+        if (!float.IsFinite(regularization) || regularization <= 0)
+            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "λ must be positive.");
+        Factors = factors;
+        UserFactors = userFactors;
+        ItemFactors = itemFactors;
+        Alpha = alpha;
+        Weighting = weighting;
+        Regularization = regularization;
+    }
+
+    /// <summary>Factor dimension of the ranking vectors.</summary>
+    public int Factors { get; }
+
+    /// <summary>X, row-major, users × <see cref="Factors"/>.</summary>
+    public float[] UserFactors { get; }
+
+    /// <summary>Y, row-major, items × <see cref="Factors"/>.</summary>
+    public float[] ItemFactors { get; }
+
+    /// <summary>α of the confidence c = 1 + α·w(r).</summary>
+    public float Alpha { get; }
+
+    public ConfidenceWeighting Weighting { get; }
+
+    /// <summary>λ of the per-row ridge penalty.</summary>
+    public float Regularization { get; }
+
+    public int UserCount => UserFactors.Length / Factors;
+    public int ItemCount => ItemFactors.Length / Factors;
+
+    public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
+    public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
+
+    /// <summary>The ranking score x_u·y_i.</summary>
+    public float Score(int user, int item) => TensorPrimitives.Dot(UserVector(user), ItemVector(item));
+
+    /// <summary>The confidence bonus α·w(r) of a rated item (its confidence is 1 plus this).</summary>
+    public float ConfidenceBonus(float rating) => ConfidenceBonus(Alpha, Weighting, rating);
+
+    internal static float ConfidenceBonus(float alpha, ConfidenceWeighting weighting, float rating) =>
+        weighting == ConfidenceWeighting.Rating ? alpha * rating : alpha;
+
+    /// <summary>|y_i| for every item, computed once on first use (for cosine similarity) and then shared.</summary>
+    public ReadOnlySpan<float> ItemNorms
+    {
+        get
+        {
+            var norms = Volatile.Read(ref _itemNorms);
+            if (norms is null)
+            {
+                norms = new float[ItemCount];
+                for (var i = 0; i < norms.Length; i++) norms[i] = TensorPrimitives.Norm(ItemVector(i));
+                Volatile.Write(ref _itemNorms, norms);
+            }
+            return norms;
+        }
+    }
+
+    /// <summary>YᵀY in double, full k×k, computed once on first fold-in and then shared.</summary>
+    internal double[] ItemGram
+    {
+        get
+        {
+            var gram = Volatile.Read(ref _itemGram);
+            if (gram is null)
+            {
+                gram = ImplicitLeastSquares.Gram(ItemFactors, Factors, threads: 1);
+                Volatile.Write(ref _itemGram, gram);
+            }
+            return gram;
+        }
+    }
+
+    private float[]? _itemNorms;
+    private double[]? _itemGram;
+}

@@ -1,0 +1,75 @@
+namespace RecommenderService.Engine;
+
+/// <summary>How a rating counts as implicit feedback in the ranking head: the confidence is c = 1 + α·w(r).</summary>
+public enum ConfidenceWeighting
+{
+    /// <summary>w(r) = 1: every rated item is an equally confident "chosen".</summary>
+    Binary = 0,
+
+    /// <summary>w(r) = r: a higher rating is a more confident "chosen".</summary>
+    Rating = 1,
+}
+
+/// <summary>
+/// Hyper-parameters of <see cref="RankingTrainer"/> (implicit ALS). The defaults are the service's and the CLI's
+/// defaults, measured on MovieLens-100k with the per-user 75/25 protocol (see <see cref="RankingTrainer"/>).
+/// </summary>
+/// <remarks>
+/// Sweep (seed-42 split, P@10 / NDCG@10, k = 64): what matters is λ against the confidence scale. Binary α=1:
+/// λ 5 → 0.361/0.410, 10 → 0.386/0.438, 15 → 0.413/0.470, 20 → 0.423/0.485, 30 → 0.396/0.453, 50 → 0.342/0.393;
+/// α 0.5/2/5/10 peak at λ 20/20/50/50 with 0.417/0.418/0.418/0.414. Rating-weighted α = 0.25 (c = 1.25..2.25),
+/// λ = 20: 0.425/0.490, better than binary α=1 on each of three splits (seeds 42, 1, 2) by 0.002 P@10 and 0.004 NDCG.
+/// k = 32/64/128: 0.424/0.423/0.428 (64 kept: half the cost of 128). 30 iterations instead of 15: no gain.
+/// 3 CG steps: as good as exact Cholesky solves (0.422/0.484) at a fraction of the time.
+/// </remarks>
+public sealed record RankingOptions
+{
+    /// <summary>Factor dimension of the ranking head (independent of the rating head's k).</summary>
+    public int Factors { get; init; } = 64;
+
+    /// <summary>Alternating iterations (one user half and one item half each).</summary>
+    public int Iterations { get; init; } = 15;
+
+    /// <summary>λ, the L2 penalty on the user and item ranking vectors (per row, not per rating).</summary>
+    public float Regularization { get; init; } = 20f;
+
+    /// <summary>α in the confidence c = 1 + α·w(r) of a rated item; unrated items have confidence 1 and preference 0.</summary>
+    public float Alpha { get; init; } = 0.25f;
+
+    /// <summary>w(r) in the confidence; see <see cref="ConfidenceWeighting"/>.</summary>
+    public ConfidenceWeighting Weighting { get; init; } = ConfidenceWeighting.Rating;
+
+    /// <summary>
+    /// Conjugate-gradient steps per row solve, warm-started from the previous iteration's row (Takács et al.);
+    /// 0 = an exact Cholesky solve of the k×k system per row.
+    /// </summary>
+    public int ConjugateGradientSteps { get; init; } = 3;
+
+    /// <summary>σ of the N(0, σ) initialisation of both factor matrices.</summary>
+    public float InitStdDev { get; init; } = 0.01f;
+
+    /// <summary>Worker threads; 0 = all cores. Every row solve is independent and the Gram matrices are summed in a fixed order, so the result is the same for every thread count.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Seed of the initialisation.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The thread count actually used (resolves 0 to the core count).</summary>
+    public int EffectiveThreads => Threads == 0 ? Environment.ProcessorCount : Threads;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Factors < 1) Fail(nameof(Factors), $"must be at least 1 (was {Factors}).");
+        if (Iterations < 1) Fail(nameof(Iterations), $"must be at least 1 (was {Iterations}).");
+        if (!float.IsFinite(Regularization) || Regularization <= 0) Fail(nameof(Regularization), $"must be a positive number (was {Regularization}).");
+        if (!float.IsFinite(Alpha) || Alpha < 0) Fail(nameof(Alpha), $"must be zero or positive (was {Alpha}).");
+        if (!Enum.IsDefined(Weighting)) Fail(nameof(Weighting), $"is not a known weighting (was {Weighting}).");
+        if (ConjugateGradientSteps < 0) Fail(nameof(ConjugateGradientSteps), $"must be zero (exact solves) or positive (was {ConjugateGradientSteps}).");
+        if (!float.IsFinite(InitStdDev) || InitStdDev <= 0) Fail(nameof(InitStdDev), $"must be a positive number (was {InitStdDev}).");
+        if (Threads < 0) Fail(nameof(Threads), $"must be 0 (all cores) or positive (was {Threads}).");
+    }
+
+    private static void Fail(string name, string problem) =>
+        throw new ArgumentException($"RankingOptions.{name} {problem}", name);
+}
