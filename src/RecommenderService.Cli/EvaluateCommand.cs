@@ -72,7 +72,8 @@ internal sealed class EvaluateCommand : ICommand
                 var text = rankingOnly ? "" : $"rating factors {Evaluation.SimilarItemHitRate(both, train, test, useRanking: false, seed: seed):F4}, ";
                 log.WriteLine($"  similar items hit rate@10 (a held-out item among a random training item's 10 nearest): {text}ranking factors {byRanking:F4}");
             }
-            perFold.Add(results.ToArray());
+            string[] order = perUser ? ["popularity", "mf", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking", "popularity"];
+            perFold.Add(results.OrderBy(r => Array.IndexOf(order, r.Name)).ToArray());
         }
         var report = new EvaluationReport(protocol, splits.Length, splits.Sum(s => s.Test.Count) / splits.Length, options, perFold);
         if (json) report.WriteJson(output); else report.WriteTable(output);

@@ -42,9 +42,9 @@ internal sealed class TrainCommand : ICommand
         if (rankingOptions is not null)
         {
             output.WriteLine($"Ranking head: {RankingFlags.Describe(rankingOptions)}");
-            output.WriteLine($"{"iteration",9}  {"loss/rating",11}  {"seconds",8}");
             var rankingClock = Stopwatch.StartNew();
-            var head = new RankingTrainer(rankingOptions).Train(ratings, p => output.WriteLine($"{p.Iteration,9}  {p.Loss,11:F4}  {p.Seconds,8:F3}"));
+            var head = new RankingTrainer(rankingOptions).Train(ratings, p =>
+                output.WriteLine($"  ranking iteration {p.Iteration,3}  loss/rating {p.Loss:F4}  {p.Seconds:F3} s"));
             rankingSeconds = rankingClock.Elapsed.TotalSeconds;
             model = model.WithRanking(head);
             output.WriteLine($"Ranking head trained in {rankingSeconds:F3} s");

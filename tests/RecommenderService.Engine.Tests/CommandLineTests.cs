@@ -63,7 +63,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, evaluate.Code);
         using var json = JsonDocument.Parse(evaluate.Out);
         var models = json.RootElement.GetProperty("models").EnumerateArray().ToArray();
-        Assert.Equal(["mf", "mf-no-bias", "biases", "global-mean", "svd"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking", "popularity"], models.Select(m => m.GetProperty("name").GetString()));
         foreach (var m in models)
         {
             foreach (var metric in new[] { "rmse", "mae", "precision@10", "recall@10", "ndcg@10", "seconds" })

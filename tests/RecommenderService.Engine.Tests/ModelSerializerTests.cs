@@ -100,7 +100,7 @@ public sealed class ModelSerializerTests
     [Fact]
     public void An_unknown_optional_section_is_skipped_so_a_later_part_can_be_added()
     {
-        var bytes = WithExtraSection(Serialize(Model), "RANK", flags: 0, [1, 2, 3, 4, 5]);
+        var bytes = WithExtraSection(Serialize(Model), "XTRA", flags: 0, [1, 2, 3, 4, 5]);
         var copy = ModelSerializer.Read(new MemoryStream(bytes));
         Assert.True(SameBits(Model.ItemFactors, copy.ItemFactors));
     }
@@ -108,10 +108,72 @@ public sealed class ModelSerializerTests
     [Fact]
     public void An_unknown_required_section_is_refused_as_written_by_a_newer_version()
     {
-        var bytes = WithExtraSection(Serialize(Model), "RANK", flags: 1, [1, 2, 3]);
+        var bytes = WithExtraSection(Serialize(Model), "XTRA", flags: 1, [1, 2, 3]);
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("XTRA", error.Message);
+        Assert.Contains("newer", error.Message);
+    }
+
+    private static readonly FactorModel WithRanking = Model.WithRanking(new RankingHead(2,
+        Enumerable.Range(0, 6).Select(i => i * 0.5f - 1).ToArray(), Enumerable.Range(0, 8).Select(i => MathF.Cos(i)).ToArray(),
+        0.25f, ConfidenceWeighting.Rating, 20f));
+
+    [Fact]
+    public void A_model_with_a_ranking_head_round_trips_bit_exact()
+    {
+        var copy = ModelSerializer.Read(new MemoryStream(Serialize(WithRanking)));
+
+        Assert.NotNull(copy.Ranking);
+        var (head, read) = (WithRanking.Ranking!, copy.Ranking!);
+        Assert.Equal(head.Factors, read.Factors);
+        Assert.Equal(head.Alpha, read.Alpha);
+        Assert.Equal(head.Regularization, read.Regularization);
+        Assert.Equal(head.Weighting, read.Weighting);
+        Assert.True(SameBits(head.UserFactors, read.UserFactors));
+        Assert.True(SameBits(head.ItemFactors, read.ItemFactors));
+        Assert.True(SameBits(Model.ItemFactors, copy.ItemFactors));
+        Assert.Equal(Serialize(WithRanking), Serialize(copy));
+    }
+
+    [Fact]
+    public void A_model_without_a_ranking_head_has_no_ranking_section_and_loads_without_one()
+    {
+        var bytes = Serialize(Model);
+        Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)));
+        Assert.Null(ModelSerializer.Read(new MemoryStream(bytes)).Ranking);
+        Assert.Equal(8, BinaryPrimitives.ReadInt32LittleEndian(Serialize(WithRanking).AsSpan(12)));
+    }
+
+    [Fact]
+    public void The_ranking_section_is_optional_so_a_reader_that_does_not_know_it_would_skip_it()
+    {
+        var bytes = Serialize(WithRanking);
+        var entry = bytes.AsSpan(16 + 7 * 16, 16);
+        Assert.Equal("RANK", Encoding.ASCII.GetString(entry[..4]));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]));
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_the_ranking_section_is_refused_by_the_checksum()
+    {
+        var bytes = Serialize(WithRanking);
+        bytes[bytes.Length - 40] ^= 0x10; // inside the ranking item factors
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public void A_ranking_section_whose_sizes_disagree_with_the_model_is_refused()
+    {
+        var header = new byte[24];
+        BinaryPrimitives.WriteInt32LittleEndian(header, 2);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), 4); // META says 3 users
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), 4);
+        BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(12), 1);
+        BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(16), 1);
+        var bytes = WithExtraSection(Serialize(Model), "RANK", flags: 0, [.. header, .. new byte[64]]);
         var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
         Assert.Contains("RANK", error.Message);
-        Assert.Contains("newer", error.Message);
     }
 
     /// <summary>Appends a section (table entry and data) the way a later writer would, with a fresh checksum.</summary>
