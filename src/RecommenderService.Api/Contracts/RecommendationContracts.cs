@@ -9,9 +9,13 @@ public sealed record RecommendationResponse(string UserId, string Strategy, int?
 
 /// <summary>One recommended item.</summary>
 /// <param name="ItemId">The caller's item id.</param>
-/// <param name="Score">Predicted rating (model, folded-in) or damped mean rating (popularity), on the rating scale.</param>
+/// <param name="Score">
+/// What the list is ordered by, best first: the ranking head's preference score for personalised lists (a
+/// relative number, not stars), the damped mean rating for popularity lists.
+/// </param>
 /// <param name="Title">Catalogue title, when known.</param>
-public sealed record RecommendedItem(string ItemId, double Score, string? Title);
+/// <param name="PredictedRating">The rating the user would give the item, on the rating scale (personalised lists).</param>
+public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null);
 
 /// <summary>Response of <c>GET /api/v1/users/{userId}/predictions/{itemId}</c>.</summary>
 public sealed record PredictionResponse(string UserId, string ItemId, double PredictedRating, string Strategy, int? ModelVersion);

@@ -38,8 +38,11 @@ public sealed class RecommendationService(
             // The database is down but the model in memory knows this user: serve it rather than fail.
             // Their rated items cannot be read, so none are excluded; logged so it is not silent.
             logger.LogWarning("Database unavailable ({Error}); serving user {UserId} from the model without exclusions", ex.Message, userId);
-            serving.Model.Users.TryGetIndex(userId, out var index);
-            return await FromModelAsync(serving, userId, RecommendationStrategy.Model, serving.Model.UserFactors.AsMemory(index * serving.Model.Factors, serving.Model.Factors), serving.Model.UserBias[index], count, [], cancellationToken);
+            var model = serving.Model;
+            model.Users.TryGetIndex(userId, out var index);
+            var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
+                model.Ranking?.UserVector(index).ToArray());
+            return await ListAsync(serving, userId, fallback, Rank(model, fallback, count, []), cancellationToken);
         }
 
         if (serving is not null && user.Count > 0)
@@ -49,11 +52,10 @@ public sealed class RecommendationService(
             {
                 if (!_lastLists.TryGetValue(view, out var last) || last.Count != count || last.ExcludeRated != excludeRated)
                 {
-                    last = new RankedList(count, excludeRated,
-                        TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excludeRated ? view.RatedModelItems : []));
+                    last = new RankedList(count, excludeRated, Rank(serving.Model, view, count, excludeRated ? view.RatedModelItems : []));
                     _lastLists.AddOrUpdate(view, last);
                 }
-                return await ListAsync(serving, userId, view.Strategy, last.Top, cancellationToken);
+                return await ListAsync(serving, userId, view, last.Top, cancellationToken);
             }
         }
 
@@ -62,22 +64,34 @@ public sealed class RecommendationService(
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
 
-    private Task<RecommendationResponse> FromModelAsync(
-        ServingModel serving, string userId, string strategy, ReadOnlyMemory<float> vector, float bias, int count, int[] excluded,
-        CancellationToken cancellationToken) =>
-        ListAsync(serving, userId, strategy, TopN.ForUser(serving.Model, vector.Span, bias, count, excluded), cancellationToken);
+    /// <summary>
+    /// The list: ordered by the ranking head when the model has one (it is trained for lists), otherwise by
+    /// the rating head's predicted rating.
+    /// </summary>
+    private static ScoredItem[] Rank(FactorModel model, UserModelView view, int count, int[] excluded) =>
+        view.RankingVector is { } ranking && model.Ranking is not null
+            ? TopN.ForUserRanking(model, ranking, count, excluded)
+            : TopN.ForUser(model, view.Vector, view.Bias, count, excluded);
 
-    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, string strategy, ScoredItem[] top, CancellationToken cancellationToken)
+    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top, CancellationToken cancellationToken)
     {
         var model = serving.Model;
+        var ranked = view.RankingVector is not null && model.Ranking is not null;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
-            items[k] = new RecommendedItem(ids[k], Math.Round(model.Scale.Clamp(top[k].Score), 4), names[k]);
-        metrics.Recommended(strategy);
-        return new RecommendationResponse(userId, strategy, serving.Version, items);
+        {
+            var item = top[k].Item;
+            // The rating head's prediction is always shown as the rating; the list's own score is the
+            // ranking head's (a relative preference, not stars) when that head ordered the list.
+            var rating = Math.Round(model.Scale.Clamp(model.GlobalMean + view.Bias + model.ItemBias[item]
+                                                      + System.Numerics.Tensors.TensorPrimitives.Dot(view.Vector, model.ItemVector(item))), 4);
+            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating);
+        }
+        metrics.Recommended(view.Strategy);
+        return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
     }
 
     /// <summary>Titles are decoration: without the database a list goes out without them rather than not at all.</summary>

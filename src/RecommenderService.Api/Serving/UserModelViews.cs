@@ -27,12 +27,17 @@ public sealed class UserModelViews(IOptions<ServingOptions> options)
 
         var unchangedSinceTraining = user.ChangedAt is { } changed && changed <= serving.DataCutoff;
         if (unchangedSinceTraining && model.Users.TryGetIndex(user.UserId, out var userIndex))
-            return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated);
+            return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated,
+                model.Ranking?.UserVector(userIndex).ToArray());
 
         if (items.Count == 0)
             return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated);
 
-        var folded = FoldIn.Solve(model, items.ToArray(), values.ToArray(), options.Value.FoldInRegularization * items.Count);
-        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated);
+        // Both heads are folded in from the same ratings, each against its own fixed item factors.
+        var itemArray = items.ToArray();
+        var valueArray = values.ToArray();
+        var folded = FoldIn.Solve(model, itemArray, valueArray, options.Value.FoldInRegularization * items.Count);
+        var ranking = model.Ranking is null ? null : FoldIn.SolveRanking(model, itemArray, valueArray);
+        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking);
     }
 }

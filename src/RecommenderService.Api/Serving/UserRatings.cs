@@ -50,4 +50,5 @@ public sealed class UserRatings
 /// <param name="Bias">b_u (from the model, or solved by fold-in).</param>
 /// <param name="Vector">p_u (from the model, or solved by fold-in); null for popularity.</param>
 /// <param name="RatedModelItems">The user's rated items as indices of the model, sorted.</param>
-public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems);
+/// <param name="RankingVector">The user's vector in the ranking head, when the model has one.</param>
+public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null);

@@ -141,6 +141,14 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         bestEpoch = outcome.BestEpoch,
         initStdDev = outcome.Options.InitStdDev,
         seed = outcome.Options.Seed,
+        ranking = outcome.Ranking is null ? null : new
+        {
+            factors = outcome.Ranking.Factors,
+            iterations = outcome.Ranking.Iterations,
+            regularization = outcome.Ranking.Regularization,
+            alpha = outcome.Ranking.Alpha,
+            weighting = outcome.Ranking.Weighting.ToString(),
+        },
     };
 
     private static object Metrics(TrainingOutcome outcome) => new
@@ -151,6 +159,8 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         recallAt10 = outcome.Metrics.RecallAt10,
         ndcgAt10 = outcome.Metrics.NdcgAt10,
         baselineRmse = outcome.Metrics.BaselineRmse,
+        popularityPrecisionAt10 = outcome.Metrics.PopularityPrecisionAt10,
+        popularityNdcgAt10 = outcome.Metrics.PopularityNdcgAt10,
         holdoutRatings = outcome.Metrics.HoldoutRatings,
         rankingUsers = outcome.Metrics.RankingUsers,
         timings = outcome.Timings,

@@ -52,8 +52,10 @@ public sealed class RetrainJob(
 
         var options = settings.Value.ToOptions(parameters, scale.Value.Scale);
         options.Validate();
+        var ranking = settings.Value.ToRankingOptions(parameters);
+        ranking?.Validate();
         var jobId = context?.BackgroundJob.Id;
-        var version = await versions.CreateTrainingAsync(jobId, new { options.Factors, options.Epochs, options.LearningRate, options.Regularization, options.BiasRegularization }, cancellationToken);
+        var version = await versions.CreateTrainingAsync(jobId, new { options.Factors, options.Epochs, options.LearningRate, options.Regularization, options.BiasRegularization, rankingFactors = ranking?.Factors }, cancellationToken);
         context?.SetJobParameter(Progress.ModelVersion, version);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
         var total = Stopwatch.StartNew();
@@ -68,7 +70,7 @@ public sealed class RetrainJob(
             context?.SetJobParameter(Progress.Phase, phase);
             void OnEpoch(EpochProgress epoch)
             {
-                if (epoch.ValidationRmse is null && phase == "early-stopping")
+                if (epoch.ValidationRmse is null && phase != "refit")
                 {
                     phase = "refit";
                     context?.SetJobParameter(Progress.Phase, phase);
@@ -79,7 +81,17 @@ public sealed class RetrainJob(
                 if (epoch.ValidationRmse is { } rmse) context?.SetJobParameter(Progress.ValidationRmse, rmse);
             }
 
-            var outcome = await Task.Run(() => TrainingRun.Execute(snapshot, options, settings.Value.HoldoutFraction, OnEpoch, cancellationToken), cancellationToken);
+            void OnRankingIteration(RankingProgress iteration)
+            {
+                if (phase != "ranking")
+                {
+                    phase = "ranking";
+                    context?.SetJobParameter(Progress.Phase, phase);
+                }
+                logger.LogInformation("Ranking iteration {Iteration}: loss {Loss:F1}, {Seconds:F2} s", iteration.Iteration, iteration.Loss, iteration.Seconds);
+            }
+
+            var outcome = await Task.Run(() => TrainingRun.Execute(snapshot, options, ranking, settings.Value.HoldoutFraction, OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
 
             context?.SetJobParameter(Progress.Phase, "storing");
             using var blob = new MemoryStream();

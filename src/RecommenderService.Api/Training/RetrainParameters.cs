@@ -25,4 +25,13 @@ public sealed record RetrainParameters
 
     /// <summary>L2 penalty on the biases (0-100).</summary>
     [Range(0, 100)] public float? BiasRegularization { get; init; }
+
+    /// <summary>σ of the random start of the factors (0-1).</summary>
+    [Range(0, 1)] public float? InitStdDev { get; init; }
+
+    /// <summary>Train the ranking head that orders lists (default: Training:RankingEnabled).</summary>
+    public bool? Ranking { get; init; }
+
+    /// <summary>Factor dimension of the ranking head (1-1024).</summary>
+    [Range(1, 1024)] public int? RankingFactors { get; init; }
 }

@@ -7,29 +7,35 @@ namespace RecommenderService.Api.Training;
 public sealed record TrainingOutcome(
     FactorModel Model,
     TrainingOptions Options,
+    RankingOptions? Ranking,
     int BestEpoch,
     int RatingCount,
     ModelMetrics Metrics,
     TrainingTimings Timings);
 
-/// <summary>Holdout figures of a model version (API.md's <c>metrics</c>).</summary>
+/// <summary>
+/// Holdout figures of a model version (API.md's <c>metrics</c>): rating error of the rating head, list
+/// quality of the lists users get (the ranking head when there is one), and the baselines both must beat.
+/// </summary>
 public sealed record ModelMetrics(
     double Rmse, double Mae, double PrecisionAt10, double RecallAt10, double NdcgAt10,
-    double BaselineRmse, int HoldoutRatings, int RankingUsers);
+    double BaselineRmse, double PopularityPrecisionAt10, double PopularityNdcgAt10,
+    int HoldoutRatings, int RankingUsers);
 
 /// <summary>Seconds per stage of a training.</summary>
-public sealed record TrainingTimings(double ReadSeconds, double TrainSeconds, double EvaluateSeconds, double RefitSeconds);
+public sealed record TrainingTimings(double ReadSeconds, double TrainSeconds, double RankingSeconds, double EvaluateSeconds, double RefitSeconds);
 
 /// <summary>
-/// One training as the lifecycle prescribes it, on the engine: hold out the newest ratings, early-stop on
-/// them, measure the model and the biases-only baseline on them, then refit on everything for the best
-/// epoch count. The host only orchestrates; every number comes from the engine.
+/// One training as the lifecycle prescribes it, on the engine: hold out the newest ratings, early-stop the
+/// rating head on them, train the ranking head, measure both heads and their baselines (biases-only for
+/// ratings, popularity for lists) on the holdout, then refit both on everything (the rating head for the
+/// best epoch count). The host only orchestrates; every number comes from the engine.
 /// </summary>
 public static class TrainingRun
 {
     public static TrainingOutcome Execute(
-        RatingSnapshot snapshot, TrainingOptions options, double holdoutFraction,
-        Action<EpochProgress> onEpoch, CancellationToken cancellationToken)
+        RatingSnapshot snapshot, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
+        Action<EpochProgress> onEpoch, Action<RankingProgress> onRankingIteration, CancellationToken cancellationToken)
     {
         var all = snapshot.Ratings;
         if (all.Count < 2 || all.UserCount < 1 || all.ItemCount < 1)
@@ -42,8 +48,15 @@ public static class TrainingRun
         var trainSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var evaluation = new EvaluationOptions { K = 10, MaxRankingUsers = 5_000, Seed = (uint)options.Seed };
-        var model = Evaluation.Evaluate(new FactorModelPredictor(fitted.Model), split.Train, split.Test, evaluation);
+        var held = ranking is null ? fitted.Model : fitted.Model.WithRanking(new RankingTrainer(ranking).Train(split.Train, onRankingIteration, cancellationToken));
+        var rankingSeconds = watch.Elapsed.TotalSeconds;
+
+        // Lists are judged as users meet them: every held-out item counts as a hit (no rating threshold).
+        watch.Restart();
+        var evaluation = new EvaluationOptions { K = 10, MaxRankingUsers = 5_000, Seed = (uint)options.Seed, RelevanceThreshold = null };
+        IRatingPredictor lists = held.Ranking is null ? new FactorModelPredictor(held) : new RankingHeadPredictor(held);
+        var model = Evaluation.Evaluate(lists, split.Train, split.Test, evaluation);
+        var popular = Evaluation.Ranking(PopularityPredictor.Fit(split.Train, options.Scale), split.Train, split.Test, evaluation);
         var baseline = BiasBaseline.Fit(split.Train, options.Scale);
         var baselineRmse = ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, split.Test), split.Test.Value);
         var evaluateSeconds = watch.Elapsed.TotalSeconds;
@@ -51,16 +64,18 @@ public static class TrainingRun
         // The refit sees the newest ratings too, so recent raters are in the served model.
         watch.Restart();
         var epochs = options.Epochs ?? Math.Max(1, fitted.BestEpoch);
-        var refit = new SgdTrainer(options with { Epochs = epochs }).Train(all, null, onEpoch, cancellationToken);
+        var refit = new SgdTrainer(options with { Epochs = epochs }).Train(all, null, onEpoch, cancellationToken).Model;
+        if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken));
         var refitSeconds = watch.Elapsed.TotalSeconds;
 
         return new TrainingOutcome(
-            refit.Model,
+            refit,
             options with { Epochs = epochs },
+            ranking,
             fitted.BestEpoch,
             all.Count,
             new ModelMetrics(model.Rmse, model.Mae, model.Ranking.Precision, model.Ranking.Recall, model.Ranking.Ndcg,
-                baselineRmse, split.Test.Count, model.Ranking.Users),
-            new TrainingTimings(snapshot.ReadSeconds, trainSeconds, evaluateSeconds, refitSeconds));
+                baselineRmse, popular.Precision, popular.Ndcg, split.Test.Count, model.Ranking.Users),
+            new TrainingTimings(snapshot.ReadSeconds, trainSeconds, rankingSeconds, evaluateSeconds, refitSeconds));
     }
 }

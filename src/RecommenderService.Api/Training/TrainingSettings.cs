@@ -43,7 +43,25 @@ public sealed class TrainingSettings
     [Range(1e-6, 1)] public float? LearningRate { get; set; }
     [Range(0, 100)] public float? Regularization { get; set; }
     [Range(0, 1024)] public int Threads { get; set; }
+
+    /// <summary>Train the ranking head (implicit ALS) that orders recommendation lists.</summary>
+    public bool RankingEnabled { get; set; } = true;
+
+    [Range(1, 1024)] public int? RankingFactors { get; set; }
     public int Seed { get; set; } = 42;
+
+    /// <summary>The ranking head's options for a run, or null when the head is switched off.</summary>
+    public RankingOptions? ToRankingOptions(RetrainParameters? overrides)
+    {
+        if (!(overrides?.Ranking ?? RankingEnabled)) return null;
+        var defaults = new RankingOptions();
+        return defaults with
+        {
+            Factors = overrides?.RankingFactors ?? RankingFactors ?? defaults.Factors,
+            Threads = Threads,
+            Seed = Seed,
+        };
+    }
 
     /// <summary>The engine options for a run: these settings, then the request's overrides.</summary>
     public TrainingOptions ToOptions(RetrainParameters? overrides, RatingScale scale)
@@ -57,6 +75,7 @@ public sealed class TrainingSettings
             LearningRate = overrides?.LearningRate ?? LearningRate ?? defaults.LearningRate,
             Regularization = overrides?.Regularization ?? Regularization ?? defaults.Regularization,
             BiasRegularization = overrides?.BiasRegularization ?? defaults.BiasRegularization,
+            InitStdDev = overrides?.InitStdDev ?? defaults.InitStdDev,
             Threads = Threads,
             Seed = Seed,
             Scale = scale,
