@@ -18,6 +18,7 @@ internal static class TrainingFlags
           --regularization L    L2 penalty on the factors (default {d.Regularization}; biases {d.BiasRegularization})
           --threads T           worker threads, 0 = all cores (default {d.Threads})
           --seed S              seed of initialisation and shuffling (default {d.Seed})
+
         """);
 
     public static TrainingOptions Apply(CommandArguments args, string command, TrainingOptions? start = null)
