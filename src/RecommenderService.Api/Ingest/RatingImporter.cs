@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RecommenderService.Api.Serving;
@@ -13,11 +14,18 @@ namespace RecommenderService.Api.Ingest;
 public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOnlyList<CsvLineError> Errors);
 
 /// <summary>
-/// The bulk path: a CSV body is parsed as it streams in and copied (binary COPY) into a temporary staging
-/// table, then merged into users, items and ratings with a few set-based statements, all in one
-/// transaction. The last line for a (user, item) pair wins. A bad line stops the import after at most
-/// <see cref="MaxReportedErrors"/> of them and nothing is stored.
+/// The bulk path. The CSV body is parsed as it streams in, into compact rows that name users and items by
+/// small numbers (each distinct id text is kept once). Then, in one transaction: the distinct users are
+/// upserted and the distinct items inserted (each in one sorted statement), which gives their database ids;
+/// the rows are keyed by those ids, sorted, and the last line for a (user, item) pair kept; and the ratings
+/// are written with binary COPY of integer keys: straight into <c>ratings</c> for users this transaction
+/// created, through a temporary staging table and an upsert for users that existed. A bad line stops the
+/// import after at most <see cref="MaxReportedErrors"/> of them and nothing is stored.
 /// </summary>
+/// <remarks>
+/// Memory: about 32 bytes per rating line while the import runs (the body itself is not held), so the
+/// largest allowed body of short MovieLens-style lines needs on the order of its own size.
+/// </remarks>
 public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, UserRatingsCache cache, PopularityCache popularity, ILogger<RatingImporter> logger)
 {
     public const int MaxReportedErrors = 10;
@@ -25,51 +33,44 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
     /// <summary>After a bad line, read this much further for more of them, then answer (not the whole body).</summary>
     public const int MaxLinesAfterError = 10_000;
 
-    private const string CreateStagingSql = """
-        CREATE TEMP TABLE rating_import (line bigint NOT NULL, user_ext text NOT NULL, item_ext text NOT NULL,
-                                         value real NOT NULL, rated_at timestamptz) ON COMMIT DROP;
-        CREATE TEMP TABLE import_users (id int NOT NULL, external_id text NOT NULL, created bool NOT NULL) ON COMMIT DROP
-        """;
-
-    private const string CopySql = "COPY rating_import (line, user_ext, item_ext, value, rated_at) FROM STDIN (FORMAT BINARY)";
-
     // Users and items are created in sorted order and ratings written in key order, as RatingWriter does,
-    // so an import and concurrent batches lock rows in the same order. xmax = 0 tells the users this
-    // transaction created from those it updated.
-    private const string MergeUsersSql = """
-        WITH merged AS (
-            INSERT INTO users (external_id, ratings_changed_at)
-            SELECT u, now() FROM (SELECT DISTINCT user_ext AS u FROM rating_import) AS d ORDER BY u COLLATE "C"
-            ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
-            RETURNING id, external_id, xmax = 0 AS created)
-        INSERT INTO import_users (id, external_id, created) SELECT id, external_id, created FROM merged
+    // so an import and concurrent writers lock rows in the same order. xmax = 0 tells the users this
+    // transaction created from those it updated; now() is the transaction's time, for lines without one.
+    private const string UpsertUsersSql = """
+        INSERT INTO users (external_id, ratings_changed_at)
+        SELECT u, now() FROM unnest($1::text[]) AS u ORDER BY u COLLATE "C"
+        ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
+        RETURNING id, external_id, xmax = 0 AS created, now()
         """;
 
-    private const string MergeItemsSql = """
+    private const string InsertItemsSql = """
         INSERT INTO items (external_id)
-        SELECT i FROM (SELECT DISTINCT item_ext AS i FROM rating_import) AS d ORDER BY i COLLATE "C"
+        SELECT i FROM unnest($1::text[]) AS i ORDER BY i COLLATE "C"
         ON CONFLICT (external_id) DO NOTHING
         """;
 
+    // A statement of its own: in READ COMMITTED it sees items another transaction committed while the
+    // insert above waited on them (items are never deleted).
+    private const string ItemIdsSql = "SELECT id, external_id FROM items WHERE external_id = ANY($1::text[])";
+
     // A user this transaction created cannot have a stored rating yet: ids are never reused, a deleted
     // user's ratings go with them, and any other writer of that user waits for this commit on the user row.
-    // Their ratings go in with a plain INSERT, a third cheaper than one that checks for conflicts.
-    private const string InsertNewUsersRatingsSql = """
-        INSERT INTO ratings (user_id, item_id, value, rated_at)
-        SELECT DISTINCT ON (u.id, i.id) u.id, i.id, s.value, coalesce(s.rated_at, now())
-        FROM rating_import s
-        JOIN import_users u ON u.external_id = s.user_ext AND u.created
-        JOIN items i ON i.external_id = s.item_ext
-        ORDER BY u.id, i.id, s.line DESC
+    // Their ratings are copied straight into the table, in key order.
+    private const string CopyNewUsersRatingsSql = "COPY ratings (user_id, item_id, value, rated_at) FROM STDIN (FORMAT BINARY)";
+
+    // Room to sort many staged rows in memory rather than on disk.
+    private const string CreateStagingSql = """
+        CREATE TEMP TABLE rating_import (user_id int NOT NULL, item_id int NOT NULL, value real NOT NULL,
+                                         rated_at timestamptz NOT NULL) ON COMMIT DROP;
+        SET LOCAL work_mem = '256MB'
         """;
 
+    private const string CopyStagingSql = "COPY rating_import (user_id, item_id, value, rated_at) FROM STDIN (FORMAT BINARY)";
+
+    // The staged rows are distinct pairs already, copied in key order.
     private const string UpsertKnownUsersRatingsSql = """
         INSERT INTO ratings (user_id, item_id, value, rated_at)
-        SELECT DISTINCT ON (u.id, i.id) u.id, i.id, s.value, coalesce(s.rated_at, now())
-        FROM rating_import s
-        JOIN import_users u ON u.external_id = s.user_ext AND NOT u.created
-        JOIN items i ON i.external_id = s.item_ext
-        ORDER BY u.id, i.id, s.line DESC
+        SELECT user_id, item_id, value, rated_at FROM rating_import ORDER BY user_id, item_id
         ON CONFLICT (user_id, item_id) DO UPDATE
             SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
         """;
@@ -81,50 +82,38 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
     {
         var clock = Stopwatch.StartNew();
         var parser = new CsvRatingParser(scale.Value.Scale, DateTime.UtcNow);
-        var ratings = new List<CsvRating>(4096);
+        var parsed = new List<CsvRating>(4096);
         var errors = new List<CsvLineError>();
+        var rows = new ImportRows();
         long consumed = 0;
+
+        while (errors.Count < MaxReportedErrors && (errors.Count == 0 || parser.LinesRead < errors[0].Line + MaxLinesAfterError))
+        {
+            var read = await body.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            var before = buffer.Length;
+            parser.Parse(ref buffer, read.IsCompleted, parsed, errors);
+            consumed += before - buffer.Length;
+            body.AdvanceTo(buffer.Start, buffer.End);
+            // Kestrel enforces the route's limit itself; this holds on hosts that do not.
+            if (consumed + buffer.Length > maxBytes) throw BoundedJsonBody.TooLarge(maxBytes);
+
+            // Once a line is bad nothing will be stored: keep parsing only to report a few more.
+            if (errors.Count == 0)
+                foreach (var rating in parsed) rows.Add(rating);
+            parsed.Clear();
+            if (read.IsCompleted) break;
+        }
+
+        if (errors.Count > 0)
+        {
+            logger.LogInformation("CSV import refused: {Errors} bad line(s), the first on line {Line}", errors.Count, errors[0].Line);
+            return new RatingImportResult(0, clock.Elapsed, errors.Take(MaxReportedErrors).ToList());
+        }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction))
-            await create.ExecuteNonQueryAsync(cancellationToken);
-
-        await using (var copy = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
-        {
-            while (errors.Count < MaxReportedErrors && (errors.Count == 0 || parser.LinesRead < errors[0].Line + MaxLinesAfterError))
-            {
-                var read = await body.ReadAsync(cancellationToken);
-                var buffer = read.Buffer;
-                var before = buffer.Length;
-                parser.Parse(ref buffer, read.IsCompleted, ratings, errors);
-                consumed += before - buffer.Length;
-                body.AdvanceTo(buffer.Start, buffer.End);
-                // Kestrel enforces the route's limit itself; this holds on hosts that do not.
-                if (consumed + buffer.Length > maxBytes) throw BoundedJsonBody.TooLarge(maxBytes);
-
-                // Once a line is bad nothing will be stored: keep parsing only to report a few more.
-                if (errors.Count == 0)
-                {
-                    foreach (var rating in ratings) await WriteRowAsync(copy, rating, cancellationToken);
-                }
-                ratings.Clear();
-                if (read.IsCompleted) break;
-            }
-
-            if (errors.Count > 0)
-            {
-                // Disposing the importer without completing it cancels the COPY; the transaction rolls back.
-                logger.LogInformation("CSV import refused: {Errors} bad line(s), the first on line {Line}", errors.Count, errors[0].Line);
-                return new RatingImportResult(0, clock.Elapsed, errors.Take(MaxReportedErrors).ToList());
-            }
-            await copy.CompleteAsync(cancellationToken);
-        }
-
-        // Room to sort a large file in memory rather than on disk.
-        await using (var prepare = new NpgsqlCommand("SET LOCAL work_mem = '256MB'", connection, transaction))
-            await prepare.ExecuteNonQueryAsync(cancellationToken);
-        var imported = await MergeAsync(connection, transaction, cancellationToken);
+        var imported = await MergeAsync(connection, transaction, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // Many users changed: forget everyone here (other replicas hear "*"), and rank the new data now.
         cache.Clear();
@@ -137,43 +126,18 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         return new RatingImportResult(imported, clock.Elapsed, []);
     }
 
-    private static async ValueTask WriteRowAsync(NpgsqlBinaryImporter copy, CsvRating rating, CancellationToken cancellationToken)
-    {
-        await copy.StartRowAsync(cancellationToken);
-        await copy.WriteAsync(rating.Line, NpgsqlDbType.Bigint, cancellationToken);
-        await copy.WriteAsync(rating.UserId, NpgsqlDbType.Text, cancellationToken);
-        await copy.WriteAsync(rating.ItemId, NpgsqlDbType.Text, cancellationToken);
-        await copy.WriteAsync(rating.Value, NpgsqlDbType.Real, cancellationToken);
-        if (rating.RatedAt is { } ratedAt)
-            await copy.WriteAsync(ratedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-        else
-            await copy.WriteNullAsync(cancellationToken);
-    }
-
     /// <summary>
-    /// The set-based part, behind a savepoint: the streamed body cannot be read twice, but the staged rows
-    /// can be merged again if PostgreSQL picks this transaction as a deadlock victim.
+    /// The database part, behind a savepoint: the rows are in memory, so the whole of it can run again if
+    /// PostgreSQL picks this transaction as a deadlock victim.
     /// </summary>
-    private async Task<long> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<long> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await transaction.SaveAsync("merge", cancellationToken);
             try
             {
-                await using var batch = new NpgsqlBatch(connection, transaction)
-                {
-                    BatchCommands =
-                    {
-                        new NpgsqlBatchCommand(MergeUsersSql),
-                        new NpgsqlBatchCommand(MergeItemsSql),
-                        new NpgsqlBatchCommand(UpsertKnownUsersRatingsSql),
-                        new NpgsqlBatchCommand(InsertNewUsersRatingsSql),
-                        new NpgsqlBatchCommand(NotifyAllSql),
-                    },
-                };
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-                return batch.BatchCommands[2].RecordsAffected + batch.BatchCommands[3].RecordsAffected;
+                return await WriteAsync(connection, transaction, rows, cancellationToken);
             }
             catch (PostgresException exception) when (TransactionRetry.IsRetryable(exception) && attempt < TransactionRetry.MaxAttempts)
             {
@@ -181,6 +145,162 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
                 await transaction.RollbackAsync("merge", cancellationToken);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
             }
+        }
+    }
+
+    private static async Task<long> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, CancellationToken cancellationToken)
+    {
+        var userDbIds = new int[rows.UserCount];
+        var userCreated = new bool[rows.UserCount];
+        var itemDbIds = new int[rows.ItemCount];
+        DateTime now = default;
+
+        // Users, then items, each in one sorted statement (the lock order of every writer).
+        await using (var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(UpsertUsersSql, Text(rows.UserIds)),
+                Command(InsertItemsSql, Text(rows.ItemIds)),
+                Command(ItemIdsSql, Text(rows.ItemIds)),
+                new NpgsqlBatchCommand(NotifyAllSql),
+            },
+        })
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var index = rows.UserIndex(reader.GetString(1));
+                userDbIds[index] = reader.GetInt32(0);
+                userCreated[index] = reader.GetBoolean(2);
+                now = reader.GetDateTime(3);
+            }
+            // The item insert returns no rows; the next result is the item ids.
+            while (await reader.NextResultAsync(cancellationToken) && reader.FieldCount != 2) { }
+            while (await reader.ReadAsync(cancellationToken))
+                itemDbIds[rows.ItemIndex(reader.GetString(1))] = reader.GetInt32(0);
+        }
+
+        // Key every line by its database ids; sorted, the last line of each pair is the one kept.
+        var count = rows.Count;
+        var keys = new long[count];
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            keys[i] = ((long)userDbIds[rows.Users[i]] << 32) | (uint)itemDbIds[rows.Items[i]];
+            order[i] = i;
+        }
+        Array.Sort(keys, order);
+
+        var known = 0;
+        var distinct = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var last = order[i];
+            while (i + 1 < count && keys[i + 1] == keys[i]) last = Math.Max(last, order[++i]);
+            keys[distinct] = keys[i];
+            order[distinct] = last;
+            distinct++;
+            if (!userCreated[rows.Users[last]]) known++;
+        }
+
+        if (known > 0)
+        {
+            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction))
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            await CopyAsync(connection, CopyStagingSql, rows, keys, order, distinct, userCreated, created: false, now, cancellationToken);
+            await using var upsert = new NpgsqlCommand(UpsertKnownUsersRatingsSql, connection, transaction);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (distinct > known)
+            await CopyAsync(connection, CopyNewUsersRatingsSql, rows, keys, order, distinct, userCreated, created: true, now, cancellationToken);
+        return distinct;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string sql, ImportRows rows, long[] keys, int[] order, int distinct,
+        bool[] userCreated, bool created, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(sql, cancellationToken);
+        for (var i = 0; i < distinct; i++)
+        {
+            var row = order[i];
+            if (userCreated[rows.Users[row]] != created) continue;
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync((int)(keys[i] >> 32), NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync((int)keys[i], NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(rows.Values[row], NpgsqlDbType.Real, cancellationToken);
+            var ticks = rows.RatedAtTicks[row];
+            await copy.WriteAsync(ticks == ImportRows.NoTime ? now : new DateTime(ticks, DateTimeKind.Utc), NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Text(List<string> values) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    /// <summary>
+    /// Parsed lines in columns, users and items by their number in order of first appearance; grows by doubling.
+    /// </summary>
+    private sealed class ImportRows
+    {
+        public const long NoTime = long.MinValue;
+
+        private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
+
+        public List<string> UserIds { get; } = [];
+        public List<string> ItemIds { get; } = [];
+        public int[] Users { get; private set; } = new int[4096];
+        public int[] Items { get; private set; } = new int[4096];
+        public float[] Values { get; private set; } = new float[4096];
+        public long[] RatedAtTicks { get; private set; } = new long[4096];
+        public int Count { get; private set; }
+        public int UserCount => UserIds.Count;
+        public int ItemCount => ItemIds.Count;
+
+        public int UserIndex(string id) => _users[id];
+        public int ItemIndex(string id) => _items[id];
+
+        public void Add(CsvRating rating)
+        {
+            if (Count == Users.Length)
+            {
+                var size = checked(Count * 2);
+                Users = Grow(Users, size);
+                Items = Grow(Items, size);
+                Values = Grow(Values, size);
+                RatedAtTicks = Grow(RatedAtTicks, size);
+            }
+            Users[Count] = Number(_users, UserIds, rating.UserId);
+            Items[Count] = Number(_items, ItemIds, rating.ItemId);
+            Values[Count] = rating.Value;
+            RatedAtTicks[Count] = rating.RatedAt is { } ratedAt ? ratedAt.Ticks : NoTime;
+            Count++;
+        }
+
+        private static int Number(Dictionary<string, int> numbers, List<string> ids, string id)
+        {
+            ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, id, out var exists);
+            if (!exists)
+            {
+                number = ids.Count;
+                ids.Add(id);
+            }
+            return number;
+        }
+
+        private static T[] Grow<T>(T[] array, int size)
+        {
+            var grown = new T[size];
+            Array.Copy(array, grown, array.Length);
+            return grown;
         }
     }
 }

@@ -75,6 +75,26 @@ public sealed class RatingImportTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task New_and_existing_users_in_one_import_each_keep_the_last_line_of_a_pair()
+    {
+        // Existing users' ratings are upserted through staging; new users' ratings are copied straight in.
+        await _factory.CreateClientAsClient().PutAsJsonAsync("/api/v1/users/old/ratings/i1", new { rating = 1 });
+
+        var response = await ImportAsync("new,i2,1,881250949\nold,i1,2\nnew,i2,3\nnew,i1,4,881250949\nold,i1,5,891717742\nold,i3,2\n");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt64());
+        Assert.Equal(4, await RatingCountAsync(_factory));
+        Assert.Equal(3f, (await StoredRatingAsync(_factory, "new", "i2"))?.Value);
+        Assert.InRange((await StoredRatingAsync(_factory, "new", "i2"))!.Value.RatedAt, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
+        Assert.Equal((4f, DateTime.UnixEpoch.AddSeconds(881250949)), (await StoredRatingAsync(_factory, "new", "i1")));
+        Assert.Equal((5f, DateTime.UnixEpoch.AddSeconds(891717742)), (await StoredRatingAsync(_factory, "old", "i1")));
+        Assert.Equal(2f, (await StoredRatingAsync(_factory, "old", "i3"))?.Value);
+        Assert.Equal(2, await CountAsync(_factory, "SELECT count(*) FROM users WHERE ratings_changed_at IS NOT NULL"));
+        Assert.Equal(3, await CountAsync(_factory, "SELECT count(*) FROM items"));
+    }
+
+    [Fact]
     public async Task A_bad_line_is_a_400_naming_the_line_and_nothing_is_stored()
     {
         var response = await ImportAsync("userId,itemId,rating\n1,10,4\n2,20,4\n3,30,7\n4,40,2\n");
