@@ -54,9 +54,11 @@ public static class TrainingRun
         // Lists are judged as users meet them: every held-out item counts as a hit (no rating threshold).
         watch.Restart();
         var evaluation = new EvaluationOptions { K = 10, MaxRankingUsers = 5_000, Seed = (uint)options.Seed, RelevanceThreshold = null };
-        IRatingPredictor lists = held.Ranking is null ? new FactorModelPredictor(held) : new RankingHeadPredictor(held);
-        var model = Evaluation.Evaluate(lists, split.Train, split.Test, evaluation);
-        var popular = Evaluation.Ranking(PopularityPredictor.Fit(split.Train, options.Scale), split.Train, split.Test, evaluation);
+        var popularity = PopularityPredictor.Fit(split.Train, options.Scale);
+        IRatingPredictor personal = held.Ranking is null ? new FactorModelPredictor(held) : new RankingHeadPredictor(held);
+        // Users with no rating before the holdout get popularity from the service too, so they do here.
+        var model = Evaluation.Evaluate(new ColdStartFallbackPredictor(personal, popularity, split.Train), split.Train, split.Test, evaluation);
+        var popular = Evaluation.Ranking(popularity, split.Train, split.Test, evaluation);
         var baseline = BiasBaseline.Fit(split.Train, options.Scale);
         var baselineRmse = ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, split.Test), split.Test.Value);
         var evaluateSeconds = watch.Elapsed.TotalSeconds;

@@ -77,17 +77,23 @@ watcher = Watcher()
 watcher.start()
 
 print(f"==> Retrain through replica A ({json.dumps(json.loads(args.retrain))}), {users} users;"
-      " run 1 on a quiet machine, run 2 and the activations with wrk loading both replicas")
+      " run 1 without load, run 2 and the activations with wrk loading both replicas")
 results = []
 for run in range(2):
     if run == 1:
         start_load()
         time.sleep(2)
+    load = open("/proc/loadavg").read().split()[0]
     seconds, job = retrain(json.loads(args.retrain))
-    if job["state"] != "succeeded" or job.get("modelStatus") != "active":
-        print("   retrain did not activate:", job)
+    if job["state"] != "succeeded":
+        print("   retrain failed:", job)
         break
     v = job["modelVersion"]
+    if job.get("modelStatus") != "active":
+        # Generated data whose choices follow popularity can fail the list gate; the stages were still
+        # timed, and promoting the stored version by hand still measures the swap of a model this size.
+        print(f"   v{v} {job.get('modelStatus')}: {job.get('reason')}; promoting it by hand to time the swap")
+        call("POST", f"{args.a}/api/v1/model/versions/{v}/activate", args.admin_key)
     time.sleep(1.5)
     at = activated_at(v)
     delays = {r: watcher.seen.get((r, v), float("nan")) - at for r in ("A", "B")}
@@ -95,9 +101,11 @@ for run in range(2):
     total = float(sql(f"SELECT training_seconds FROM model_versions WHERE version = {v}"))
     t = metrics["timings"]
     results.append(v)
-    print(f"   v{v}: request->succeeded {seconds:.2f} s; in the job: read {t['readSeconds']:.2f} s, train(early stop) {t['trainSeconds']:.2f} s,"
-          f" evaluate {t['evaluateSeconds']:.2f} s, refit {t['refitSeconds']:.2f} s, total to stored {total:.2f} s;"
-          f" holdout RMSE {metrics['rmse']:.4f} (baseline {metrics['baselineRmse']:.4f});"
+    print(f"   v{v} (load avg {load} at start): request->succeeded {seconds:.2f} s; in the job: read {t['readSeconds']:.2f} s,"
+          f" rating head {t['trainSeconds']:.2f} s, ranking head {t.get('rankingSeconds', 0):.2f} s,"
+          f" evaluate {t['evaluateSeconds']:.2f} s, refit both {t['refitSeconds']:.2f} s, total to stored {total:.2f} s;"
+          f" holdout RMSE {metrics['rmse']:.4f} (baseline {metrics['baselineRmse']:.4f}),"
+          f" lists NDCG@10 {metrics['ndcgAt10']:.4f} (popularity {metrics.get('popularityNdcgAt10', float('nan')):.4f});"
           f" serving after activation commit: A {delays['A']*1000:.0f} ms, B {delays['B']*1000:.0f} ms")
 
 if len(results) == 2:
