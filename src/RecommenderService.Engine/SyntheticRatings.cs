@@ -5,7 +5,8 @@ namespace RecommenderService.Engine;
 /// <summary>
 /// Generates rating data with a known structure, deterministic from a seed: integer ratings on the 1-5 scale
 /// from μ + b_u + b_i + p_u·q_i + noise (rank-<see cref="SyntheticRatingsOptions.LatentDimension"/> planted
-/// preferences), Zipf-like item popularity, log-normal user activity, timestamps, no repeated (user, item) pair.
+/// preferences), Zipf-like item popularity steered by taste (people mostly rate what they chose to watch),
+/// log-normal user activity, timestamps, no repeated (user, item) pair.
 /// </summary>
 /// <remarks>
 /// Each user's ratings come from a generator seeded by (seed, user), so the output does not depend on how
@@ -76,11 +77,13 @@ public static class SyntheticRatings
                     // taken, fall back to uniform draws so the loop always ends quickly.
                     var i = misses < 32 ? byRank[Draw(cumulative, rng.NextDouble())] : rng.NextInt(n);
                     if (seen[i] == u + 1) { misses++; continue; }
-                    seen[i] = u + 1;
-                    misses = 0;
                     var qi = q.AsSpan(i * d, d);
                     double dot = 0;
                     for (var f = 0; f < d; f++) dot += pu[f] * qi[f];
+                    // Taste decides whether the drawn item is one this user would pick at all.
+                    if (options.ChoiceAffinity > 0 && rng.NextDouble() * (1 + Math.Exp(-options.ChoiceAffinity * dot)) > 1) continue;
+                    seen[i] = u + 1;
+                    misses = 0;
                     var raw = GlobalMean + userBias[u] + itemBias[i] + dot + options.Noise * rng.NextGaussian();
                     user[r] = u;
                     item[r] = i;

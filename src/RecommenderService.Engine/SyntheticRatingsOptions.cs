@@ -17,6 +17,12 @@ public sealed record SyntheticRatingsOptions
     /// <summary>Exponent s of item popularity weights 1/(rank + 10)^s.</summary>
     public double ZipfExponent { get; init; } = 0.9;
 
+    /// <summary>
+    /// How much taste steers which items a user rates: a popularity draw is kept with probability
+    /// σ(a·p_u·q_i). 0 = choices follow popularity alone (then no personalised list can beat popularity).
+    /// </summary>
+    public double ChoiceAffinity { get; init; } = 8;
+
     public void Validate()
     {
         if (Users < 1) throw new ArgumentException("Users must be at least 1.");
@@ -29,6 +35,7 @@ public sealed record SyntheticRatingsOptions
         if (LatentDimension < 1) throw new ArgumentException("LatentDimension must be at least 1.");
         if (!(Noise >= 0)) throw new ArgumentException("Noise must be non-negative.");
         if (!(ZipfExponent >= 0)) throw new ArgumentException("ZipfExponent must be non-negative.");
+        if (!(ChoiceAffinity >= 0)) throw new ArgumentException("ChoiceAffinity must be non-negative.");
     }
 
     /// <summary>A user rates at most half the items, so sampling distinct items stays cheap.</summary>

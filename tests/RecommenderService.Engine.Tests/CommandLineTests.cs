@@ -68,7 +68,7 @@ public sealed class CommandLineTests : IDisposable
         {
             foreach (var metric in new[] { "rmse", "mae", "precision@10", "recall@10", "ndcg@10", "seconds" })
                 Assert.True(m.GetProperty(metric).GetDouble() >= 0);
-            Assert.InRange(m.GetProperty("rmse").GetDouble(), 0.1, 3);
+            Assert.InRange(m.GetProperty("rmse").GetDouble(), 0.1, 4); // at most the width of the 1-5 scale
         }
         Assert.Equal(400, json.RootElement.GetProperty("testRatings").GetInt32());
     }

@@ -15,9 +15,9 @@ public sealed class IngestOptions
     [Range(1024, 1024L * 1024 * 1024)]
     public long MaxBatchBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>A CSV import, streamed straight into PostgreSQL, so it may be large.</summary>
+    /// <summary>A CSV import. Its rows are held in memory (about 32 bytes a line) until the body ends, so the cap also bounds memory: 256 MiB is about 10M MovieLens-style lines.</summary>
     [Range(1024, 64L * 1024 * 1024 * 1024)]
-    public long MaxImportBytes { get; set; } = 1024L * 1024 * 1024;
+    public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Most rows in one JSON batch (API.md: 10,000).</summary>
     public const int MaxBatchRatings = 10_000;
