@@ -170,6 +170,7 @@ public static class Extensions
         services.AddSingleton<ModelRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelRefresher>());
         services.AddSingleton<INotificationHandler, ModelChangeHandler>();
+        services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;

@@ -20,6 +20,7 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         ["Training:JobsEnabled"] = "true",
         ["Training:QueuePollSeconds"] = "0.2",
         ["Training:PollSeconds"] = "30",
+        ["Training:PreloadSeconds"] = "0.3",
         ["RateLimiting:Enabled"] = "false",
     };
 

@@ -34,25 +34,53 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
     /// <summary>Loads and activates <paramref name="version"/> in this replica; null if it could not be used.</summary>
     public async Task<ServingModel?> LoadVersionAsync(int version, CancellationToken cancellationToken)
     {
+        if (holder.Standby is { } standby && standby.Version == version)
+        {
+            // Loaded ahead of time: the activation is a reference swap.
+            holder.Standby = holder.Swap(standby);
+            logger.LogInformation("Serving model version {Version} from standby; was {Previous}", version, holder.Standby?.Version);
+            return standby;
+        }
+        var serving = await ReadAsync(version, cancellationToken);
+        if (serving is null) return null;
+        holder.Standby = holder.Swap(serving);
+        return serving;
+    }
+
+    /// <summary>Loads a stored version into the standby slot before it is activated.</summary>
+    public async Task PreloadAsync(int version, CancellationToken cancellationToken)
+    {
+        if (holder.Current?.Version == version || holder.Standby?.Version == version) return;
+        var serving = await ReadAsync(version, cancellationToken);
+        if (serving is not null) holder.Standby = serving;
+    }
+
+    /// <summary>Reads and verifies a stored version; null (logged) when it is missing or corrupt.</summary>
+    private async Task<ServingModel?> ReadAsync(int version, CancellationToken cancellationToken)
+    {
         var watch = Stopwatch.StartNew();
         const string sql = """
-            SELECT b.data, v.data_cutoff, v.trained_at, v.created_at
+            SELECT v.created_at, v.data_cutoff, v.trained_at, b.data
             FROM model_versions v JOIN model_blobs b ON b.version = v.version
             WHERE v.version = $1
             """;
         await using var command = database.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = version });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // Sequential access streams the blob instead of buffering the whole row first (models reach 100 MB).
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             logger.LogError("Model version {Version} has no stored blob; keeping version {Current}", version, holder.Current?.Version);
             return null;
         }
+        var createdAt = reader.GetFieldValue<DateTimeOffset>(0);
+        var cutoff = reader.IsDBNull(1) ? createdAt : reader.GetFieldValue<DateTimeOffset>(1);
+        var trainedAt = reader.IsDBNull(2) ? createdAt : reader.GetFieldValue<DateTimeOffset>(2);
 
         FactorModel model;
         try
         {
-            await using var blob = reader.GetStream(0);
+            await using var blob = await reader.GetStreamAsync(3, cancellationToken);
             model = ModelSerializer.Read(blob);
         }
         catch (ModelFormatException ex)
@@ -60,15 +88,9 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
             logger.LogError("Refusing model version {Version}: {Reason}; keeping version {Current}", version, ex.Message, holder.Current?.Version);
             return null;
         }
-        var createdAt = reader.GetFieldValue<DateTimeOffset>(3);
-        var cutoff = reader.IsDBNull(1) ? createdAt : reader.GetFieldValue<DateTimeOffset>(1);
-        var trainedAt = reader.IsDBNull(2) ? createdAt : reader.GetFieldValue<DateTimeOffset>(2);
-
-        var serving = new ServingModel(version, model, cutoff, trainedAt);
-        var previous = holder.Swap(serving);
         logger.LogInformation(
-            "Serving model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms; was {Previous}",
-            version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds, previous?.Version);
-        return serving;
+            "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",
+            version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds);
+        return new ServingModel(version, model, cutoff, trainedAt);
     }
 }

@@ -12,6 +12,18 @@ public sealed class ModelHolder
     /// <summary>The active model, or null while none is active (popularity only).</summary>
     public ServingModel? Current => Volatile.Read(ref _current);
 
+    private ServingModel? _standby;
+
+    /// <summary>
+    /// A model loaded ahead of its activation (or the one just replaced, for an instant rollback), so
+    /// that an activation of it is only a reference swap.
+    /// </summary>
+    public ServingModel? Standby
+    {
+        get => Volatile.Read(ref _standby);
+        set => Volatile.Write(ref _standby, value);
+    }
+
     /// <summary>Raised after every swap, with the new model (or null).</summary>
     public event Action<ServingModel?>? Swapped;
 

@@ -16,6 +16,28 @@ public sealed class ModelRefresher(ActiveModelLoader loader, IOptions<TrainingSe
     /// <summary>Asks for a reload soon (cheap; called from the notification thread).</summary>
     public void RequestRefresh() => _requests.Writer.TryWrite(true);
 
+    /// <summary>Loads a stored version into the standby slot in the background (never overlapping a load).</summary>
+    public void RequestPreload(int version) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                await loader.PreloadAsync(version, CancellationToken.None);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not fatal: the activation loads it the usual way.
+            logger.LogWarning("Preloading model version {Version} failed: {Error}", version, ex.Message);
+        }
+    });
+
     /// <summary>Reloads now and returns once this replica serves the active version.</summary>
     public async Task RefreshNowAsync(CancellationToken cancellationToken)
     {

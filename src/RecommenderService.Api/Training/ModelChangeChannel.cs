@@ -7,4 +7,8 @@ namespace RecommenderService.Api.Training;
 public static class ModelChangeChannel
 {
     public const string Name = "model_changes";
+
+    /// <summary>Announces a trained version that passed the gate and is about to be activated (payload: the
+    /// version), so every replica can load it before the switch.</summary>
+    public const string Stored = "model_stored";
 }

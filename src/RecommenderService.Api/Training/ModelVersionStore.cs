@@ -58,8 +58,9 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Records a finished training with its blob; activates it when <paramref name="rejection"/> is null,
-    /// otherwise stores it as rejected with that reason (it can still be promoted by hand).
+    /// Records a finished training with its blob. A rejected one is stored as such (it can still be promoted
+    /// by hand); an accepted one stays <c>training</c> until <see cref="ActivateTrainedAsync"/>, and its
+    /// storage is announced on <see cref="ModelChangeChannel.Stored"/> so replicas load it ahead of time.
     /// </summary>
     public async Task CompleteAsync(int version, TrainingOutcome outcome, DateTimeOffset dataCutoff, byte[] blob,
         double totalSeconds, string? rejection, CancellationToken cancellationToken)
@@ -75,12 +76,23 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
             WHERE version = $1
             """, cancellationToken,
             version,
-            rejection is null ? ModelStatus.Superseded : ModelStatus.Rejected, // activation below turns it active
+            rejection is null ? ModelStatus.Training : ModelStatus.Rejected,
             (object?)rejection ?? DBNull.Value,
             JsonSerializer.Serialize(Hyperparameters(outcome), Json),
             JsonSerializer.Serialize(Metrics(outcome), Json),
             outcome.Model.Users.Count, outcome.Model.Items.Count, (long)outcome.RatingCount, totalSeconds, dataCutoff);
-        if (rejection is null) await SwitchActiveAsync(connection, transaction, version, cancellationToken);
+        if (rejection is null)
+            await ExecuteAsync(connection, transaction, "SELECT pg_notify($1, $2)", cancellationToken,
+                ModelChangeChannel.Stored, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Activates a version its training has just stored and the gate accepted.</summary>
+    public async Task ActivateTrainedAsync(int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SwitchActiveAsync(connection, transaction, version, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

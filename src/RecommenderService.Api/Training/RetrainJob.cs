@@ -103,6 +103,10 @@ public sealed class RetrainJob(
 
             if (rejection is null)
             {
+                // Every replica heard "stored" and loads the blob now; then the switch is a swap everywhere.
+                context?.SetJobParameter(Progress.Phase, "preloading");
+                await Task.Delay(TimeSpan.FromSeconds(settings.Value.PreloadSeconds), cancellationToken);
+                await versions.ActivateTrainedAsync(version, cancellationToken);
                 // This replica swaps at once; the others hear the NOTIFY sent on commit.
                 await refresher.RefreshNowAsync(cancellationToken);
                 logger.LogInformation(

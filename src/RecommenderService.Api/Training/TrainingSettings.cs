@@ -34,6 +34,13 @@ public sealed class TrainingSettings
     [Range(1, 3600)]
     public int PollSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Pause between storing an accepted model and activating it, in which every replica loads it into its
+    /// standby slot, so the activation itself is a reference swap everywhere.
+    /// </summary>
+    [Range(0, 600)]
+    public double PreloadSeconds { get; set; } = 5;
+
     /// <summary>Hangfire's queue poll interval; low values make manual retrains start sooner.</summary>
     [Range(0.1, 60)]
     public double QueuePollSeconds { get; set; } = 1;
