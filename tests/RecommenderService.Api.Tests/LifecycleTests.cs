@@ -198,6 +198,27 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_replica_loads_an_accepted_model_before_it_is_activated()
+    {
+        var replicaA = Host().CreateClientAsAdmin();
+        var replicaB = Host().CreateClientAsAdmin();
+        await replicaB.GetAsync("/health/live");
+
+        var (_, job) = await RetrainAndWaitAsync(replicaA, Good);
+        var version = job.GetProperty("modelVersion").GetInt32();
+        JsonElement model = default;
+        var served = await PollAsync(async () =>
+        {
+            model = (await replicaB.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").GetProperty("model").GetProperty("data");
+            return model.GetProperty("modelVersion").ValueKind == JsonValueKind.Number && model.GetProperty("modelVersion").GetInt32() == version;
+        }, TimeSpan.FromSeconds(10));
+
+        Assert.Equal("active", job.GetProperty("modelStatus").GetString());
+        Assert.True(served, "replica B did not serve the new version within 10 s");
+        Assert.Equal("standby", model.GetProperty("lastSwap").GetString());
+    }
+
+    [Fact]
     public async Task A_corrupt_blob_is_refused_and_the_previous_model_keeps_serving()
     {
         var admin = Host().CreateClientAsAdmin();

@@ -21,6 +21,7 @@ public sealed class ModelHealthCheck(ModelHolder models) : IHealthCheck
             data["users"] = current.Model.Users.Count;
             data["items"] = current.Model.Items.Count;
             data["trainedAt"] = current.TrainedAt;
+            data["lastSwap"] = models.LastSwapFromStandby ? "standby" : "database";
         }
         return Task.FromResult(HealthCheckResult.Healthy(
             current is null ? "No model yet: lists come from popularity" : $"Serving model version {current.Version}", data));

@@ -37,12 +37,14 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         if (holder.Standby is { } standby && standby.Version == version)
         {
             // Loaded ahead of time: the activation is a reference swap.
+            holder.LastSwapFromStandby = true;
             holder.Standby = holder.Swap(standby);
             logger.LogInformation("Serving model version {Version} from standby; was {Previous}", version, holder.Standby?.Version);
             return standby;
         }
         var serving = await ReadAsync(version, cancellationToken);
         if (serving is null) return null;
+        holder.LastSwapFromStandby = false;
         holder.Standby = holder.Swap(serving);
         return serving;
     }

@@ -24,6 +24,9 @@ public sealed class ModelHolder
         set => Volatile.Write(ref _standby, value);
     }
 
+    /// <summary>Whether the latest swap came from the standby slot (a preloaded model) rather than a fresh load.</summary>
+    public bool LastSwapFromStandby { get; set; }
+
     /// <summary>Raised after every swap, with the new model (or null).</summary>
     public event Action<ServingModel?>? Swapped;
 
