@@ -82,8 +82,17 @@ public static class ModelEndpoints
     }
 
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(
-        int version, ModelVersionStore versions, ModelRefresher refresher, RecommenderDbContext db, CancellationToken cancellationToken)
+        int version, ModelVersionStore versions, ModelRefresher refresher, ModelHolder holder, RecommenderDbContext db,
+        Microsoft.Extensions.Options.IOptions<TrainingSettings> settings, CancellationToken cancellationToken)
     {
+        // Unless this replica already holds it (the current or the just-replaced model), let every replica
+        // load the version first, so the switch is a swap everywhere, as after a retrain.
+        if (holder.Current?.Version != version && holder.Standby?.Version != version
+            && await db.ModelBlobs.AsNoTracking().AnyAsync(b => b.Version == version, cancellationToken))
+        {
+            await versions.AnnounceStoredAsync(version, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(settings.Value.PreloadSeconds), cancellationToken);
+        }
         var result = await versions.ActivateAsync(version, cancellationToken);
         if (!result.Found)
             return TypedResults.Problem(title: "Unknown version", detail: $"There is no model version {version}.", statusCode: StatusCodes.Status404NotFound);

@@ -87,6 +87,15 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Announces a stored version on <see cref="ModelChangeChannel.Stored"/> so replicas preload it.</summary>
+    public async Task AnnounceStoredAsync(int version, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT pg_notify($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = ModelChangeChannel.Stored });
+        command.Parameters.Add(new NpgsqlParameter { Value = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Activates a version its training has just stored and the gate accepted.</summary>
     public async Task ActivateTrainedAsync(int version, CancellationToken cancellationToken)
     {
