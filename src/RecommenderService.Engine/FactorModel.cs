@@ -108,6 +108,13 @@ public sealed class FactorModel
     public float Score(int user, int item) =>
         GlobalMean + UserBias[user] + ItemBias[item] + TensorPrimitives.Dot(UserVector(user), ItemVector(item));
 
+    /// <summary>
+    /// The unclamped score of <paramref name="item"/> for a user given by vector and bias rather than by
+    /// index (a folded-in user, or a copy of a trained one).
+    /// </summary>
+    public float Score(ReadOnlySpan<float> userVector, float userBias, int item) =>
+        GlobalMean + userBias + ItemBias[item] + TensorPrimitives.Dot(userVector, ItemVector(item));
+
     /// <summary>The predicted rating, clamped to <see cref="Scale"/>.</summary>
     public float Predict(int user, int item) => Scale.Clamp(Score(user, item));
 }

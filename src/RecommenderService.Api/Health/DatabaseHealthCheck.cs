@@ -11,9 +11,10 @@ public sealed class DatabaseHealthCheck(RecommenderDbContext db) : IHealthCheck
     {
         try
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Count();
-            var data = new Dictionary<string, object> { ["appliedMigrations"] = applied, ["pendingMigrations"] = pending.Count };
+            // One read of the history table; the known migrations come from this assembly, not the database.
+            var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet();
+            var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
+            var data = new Dictionary<string, object> { ["appliedMigrations"] = applied.Count, ["pendingMigrations"] = pending.Count };
             return pending.Count == 0
                 ? HealthCheckResult.Healthy("PostgreSQL reachable, schema up to date", data)
                 : HealthCheckResult.Unhealthy($"{pending.Count} migrations not applied", data: data);

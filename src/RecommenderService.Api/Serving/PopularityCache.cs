@@ -69,7 +69,7 @@ public sealed class PopularityCache(
             }
         }
         var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), counts.ToArray(), sums.ToArray(),
-            total == 0 ? 0 : sum / total, options.Value.PriorCount, DateTimeOffset.UtcNow);
+            total == 0 ? 0 : sum / total, options.Value.PriorCount);
         Volatile.Write(ref _snapshot, snapshot);
         logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, total, watch.ElapsedMilliseconds);
         return snapshot;

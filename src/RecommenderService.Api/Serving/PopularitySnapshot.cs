@@ -9,7 +9,7 @@ public sealed class PopularitySnapshot
 {
     private readonly Dictionary<string, int> _indexById;
 
-    private PopularitySnapshot(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, ScoredItem[] ranking, DateTimeOffset computedAt)
+    private PopularitySnapshot(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, ScoredItem[] ranking)
     {
         ItemIds = itemIds;
         Titles = titles;
@@ -17,12 +17,9 @@ public sealed class PopularitySnapshot
         Sums = sums;
         GlobalMean = globalMean;
         Ranking = ranking;
-        ComputedAt = computedAt;
         _indexById = new Dictionary<string, int>(itemIds.Length, StringComparer.Ordinal);
         for (var i = 0; i < itemIds.Length; i++) _indexById[itemIds[i]] = i;
     }
-
-    public static PopularitySnapshot Empty { get; } = Create([], [], [], [], 0, 0, DateTimeOffset.MinValue);
 
     public string[] ItemIds { get; }
     public string?[] Titles { get; }
@@ -35,12 +32,10 @@ public sealed class PopularitySnapshot
     /// <summary>All items, best damped mean first.</summary>
     public ScoredItem[] Ranking { get; }
 
-    public DateTimeOffset ComputedAt { get; }
-
-    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, double priorCount, DateTimeOffset computedAt)
+    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, double priorCount)
     {
         var ranking = Popularity.Rank(counts, sums, globalMean, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty);
-        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking, computedAt);
+        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking);
     }
 
     /// <summary>The damped mean of <paramref name="itemId"/>, if it has ratings.</summary>

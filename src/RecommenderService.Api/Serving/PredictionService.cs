@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Items;
 
@@ -29,7 +28,7 @@ public sealed class PredictionService(
             string strategy;
             if (view?.Vector is { } vector)
             {
-                score = model.GlobalMean + view.Bias + model.ItemBias[item] + TensorPrimitives.Dot(vector, model.ItemVector(item));
+                score = model.Score(vector, view.Bias, item);
                 strategy = view.Strategy;
             }
             else

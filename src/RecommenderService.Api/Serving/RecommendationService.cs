@@ -86,8 +86,7 @@ public sealed class RecommendationService(
             var item = top[k].Item;
             // The rating head's prediction is always shown as the rating; the list's own score is the
             // ranking head's (a relative preference, not stars) when that head ordered the list.
-            var rating = Math.Round(model.Scale.Clamp(model.GlobalMean + view.Bias + model.ItemBias[item]
-                                                      + System.Numerics.Tensors.TensorPrimitives.Dot(view.Vector, model.ItemVector(item))), 4);
+            var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
             items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating);
         }
         metrics.Recommended(view.Strategy);

@@ -6,21 +6,17 @@ namespace RecommenderService.Api.Serving;
 /// </summary>
 public sealed class UserRatings
 {
-    public static UserRatings Unknown(string userId) => new(userId, false, null, [], []);
+    public static UserRatings Unknown(string userId) => new(userId, null, [], []);
 
-    public UserRatings(string userId, bool exists, DateTimeOffset? changedAt, string[] itemIds, float[] values)
+    public UserRatings(string userId, DateTimeOffset? changedAt, string[] itemIds, float[] values)
     {
         UserId = userId;
-        Exists = exists;
         ChangedAt = changedAt;
         ItemIds = itemIds;
         Values = values;
     }
 
     public string UserId { get; }
-
-    /// <summary>The user is in the database (may still have no ratings).</summary>
-    public bool Exists { get; }
 
     /// <summary>Last write or deletion of one of the user's ratings.</summary>
     public DateTimeOffset? ChangedAt { get; }

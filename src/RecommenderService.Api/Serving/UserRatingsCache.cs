@@ -78,7 +78,7 @@ public sealed class UserRatingsCache : IDisposable
             items.Add(reader.GetString(1));
             values.Add(reader.GetFloat(2));
         }
-        return exists ? new UserRatings(userId, true, changedAt, items.ToArray(), values.ToArray()) : UserRatings.Unknown(userId);
+        return exists ? new UserRatings(userId, changedAt, items.ToArray(), values.ToArray()) : UserRatings.Unknown(userId);
     }
 
     public void Dispose() => _cache.Dispose();
