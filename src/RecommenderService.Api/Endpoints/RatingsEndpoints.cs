@@ -72,6 +72,7 @@ public static class RatingsEndpoints
                 a 400 naming the line (and up to nine more), and nothing is stored.
                 """)
             .Accepts<string>("text/csv")
+            .WithMetadata(new RequestBodyExample("text/csv", "userId,itemId,rating,timestamp\n196,242,3,881250949\n186,302,4.5,2024-01-01T12:00:00Z\n"))
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxImportBytes));
 

@@ -45,6 +45,7 @@ public static class OpenApiDocumentRegistration
             options.SchemaFilter<ContractSchemaFilter>();
             options.ParameterFilter<ParameterSchemaFilter>();
             options.OperationFilter<RequestBodyRequired>();
+            options.OperationFilter<RequestBodyExamples>();
             options.OperationFilter<ProblemResponsesFilter>();
             options.DocumentFilter<ProblemSchema>();
             options.DocumentFilter<ResponseFieldsRequired>();
