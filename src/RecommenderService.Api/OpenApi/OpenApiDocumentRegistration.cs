@@ -26,8 +26,7 @@ public static class OpenApiDocumentRegistration
                     Send ratings (user, item, stars) and get back each user's top items, predicted ratings, popular and
                     similar items. Every call needs an API key in the X-Api-Key header: a client key for ratings, items
                     and recommendations, an admin key for imports, erasure and the model lifecycle (press Authorize).
-                    Errors are problem details (application/problem+json) with a traceId. The full contract, with the
-                    meaning of every number, is docs/api.md in the service's repository.
+                    Errors are problem details (application/problem+json) with a traceId.
                     """,
             });
             // Relative: requests go to whichever host serves this document (Swagger UI, a local run, a replica).

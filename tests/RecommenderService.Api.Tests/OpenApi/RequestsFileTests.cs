@@ -33,7 +33,14 @@ public sealed partial class RequestsFileTests(PostgresFixture postgres) : IAsync
         await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        // Hangfire opens its own connections (not through the host's data source); close the idle ones now rather
+        // than leaving them to Npgsql's five-minute pruning, so the shared test server keeps connections to spare.
+        await using var connection = new Npgsql.NpgsqlConnection(_factory.ConnectionString);
+        Npgsql.NpgsqlConnection.ClearPool(connection);
+    }
 
     private static string FilePath => Path.Combine(Path.GetDirectoryName(OpenApiDocumentTests.CommittedPath)!, "requests.http");
 
