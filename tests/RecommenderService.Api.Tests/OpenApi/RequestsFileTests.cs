@@ -23,7 +23,6 @@ public sealed partial class RequestsFileTests(PostgresFixture postgres) : IAsync
         {
             ["Training:JobsEnabled"] = "true",
             ["Training:Cron"] = "0 0 1 1 *",
-            ["Training:PreloadSeconds"] = "0",
         });
         _factory.CreateClient().Dispose(); // starts the host, which migrates the database
         var ratings = TestData.PlantedRatings(users: 250, items: 250, ratings: 8000);

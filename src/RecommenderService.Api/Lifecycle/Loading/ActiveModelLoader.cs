@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Npgsql;
+using RecommenderService.Api.Persistence.Entities;
+using RecommenderService.Engine;
+
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
+
+/// <summary>
+/// Reads a stored model version (row and blob), checks it, and swaps it into <see cref="ModelHolder"/>.
+/// A blob that fails its checksum or format check is refused with a logged error and the model in
+/// memory keeps serving.
+/// </summary>
+public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, ILogger<ActiveModelLoader> logger)
+{
+    /// <summary>Loads the version marked active, if it differs from the one served; returns the one now served.</summary>
+    public async Task<ServingModel?> LoadActiveAsync(CancellationToken cancellationToken)
+    {
+        int? version;
+        await using (var command = database.CreateCommand($"SELECT version FROM model_versions WHERE status = '{ModelStatus.Active}'"))
+            version = (int?)await command.ExecuteScalarAsync(cancellationToken);
+        if (version is null)
+        {
+            if (holder.Current is not null)
+            {
+                logger.LogWarning("No model version is active any more; serving popularity only");
+                holder.Swap(null);
+            }
+            return null;
+        }
+        if (holder.Current?.Version == version) return holder.Current;
+        return await LoadVersionAsync(version.Value, cancellationToken) ?? holder.Current;
+    }
+
+    /// <summary>Loads and activates <paramref name="version"/> in this replica; null if it could not be used.</summary>
+    public async Task<ServingModel?> LoadVersionAsync(int version, CancellationToken cancellationToken)
+    {
+        if (holder.Standby is { } standby && standby.Version == version)
+        {
+            // Loaded ahead of time: the activation is a reference swap.
+            holder.LastSwapFromStandby = true;
+            holder.Standby = holder.Swap(standby);
+            logger.LogInformation("Serving model version {Version} from standby; was {Previous}", version, holder.Standby?.Version);
+            return standby;
+        }
+        var serving = await ReadAsync(version, cancellationToken);
+        if (serving is null) return null;
+        holder.LastSwapFromStandby = false;
+        holder.Standby = holder.Swap(serving);
+        return serving;
+    }
+
+    /// <summary>Loads a stored version into the standby slot before it is activated.</summary>
+    public async Task PreloadAsync(int version, CancellationToken cancellationToken)
+    {
+        if (holder.Current?.Version == version || holder.Standby?.Version == version) return;
+        var serving = await ReadAsync(version, cancellationToken);
+        if (serving is not null) holder.Standby = serving;
+    }
+
+    /// <summary>Reads and verifies a stored version; null (logged) when it is missing or corrupt.</summary>
+    private async Task<ServingModel?> ReadAsync(int version, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        const string sql = """
+            SELECT v.created_at, v.data_cutoff, v.trained_at, v.metrics ->> 'listSource', b.data
+            FROM model_versions v JOIN model_blobs b ON b.version = v.version
+            WHERE v.version = $1
+            """;
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = version });
+        // Sequential access streams the blob instead of buffering the whole row first (models reach 100 MB).
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            logger.LogError("Model version {Version} has no stored blob; keeping version {Current}", version, holder.Current?.Version);
+            return null;
+        }
+        var createdAt = reader.GetFieldValue<DateTimeOffset>(0);
+        var cutoff = reader.IsDBNull(1) ? createdAt : reader.GetFieldValue<DateTimeOffset>(1);
+        var trainedAt = reader.IsDBNull(2) ? createdAt : reader.GetFieldValue<DateTimeOffset>(2);
+        var listSource = reader.IsDBNull(3) ? null : reader.GetString(3);
+
+        FactorModel model;
+        try
+        {
+            await using var blob = await reader.GetStreamAsync(4, cancellationToken);
+            model = ModelSerializer.Read(blob);
+        }
+        catch (ModelFormatException ex)
+        {
+            logger.LogError("Refusing model version {Version}: {Reason}; keeping version {Current}", version, ex.Message, holder.Current?.Version);
+            return null;
+        }
+        logger.LogInformation(
+            "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",
+            version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds);
+        return new ServingModel(version, model, cutoff, trainedAt, ListSources.Parse(listSource, model.Ranking is not null));
+    }
+}

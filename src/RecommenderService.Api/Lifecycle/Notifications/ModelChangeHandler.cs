@@ -1,0 +1,20 @@
+using RecommenderService.Api.Lifecycle;
+
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
+
+/// <summary>Reloads the model when any replica announces an activation.</summary>
+public sealed class ModelChangeHandler(ModelRefresher refresher) : INotificationHandler
+{
+    public string Channel => ModelChangeChannel.Name;
+
+    public void Handle(string payload) => refresher.RequestRefresh();
+
+    public Task ResynchroniseAsync(CancellationToken cancellationToken)
+    {
+        refresher.RequestRefresh();
+        return Task.CompletedTask;
+    }
+}
