@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using RecommenderService.Api.Lifecycle;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using RecommenderService.Api.Lifecycle;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 using RecommenderService.Engine;
