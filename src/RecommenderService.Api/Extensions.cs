@@ -10,6 +10,7 @@ using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Ingest;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Serving;
@@ -34,6 +35,7 @@ public static class Extensions
         builder.AddSecurity();
         builder.AddOpenApiDocument();
         builder.AddHealth();
+        builder.AddErasure();
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
@@ -143,6 +145,7 @@ public static class Extensions
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());
         services.AddSingleton<RecommendationService>();
@@ -153,6 +156,7 @@ public static class Extensions
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
         services.AddSingleton<INotificationHandler, RatingChangeHandler>();
         services.AddSingleton<INotificationHandler, ItemChangeHandler>();
+        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
         services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
