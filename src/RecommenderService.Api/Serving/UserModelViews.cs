@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using RecommenderService.Api.Privacy;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>
