@@ -28,7 +28,7 @@ public static class ItemEndpoints
         group.MapGet("/popular", GetPopular)
             .WithName("GetPopularItems")
             .WithSummary("Items by damped mean rating (C·μ + Σr) / (C + n): the cold-start list")
-            .WithDescription("Recomputed in the background every Popularity:RefreshSeconds, never per request.");
+            .WithDescription("Kept in memory; recomputed from per-item statistics within about a second of any write, never per request.");
 
         group.MapPut("/{itemId}", PutItem)
             .WithName("PutItem")

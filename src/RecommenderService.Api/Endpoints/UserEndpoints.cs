@@ -20,8 +20,10 @@ public static class UserEndpoints
             .WithName("DeleteUser")
             .WithSummary("Erase a user and all their ratings (admin)")
             .WithDescription("""
-                From the moment this answers 204 the user gets no personalised results (every replica is told at
-                once), and their vector is dropped at the next model swap. 404 when the user is unknown.
+                From the moment this answers 204 no replica serves the user from a stored model again (every
+                replica is told at once, and the erasure is recorded, as a hash of the id, for replicas that start
+                later, for outages and for rollbacks to older models): they get popular items, or, if they rate
+                again, a list folded in from those new ratings. 404 when the user is unknown.
                 """);
 
         return app;

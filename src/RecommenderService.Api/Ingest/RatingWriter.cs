@@ -12,6 +12,8 @@ namespace RecommenderService.Api.Ingest;
 /// <see cref="RatingChangeChannel"/> notice in the same transaction, so the serving side learns of it exactly
 /// when it commits. Locks are taken in one order everywhere (user rows, then item rows, then rating rows,
 /// each sorted), which keeps concurrent writers from deadlocking; <see cref="TransactionRetry"/> covers the rest.
+/// The per-item statistics the popular list reads follow every statement on <c>ratings</c> through the
+/// table's triggers, which only append rows (<c>item_stat_changes</c>): they add no lock to that order.
 /// </summary>
 public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, ILogger<RatingWriter> logger)
 {

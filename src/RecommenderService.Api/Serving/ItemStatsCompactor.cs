@@ -16,7 +16,10 @@ namespace RecommenderService.Api.Serving;
 /// </remarks>
 public sealed class ItemStatsCompactor(NpgsqlDataSource database, ILogger<ItemStatsCompactor> logger)
 {
-    /// <summary>An arbitrary constant, the same in every replica: "item stats compaction".</summary>
+    /// <summary>
+    /// An arbitrary constant, the same in every replica: "item stats compaction" (5292966982293152116; the
+    /// TRUNCATE trigger on ratings, migration FreshStatsAndErasure, takes it too).
+    /// </summary>
     internal const long LockKey = 0x4974_656D_5374_6174;
 
     // Daily rows in (day, item) order and totals in item order: the compactor is their only writer and the

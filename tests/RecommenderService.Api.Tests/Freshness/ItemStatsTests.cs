@@ -73,6 +73,20 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Truncating_the_ratings_empties_the_stats_and_the_popular_list()
+    {
+        await PutAsync("t1", "gone", 4, null);
+        await _factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
+        await PutAsync("t2", "gone", 5, null);
+
+        await ScalarAsync("TRUNCATE ratings");
+        var popular = await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(0, await ScalarAsync("SELECT (SELECT count(*) FROM item_stats) + (SELECT count(*) FROM item_daily_stats) + (SELECT count(*) FROM item_stat_changes)"));
+        Assert.Empty(popular.Ranking);
+    }
+
+    [Fact]
     public async Task An_item_read_reports_the_count_and_mean_of_its_current_ratings()
     {
         await PutAsync("x1", "shown", 4, null);

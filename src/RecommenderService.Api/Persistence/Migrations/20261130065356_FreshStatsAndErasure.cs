@@ -76,6 +76,17 @@ namespace RecommenderService.Api.Persistence.Migrations
             migrationBuilder.Sql("""
                 CREATE FUNCTION record_item_stat_changes() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
+                    IF TG_OP = 'TRUNCATE' THEN
+                        -- No rating left, no figure left. After any compaction in flight (it holds this
+                        -- transaction-level advisory lock: ItemStatsCompactor.LockKey), or it would fold
+                        -- changes back in after these deletes.
+                        PERFORM pg_advisory_xact_lock(5292966982293152116);
+                        DELETE FROM item_stat_changes;
+                        DELETE FROM item_stats;
+                        DELETE FROM item_daily_stats;
+                        PERFORM pg_notify('item_stats_changed', '');
+                        RETURN NULL;
+                    END IF;
                     IF TG_OP = 'INSERT' THEN
                         INSERT INTO item_stat_changes (item_id, day, rating_count, rating_sum)
                         SELECT item_id, (rated_at AT TIME ZONE 'UTC')::date, count(*), sum(value::float8)
@@ -107,6 +118,8 @@ namespace RecommenderService.Api.Persistence.Migrations
                     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_item_stat_changes();
                 CREATE TRIGGER ratings_stats_delete AFTER DELETE ON ratings
                     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION record_item_stat_changes();
+                CREATE TRIGGER ratings_stats_truncate AFTER TRUNCATE ON ratings
+                    FOR EACH STATEMENT EXECUTE FUNCTION record_item_stat_changes();
                 """);
 
             // The figures of the ratings already stored. Creating the triggers took a lock on ratings that
@@ -127,6 +140,7 @@ namespace RecommenderService.Api.Persistence.Migrations
                 DROP TRIGGER ratings_stats_insert ON ratings;
                 DROP TRIGGER ratings_stats_update ON ratings;
                 DROP TRIGGER ratings_stats_delete ON ratings;
+                DROP TRIGGER ratings_stats_truncate ON ratings;
                 DROP FUNCTION record_item_stat_changes();
                 """);
 
