@@ -58,10 +58,18 @@ public sealed class ErasureTests(PostgresFixture postgres) : IAsyncLifetime
         await AssertServedByModelEverywhereAsync(Erased);
 
         await EraseAsync(Erased);
+        // A replica that starts after the erasure knows it from the persisted record, not from a notice.
+        await using var replicaC = new RecommenderApiFactory(_database, Settings);
+        var clientC = replicaC.CreateClientAsClient();
+        await replicaC.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+        Assert.Equal(_firstVersion, replicaC.Services.GetRequiredService<ModelHolder>().Current?.Version);
         await DatabaseOutage.SetReachableAsync(postgres, _database, false);
 
         await AssertNotPersonalisedEverywhereAsync(Erased);
         await AssertStillModelledDuringOutageAsync(Other);
+        var fromC = await clientC.GetFromJsonAsync<JsonElement>($"/api/v1/users/{Erased}/recommendations");
+        Assert.Equal("popularity", fromC.GetProperty("strategy").GetString());
+        await DatabaseOutage.SetReachableAsync(postgres, _database, true);
     }
 
     [Fact]
