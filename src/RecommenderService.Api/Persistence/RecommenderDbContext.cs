@@ -16,6 +16,7 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<ItemDailyStatsEntity> ItemDailyStats => Set<ItemDailyStatsEntity>();
     public DbSet<ItemStatChangeEntity> ItemStatChanges => Set<ItemStatChangeEntity>();
     public DbSet<ErasedUserEntity> ErasedUsers => Set<ErasedUserEntity>();
+    public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -29,7 +29,8 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
         var rated = items.ToArray();
         Array.Sort(rated);
 
-        var unchangedSinceTraining = user.ChangedAt is { } changed && changed <= serving.DataCutoff;
+        // Strictly before: the snapshot holds every write that started before the cut-off, not one at it.
+        var unchangedSinceTraining = user.ChangedAt is { } changed && changed < serving.DataCutoff;
         // A user erased once may be back with new ratings; the model's vector of them may still be the
         // one learnt before the erasure (a model trained or preloaded before it, or a rollback), so they are
         // folded in from their current ratings, which are all written after the erasure.
