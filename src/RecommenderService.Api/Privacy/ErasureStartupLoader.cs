@@ -5,8 +5,10 @@ namespace RecommenderService.Api.Privacy;
 /// trying in the background until a read succeeds (the notification listener also reads them again after
 /// every reconnect); until then no stored model vector is served (<see cref="ErasedUsers.MayUseStoredVector"/>).
 /// </summary>
-public sealed class ErasureStartupLoader(ErasedUsers erased, ILogger<ErasureStartupLoader> logger) : IHostedService, IDisposable
+public sealed class ErasureStartupLoader(ErasedUsers erased, ILogger<ErasureStartupLoader> logger) : IHostedService
 {
+    // Not disposed: the host may stop a service after disposing the container; a token source without a
+    // timer holds nothing that needs it.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _retrying;
@@ -44,6 +46,4 @@ public sealed class ErasureStartupLoader(ErasedUsers erased, ILogger<ErasureStar
             return false;
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 }
