@@ -5,7 +5,7 @@ namespace RecommenderService.Api.Serving;
 /// <summary>
 /// Folds the pending per-item rating changes (<c>item_stat_changes</c>, appended by the triggers on every
 /// rating write) into the running figures (<c>item_stats</c> all-time, <c>item_daily_stats</c> per UTC
-/// day) and deletes them, in one transaction, so a reader sees either the changes or their sum, never both
+/// day for ratings dated within the last 366 days, the longest window) and deletes them, in one transaction, so a reader sees either the changes or their sum, never both
 /// or neither. Owner of <c>item_stats</c> and <c>item_daily_stats</c>: nothing else writes them.
 /// </summary>
 /// <remarks>
@@ -31,7 +31,7 @@ public sealed class ItemStatsCompactor(NpgsqlDataSource database, ILogger<ItemSt
             SELECT day, item_id, sum(rating_count) AS n, sum(rating_sum) AS s FROM moved GROUP BY day, item_id),
         into_days AS (
             INSERT INTO item_daily_stats (day, item_id, rating_count, rating_sum)
-            SELECT day, item_id, n, s FROM daily ORDER BY day, item_id
+            SELECT day, item_id, n, s FROM daily WHERE day IS NOT NULL ORDER BY day, item_id
             ON CONFLICT (day, item_id) DO UPDATE
                 SET rating_count = item_daily_stats.rating_count + excluded.rating_count,
                     rating_sum = item_daily_stats.rating_sum + excluded.rating_sum),
@@ -42,6 +42,11 @@ public sealed class ItemStatsCompactor(NpgsqlDataSource database, ILogger<ItemSt
                 SET rating_count = item_stats.rating_count + excluded.rating_count,
                     rating_sum = item_stats.rating_sum + excluded.rating_sum)
         SELECT count(*) FROM moved
+        """;
+
+    // Days that have left the longest window (see the trigger's item_stat_day) are never read again.
+    private const string PruneSql = """
+        DELETE FROM item_daily_stats WHERE day < (now() AT TIME ZONE 'UTC')::date - 366
         """;
 
     /// <summary>Folds what is pending; returns how many change rows it folded (0 also when another replica is at it).</summary>
@@ -56,6 +61,8 @@ public sealed class ItemStatsCompactor(NpgsqlDataSource database, ILogger<ItemSt
         long moved;
         await using (var compact = new NpgsqlCommand(CompactSql, connection, transaction))
             moved = (long)(await compact.ExecuteScalarAsync(cancellationToken))!;
+        await using (var prune = new NpgsqlCommand(PruneSql, connection, transaction))
+            await prune.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (moved > 0) logger.LogDebug("Folded {Changes} item stat changes", moved);
         return moved;

@@ -24,8 +24,9 @@ public sealed class PopularityOptions
 
     /// <summary>
     /// Only ratings dated (<c>rated_at</c>) on the last N UTC days count — today and the N days before it,
-    /// counted in whole days from the per-day item statistics; 0 = all time.
+    /// counted in whole days from the per-day item statistics; 0 = all time. At most 365: the per-day
+    /// statistics keep the last 366 days only.
     /// </summary>
-    [Range(0, 36_500)]
+    [Range(0, 365)]
     public int WindowDays { get; set; }
 }

@@ -2,7 +2,8 @@ namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>
 /// An item's rating count and sum for the ratings dated on one UTC day (<c>rated_at</c>), as of the last
-/// compaction: what <c>Popularity:WindowDays</c> sums over. Owner: <c>ItemStatsCompactor</c>, like
+/// compaction: what <c>Popularity:WindowDays</c> sums over. Only days within the last 366 (the longest
+/// window is 365) are kept. Owner: <c>ItemStatsCompactor</c>, like
 /// <see cref="ItemStatsEntity"/>.
 /// </summary>
 public sealed class ItemDailyStatsEntity

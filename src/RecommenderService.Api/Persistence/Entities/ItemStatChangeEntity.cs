@@ -12,7 +12,8 @@ public sealed class ItemStatChangeEntity
 {
     public long Id { get; set; }
     public int ItemId { get; set; }
-    public DateOnly Day { get; set; }
+    /// <summary>The UTC day of <c>rated_at</c>; null for ratings dated more than 366 days back (they count in the totals only).</summary>
+    public DateOnly? Day { get; set; }
 
     /// <summary>Ratings added minus ratings removed.</summary>
     public long RatingCount { get; set; }

@@ -122,7 +122,7 @@ namespace RecommenderService.Api.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
-                    b.Property<DateOnly>("Day")
+                    b.Property<DateOnly?>("Day")
                         .HasColumnType("date")
                         .HasColumnName("day");
 

@@ -45,7 +45,7 @@ namespace RecommenderService.Api.Persistence.Migrations
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
                     item_id = table.Column<int>(type: "integer", nullable: false),
-                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: true),
                     rating_count = table.Column<long>(type: "bigint", nullable: false),
                     rating_sum = table.Column<double>(type: "double precision", nullable: false)
                 },
@@ -73,7 +73,15 @@ namespace RecommenderService.Api.Persistence.Migrations
             // adds one row per item and day), append-only (writers never wait on each other's item rows, so
             // the writers' lock order is unchanged), and no writer can forget it. INSERT ... ON CONFLICT DO
             // UPDATE fires the INSERT trigger for inserted rows and the UPDATE trigger for replaced ones.
+            // The day is kept only for ratings dated within the last 366 days (the longest popularity window
+            // is 365): older ones can never enter a window again, and an import of years of history (where
+            // items × days is nearly the number of ratings) then adds one row per item, not per item and day.
             migrationBuilder.Sql("""
+                CREATE FUNCTION item_stat_day(rated_at timestamptz) RETURNS date LANGUAGE sql STABLE AS $$
+                    SELECT CASE WHEN (rated_at AT TIME ZONE 'UTC')::date >= (now() AT TIME ZONE 'UTC')::date - 366
+                                THEN (rated_at AT TIME ZONE 'UTC')::date END
+                $$;
+
                 CREATE FUNCTION record_item_stat_changes() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF TG_OP = 'TRUNCATE' THEN
@@ -89,19 +97,19 @@ namespace RecommenderService.Api.Persistence.Migrations
                     END IF;
                     IF TG_OP = 'INSERT' THEN
                         INSERT INTO item_stat_changes (item_id, day, rating_count, rating_sum)
-                        SELECT item_id, (rated_at AT TIME ZONE 'UTC')::date, count(*), sum(value::float8)
+                        SELECT item_id, item_stat_day(rated_at), count(*), sum(value::float8)
                         FROM new_rows GROUP BY 1, 2;
                     ELSIF TG_OP = 'DELETE' THEN
                         INSERT INTO item_stat_changes (item_id, day, rating_count, rating_sum)
-                        SELECT item_id, (rated_at AT TIME ZONE 'UTC')::date, -count(*), -sum(value::float8)
+                        SELECT item_id, item_stat_day(rated_at), -count(*), -sum(value::float8)
                         FROM old_rows GROUP BY 1, 2;
                     ELSE
                         -- Only value and rated_at matter: an update that changes neither nets to nothing.
                         INSERT INTO item_stat_changes (item_id, day, rating_count, rating_sum)
                         SELECT item_id, day, sum(n), sum(s)
-                        FROM (SELECT item_id, (rated_at AT TIME ZONE 'UTC')::date AS day, 1 AS n, value::float8 AS s FROM new_rows
+                        FROM (SELECT item_id, item_stat_day(rated_at) AS day, 1 AS n, value::float8 AS s FROM new_rows
                               UNION ALL
-                              SELECT item_id, (rated_at AT TIME ZONE 'UTC')::date, -1, -value::float8 FROM old_rows) c
+                              SELECT item_id, item_stat_day(rated_at), -1, -value::float8 FROM old_rows) c
                         GROUP BY 1, 2
                         HAVING sum(n) <> 0 OR sum(s) <> 0;
                     END IF;
@@ -129,7 +137,8 @@ namespace RecommenderService.Api.Persistence.Migrations
                 INSERT INTO item_stats (item_id, rating_count, rating_sum)
                 SELECT item_id, count(*), sum(value::float8) FROM ratings GROUP BY item_id;
                 INSERT INTO item_daily_stats (day, item_id, rating_count, rating_sum)
-                SELECT (rated_at AT TIME ZONE 'UTC')::date, item_id, count(*), sum(value::float8) FROM ratings GROUP BY 1, 2;
+                SELECT item_stat_day(rated_at), item_id, count(*), sum(value::float8) FROM ratings
+                WHERE item_stat_day(rated_at) IS NOT NULL GROUP BY 1, 2;
                 """);
         }
 
@@ -142,6 +151,7 @@ namespace RecommenderService.Api.Persistence.Migrations
                 DROP TRIGGER ratings_stats_delete ON ratings;
                 DROP TRIGGER ratings_stats_truncate ON ratings;
                 DROP FUNCTION record_item_stat_changes();
+                DROP FUNCTION item_stat_day(timestamptz);
                 """);
 
             migrationBuilder.DropTable(
