@@ -23,7 +23,6 @@ public sealed class ErasureTests(PostgresFixture postgres) : IAsyncLifetime
     private static readonly Dictionary<string, string?> Settings = new()
     {
         ["RateLimiting:Enabled"] = "false",
-        ["Training:PreloadSeconds"] = "0.2",
     };
 
     private string _database = null!;
