@@ -26,7 +26,9 @@ public sealed partial class PostgresServer : IAsyncDisposable
         "fsync = off",
         "synchronous_commit = off",
         "full_page_writes = off",
-        "max_connections = 200",
+        // Several hosts per test (replicas), each with its pool, LISTEN connection and Hangfire server; idle
+        // pooled connections of hosts already disposed linger until the pool prunes them.
+        "max_connections = 500",
     ];
 
     private readonly NpgsqlConnectionStringBuilder _template;
