@@ -35,6 +35,12 @@ public sealed record TrainingOptions
     /// </summary>
     public float BiasLearningRate { get; init; } = 0.0015f;
 
+    /// <summary>
+    /// LIBMF's AdaGrad-like rule for the factor rows: each row steps by η/√G with G = 1 + the running sum of its
+    /// mean squared gradient, instead of a global η decayed per epoch. Use a larger η (LIBMF: 0.1) with it.
+    /// </summary>
+    public bool AdaptiveSteps { get; init; }
+
     /// <summary>Multiplier applied to η after every epoch (1 = constant step).</summary>
     public float LearningRateDecay { get; init; } = 0.98f;
 
