@@ -1,0 +1,40 @@
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Lifecycle;
+
+/// <summary>
+/// Decides whether a freshly trained model may replace the active one, judging the two heads separately and
+/// comparing like with like on the candidate's own holdout:
+/// <list type="bullet">
+/// <item>the rating head must beat the biases-only baseline on the holdout, and also on the holdout ratings of
+/// users with history when there are enough (new users get μ + b_i from every model, so a broken personal part
+/// only shows there); and it must not be worse than the active model by more than the margin on the holdout
+/// ratings neither trained on (see <see cref="ActiveModelComparison"/>). Failing any rejects the version;</item>
+/// <item>lists come from whichever source won on the holdout users who have history (ranking head, rating head
+/// or popularity): a head that loses to popularity does not reject the version, it only does not serve lists.</item>
+/// </list>
+/// </summary>
+public static class QualityGate
+{
+    /// <summary>Below this many ratings in a comparison, the margin rule is not applied to it.</summary>
+    public const int MinComparisonRatings = 50;
+
+    public static GateDecision Decide(HoldoutReport candidate, ActiveModelComparison? active, double margin)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (!double.IsFinite(candidate.Rmse))
+            return new GateDecision("holdout RMSE is not a number (the training diverged)", candidate.ListSource);
+        if (candidate.Rmse >= candidate.BaselineRmse)
+            return new GateDecision(FormattableString.Invariant(
+                $"holdout RMSE {candidate.Rmse:F4} does not beat the biases-only baseline {candidate.BaselineRmse:F4}"), candidate.ListSource);
+        if (candidate.WarmRatings >= MinComparisonRatings && candidate.WarmRmse >= candidate.WarmBaselineRmse)
+            return new GateDecision(FormattableString.Invariant(
+                $"on the {candidate.WarmRatings} holdout ratings of users with history, RMSE {candidate.WarmRmse:F4} does not beat the biases-only baseline {candidate.WarmBaselineRmse:F4}"),
+                candidate.ListSource);
+        if (active is { Applied: true, CandidateRmse: { } mine, ActiveRmse: { } theirs } && mine > theirs + margin)
+            return new GateDecision(FormattableString.Invariant(
+                $"on the {active.Ratings} holdout ratings active version {active.Version} never saw, RMSE {mine:F4} is more than {margin:F4} worse than its {theirs:F4}"),
+                candidate.ListSource);
+        return new GateDecision(null, candidate.ListSource);
+    }
+}
