@@ -6,7 +6,7 @@ namespace RecommenderService.Cli;
 internal static class TrainingFlags
 {
     public static readonly string[] Names = ["factors", "epochs", "learning-rate", "regularization", "threads", "seed", "steps", "init-sd",
-        "bias-learning-rate", "decay", "patience"];
+        "bias-learning-rate", "decay", "patience", "warm-refit"];
 
     /// <summary>Flag help, with the defaults read from <see cref="TrainingOptions"/> so it cannot go stale.</summary>
     public static string Help { get; } = BuildHelp(new TrainingOptions());
@@ -23,6 +23,7 @@ internal static class TrainingFlags
           --bias-learning-rate B  step size of the biases (default {d.BiasLearningRate})
           --decay D             η multiplier per epoch (default {d.LearningRateDecay})
           --patience P          epochs without a validation improvement before early stopping ends (default {d.Patience})
+          --warm-refit S        the refit continues the best model for S x its epochs; 0 = refit from scratch (default {d.WarmRefitShare})
           --threads T           worker threads, 0 = all cores (default {d.Threads})
           --seed S              seed of initialisation and shuffling (default {d.Seed})
 
@@ -50,6 +51,7 @@ internal static class TrainingFlags
             BiasLearningRate = (float?)args.Double("bias-learning-rate", 0, 10, minExclusive: true) ?? o.BiasLearningRate,
             LearningRateDecay = (float?)args.Double("decay", 0, 1, minExclusive: true) ?? o.LearningRateDecay,
             Patience = args.Int("patience", 1, 100_000) ?? o.Patience,
+            WarmRefitShare = args.Double("warm-refit", 0, 1) ?? o.WarmRefitShare,
         };
         try
         {

@@ -43,8 +43,13 @@ public sealed class SgdTrainer
     /// <see cref="TrainingOptions.Epochs"/>) and returns the model of the best epoch.
     /// </summary>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> fires (checked between blocks).</exception>
+    /// <remarks>
+    /// <c>warmStart</c>: a result of this trainer's options on a subset of <c>train</c> (sharing its id maps): training
+    /// continues from its best epoch (rows, step accumulators, η and the epoch count) instead of a random start. Rows
+    /// it never trained start fresh. This is how the refit after early stopping avoids training from scratch.
+    /// </remarks>
     public TrainingResult Train(RatingSet train, RatingSet? validation = null, Action<EpochProgress>? onEpoch = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, TrainingResult? warmStart = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0) throw new ArgumentException("Cannot train on an empty rating set.", nameof(train));
@@ -61,14 +66,24 @@ public sealed class SgdTrainer
         var stride = state.Stride;
         var blockLoss = new double[grid.Size * grid.Size];
         var maxEpochs = o.Epochs ?? o.MaxEpochs;
+        var eta = o.LearningRate;
+        var biasEta = o.BiasLearningRate;
+        var firstEpoch = 1;
+        if (warmStart?.Checkpoint is { } from)
+        {
+            if (from.State.Stride != stride || from.State.Users > users || from.State.Items > items ||
+                (from.State.UserSquares is null) == o.AdaptiveSteps)
+                throw new ArgumentException("The warm start must come from the same options on a subset of these ratings.", nameof(warmStart));
+            from.State.ContinueInto(state);
+            (eta, biasEta, firstEpoch) = (from.Eta, from.BiasEta, from.Epoch + 1);
+        }
         var history = new List<EpochProgress>(Math.Min(maxEpochs, 1024));
         State? best = null;
         var bestEpoch = 0;
         double? bestRmse = null;
-        var eta = o.LearningRate;
-        var biasEta = o.BiasLearningRate;
+        Checkpoint? checkpoint = null;
 
-        for (var epoch = 1; epoch <= maxEpochs; epoch++)
+        for (var epoch = firstEpoch; epoch < firstEpoch + maxEpochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
@@ -89,6 +104,7 @@ public sealed class SgdTrainer
             if (validationRmse is not double v)
             {
                 bestEpoch = epoch;
+                checkpoint = new Checkpoint(state, epoch, eta, biasEta);
                 continue;
             }
             if (bestRmse is null || v < bestRmse)
@@ -97,6 +113,7 @@ public sealed class SgdTrainer
                 bestEpoch = epoch;
                 best ??= new State(users, items, stride, o.AdaptiveSteps);
                 state.CopyTo(best);
+                checkpoint = new Checkpoint(best, epoch, eta, biasEta);
             }
             else if (epoch - bestEpoch >= o.Patience)
             {
@@ -107,7 +124,7 @@ public sealed class SgdTrainer
         var final = best ?? state;
         var model = new FactorModel(train.Users.Clone(), train.Items.Clone(), k, mu,
             final.UserBias, final.ItemBias, Unpad(final.P, users, stride, k), Unpad(final.Q, items, stride, k), o.Scale);
-        return new TrainingResult(model, history.Count, bestEpoch, bestRmse, history);
+        return new TrainingResult(model, history.Count, bestEpoch, bestRmse, history) { Checkpoint = checkpoint };
     }
 
     private (State State, RatingGrid Grid, float GlobalMean) Prepare(RatingSet train, int threads)
@@ -422,8 +439,11 @@ public sealed class SgdTrainer
         float GlobalMean, float Eta, float BiasEta, float Regularization, float BiasRegularization, bool UseBiases, bool Adaptive,
         int Factors, bool LeadingOnly);
 
+    /// <summary>Where a training run stood after an epoch: its state (not copied), that epoch, and η for the next.</summary>
+    internal sealed record Checkpoint(State State, int Epoch, float Eta, float BiasEta);
+
     /// <summary>The trainable parameters with rows padded to the SIMD width.</summary>
-    private sealed class State(int users, int items, int stride, bool adaptive)
+    internal sealed class State(int users, int items, int stride, bool adaptive)
     {
         public int Users { get; } = users;
         public int Items { get; } = items;
@@ -453,6 +473,30 @@ public sealed class SgdTrainer
             ItemBias.AsSpan().CopyTo(other.ItemBias);
             UserSquares?.AsSpan().CopyTo(other.UserSquares);
             ItemSquares?.AsSpan().CopyTo(other.ItemSquares);
+        }
+
+        /// <summary>
+        /// Copies this (smaller or equal) state into <paramref name="other"/>, a fresh start on a superset of the
+        /// ratings: biases for every shared row, factor rows and accumulators only where this state trained the row
+        /// (an all-zero row was never seen here, and zero against zero would never move, so it keeps its fresh start).
+        /// </summary>
+        public void ContinueInto(State other)
+        {
+            UserBias.AsSpan().CopyTo(other.UserBias);
+            ItemBias.AsSpan().CopyTo(other.ItemBias);
+            CopyTrainedRows(P, other.P, UserSquares, other.UserSquares, Users);
+            CopyTrainedRows(Q, other.Q, ItemSquares, other.ItemSquares, Items);
+        }
+
+        private void CopyTrainedRows(float[] from, float[] to, float[]? fromSquares, float[]? toSquares, int rows)
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                var source = from.AsSpan(row * Stride, Stride);
+                if (source.IndexOfAnyExcept(0f) < 0) continue;
+                source.CopyTo(to.AsSpan(row * Stride, Stride));
+                if (fromSquares is not null) fromSquares.AsSpan(2 * row, 2).CopyTo(toSquares!.AsSpan(2 * row, 2));
+            }
         }
     }
 }

@@ -87,6 +87,36 @@ public sealed class SgdTrainerTests
         Assert.True(adaptive < fixedSteps - 0.02, $"adaptive {adaptive:F4}, fixed {fixedSteps:F4}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_warm_start_continues_the_run(bool adaptive)
+    {
+        // Rows, step accumulators, η and the epoch count carry over, so 3 + 2 epochs track 5 epochs (not bit for bit:
+        // the visiting order is shuffled in place, and the continuation's grid starts from the seed's order again).
+        var ratings = TestData.LowRank(120, 90, 0.3);
+        var options = new TrainingOptions { Factors = 24, Seed = 5, Threads = 1, AdaptiveSteps = adaptive, LearningRate = adaptive ? 0.1f : 0.01f };
+        var five = new SgdTrainer(options with { Epochs = 5 }).Train(ratings);
+        var three = new SgdTrainer(options with { Epochs = 3 }).Train(ratings);
+        var continued = new SgdTrainer(options with { Epochs = 2 }).Train(ratings, warmStart: three);
+        var fresh = new SgdTrainer(options with { Epochs = 2 }).Train(ratings);
+        Assert.Equal([4, 5], continued.History.Select(h => h.Epoch));
+        Assert.Equal(five.History[3].TrainRmse, continued.History[0].TrainRmse, 0.01 * five.History[3].TrainRmse);
+        Assert.Equal(five.History[4].TrainRmse, continued.History[1].TrainRmse, 0.01 * five.History[4].TrainRmse);
+        Assert.True(continued.History[1].TrainRmse < fresh.History[1].TrainRmse);
+    }
+
+    [Fact]
+    public void A_warm_start_from_other_options_is_refused()
+    {
+        var ratings = TestData.LowRank(60, 40, 0.3);
+        var fixedSteps = new SgdTrainer(new TrainingOptions { Factors = 8, Epochs = 1, Threads = 1 }).Train(ratings);
+        Assert.Throws<ArgumentException>(() =>
+            new SgdTrainer(new TrainingOptions { Factors = 8, Epochs = 1, Threads = 1, AdaptiveSteps = true }).Train(ratings, warmStart: fixedSteps));
+        Assert.Throws<ArgumentException>(() =>
+            new SgdTrainer(new TrainingOptions { Factors = 40, Epochs = 1, Threads = 1 }).Train(ratings, warmStart: fixedSteps));
+    }
+
     [Fact]
     public void Parallel_training_fits_as_well_as_serial_training()
     {
