@@ -70,7 +70,8 @@ internal static class ImplicitLeastSquares
     /// <summary>
     /// <paramref name="steps"/> conjugate-gradient steps on the same system in float, starting from the current
     /// <paramref name="x"/> (the previous iteration's row, which is already close). Each step is one product with the
-    /// system matrix: G·p by <see cref="RowDots"/> plus one dot and one axpy per rated item.
+    /// system matrix: G·p by <see cref="RowDots"/> plus one fused dot-and-add per rated item
+    /// (<see cref="ConfidenceWeightedSum"/>).
     /// </summary>
     public static void SolveConjugateGradient(ReadOnlySpan<float> gram, float regularization, ReadOnlySpan<float> others, int k,
         ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, Span<float> x, int steps, Span<float> r, Span<float> p, Span<float> ap)
@@ -79,24 +80,14 @@ internal static class ImplicitLeastSquares
         RowDots.Compute(gram, x, r);
         TensorPrimitives.MultiplyAdd(x, regularization, r, r);
         TensorPrimitives.Negate(r, r);
-        for (var j = 0; j < rated.Length; j++)
-        {
-            var y = others.Slice(rated[j] * k, k);
-            var c = bonus[j];
-            TensorPrimitives.MultiplyAdd(y, 1 + c - c * TensorPrimitives.Dot(y, x), r, r);
-        }
+        ConfidenceWeightedSum.Accumulate(others, k, rated, bonus, x, r, 1, -1);
         r.CopyTo(p);
         var rs = TensorPrimitives.Dot(r, r);
         for (var step = 0; step < steps && rs > 1e-20f; step++)
         {
             RowDots.Compute(gram, p, ap);
             TensorPrimitives.MultiplyAdd(p, regularization, ap, ap);
-            for (var j = 0; j < rated.Length; j++)
-            {
-                var y = others.Slice(rated[j] * k, k);
-                var c = bonus[j];
-                if (c != 0) TensorPrimitives.MultiplyAdd(y, c * TensorPrimitives.Dot(y, p), ap, ap);
-            }
+            ConfidenceWeightedSum.Accumulate(others, k, rated, bonus, p, ap, 0, 1);
             var curvature = TensorPrimitives.Dot(p, ap);
             if (!(curvature > 0)) break;
             var step_ = rs / curvature;

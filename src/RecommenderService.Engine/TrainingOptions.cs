@@ -35,6 +35,12 @@ public sealed record TrainingOptions
     /// </summary>
     public float BiasLearningRate { get; init; } = 0.0015f;
 
+    /// <summary>
+    /// LIBMF's AdaGrad-like rule for the factor rows: each row steps by η/√G with G = 1 + the running sum of its
+    /// mean squared gradient, instead of a global η decayed per epoch. Use a larger η (LIBMF: 0.1) with it.
+    /// </summary>
+    public bool AdaptiveSteps { get; init; }
+
     /// <summary>Multiplier applied to η after every epoch (1 = constant step).</summary>
     public float LearningRateDecay { get; init; } = 0.98f;
 
@@ -58,6 +64,19 @@ public sealed record TrainingOptions
 
     /// <summary><c>false</c> trains plain MF: μ, b_u and b_i stay 0 (the "MF without biases" baseline).</summary>
     public bool UseBiases { get; init; } = true;
+
+    /// <summary>
+    /// The refit on all ratings after early stopping continues the holdout phase's best model (rows, step state and
+    /// η) for ⌈share × best epoch count⌉ epochs instead of training from scratch for the best epoch count;
+    /// 0 (the default) refits from scratch. Measured on MovieLens-100k (--holdout 0.2, seed 42): share 0.25 gave RMSE
+    /// 0.9038 and 0.5 gave 0.9037 against 0.8991 from scratch (fixed steps), and 0.9122 against 0.9046 with adaptive
+    /// steps at k = 64: the best epoch of the holdout phase is already the optimum, and more epochs on top overfit.
+    /// </summary>
+    public double WarmRefitShare { get; init; }
+
+    /// <summary>Epochs of the refit on all ratings after early stopping found <paramref name="bestEpoch"/>.</summary>
+    public int RefitEpochs(int bestEpoch) =>
+        WarmRefitShare > 0 ? Math.Max(1, (int)Math.Ceiling(bestEpoch * WarmRefitShare)) : Math.Max(1, bestEpoch);
 
     /// <summary>Fraction of the ratings held out for early stopping by the default policy.</summary>
     public double ValidationFraction { get; init; } = 0.1;
@@ -83,6 +102,7 @@ public sealed record TrainingOptions
         if (!float.IsFinite(BiasRegularization) || BiasRegularization < 0) Fail(nameof(BiasRegularization), $"must be zero or positive (was {BiasRegularization}).");
         if (!float.IsFinite(InitStdDev) || InitStdDev < 0) Fail(nameof(InitStdDev), $"must be zero or positive (was {InitStdDev}).");
         if (Threads < 0) Fail(nameof(Threads), $"must be 0 (all cores) or positive (was {Threads}).");
+        if (!(WarmRefitShare >= 0 && WarmRefitShare <= 1)) Fail(nameof(WarmRefitShare), $"must be in [0, 1] (was {WarmRefitShare}).");
         if (Epochs is null && !(ValidationFraction > 0 && ValidationFraction < 1))
             Fail(nameof(ValidationFraction), $"must be in (0, 1) when Epochs is not set (was {ValidationFraction}).");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1))

@@ -24,11 +24,26 @@ public static class TrainingPolicy
 
         var holdout = Holdout(all, options.ValidationFraction, options.Seed);
         var search = new SgdTrainer(options).Train(holdout.Train, holdout.Test, onEpoch, cancellationToken);
-        var refit = new SgdTrainer(options with { Epochs = search.BestEpoch }).Train(all, null, onEpoch, cancellationToken);
+        var refit = Refit(all, options, search, onEpoch, cancellationToken);
         var history = new List<EpochProgress>(search.History.Count + refit.History.Count);
         history.AddRange(search.History);
         history.AddRange(refit.History);
         return new TrainingResult(refit.Model, history.Count, search.BestEpoch, search.BestValidationRmse, history);
+    }
+
+    /// <summary>
+    /// The refit on every rating after early stopping on a subset of them: a warm continuation of the best model
+    /// (<see cref="TrainingOptions.WarmRefitShare"/>), or with share 0 a fresh run for the best epoch count.
+    /// </summary>
+    public static TrainingResult Refit(RatingSet all, TrainingOptions options, TrainingResult search,
+        Action<EpochProgress>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var best = Math.Max(1, search.BestEpoch);
+        var trainer = new SgdTrainer(options with { Epochs = options.RefitEpochs(best) });
+        return options.WarmRefitShare > 0 && search.Checkpoint is not null
+            ? trainer.Train(all, null, onEpoch, cancellationToken, warmStart: search)
+            : trainer.Train(all, null, onEpoch, cancellationToken);
     }
 
     /// <summary>A seeded random holdout of <paramref name="fraction"/> of the ratings (at least one, never all).</summary>

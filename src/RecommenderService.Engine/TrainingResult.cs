@@ -5,4 +5,8 @@ namespace RecommenderService.Engine;
 /// validation epoch when early stopping, else the last) and the per-epoch history.
 /// </summary>
 public sealed record TrainingResult(
-    FactorModel Model, int EpochsRun, int BestEpoch, double? BestValidationRmse, IReadOnlyList<EpochProgress> History);
+    FactorModel Model, int EpochsRun, int BestEpoch, double? BestValidationRmse, IReadOnlyList<EpochProgress> History)
+{
+    /// <summary>The trainer's full state at <see cref="BestEpoch"/> (padded rows, step accumulators, η), to continue from.</summary>
+    internal SgdTrainer.Checkpoint? Checkpoint { get; init; }
+}

@@ -9,6 +9,22 @@ public sealed class RatingFileReaderTests : IDisposable
     private static (string User, string Item, float Value, long Time)[] Rows(RatingSet set) =>
         Enumerable.Range(0, set.Count).Select(r => (set.Users[set.User[r]], set.Items[set.Item[r]], set.Value[r], set.Time[r])).ToArray();
 
+    [Theory]
+    [InlineData("1\t2\t3\n4\t5\t1\n", 2)]
+    [InlineData("1\t2\t3\n4\t5\t1", 2)]
+    [InlineData("user,item,rating\n1,2,3\n4,5,1\n7,8,2\n", 4)]
+    public void The_arrays_are_sized_from_a_count_of_the_lines_and_the_stream_is_rewound(string text, int lines)
+    {
+        // Sized once to the line count, so reading a large file does not allocate a guess and then a trimmed copy.
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("skip\n" + text));
+        stream.Position = 5;
+        Assert.Equal(lines, RatingFileReader.EstimateCapacity(stream));
+        Assert.Equal(5, stream.Position);
+        var ratings = RatingFileReader.Read(stream, "memory");
+        Assert.Equal(text.Contains("user") ? lines - 1 : lines, ratings.Count);
+        Assert.Equal(ratings.Count, ratings.Time.Length);
+    }
+
     [Fact]
     public void Movielens_u_data_tab_format_parses()
     {

@@ -40,6 +40,66 @@ public sealed class SgdKernelTests
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(130)]
+    public void Adaptive_update_equals_the_scalar_adagrad_step_with_the_old_rows(int factors)
+    {
+        var (p, q) = Rows(factors, seed: 3 * factors);
+        const float e = 0.6f, lambda = 0.05f, etaP = 0.1f / 1.5f, etaQ = 0.1f / 2.5f;
+        var expectedP = new float[p.Length];
+        var expectedQ = new float[q.Length];
+        double squaresP = 0, squaresQ = 0;
+        for (var f = 0; f < p.Length; f++)
+        {
+            var gp = lambda * p[f] - e * q[f];
+            var gq = lambda * q[f] - e * p[f];
+            squaresP += gp * gp;
+            squaresQ += gq * gq;
+            expectedP[f] = p[f] - etaP * gp;
+            expectedQ[f] = q[f] - etaQ * gq;
+        }
+        SgdKernel.UpdateAdaptive(p, q, e, lambda, etaP, etaQ, out var actualP, out var actualQ);
+        Assert.Equal(squaresP, actualP, 4);
+        Assert.Equal(squaresQ, actualQ, 4);
+        for (var f = 0; f < p.Length; f++)
+        {
+            Assert.Equal(expectedP[f], p[f], 1e-6f);
+            Assert.Equal(expectedQ[f], q[f], 1e-6f);
+        }
+    }
+
+    [Theory]
+    [InlineData(8, 1f, -1f)]
+    [InlineData(32, 0f, 1f)]
+    [InlineData(64, 1f, -1f)]
+    [InlineData(64, 0f, 1f)]
+    [InlineData(72, 1f, -1f)]
+    [InlineData(128, 0f, 1f)]
+    public void Confidence_weighted_sum_equals_the_scalar_sum(int factors, float @base, float sign)
+    {
+        var random = new Random(factors);
+        const int items = 50;
+        var others = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var rated = new[] { 3, 17, 0, 49, 22, 8, 31 };
+        var bonus = new[] { 0.5f, 1.25f, 0f, 0.75f, 1f, 0.25f, 2f };
+        var v = Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var start = Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble()).ToArray();
+        var expected = start.Select(x => (double)x).ToArray();
+        for (var j = 0; j < rated.Length; j++)
+        {
+            double dot = 0;
+            for (var f = 0; f < factors; f++) dot += (double)others[rated[j] * factors + f] * v[f];
+            var weight = @base * (1 + bonus[j]) + sign * bonus[j] * dot;
+            for (var f = 0; f < factors; f++) expected[f] += weight * others[rated[j] * factors + f];
+        }
+        var actual = (float[])start.Clone();
+        ConfidenceWeightedSum.Accumulate(others, factors, rated, bonus, v, actual, @base, sign);
+        for (var f = 0; f < factors; f++) Assert.Equal(expected[f], actual[f], 4);
+    }
+
+    [Theory]
     [InlineData(7, 5)]
     [InlineData(16, 257)]
     [InlineData(64, 23)]

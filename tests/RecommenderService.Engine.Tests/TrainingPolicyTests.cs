@@ -30,6 +30,26 @@ public sealed class TrainingPolicyTests
     }
 
     [Fact]
+    public void A_warm_refit_continues_the_best_model_for_a_share_of_its_epochs()
+    {
+        var ratings = TestData.LowRank(60, 40, 0.4, noise: 0.8);
+        var options = new TrainingOptions
+        {
+            Factors = 20, MaxEpochs = 300, Patience = 3, LearningRate = 0.05f, Regularization = 0, Threads = 1, WarmRefitShare = 0.25,
+        };
+        var result = TrainingPolicy.Fit(ratings, options);
+
+        var search = result.History.TakeWhile(h => h.ValidationRmse is not null).ToArray();
+        var refit = result.History.Skip(search.Length).ToArray();
+        Assert.Equal((int)Math.Ceiling(result.BestEpoch * 0.25), refit.Length);
+        // The refit's epochs continue the count of the model it starts from.
+        Assert.Equal(result.BestEpoch + 1, refit[0].Epoch);
+        // Continuing a fitted model: its first epoch on all ratings already fits far better than a fresh start's.
+        var fresh = TrainingPolicy.Fit(ratings, options with { WarmRefitShare = 0 });
+        Assert.True(refit[0].TrainRmse < fresh.History.First(h => h.ValidationRmse is null).TrainRmse);
+    }
+
+    [Fact]
     public void The_holdout_is_a_seeded_partition()
     {
         var ratings = TestData.LowRank(30, 30, 0.5);

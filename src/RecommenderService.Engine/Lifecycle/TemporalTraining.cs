@@ -40,7 +40,9 @@ public static class TemporalTraining
 
         watch.Restart();
         var epochs = options.Epochs ?? Math.Max(1, fitted.BestEpoch);
-        var refit = new SgdTrainer(options with { Epochs = epochs }).Train(all, null, onEpoch, cancellationToken).Model;
+        var refit = options.Epochs is null
+            ? TrainingPolicy.Refit(all, options, fitted, onEpoch, cancellationToken).Model
+            : new SgdTrainer(options).Train(all, null, onEpoch, cancellationToken).Model;
         if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken));
         var refitSeconds = watch.Elapsed.TotalSeconds;
 

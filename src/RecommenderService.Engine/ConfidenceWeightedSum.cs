@@ -1,0 +1,121 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// The inner loop of an implicit-ALS row solve: acc += Σ_j w_j y_j over a row's rated items with
+/// w_j = base·(1 + c'_j) + sign·c'_j·(y_j·v). With base 1, sign −1 that is the rated items' share of the residual
+/// b − A v; with base 0, sign 1 their share of the product A v (<see cref="ImplicitLeastSquares"/>).
+/// </summary>
+/// <remarks>
+/// One pass per item that loads y_j once for both its dot product and its scaled add, and keeps the accumulator
+/// in registers for the whole row when k fits in four hardware vectors (k ≤ 64 with AVX-512): measured against
+/// the former two <see cref="TensorPrimitives"/> calls per item in <c>ConfidenceWeightedSumBenchmarks</c>, with a
+/// scalar reference in the tests.
+/// </remarks>
+internal static class ConfidenceWeightedSum
+{
+    public static void Accumulate(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
+        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+    {
+        if (Vector512.IsHardwareAccelerated && k % Vector512<float>.Count == 0 && k <= 4 * Vector512<float>.Count)
+            Accumulate512(others, k, rated, bonus, v, acc, @base, sign);
+        else if (Vector256.IsHardwareAccelerated && k % Vector256<float>.Count == 0 && k <= 4 * Vector256<float>.Count)
+            Accumulate256(others, k, rated, bonus, v, acc, @base, sign);
+        else
+            AccumulateAnyLength(others, k, rated, bonus, v, acc, @base, sign);
+    }
+
+    /// <summary>Any k: two vectorised library calls per item (the former implementation).</summary>
+    internal static void AccumulateAnyLength(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
+        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+    {
+        for (var j = 0; j < rated.Length; j++)
+        {
+            var c = bonus[j];
+            var y = others.Slice(rated[j] * k, k);
+            var weight = @base * (1 + c) + sign * c * TensorPrimitives.Dot(y, v);
+            if (weight != 0) TensorPrimitives.MultiplyAdd(y, weight, acc, acc);
+        }
+    }
+
+    private static void Accumulate512(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
+        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+    {
+        var n = k / Vector512<float>.Count;
+        ref var vr = ref MemoryMarshal.GetReference(v);
+        ref var ar = ref MemoryMarshal.GetReference(acc);
+        ref var yr = ref MemoryMarshal.GetReference(others);
+        const int w = 16;
+        // Unused lanes stay zero: they load nothing and add nothing.
+        var v0 = Vector512.LoadUnsafe(ref vr);
+        var v1 = n > 1 ? Vector512.LoadUnsafe(ref vr, w) : default;
+        var v2 = n > 2 ? Vector512.LoadUnsafe(ref vr, 2 * w) : default;
+        var v3 = n > 3 ? Vector512.LoadUnsafe(ref vr, 3 * w) : default;
+        var a0 = Vector512.LoadUnsafe(ref ar);
+        var a1 = n > 1 ? Vector512.LoadUnsafe(ref ar, w) : default;
+        var a2 = n > 2 ? Vector512.LoadUnsafe(ref ar, 2 * w) : default;
+        var a3 = n > 3 ? Vector512.LoadUnsafe(ref ar, 3 * w) : default;
+        for (var j = 0; j < rated.Length; j++)
+        {
+            ref var y = ref Unsafe.Add(ref yr, (nuint)rated[j] * (nuint)k);
+            var y0 = Vector512.LoadUnsafe(ref y);
+            var y1 = n > 1 ? Vector512.LoadUnsafe(ref y, w) : default;
+            var y2 = n > 2 ? Vector512.LoadUnsafe(ref y, 2 * w) : default;
+            var y3 = n > 3 ? Vector512.LoadUnsafe(ref y, 3 * w) : default;
+            var c = bonus[j];
+            var dot = Vector512.Sum(Vector512.FusedMultiplyAdd(y3, v3,
+                Vector512.FusedMultiplyAdd(y2, v2, Vector512.FusedMultiplyAdd(y1, v1, y0 * v0))));
+            var weight = Vector512.Create(@base * (1 + c) + sign * c * dot);
+            a0 = Vector512.FusedMultiplyAdd(y0, weight, a0);
+            a1 = Vector512.FusedMultiplyAdd(y1, weight, a1);
+            a2 = Vector512.FusedMultiplyAdd(y2, weight, a2);
+            a3 = Vector512.FusedMultiplyAdd(y3, weight, a3);
+        }
+        a0.StoreUnsafe(ref ar);
+        if (n > 1) a1.StoreUnsafe(ref ar, w);
+        if (n > 2) a2.StoreUnsafe(ref ar, 2 * w);
+        if (n > 3) a3.StoreUnsafe(ref ar, 3 * w);
+    }
+
+    private static void Accumulate256(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
+        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+    {
+        var n = k / Vector256<float>.Count;
+        ref var vr = ref MemoryMarshal.GetReference(v);
+        ref var ar = ref MemoryMarshal.GetReference(acc);
+        ref var yr = ref MemoryMarshal.GetReference(others);
+        const int w = 8;
+        var v0 = Vector256.LoadUnsafe(ref vr);
+        var v1 = n > 1 ? Vector256.LoadUnsafe(ref vr, w) : default;
+        var v2 = n > 2 ? Vector256.LoadUnsafe(ref vr, 2 * w) : default;
+        var v3 = n > 3 ? Vector256.LoadUnsafe(ref vr, 3 * w) : default;
+        var a0 = Vector256.LoadUnsafe(ref ar);
+        var a1 = n > 1 ? Vector256.LoadUnsafe(ref ar, w) : default;
+        var a2 = n > 2 ? Vector256.LoadUnsafe(ref ar, 2 * w) : default;
+        var a3 = n > 3 ? Vector256.LoadUnsafe(ref ar, 3 * w) : default;
+        for (var j = 0; j < rated.Length; j++)
+        {
+            ref var y = ref Unsafe.Add(ref yr, (nuint)rated[j] * (nuint)k);
+            var y0 = Vector256.LoadUnsafe(ref y);
+            var y1 = n > 1 ? Vector256.LoadUnsafe(ref y, w) : default;
+            var y2 = n > 2 ? Vector256.LoadUnsafe(ref y, 2 * w) : default;
+            var y3 = n > 3 ? Vector256.LoadUnsafe(ref y, 3 * w) : default;
+            var c = bonus[j];
+            var dot = Vector256.Sum(Vector256.FusedMultiplyAdd(y3, v3,
+                Vector256.FusedMultiplyAdd(y2, v2, Vector256.FusedMultiplyAdd(y1, v1, y0 * v0))));
+            var weight = Vector256.Create(@base * (1 + c) + sign * c * dot);
+            a0 = Vector256.FusedMultiplyAdd(y0, weight, a0);
+            a1 = Vector256.FusedMultiplyAdd(y1, weight, a1);
+            a2 = Vector256.FusedMultiplyAdd(y2, weight, a2);
+            a3 = Vector256.FusedMultiplyAdd(y3, weight, a3);
+        }
+        a0.StoreUnsafe(ref ar);
+        if (n > 1) a1.StoreUnsafe(ref ar, w);
+        if (n > 2) a2.StoreUnsafe(ref ar, 2 * w);
+        if (n > 3) a3.StoreUnsafe(ref ar, 3 * w);
+    }
+}
