@@ -34,6 +34,7 @@ public static class ItemEndpoints
             .WithName("PutItem")
             .WithSummary("Creates or replaces an item's catalogue data (title, attributes)")
             .WithDescription("201 when new, 200 when replaced. Attributes must be a JSON object.")
+            .Accepts<ItemRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(MaxItemBodyBytes));
 
         group.MapGet("/{itemId}", GetItem)
