@@ -17,6 +17,7 @@ using Prometheus;
 using Hangfire;
 using Hangfire.PostgreSql;
 using RecommenderService.Api.Training;
+using RecommenderService.Api.Validation;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -37,7 +38,10 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
+        // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
+        // ProblemExceptionHandler answers them with the same problem shape as every other 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         return builder;
     }
@@ -233,6 +237,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<RawPathCheck>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
             .AllowAnonymous();
