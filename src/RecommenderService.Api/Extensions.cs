@@ -104,6 +104,10 @@ public static class Extensions
             .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireRole(ApiKeyDefaults.AdminRole))
             // Secure by default: a route that forgets to say who may call it needs a key.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build());
+        // The Hangfire dashboard validates an antiforgery token on every POST (its pages carry it) whenever
+        // IAntiforgery is registered: a forged cross-site form cannot trigger or delete jobs. API routes bind
+        // no forms, so they are not affected.
+        builder.Services.AddAntiforgery();
     }
 
     private static void AddOpenApiDocument(this WebApplicationBuilder builder)
@@ -249,12 +253,13 @@ public static class Extensions
         if (app.Services.GetService<RetrainJobs>() is not null)
         {
             // Admin only; browsers can sign in with Basic auth (any user name, an admin key as password).
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions
+            app.MapHangfireDashboard(ApiKeyDefaults.DashboardPath, new DashboardOptions
             {
                 Authorization = [],
                 AsyncAuthorization = [],
                 DashboardTitle = "Recommender jobs",
                 DisplayStorageConnectionString = false,
+                IgnoreAntiforgeryToken = false,
             }).RequireAuthorization(ApiKeyDefaults.AdminPolicy);
         }
 
