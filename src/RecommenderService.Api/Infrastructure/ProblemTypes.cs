@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 namespace RecommenderService.Api.Infrastructure;
 
 /// <summary>
-/// Gives every problem a <c>type</c>: ASP.NET Core fills it for the common statuses but not for 413 or
-/// 429, which callers of this service meet often enough to branch on.
+/// Completes problems the framework writes on its own: a <c>type</c> for 413 and 429 (ASP.NET Core fills
+/// it for the common statuses only), and a <c>detail</c> for the 415 that routing answers when a body's
+/// media type is not one the route accepts (no handler runs, so nothing else can say what to send).
 /// </summary>
 public static class ProblemTypes
 {
@@ -19,5 +20,13 @@ public static class ProblemTypes
         var problem = context.ProblemDetails;
         if (problem.Type is null && problem.Status is { } status && Missing.TryGetValue(status, out var type))
             problem.Type = type;
+        if (problem.Status == StatusCodes.Status415UnsupportedMediaType && string.IsNullOrEmpty(problem.Detail))
+        {
+            var request = context.HttpContext.Request;
+            var expected = request.Path.Value?.EndsWith("/ratings/import", StringComparison.OrdinalIgnoreCase) == true
+                ? "CSV (Content-Type: text/csv)"
+                : "JSON (Content-Type: application/json)";
+            problem.Detail = $"This route takes its body as {expected}; got '{request.ContentType}'.";
+        }
     }
 }
