@@ -61,7 +61,7 @@ internal sealed class ImportSpill : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction))
+            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction) { CommandTimeout = RatingImporter.NoTimeout })
                 await create.ExecuteNonQueryAsync(cancellationToken);
             return new ImportSpill(connection, transaction, logger);
         }
@@ -100,6 +100,7 @@ internal sealed class ImportSpill : IAsyncDisposable
         var (userKeys, itemKeys) = await RatingImporter.UpsertIdsAsync(_connection, _transaction, rows, notify: false, cancellationToken);
 
         await using var copy = await _connection.BeginBinaryImportAsync(CopySql, cancellationToken);
+        copy.Timeout = TimeSpan.Zero; // see RatingImporter.NoTimeout
         for (var i = 0; i < rows.Count; i++)
         {
             // Synchronous writes: they only block when the COPY buffer is full, and are much cheaper per field.
@@ -119,7 +120,7 @@ internal sealed class ImportSpill : IAsyncDisposable
     public async Task<long> CommitAsync(CancellationToken cancellationToken)
     {
         long imported;
-        await using (var merge = new NpgsqlCommand(MergeSql, _connection, _transaction) { CommandTimeout = 0 })
+        await using (var merge = new NpgsqlCommand(MergeSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout })
             imported = await merge.ExecuteNonQueryAsync(cancellationToken);
         await using (var notify = new NpgsqlCommand(RatingImporter.NotifyAllSql, _connection, _transaction))
             await notify.ExecuteNonQueryAsync(cancellationToken);

@@ -33,6 +33,13 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 {
     public const int MaxReportedErrors = 10;
 
+    /// <summary>
+    /// Import statements run as long as they need: a large import's statements take minutes on a busy
+    /// server, and the default 30 s would abort (and roll back) an import that was progressing. The request's
+    /// cancellation (the client going away) still stops them.
+    /// </summary>
+    internal const int NoTimeout = 0;
+
     /// <summary>After a bad line, read this much further for more of them, then answer (not the whole body).</summary>
     public const int MaxLinesAfterError = 10_000;
 
@@ -206,10 +213,10 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
         if (known > 0)
         {
-            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction))
+            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction) { CommandTimeout = NoTimeout })
                 await create.ExecuteNonQueryAsync(cancellationToken);
             await CopyAsync(connection, CopyStagingSql, rows, keys, order, distinct, userCreated, created: false, now, cancellationToken);
-            await using var upsert = new NpgsqlCommand(UpsertKnownUsersRatingsSql, connection, transaction);
+            await using var upsert = new NpgsqlCommand(UpsertKnownUsersRatingsSql, connection, transaction) { CommandTimeout = NoTimeout };
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
         if (distinct > known)
@@ -239,6 +246,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         // Users, then items, each in one sorted statement (the lock order of every writer).
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
+            Timeout = NoTimeout,
             BatchCommands =
             {
                 Command(UpsertUsersSql, Text(rows.UserIds)),
@@ -268,6 +276,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         bool[] userCreated, bool created, DateTime now, CancellationToken cancellationToken)
     {
         await using var copy = await connection.BeginBinaryImportAsync(sql, cancellationToken);
+        copy.Timeout = TimeSpan.Zero;
         for (var i = 0; i < distinct; i++)
         {
             var row = order[i];

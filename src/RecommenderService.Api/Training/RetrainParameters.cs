@@ -21,13 +21,13 @@ public sealed record RetrainParameters
     [Range(1e-9, 1)] public float? LearningRate { get; init; }
 
     /// <summary>L2 penalty λ on the factors (0-100).</summary>
-    [Range(0, 100)] public float? Regularization { get; init; }
+    [Range(0.0, 100.0)] public float? Regularization { get; init; }
 
     /// <summary>L2 penalty on the biases (0-100).</summary>
-    [Range(0, 100)] public float? BiasRegularization { get; init; }
+    [Range(0.0, 100.0)] public float? BiasRegularization { get; init; }
 
     /// <summary>σ of the random start of the factors (0-1).</summary>
-    [Range(0, 1)] public float? InitStdDev { get; init; }
+    [Range(0.0, 1.0)] public float? InitStdDev { get; init; }
 
     /// <summary>Train the ranking head that orders lists (default: Training:RankingEnabled).</summary>
     public bool? Ranking { get; init; }

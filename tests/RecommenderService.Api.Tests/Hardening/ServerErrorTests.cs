@@ -54,6 +54,18 @@ public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
     }
 
+    // Found by the fuzz suite: an int-bounded [Range] on a float hyperparameter converted the value to int and overflowed.
+    [Theory]
+    [InlineData("""{"regularization": 1e300}""", "regularization")]
+    [InlineData("""{"biasRegularization": -3e9}""", "biasRegularization")]
+    [InlineData("""{"initStdDev": 1e38}""", "initStdDev")]
+    public async Task Out_of_range_float_hyperparameters_are_400_problems(string body, string field)
+    {
+        var response = await _admin.SendAsync(Raw(HttpMethod.Post, "/api/v1/model/retrain", body));
+
+        await AssertFieldProblemAsync(response, field);
+    }
+
     public static TheoryData<string> BadCursors()
     {
         Span<byte> overflowing = stackalloc byte[13];

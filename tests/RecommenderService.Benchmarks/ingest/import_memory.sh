@@ -45,7 +45,7 @@ for lines in "$@"; do
   peak=$(cat "$peak_file")
   stored=$(psql "$psql_uri" -At -c "SELECT count(*) FROM ratings")
   echo "    HTTP $status: $(head -c 600 "$work/answer.json")"
-  [[ $status == 200 ]] || { echo "the import failed" >&2; exit 1; }
+  [[ $status == 200 ]] || { echo "the import failed; the service's log:" >&2; tail -n 40 "$work/service.log" >&2; exit 1; }
   awk -v l="$lines" -v s="$start" -v e="$end" -v i="$idle" -v p="$peak" -v st="$stored" 'BEGIN {
       printf "    %d ratings stored; %.1f s wall; %.0f ratings/s; RSS idle %.0f MiB, peak %.0f MiB, peak above idle %.0f MiB\n",
              st, e - s, l / (e - s), i / 1024, p / 1024, (p - i) / 1024 }'
