@@ -67,7 +67,7 @@ public static class RatingsEndpoints
             .WithName("ImportRatings")
             .WithSummary("Bulk-load ratings from CSV (admin), all or nothing")
             .WithDescription("""
-                Body `text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, header line optional,
+                Body `text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, a recognised header line optional,
                 timestamp in unix seconds or ISO-8601 (absent: the time of the import). Streamed into PostgreSQL with
                 COPY. The last line for a user and item wins; `imported` counts the ratings stored. A bad line
                 rejects the import with a 400 naming the line (and up to nine more), and nothing is stored.
