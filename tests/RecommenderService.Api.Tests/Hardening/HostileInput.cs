@@ -76,7 +76,7 @@ internal sealed class HostileInput(int seed)
     {
         switch (_random.Next(8))
         {
-            case 0: return Number();
+            case 0: return Escape(Number().Replace("\0", "", StringComparison.Ordinal)) is { Length: > 0 } number ? number : "0";
             case 1:
                 // Random bytes, valid UTF-8 or not; never %00, which Kestrel and the test host refuse before the service runs.
                 var bytes = new StringBuilder();
