@@ -19,6 +19,7 @@ using Prometheus;
 using Hangfire;
 using Hangfire.PostgreSql;
 using RecommenderService.Api.Lifecycle;
+using RecommenderService.Api.Validation;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -41,7 +42,10 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
+        // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
+        // ProblemExceptionHandler answers them with the same problem shape as every other 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         if (DocumentGeneration.IsRunning) DocumentGeneration.RemoveBackgroundServices(builder.Services);
         return builder;
@@ -105,6 +109,10 @@ public static class Extensions
             .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireRole(ApiKeyDefaults.AdminRole))
             // Secure by default: a route that forgets to say who may call it needs a key.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build());
+        // The Hangfire dashboard validates an antiforgery token on every POST (its pages carry it) whenever
+        // IAntiforgery is registered: a forged cross-site form cannot trigger or delete jobs. API routes bind
+        // no forms, so they are not affected.
+        builder.Services.AddAntiforgery();
     }
 
     private static void AddServing(this WebApplicationBuilder builder)
@@ -219,6 +227,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<RawPathCheck>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
             .AllowAnonymous();
@@ -230,12 +239,13 @@ public static class Extensions
         if (app.Services.GetService<RetrainJobs>() is not null)
         {
             // Admin only; browsers can sign in with Basic auth (any user name, an admin key as password).
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions
+            app.MapHangfireDashboard(ApiKeyDefaults.DashboardPath, new DashboardOptions
             {
                 Authorization = [],
                 AsyncAuthorization = [],
                 DashboardTitle = "Recommender jobs",
                 DisplayStorageConnectionString = false,
+                IgnoreAntiforgeryToken = false,
             }).RequireAuthorization(ApiKeyDefaults.AdminPolicy);
         }
 

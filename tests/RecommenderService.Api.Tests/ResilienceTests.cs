@@ -60,5 +60,23 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.True(after.IsSuccessStatusCode, $"writes work again once the database is back: {after.StatusCode}");
     }
 
+    [Fact]
+    public async Task With_the_database_down_the_active_model_route_is_a_503_problem_not_a_500()
+    {
+        // EF Core wraps the driver's "connection refused" in an InvalidOperationException ("likely due to a
+        // transient failure"): it still means the database is unavailable.
+        await SetDatabaseReachableAsync(false);
+        var model = await _client.GetAsync("/api/v1/model");
+        var versions = await _client.GetAsync("/api/v1/model/versions");
+        await SetDatabaseReachableAsync(true);
+
+        foreach (var response in new[] { model, versions })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+    }
+
     private Task SetDatabaseReachableAsync(bool reachable) => DatabaseOutage.SetReachableAsync(postgres, _factory.ConnectionString, reachable);
 }

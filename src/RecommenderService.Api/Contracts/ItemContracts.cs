@@ -1,5 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json;
+using RecommenderService.Api.Endpoints;
+using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
 
 namespace RecommenderService.Api.Contracts;
@@ -10,7 +13,15 @@ namespace RecommenderService.Api.Contracts;
 [JsonExample("""{"title": "Star Wars (1977)", "attributes": {"genres": ["Action", "Sci-Fi"], "year": 1977}}""")]
 public sealed record ItemRequest(
     [property: MaxLength(1000)] string? Title,
-    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes);
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes)
+{
+    /// <summary>
+    /// Reads the body within <see cref="ItemEndpoints.MaxItemBodyBytes"/> through the same checks as the rating
+    /// bodies (one JSON value, valid text without NUL); null when there is no body.
+    /// </summary>
+    public static ValueTask<ItemRequest?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        BoundedJsonBody.ReadOptionalAsync<ItemRequest>(context, ItemEndpoints.MaxItemBodyBytes);
+}
 
 /// <summary>An item as the service knows it: its catalogue data and its ratings so far.</summary>
 /// <param name="ItemId">The item.</param>

@@ -89,11 +89,16 @@ public static class ModelEndpoints
         string jobId, IServiceProvider services, CancellationToken cancellationToken)
     {
         var jobs = services.GetService<RetrainJobs>();
-        var status = jobs is null || jobId.Length > 64 ? null : await jobs.StatusAsync(jobId, cancellationToken);
+        // Hangfire's PostgreSQL storage numbers its jobs (bigint) and parses the id it is given: anything
+        // else cannot be a job, and would make it throw.
+        var status = jobs is null || !IsJobNumber(jobId) ? null : await jobs.StatusAsync(jobId, cancellationToken);
         return status is null
             ? TypedResults.Problem(title: "Unknown job", detail: $"No retrain job '{jobId}' is known.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(status);
     }
+
+    private static bool IsJobNumber(string jobId) =>
+        long.TryParse(jobId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number > 0;
 
     /// <param name="version">The model version.</param>
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(

@@ -66,10 +66,11 @@ public static class RatingsEndpoints
             .WithName("ImportRatings")
             .WithSummary("Bulk-load ratings from a CSV file, all or nothing (admin key)")
             .WithDescription("""
-                Send `Content-Type: text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, header line
-                optional, timestamp in unix seconds or ISO-8601 (left out: the time of the import). The last line for
-                a user and item wins; `imported` counts the ratings stored. A wrong line rejects the whole import with
-                a 400 naming the line (and up to nine more), and nothing is stored.
+                Send `Content-Type: text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, a header line
+                (`userId,itemId,rating[,timestamp]`) optional, timestamp in unix seconds or ISO-8601 (left out: the time
+                of the import). Streamed, so the file may be large. The last line for a user and item wins; `imported`
+                counts the ratings stored. A wrong line rejects the whole import with a 400 naming the line (and up to
+                nine more), and nothing is stored.
                 """)
             .Accepts<string>("text/csv")
             .WithMetadata(new RequestBodyExample("text/csv", "userId,itemId,rating,timestamp\n196,242,3,881250949\n186,302,4.5,2024-01-01T12:00:00Z\n"))

@@ -1,14 +1,16 @@
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Infrastructure;
 
 /// <summary>
 /// Reads a JSON request body of at most a given size, for request types that bind themselves
 /// (<c>BindAsync</c>). Every failure is a <see cref="BadHttpRequestException"/> with the right status (413 too
-/// large, 415 not JSON, 400 malformed), which <see cref="ProblemExceptionHandler"/> turns into a problem, on
-/// any server: the route's request-size metadata is enforced by Kestrel, but not by every host (TestServer).
+/// large, 415 not JSON, 400 malformed or holding text no handler may see: see <see cref="JsonBodyCheck"/>),
+/// which <see cref="ProblemExceptionHandler"/> turns into a problem, on any server: the route's request-size
+/// metadata is enforced by Kestrel, but not by every host (TestServer).
 /// </summary>
 public static class BoundedJsonBody
 {
@@ -37,6 +39,7 @@ public static class BoundedJsonBody
 
         try
         {
+            JsonBodyCheck.Check(read.Buffer);
             var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
             var json = new Utf8JsonReader(read.Buffer);
             return JsonSerializer.Deserialize<T>(ref json, options)
@@ -50,6 +53,16 @@ public static class BoundedJsonBody
         {
             reader.AdvanceTo(read.Buffer.End);
         }
+    }
+
+    /// <summary>As <see cref="ReadAsync{T}"/>, but null for a request without a body (an optional body).</summary>
+    public static async ValueTask<T?> ReadOptionalAsync<T>(HttpContext context, long maxBytes) where T : class
+    {
+        var request = context.Request;
+        if (request.ContentLength == 0 || (request.ContentLength is null && string.IsNullOrEmpty(request.ContentType)
+                                           && !request.Headers.TransferEncoding.Any()))
+            return null;
+        return await ReadAsync<T>(context, maxBytes);
     }
 
     public static BadHttpRequestException TooLarge(long maxBytes) =>

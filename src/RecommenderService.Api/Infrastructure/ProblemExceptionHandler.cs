@@ -1,22 +1,28 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
+using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Infrastructure;
 
 /// <summary>
 /// Turns the exceptions a caller can cause or should know about into clear problems: malformed or
-/// oversized bodies (400/413 with what was wrong) and an unreachable database (503, "try again").
-/// Anything else falls through to the generic 500 problem, without a stack trace.
+/// oversized bodies and parameters that do not bind (400/413/415 with what was wrong, and an <c>errors</c>
+/// map naming the field or parameter where there is one) and an unreachable database (503, "try again"),
+/// also when EF Core wraps the driver's exception. Anything else falls through to the generic 500 problem,
+/// without a stack trace.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (context.Response.HasStarted) return false;
+        var outage = OutageIn(exception);
         var (status, title, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Malformed request", Describe(bad)),
-            NpgsqlException or TimeoutException when IsDatabaseOutage(exception) =>
+            BadHttpRequestException bad => (bad.StatusCode, TitleOf(bad.StatusCode), Describe(bad)),
+            _ when outage is not null =>
                 (StatusCodes.Status503ServiceUnavailable, "Database unavailable",
                  "The rating store is not reachable right now; nothing was changed. Try again shortly."),
             _ => (0, "", ""),
@@ -25,23 +31,73 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, outage!.Message);
             context.Response.Headers.RetryAfter = "5";
         }
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        var field = FieldOf(exception);
+        var problem = field is null
+            ? new Microsoft.AspNetCore.Mvc.ProblemDetails()
+            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field.Value.Name] = [field.Value.Message] });
+        problem.Status = status;
+        problem.Title = field is null ? title : "The request is not valid";
+        problem.Detail = detail;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
+
+    private static string TitleOf(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Request body too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Malformed request",
+    };
 
     private static string Describe(BadHttpRequestException exception)
     {
         // System.Text.Json says where the body went wrong ("Path: $.ratings[3].rating"), which is what a caller needs.
         var json = exception.InnerException as JsonException;
-        return json is null ? exception.Message : $"{exception.Message} {json.Message}";
+        var detail = json is null ? exception.Message : $"{exception.Message} {json.Message}";
+        return exception.StatusCode == StatusCodes.Status415UnsupportedMediaType && !detail.Contains("application/json", StringComparison.Ordinal)
+            ? detail + " Send the body as JSON (Content-Type: application/json)."
+            : detail;
+    }
+
+    /// <summary>
+    /// The field or parameter a 400 is about: a bad JSON string names its path; a query or route value that
+    /// does not bind ("Failed to bind parameter \"int? count\" from \"abc\".") names the parameter.
+    /// </summary>
+    private static (string Name, string Message)? FieldOf(Exception exception)
+    {
+        if (exception is JsonFieldException field) return (field.Field, field.FieldMessage);
+        if (exception is not BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad) return null;
+        var match = BindingFailure().Match(bad.Message);
+        if (!match.Success) return null;
+        var name = match.Groups["name"].Value;
+        var type = match.Groups["type"].Value.TrimEnd('?');
+        return (name, match.Groups["kind"].Value == "Required"
+            ? $"{name} is required."
+            : $"{name} must be {Describe(type)}; got '{match.Groups["value"].Value}'.");
+    }
+
+    private static string Describe(string type) => type switch
+    {
+        "int" or "long" or "short" => "a whole number",
+        "double" or "float" or "decimal" => "a number",
+        "bool" => "true or false",
+        _ => $"a valid {type}",
+    };
+
+    // The wording of ASP.NET Core's RequestDelegateFactory, with RouteHandlerOptions.ThrowOnBadRequest.
+    [GeneratedRegex("""^(?<kind>Failed to bind|Required) parameter "(?<type>[^"]*?) (?<name>[A-Za-z_][A-Za-z0-9_]*)"( from "(?<value>.*)")?""", RegexOptions.Singleline)]
+    private static partial Regex BindingFailure();
+
+    /// <summary>The driver's exception behind <paramref name="exception"/> (EF Core wraps it) if it means "database unavailable".</summary>
+    private static Exception? OutageIn(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+            if (current is NpgsqlException or TimeoutException && IsDatabaseOutage(current))
+                return current;
+        return null;
     }
 
     private static bool IsDatabaseOutage(Exception exception) => exception switch

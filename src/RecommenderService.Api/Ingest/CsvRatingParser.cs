@@ -17,8 +17,9 @@ public readonly record struct CsvLineError(long Line, string Message);
 /// <summary>
 /// Parses the import format <c>userId,itemId,rating[,timestamp]</c> straight from UTF-8 bytes as they arrive,
 /// line by line, so a large body is never held whole. Fields may be wrapped in double quotes (<c>""</c>
-/// escapes one); spaces around fields and a trailing CR are ignored, as are blank lines. The first line is
-/// a header when its rating field starts with a letter (<c>userId,itemId,rating,timestamp</c>). A timestamp
+/// escapes one); spaces around fields and a trailing CR are ignored, as are blank lines and a UTF-8
+/// byte-order mark at the very start. The first line is a header only when <see cref="CsvHeader"/>
+/// recognises it (<c>userId,itemId,rating,timestamp</c>); otherwise it is a rating like any other. A timestamp
 /// is unix seconds (digits, optionally a fraction) or an ISO-8601 time; absent, the import time is used.
 /// Line numbers count every physical line from 1, header and blank lines included, as an editor shows them.
 /// </summary>
@@ -97,6 +98,8 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseLine(ReadOnlySpan<byte> line, List<CsvRating> ratings, List<CsvLineError> errors)
     {
+        // Editors on Windows start UTF-8 files with a byte-order mark; it belongs to no field.
+        if (_line == 1 && line.StartsWith(Utf8Bom)) line = line[Utf8Bom.Length..];
         line = line.TrimEnd((byte)'\r').Trim(" \t"u8);
         if (line.IsEmpty) return;
         var isFirst = !_seenContent;
@@ -150,8 +153,8 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
         // Numbers are read straight from the bytes; a quoted field was unescaped to a string already.
         Span<char> chars = stackalloc char[64];
         var ratingField = Chars(line, ranges, fields, 2, chars);
-        if (isFirst && ratingField.Length > 0 && char.IsAsciiLetter(ratingField[0]) && !double.TryParse(ratingField, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            return; // the header
+        if (isFirst && ratingField.Length > 0 && char.IsAsciiLetter(ratingField[0]) && IsHeader(line, ranges, fields, count, chars))
+            return;
 
         string? problems = null;
         var userId = Id(line, ranges, fields, 0);
@@ -186,6 +189,15 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
             errors.Add(new CsvLineError(_line, problems));
         else
             ratings.Add(new CsvRating(_line, userId, itemId, (float)value, ratedAt));
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static bool IsHeader(ReadOnlySpan<byte> line, Span<Range> ranges, string?[] unquoted, int count, Span<char> buffer)
+    {
+        var names = new string[count];
+        for (var i = 0; i < count; i++) names[i] = Chars(line, ranges, unquoted, i, buffer).ToString();
+        return CsvHeader.IsHeader(names);
     }
 
     private static void Append(ref string? problems, string problem) => problems = problems is null ? problem : problems + " " + problem;

@@ -22,18 +22,29 @@ public readonly record struct RatingCursor(DateTime RatedAt, int ItemKey)
         return Base64Url.EncodeToString(bytes);
     }
 
+    /// <summary>
+    /// Reads a token <see cref="Encode"/> made. Anything else (other characters, another length, a time
+    /// outside what a rating can have, a negative key) is refused here, never left to fail further on.
+    /// </summary>
     public static bool TryDecode(string? token, out RatingCursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(token) || token.Length > 64) return false;
-        Span<byte> bytes = stackalloc byte[48];
-        if (!Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != Length || bytes[0] != Version)
+        if (token is null || token.Length != EncodedLength) return false;
+        foreach (var c in token)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return false;
+        Span<byte> bytes = stackalloc byte[Length];
+        if (Base64Url.DecodeFromChars(token, bytes, out var consumed, out var written) != System.Buffers.OperationStatus.Done
+            || consumed != token.Length || written != Length || bytes[0] != Version)
             return false;
         var micros = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
         var itemKey = BinaryPrimitives.ReadInt32BigEndian(bytes[9..]);
-        var ticks = DateTime.UnixEpoch.Ticks + micros * 10;
-        if (micros < -DateTime.UnixEpoch.Ticks / 10 || ticks > DateTime.MaxValue.Ticks || itemKey < 0) return false;
-        cursor = new RatingCursor(new DateTime(ticks, DateTimeKind.Utc), itemKey);
+        // Compared in microseconds, before any multiplication can overflow.
+        if (micros < MinMicros || micros > MaxMicros || itemKey < 0) return false;
+        cursor = new RatingCursor(new DateTime(DateTime.UnixEpoch.Ticks + micros * 10, DateTimeKind.Utc), itemKey);
         return true;
     }
+
+    private static readonly int EncodedLength = Base64Url.GetEncodedLength(Length);
+    private static readonly long MinMicros = -DateTime.UnixEpoch.Ticks / 10;
+    private static readonly long MaxMicros = (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 }

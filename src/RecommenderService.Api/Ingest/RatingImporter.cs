@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RecommenderService.Api.Serving;
@@ -23,12 +22,23 @@ public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOn
 /// import after at most <see cref="MaxReportedErrors"/> of them and nothing is stored.
 /// </summary>
 /// <remarks>
-/// Memory: about 32 bytes per rating line while the import runs (the body itself is not held), so the
-/// largest allowed body of short MovieLens-style lines needs on the order of its own size.
+/// Memory: the body is never held, and at most one chunk of parsed lines
+/// (<see cref="IngestOptions.ImportChunkRows"/>; up to about 175 bytes a line when every id is new) is in
+/// memory at a time. An import that fits in one chunk is written as described above; a longer one streams
+/// chunk by chunk into a staging table (<see cref="ImportSpill"/>), so memory stays bounded whatever the
+/// size of the file.
 /// </remarks>
-public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, UserRatingsCache cache, PopularityCache popularity, ILogger<RatingImporter> logger)
+public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, IOptions<IngestOptions> limits,
+    UserRatingsCache cache, PopularityCache popularity, ILogger<RatingImporter> logger)
 {
     public const int MaxReportedErrors = 10;
+
+    /// <summary>
+    /// Import statements run as long as they need: a large import's statements take minutes on a busy
+    /// server, and the default 30 s would abort (and roll back) an import that was progressing. The request's
+    /// cancellation (the client going away) still stops them.
+    /// </summary>
+    internal const int NoTimeout = 0;
 
     /// <summary>After a bad line, read this much further for more of them, then answer (not the whole body).</summary>
     public const int MaxLinesAfterError = 10_000;
@@ -82,42 +92,71 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         var parser = new CsvRatingParser(scale.Value.Scale, DateTime.UtcNow);
         var parsed = new List<CsvRating>(4096);
         var errors = new List<CsvLineError>();
+        var chunkRows = limits.Value.ImportChunkRows;
         var rows = new ImportRows();
+        ImportSpill? spill = null;
         long consumed = 0;
-
-        while (errors.Count < MaxReportedErrors && (errors.Count == 0 || parser.LinesRead < errors[0].Line + MaxLinesAfterError))
+        try
         {
-            var read = await body.ReadAsync(cancellationToken);
-            var buffer = read.Buffer;
-            var before = buffer.Length;
-            parser.Parse(ref buffer, read.IsCompleted, parsed, errors);
-            consumed += before - buffer.Length;
-            body.AdvanceTo(buffer.Start, buffer.End);
-            // Kestrel enforces the route's limit itself; this holds on hosts that do not.
-            if (consumed + buffer.Length > maxBytes) throw BoundedJsonBody.TooLarge(maxBytes);
+            while (errors.Count < MaxReportedErrors && (errors.Count == 0 || parser.LinesRead < errors[0].Line + MaxLinesAfterError))
+            {
+                var read = await body.ReadAsync(cancellationToken);
+                var buffer = read.Buffer;
+                var before = buffer.Length;
+                parser.Parse(ref buffer, read.IsCompleted, parsed, errors);
+                consumed += before - buffer.Length;
+                body.AdvanceTo(buffer.Start, buffer.End);
+                // Kestrel enforces the route's limit itself; this holds on hosts that do not.
+                if (consumed + buffer.Length > maxBytes) throw BoundedJsonBody.TooLarge(maxBytes);
 
-            // Once a line is bad nothing will be stored: keep parsing only to report a few more.
-            if (errors.Count == 0)
-                foreach (var rating in parsed) rows.Add(rating);
-            parsed.Clear();
-            if (read.IsCompleted) break;
+                // Once a line is bad nothing will be stored: keep parsing only to report a few more.
+                if (errors.Count == 0)
+                    foreach (var rating in parsed) rows.Add(rating);
+                parsed.Clear();
+                if (errors.Count == 0 && rows.Count >= chunkRows)
+                {
+                    // More than a chunk: from here on the lines go to the staging table, a chunk at a time.
+                    spill ??= await ImportSpill.BeginAsync(dataSource, logger, cancellationToken);
+                    await spill.StageAsync(rows, cancellationToken);
+                    rows = new ImportRows();
+                }
+                if (read.IsCompleted) break;
+            }
+
+            if (errors.Count > 0)
+            {
+                logger.LogInformation("CSV import refused: {Errors} bad line(s), the first on line {Line}", errors.Count, errors[0].Line);
+                return new RatingImportResult(0, clock.Elapsed, errors.Take(MaxReportedErrors).ToList());
+            }
+
+            long imported;
+            if (spill is null)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                imported = await MergeAsync(connection, transaction, rows, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await spill.StageAsync(rows, cancellationToken);
+                rows = new ImportRows();
+                imported = await spill.CommitAsync(cancellationToken);
+            }
+            // In memory the imported users are known; a staged import keeps memory bounded and does not hold
+            // them, so this replica drops its own cache (the other replicas drop exactly the imported users,
+            // named in the notices each chunk sent).
+            await AfterCommitAsync(spill is null ? rows.UserIds : null);
+
+            logger.LogInformation("Imported {Ratings} ratings from {Lines} CSV lines in {Seconds:F2} s ({Path})",
+                imported, parser.LinesRead, clock.Elapsed.TotalSeconds, spill is null ? "in memory" : "staged");
+            return new RatingImportResult(imported, clock.Elapsed, []);
         }
-
-        if (errors.Count > 0)
+        finally
         {
-            logger.LogInformation("CSV import refused: {Errors} bad line(s), the first on line {Line}", errors.Count, errors[0].Line);
-            return new RatingImportResult(0, clock.Elapsed, errors.Take(MaxReportedErrors).ToList());
+            // Rolls back whatever was staged unless it committed.
+            if (spill is not null) await spill.DisposeAsync();
         }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var imported = await MergeAsync(connection, transaction, rows, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await AfterCommitAsync(rows.UserIds);
-
-        logger.LogInformation("Imported {Ratings} ratings from {Lines} CSV lines in {Seconds:F2} s",
-            imported, parser.LinesRead, clock.Elapsed.TotalSeconds);
-        return new RatingImportResult(imported, clock.Elapsed, []);
     }
 
     /// <summary>
@@ -125,9 +164,10 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
     /// forget exactly the imported users, and rank the new data before answering, so a newcomer asking this
     /// replica right after the import gets the new popular list.
     /// </summary>
-    private async Task AfterCommitAsync(List<string> users)
+    private async Task AfterCommitAsync(List<string>? users)
     {
-        foreach (var user in users) cache.Invalidate(user);
+        if (users is null) cache.Clear();
+        else foreach (var user in users) cache.Invalidate(user);
         try
         {
             await popularity.RefreshAsync(CancellationToken.None);
@@ -163,42 +203,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
     private static async Task<long> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, CancellationToken cancellationToken)
     {
-        var userDbIds = new int[rows.UserCount];
-        var userCreated = new bool[rows.UserCount];
-        var itemDbIds = new int[rows.ItemCount];
-        DateTime now = default;
-
-        // Users, then items, each in one sorted statement (the lock order of every writer).
-        await using (var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                Command(UpsertUsersSql, Text(rows.UserIds)),
-                Command(InsertItemsSql, Text(rows.ItemIds)),
-                Command(ItemIdsSql, Text(rows.ItemIds)),
-                // Every imported user by name (several notices for many users), never "drop everyone": a million
-                // users is ~1,800 notices (14 MB) that a replica handles in about a second, and the cache
-                // entries of users the import did not touch stay warm.
-                Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
-                {
-                    Value = RatingChangeChannel.Encode(rows.UserIds), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
-                }),
-            },
-        })
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var index = rows.UserIndex(reader.GetString(1));
-                userDbIds[index] = reader.GetInt32(0);
-                userCreated[index] = reader.GetBoolean(2);
-                now = reader.GetDateTime(3);
-            }
-            // The item insert returns no rows; the next result is the item ids.
-            while (await reader.NextResultAsync(cancellationToken) && reader.FieldCount != 2) { }
-            while (await reader.ReadAsync(cancellationToken))
-                itemDbIds[rows.ItemIndex(reader.GetString(1))] = reader.GetInt32(0);
-        }
+        var (userDbIds, itemDbIds, userCreated, now) = await UpsertIdsWithCreationAsync(connection, transaction, rows, notify: true, cancellationToken);
 
         // Key every line by its database ids; sorted, the last line of each pair is the one kept.
         var count = rows.Count;
@@ -225,10 +230,10 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
         if (known > 0)
         {
-            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction))
+            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction) { CommandTimeout = NoTimeout })
                 await create.ExecuteNonQueryAsync(cancellationToken);
             await CopyAsync(connection, CopyStagingSql, rows, keys, order, distinct, userCreated, created: false, now, cancellationToken);
-            await using var upsert = new NpgsqlCommand(UpsertKnownUsersRatingsSql, connection, transaction);
+            await using var upsert = new NpgsqlCommand(UpsertKnownUsersRatingsSql, connection, transaction) { CommandTimeout = NoTimeout };
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
         if (distinct > known)
@@ -236,10 +241,66 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         return distinct;
     }
 
+    /// <summary>
+    /// Creates the rows' users (stamping them changed) and items in sorted order and returns their keys, by
+    /// the rows' user and item numbers.
+    /// </summary>
+    internal static async Task<(int[] UserKeys, int[] ItemKeys)> UpsertIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        ImportRows rows, bool notify, CancellationToken cancellationToken)
+    {
+        var (users, items, _, _) = await UpsertIdsWithCreationAsync(connection, transaction, rows, notify, cancellationToken);
+        return (users, items);
+    }
+
+    private static async Task<(int[] UserKeys, int[] ItemKeys, bool[] UserCreated, DateTime Now)> UpsertIdsWithCreationAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, bool notify, CancellationToken cancellationToken)
+    {
+        var userDbIds = new int[rows.UserCount];
+        var userCreated = new bool[rows.UserCount];
+        var itemDbIds = new int[rows.ItemCount];
+        DateTime now = default;
+
+        // Users, then items, each in one sorted statement (the lock order of every writer).
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            Timeout = NoTimeout,
+            BatchCommands =
+            {
+                Command(UpsertUsersSql, Text(rows.UserIds)),
+                Command(InsertItemsSql, Text(rows.ItemIds)),
+                Command(ItemIdsSql, Text(rows.ItemIds)),
+            },
+        };
+        // Every imported user by name (several notices for many users), never "drop everyone": a million
+        // users is ~1,800 notices (14 MB) that a replica handles in about a second, and the cache entries of
+        // users the import did not touch stay warm. Delivered on commit only.
+        if (notify)
+            batch.BatchCommands.Add(Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
+            {
+                Value = RatingChangeChannel.Encode(rows.UserIds), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+            }));
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var index = rows.UserIndex(reader.GetString(1));
+                userDbIds[index] = reader.GetInt32(0);
+                userCreated[index] = reader.GetBoolean(2);
+                now = reader.GetDateTime(3);
+            }
+            // The item insert returns no rows; the next result is the item ids.
+            while (await reader.NextResultAsync(cancellationToken) && reader.FieldCount != 2) { }
+            while (await reader.ReadAsync(cancellationToken))
+                itemDbIds[rows.ItemIndex(reader.GetString(1))] = reader.GetInt32(0);
+        }
+        return (userDbIds, itemDbIds, userCreated, now);
+    }
+
     private static async Task CopyAsync(NpgsqlConnection connection, string sql, ImportRows rows, long[] keys, int[] order, int distinct,
         bool[] userCreated, bool created, DateTime now, CancellationToken cancellationToken)
     {
         await using var copy = await connection.BeginBinaryImportAsync(sql, cancellationToken);
+        copy.Timeout = TimeSpan.Zero;
         for (var i = 0; i < distinct; i++)
         {
             var row = order[i];
@@ -263,63 +324,4 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
     private static NpgsqlParameter Text(List<string> values) =>
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
-    /// <summary>
-    /// Parsed lines in columns, users and items by their number in order of first appearance; grows by doubling.
-    /// </summary>
-    private sealed class ImportRows
-    {
-        public const long NoTime = long.MinValue;
-
-        private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
-
-        public List<string> UserIds { get; } = [];
-        public List<string> ItemIds { get; } = [];
-        public int[] Users { get; private set; } = new int[4096];
-        public int[] Items { get; private set; } = new int[4096];
-        public float[] Values { get; private set; } = new float[4096];
-        public long[] RatedAtTicks { get; private set; } = new long[4096];
-        public int Count { get; private set; }
-        public int UserCount => UserIds.Count;
-        public int ItemCount => ItemIds.Count;
-
-        public int UserIndex(string id) => _users[id];
-        public int ItemIndex(string id) => _items[id];
-
-        public void Add(CsvRating rating)
-        {
-            if (Count == Users.Length)
-            {
-                var size = checked(Count * 2);
-                Users = Grow(Users, size);
-                Items = Grow(Items, size);
-                Values = Grow(Values, size);
-                RatedAtTicks = Grow(RatedAtTicks, size);
-            }
-            Users[Count] = Number(_users, UserIds, rating.UserId);
-            Items[Count] = Number(_items, ItemIds, rating.ItemId);
-            Values[Count] = rating.Value;
-            RatedAtTicks[Count] = rating.RatedAt is { } ratedAt ? ratedAt.Ticks : NoTime;
-            Count++;
-        }
-
-        private static int Number(Dictionary<string, int> numbers, List<string> ids, string id)
-        {
-            ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, id, out var exists);
-            if (!exists)
-            {
-                number = ids.Count;
-                ids.Add(id);
-            }
-            return number;
-        }
-
-        private static T[] Grow<T>(T[] array, int size)
-        {
-            var grown = new T[size];
-            Array.Copy(array, grown, array.Length);
-            return grown;
-        }
-    }
 }

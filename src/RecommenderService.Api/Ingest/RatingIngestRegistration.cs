@@ -8,7 +8,10 @@ public static class RatingIngestRegistration
     public static WebApplicationBuilder AddRatingIngest(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(options => options.MaxBatchBytes >= IngestOptions.LegalBatchBytes,
+                $"Ingest:MaxBatchBytes must be at least {IngestOptions.LegalBatchBytes} bytes, or some legal 10,000-row batches would be refused.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<RatingWriter>();
         builder.Services.AddSingleton<RatingImporter>();
         builder.Services.AddSingleton<UserRatingList>();

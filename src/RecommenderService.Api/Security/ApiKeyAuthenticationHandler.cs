@@ -33,13 +33,17 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     /// <summary>
-    /// The X-Api-Key header, or the password of HTTP Basic credentials: a browser cannot add a header to
-    /// the Hangfire dashboard's pages, but it does prompt for Basic credentials.
+    /// The X-Api-Key header, or, on the Hangfire dashboard only, the password of HTTP Basic credentials: a
+    /// browser cannot add a header to the dashboard's pages, but it does prompt for Basic credentials. A
+    /// browser also replays those credentials on any request to the host, including a form another site
+    /// makes it post, so they must never open an API route (cross-site request forgery); the dashboard's own
+    /// forms are protected by an antiforgery token (see Extensions.AddSecurity).
     /// </summary>
     private string? PresentedKey()
     {
         if (Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var header) && !string.IsNullOrEmpty(header.ToString()))
             return header.ToString();
+        if (!Request.Path.StartsWithSegments(ApiKeyDefaults.DashboardPath)) return null;
         var authorization = Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
         try
@@ -68,7 +72,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = !string.IsNullOrEmpty(PresentedKey());
-        if (Request.Path.StartsWithSegments("/hangfire"))
+        if (Request.Path.StartsWithSegments(ApiKeyDefaults.DashboardPath))
             Response.Headers.Append("WWW-Authenticate", "Basic realm=\"Recommender admin (any user name, admin key as password)\"");
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
             presented

@@ -6,6 +6,9 @@ public static class ApiKeyDefaults
     public const string Scheme = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The Hangfire dashboard: the one place HTTP Basic credentials (admin key as password) are accepted.</summary>
+    public const string DashboardPath = "/hangfire";
+
     public const string ClientRole = "client";
     public const string AdminRole = "admin";
 

@@ -6,7 +6,9 @@ namespace RecommenderService.Api.Security;
 
 /// <summary>
 /// A token bucket per client key (ASP.NET Core's built-in limiter): one noisy frontend cannot starve the
-/// others. Admin keys and anonymous probes are not limited. Rejections are 429 problems with Retry-After.
+/// others. Requests that present a key that is not valid share a (small) bucket per client address, so
+/// keys cannot be guessed at full speed. Admin keys and anonymous probes are not limited. Rejections are
+/// 429 problems with Retry-After.
 /// </summary>
 public static class ClientRateLimiter
 {
@@ -16,16 +18,18 @@ public static class ClientRateLimiter
         limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             var user = context.User;
-            if (!options.Enabled || user.Identity?.IsAuthenticated != true || user.IsInRole(ApiKeyDefaults.AdminRole))
+            if (!options.Enabled)
                 return RateLimitPartition.GetNoLimiter("unlimited");
-            return RateLimitPartition.GetTokenBucketLimiter(user.Identity.Name ?? "client", _ => new TokenBucketRateLimiterOptions
+            if (user.Identity?.IsAuthenticated != true)
             {
-                TokenLimit = options.ClientBurst,
-                TokensPerPeriod = options.ClientPermitsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+                // Authentication ran first: credentials were presented and refused.
+                if (!PresentsCredentials(context.Request)) return RateLimitPartition.GetNoLimiter("unlimited");
+                return RateLimitPartition.GetTokenBucketLimiter("invalid-key:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                    _ => Bucket(options.InvalidKeyBurst, options.InvalidKeyPermitsPerSecond));
+            }
+            if (user.IsInRole(ApiKeyDefaults.AdminRole))
+                return RateLimitPartition.GetNoLimiter("unlimited");
+            return RateLimitPartition.GetTokenBucketLimiter(user.Identity.Name ?? "client", _ => Bucket(options.ClientBurst, options.ClientPermitsPerSecond));
         });
         limiter.OnRejected = async (context, cancellationToken) =>
         {
@@ -39,9 +43,23 @@ public static class ClientRateLimiter
                 {
                     Status = StatusCodes.Status429TooManyRequests,
                     Title = "Too many requests",
-                    Detail = $"This API key may make {options.ClientPermitsPerSecond} requests per second (bursts of {options.ClientBurst}). Retry after the Retry-After interval.",
+                    Detail = context.HttpContext.User.Identity?.IsAuthenticated == true
+                        ? $"This API key may make {options.ClientPermitsPerSecond} requests per second (bursts of {options.ClientBurst}). Retry after the Retry-After interval."
+                        : $"Too many requests with an invalid API key from this address (at most {options.InvalidKeyPermitsPerSecond} a second). Retry after the Retry-After interval, with a valid key.",
                 },
             });
         };
     }
+
+    private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    private static bool PresentsCredentials(HttpRequest request) =>
+        !string.IsNullOrEmpty(request.Headers[ApiKeyDefaults.HeaderName].ToString()) || request.Headers.Authorization.Count > 0;
 }

@@ -21,6 +21,13 @@ public static class RatingTimestamp
 
     // PostgreSQL's timestamptz and the unix-seconds reading both stay well inside this.
     private static readonly DateTime Earliest = new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly double EarliestUnixSeconds = (Earliest - DateTime.UnixEpoch).TotalSeconds;
+
+    // Far beyond "a day from now" for centuries, and far inside DateTime's range.
+    private const double LatestUnixSeconds = 1e11;
+
+    private const string BeforeEarliest = "A timestamp must not be before 1900.";
+    private const string TooFarAhead = "A timestamp may be at most one day in the future.";
 
     /// <summary>Parses an ISO-8601 time to UTC; null problem when it is valid.</summary>
     public static string? TryParseIso(ReadOnlySpan<char> text, DateTime now, out DateTime utc)
@@ -40,8 +47,11 @@ public static class RatingTimestamp
     {
         utc = default;
         if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
-            || !double.IsFinite(seconds) || Math.Abs(seconds) > 1e11)
+            || !double.IsFinite(seconds))
             return "A timestamp must be unix seconds or an ISO-8601 time.";
+        // Range first: far enough back, the seconds do not fit a DateTime at all.
+        if (seconds < EarliestUnixSeconds) return BeforeEarliest;
+        if (seconds > LatestUnixSeconds) return TooFarAhead;
         return Check(DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)), now, out utc);
     }
 
@@ -49,9 +59,9 @@ public static class RatingTimestamp
     {
         utc = candidate;
         if (candidate > now + FutureTolerance)
-            return "A timestamp may be at most one day in the future.";
+            return TooFarAhead;
         if (candidate < Earliest)
-            return "A timestamp must not be before 1900.";
+            return BeforeEarliest;
         // PostgreSQL keeps microseconds; rounding here makes what we answer equal what we store.
         utc = new DateTime(candidate.Ticks - candidate.Ticks % 10, DateTimeKind.Utc);
         return null;

@@ -172,7 +172,9 @@ public sealed class RatingBatchTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_batch_over_the_size_limit_is_a_413_problem()
     {
-        var response = await PostJsonAsync("{\"ratings\": [], \"padding\": \"" + new string('x', 5 * 1024 * 1024) + "\"}");
+        // Just past the default limit, which admits every legal batch (IngestOptions.LegalBatchBytes).
+        var padding = (int)RecommenderService.Api.Options.IngestOptions.LegalBatchBytes;
+        var response = await PostJsonAsync("{\"ratings\": [], \"padding\": \"" + new string('x', padding) + "\"}");
 
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }

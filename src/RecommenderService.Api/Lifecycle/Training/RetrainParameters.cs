@@ -26,13 +26,13 @@ public sealed record RetrainParameters
     [Range(1e-9, 1)] public float? LearningRate { get; init; }
 
     /// <summary>Penalty on large taste vectors (0-100).</summary>
-    [Range(0, 100)] public float? Regularization { get; init; }
+    [Range(0.0, 100.0)] public float? Regularization { get; init; }
 
     /// <summary>Penalty on large user and item biases (0-100).</summary>
-    [Range(0, 100)] public float? BiasRegularization { get; init; }
+    [Range(0.0, 100.0)] public float? BiasRegularization { get; init; }
 
     /// <summary>Spread of the random starting vectors (0-1).</summary>
-    [Range(0, 1)] public float? InitStdDev { get; init; }
+    [Range(0.0, 1.0)] public float? InitStdDev { get; init; }
 
     /// <summary>Also train the list-ranking model that orders recommendations (on unless the service is configured otherwise).</summary>
     public bool? Ranking { get; init; }

@@ -1,0 +1,210 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using RecommenderService.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace RecommenderService.Api.Tests.Hardening;
+
+/// <summary>
+/// Hostile requests to every route, generated from a seed (<see cref="HostileInput"/>): never a 5xx, every
+/// error an RFC 9457 problem, and a refused write leaves the stored data as it was. FUZZ_CASES sets the
+/// number of cases (default 2,000), FUZZ_SEED the seed (default fixed, so every run sends the same cases);
+/// FUZZ_CASE replays a single case of the run, as a failure names it.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int DefaultCases = 2_000;
+    private const int DefaultSeed = 20261130;
+
+    private RecommenderApiFactory _factory = null!;
+    private HttpClient _admin = null!;
+    private HttpClient _client = null!;
+    private NpgsqlDataSource _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "false",
+            // Jobs on, so the job routes are real; retrains are queued but not run during the fuzz.
+            ["Training:JobsEnabled"] = "true",
+            ["Training:QueuePollSeconds"] = "60",
+            ["Training:PollSeconds"] = "30",
+            ["Training:PreloadSeconds"] = "0.3",
+        });
+        _admin = _factory.CreateClientAsAdmin();
+        _client = _factory.CreateClientAsClient();
+        _database = NpgsqlDataSource.Create(_factory.ConnectionString);
+        await _admin.PutAsync("/api/v1/users/u1/ratings/i1", new StringContent("""{"rating": 4}""", Encoding.UTF8, "application/json"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await _factory.DisposeAsync();
+    }
+
+    private sealed record Route(string Name, bool Writes, Func<HostileInput, HttpRequestMessage> Make);
+
+    private static readonly Route[] Routes =
+    [
+        new("GET model", false, h => Get("/api/v1/model")),
+        new("GET versions", false, h => Get("/api/v1/model/versions")),
+        new("POST retrain", true, h => Json(h, HttpMethod.Post, "/api/v1/model/retrain", RetrainBody(h), 16 * 1024)),
+        new("GET job", false, h => Get($"/api/v1/model/jobs/{h.Segment()}")),
+        new("POST activate", true, h => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/model/versions/{h.Segment()}/activate")),
+        new("PUT rating", true, h => Json(h, HttpMethod.Put, $"/api/v1/users/{h.Segment()}/ratings/{h.Segment()}", RatingBody(h), 64 * 1024)),
+        new("DELETE rating", true, h => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{h.Segment()}/ratings/{h.Segment()}")),
+        new("GET ratings", false, h => Get($"/api/v1/users/{h.Segment()}/ratings{Query(h, "limit", "cursor")}")),
+        new("POST batch", true, h => Json(h, HttpMethod.Post, "/api/v1/ratings/batch", BatchBody(h), 0)),
+        new("POST import", true, h => Body(h, HttpMethod.Post, "/api/v1/ratings/import", h.Csv(), h.ContentType("text/csv"))),
+        new("DELETE user", true, h => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{h.Segment()}")),
+        new("GET recommendations", false, h => Get($"/api/v1/users/{h.Segment()}/recommendations{Query(h, "count", "excludeRated")}")),
+        new("GET prediction", false, h => Get($"/api/v1/users/{h.Segment()}/predictions/{h.Segment()}")),
+        new("GET popular", false, h => Get($"/api/v1/items/popular{Query(h, "count")}")),
+        new("PUT item", true, h => Json(h, HttpMethod.Put, $"/api/v1/items/{h.Segment()}", ItemBody(h), 64 * 1024)),
+        new("GET item", false, h => Get($"/api/v1/items/{h.Segment()}")),
+        new("GET similar", false, h => Get($"/api/v1/items/{h.Segment()}/similar{Query(h, "count")}")),
+        new("GET health", false, h => Get(h.Pick(["/health/live", "/health/ready"]))),
+    ];
+
+    [Fact]
+    public async Task Hostile_requests_to_every_route_never_get_a_5xx_and_refused_writes_change_nothing()
+    {
+        var cases = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASES"), out var n) ? n : DefaultCases;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var s) ? s : DefaultSeed;
+        var only = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASE"), out var c) ? c : (int?)null;
+
+        var failures = new List<string>();
+        var statuses = new SortedDictionary<int, int>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var index = only ?? 0; index < (only + 1 ?? cases) && failures.Count < 20; index++)
+        {
+            // Not HashCode.Combine: it is salted per process, and a case must replay the same everywhere.
+            var hostile = new HostileInput(unchecked(seed * 1_000_003 + index));
+            var route = Routes[index % Routes.Length];
+            using var request = route.Make(hostile);
+            var description = $"case {index} (FUZZ_SEED={seed} FUZZ_CASE={index}): {route.Name} {request.Method} {request.RequestUri}";
+            var before = route.Writes ? await FingerprintAsync() : null;
+            var sender = hostile.Chance(20) ? _client : _admin;
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await sender.SendAsync(request);
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException)
+            {
+                failures.Add($"{description}: the host threw {exception.GetType().Name}: {exception.Message}");
+                continue;
+            }
+            var status = (int)response.StatusCode;
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            var text = await response.Content.ReadAsStringAsync();
+            var problem = Problem(response, status, text);
+            if (problem is not null) failures.Add($"{description}: {problem}");
+            else if (before is not null && status >= 400 && await FingerprintAsync() != before)
+                failures.Add($"{description}: refused with {status} but the stored data changed");
+        }
+
+        output.WriteLine($"{(only is null ? cases : 1)} cases, seed {seed}, {clock.Elapsed.TotalSeconds:F1} s; statuses: " +
+                         string.Join(", ", statuses.Select(p => $"{p.Key}×{p.Value}")));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>What is wrong with the answer, or null when it is fine.</summary>
+    private static string? Problem(HttpResponseMessage response, int status, string text)
+    {
+        if (status >= 500) return $"{status}: {Shorten(text)}";
+        if (status < 400) return null;
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return $"{status} is not problem+json ({response.Content.Headers.ContentType}): {Shorten(text)}";
+        try
+        {
+            var root = JsonDocument.Parse(text).RootElement;
+            if (root.GetProperty("status").GetInt32() != status || string.IsNullOrEmpty(root.GetProperty("title").GetString()))
+                return $"{status}: the problem's status or title is wrong: {Shorten(text)}";
+            return text.Contains("   at ", StringComparison.Ordinal) ? $"{status}: a stack trace in the answer" : null;
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return $"{status}: not a problem document ({exception.Message}): {Shorten(text)}";
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
+
+    /// <summary>
+    /// Order-independent digests of the rows a write can touch: cheap enough to take around every write.
+    /// </summary>
+    private async Task<string> FingerprintAsync()
+    {
+        await using var command = _database.CreateCommand("""
+            SELECT concat_ws('|',
+                (SELECT count(*) || ':' || coalesce(sum(hashtext(external_id || coalesce(ratings_changed_at::text, ''))::bigint), 0) FROM users),
+                (SELECT count(*) || ':' || coalesce(sum(hashtext(external_id || coalesce(title, '') || coalesce(attributes::text, ''))::bigint), 0) FROM items),
+                (SELECT count(*) || ':' || coalesce(sum(hashtext(user_id || ':' || item_id || ':' || value || ':' || rated_at))::bigint, 0) FROM ratings),
+                (SELECT count(*) || ':' || coalesce(max(status), '') FROM model_versions WHERE status = 'active'))
+            """);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static string Query(HostileInput h, params string[] names)
+    {
+        var parts = names.Where(_ => h.Chance(60)).Select(name => $"{(h.Chance(5) ? h.QueryValue() : name)}={h.QueryValue()}").ToList();
+        if (h.Chance(5)) parts.Add(parts.Count > 0 ? parts[0] : "count=1");
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+
+    private static HttpRequestMessage Json(HostileInput h, HttpMethod method, string path, string json, int limit)
+    {
+        byte[] body = h.Chance(30) ? h.Break(json) : Encoding.UTF8.GetBytes(json);
+        if (limit > 0 && h.Chance(2)) body = Encoding.UTF8.GetBytes("{\"title\":\"" + new string('x', limit + 10) + "\"}");
+        return Body(h, method, path, h.Chance(3) ? [] : body, h.ContentType("application/json"));
+    }
+
+    private static HttpRequestMessage Body(HostileInput h, HttpMethod method, string path, byte[] body, string contentType)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        if (contentType.Length > 0 && MediaTypeHeaderValue.TryParse(contentType, out var parsed)) request.Content.Headers.ContentType = parsed;
+        else if (contentType.Length > 0) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return request;
+    }
+
+    private static string RatingBody(HostileInput h) => h.Object(
+    [
+        ("rating", () => h.Pick(["1", "4.5", "5", "0", "6", "-1", "1e308", "\"4\""])),
+        ("timestamp", () => h.JsonString(h.Pick(["2024-01-01T00:00:00Z", "1900-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "2999-01-01", h.Text()]))),
+    ]);
+
+    private static string BatchBody(HostileInput h)
+    {
+        var rows = Enumerable.Range(0, h.Next(5)).Select(_ => h.Chance(10) ? h.JsonValue() : h.Object(
+        [
+            ("userId", () => h.JsonString(h.Text())),
+            ("itemId", () => h.JsonString(h.Text())),
+            ("rating", () => h.Pick(["1", "3", "5", "0", "7", "2.5", "null"])),
+            ("timestamp", () => h.JsonString(h.Pick(["2024-01-01T00:00:00Z", "0001-01-01", h.Text()]))),
+        ]));
+        return h.Chance(5) ? h.JsonValue() : "{\"ratings\":[" + string.Join(",", rows) + "]}";
+    }
+
+    private static string ItemBody(HostileInput h) => h.Object(
+    [
+        ("title", () => h.JsonString(h.Chance(5) ? new string('t', 1001) : h.Text())),
+        ("attributes", () => h.Chance(70) ? h.Object([("genres", () => "[" + h.JsonString(h.Text()) + "]"), (h.Text(6), () => h.JsonValue())]) : h.JsonValue()),
+    ]);
+
+    private static string RetrainBody(HostileInput h) => h.Object(
+    [
+        ("factors", () => h.Number() is var n && double.TryParse(n, System.Globalization.CultureInfo.InvariantCulture, out _) ? n : "8"),
+        ("epochs", () => h.Pick(["10", "0", "-5", "1e9", "2147483648", "\"x\""])),
+        ("learningRate", () => h.Pick(["0.01", "0", "-1", "1e308", "NaN"])),
+        ("regularization", () => h.Pick(["0.05", "-0.1", "1e400"])),
+    ]);
+}

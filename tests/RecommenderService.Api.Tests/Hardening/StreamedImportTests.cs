@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using RecommenderService.Api.Tests.Infrastructure;
+using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
+namespace RecommenderService.Api.Tests.Hardening;
+
+/// <summary>
+/// Imports longer than one chunk stream through a staging table (memory bounded whatever the file size),
+/// with the same results as the in-memory path: last line of a pair wins, existing ratings replaced, all or
+/// nothing. The chunk is a few lines here so that small files take the streamed path.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private RecommenderApiFactory _factory = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "false",
+            ["Ingest:ImportChunkRows"] = "7",
+        });
+        _admin = _factory.CreateClientAsAdmin();
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    /// <summary>A body written a few lines at a time, so the service reads it in several pieces, as from a network.</summary>
+    private sealed class TrickleContent(IReadOnlyList<string> lines, int perWrite) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var i = 0; i < lines.Count; i += perWrite)
+            {
+                var piece = string.Concat(lines.Skip(i).Take(perWrite).Select(l => l + "\n"));
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(piece));
+                await stream.FlushAsync();
+                await Task.Delay(2);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    private Task<HttpResponseMessage> ImportAsync(IReadOnlyList<string> lines, int perWrite = 5)
+    {
+        var content = new TrickleContent(lines, perWrite);
+        content.Headers.ContentType = new("text/csv");
+        return _admin.PostAsync("/api/v1/ratings/import", content);
+    }
+
+    [Fact]
+    public async Task A_streamed_import_keeps_the_last_line_of_each_pair_across_chunks_and_replaces_existing_ratings()
+    {
+        await _admin.PutAsJsonAsync("/api/v1/users/old/ratings/i1", new { rating = 1 });
+        var lines = new List<string> { "userId,itemId,rating,timestamp" };
+        for (var u = 0; u < 10; u++)
+            for (var i = 0; i < 5; i++)
+                lines.Add($"u{u},i{i},{1 + (u + i) % 5},{1_600_000_000 + u * 100 + i}");
+        lines.Add("u3,i2,1.5,1700000000");  // a later line for an earlier pair, chunks apart
+        lines.Add("old,i1,5");               // an existing rating, no timestamp
+
+        var before = DateTime.UtcNow.AddSeconds(-5);
+        var response = await ImportAsync(lines);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal(51, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt64());
+        Assert.Equal(51, await TestData.ScalarAsync(_factory.ConnectionString, "SELECT count(*) FROM ratings"));
+        Assert.Equal(1.5, await ValueAsync("u3", "i2"));
+        Assert.Equal(3, await ValueAsync("u1", "i1"));
+        Assert.Equal(5, await ValueAsync("old", "i1"));
+        var stamped = await TestData.ScalarAsync(_factory.ConnectionString, """
+            SELECT extract(epoch FROM r.rated_at)::bigint FROM ratings r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
+            WHERE u.external_id = 'old' AND i.external_id = 'i1'
+            """);
+        Assert.InRange(DateTime.UnixEpoch.AddSeconds(stamped), before, DateTime.UtcNow.AddSeconds(5));
+        Assert.Equal(1_700_000_000, await TestData.ScalarAsync(_factory.ConnectionString, """
+            SELECT extract(epoch FROM r.rated_at)::bigint FROM ratings r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
+            WHERE u.external_id = 'u3' AND i.external_id = 'i2'
+            """));
+    }
+
+    [Fact]
+    public async Task A_bad_line_after_chunks_were_staged_stores_nothing()
+    {
+        await _admin.PutAsJsonAsync("/api/v1/users/keep/ratings/i1", new { rating = 2 });
+        var before = await FingerprintAsync(_factory.ConnectionString);
+        var lines = Enumerable.Range(0, 60).Select(n => $"s{n},i{n % 4},3").ToList();
+        lines.Add("s99,i1,nine");
+
+        var response = await ImportAsync(lines);
+
+        var problem = await AssertFieldProblemAsync(response, "line 61");
+        Assert.Contains("nine", problem.GetProperty("errors").GetProperty("line 61")[0].GetString());
+        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+    }
+
+    private async Task<double> ValueAsync(string user, string item) =>
+        await TestData.ScalarAsync(_factory.ConnectionString, """
+            SELECT (r.value * 10)::bigint FROM ratings r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
+            WHERE u.external_id = $1 AND i.external_id = $2
+            """, user, item) / 10.0;
+}
