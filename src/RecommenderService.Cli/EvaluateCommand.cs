@@ -9,22 +9,25 @@ internal sealed class EvaluateCommand : ICommand
     public string Name => "evaluate";
     public string Summary => "compare the model's two heads with the baselines (RMSE, MAE, P/R/NDCG@10)";
     public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F))\n"
-        + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only] [flags]\n\n"
+        + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only]\n"
+        + "                      [--liked-threshold T] [--disliked-threshold T] [flags]\n\n"
         + "Protocols: --train/--test two files; --kfold K shuffled K-fold CV (mean and std over folds, numpy\n"
         + "RandomState(seed) as scikit-learn's KFold); --temporal F newest fraction F as test; --holdout F random\n"
         + "fraction F as test (test = first ceil(n*F) of numpy RandomState(seed).permutation(n)); --per-user F\n"
         + "round(n_u*F) of each user's n_u ratings as test (at most n_u-1; numpy RandomState(seed) shuffles each user's\n"
-        + "rows in user order), EVERY held-out item relevant, rows: popularity, mf, ranking, and the similar-items hit rate.\n"
+        + "rows in user order), rows: popularity, mf, ranking, and the similar-items hit rate.\n"
         + "Rows: mf (the model: given flags or defaults), mf-no-bias (same, without biases), biases (damped\n"
         + "closed form), global-mean, svd (rank-R truncated SVD of the user-mean-imputed dense matrix, default\n"
         + "R=20; skipped over 1 GiB), ranking (the rating head of mf for RMSE/MAE + the implicit-ALS ranking head for\n"
         + "the lists; seconds = ranking head only), popularity (most-rated items; damped mean for RMSE).\n"
         + "--ranking-only skips the rating models (ranking's RMSE is then the global mean's).\n"
-        + "Ranking metrics: relevant = test rating >= 4 (every test item with --per-user), rated training items\n"
-        + "excluded, users without relevant items skipped, at most N users (default 10000, 0 = all). seconds =\n"
-        + "fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
+        + "Lists: top 10 without the user's training items, at most N users with test ratings (default 10000, 0 = all),\n"
+        + "judged two ways: P@10 R@10 NDCG@10 with every held-out item relevant (the service's protocol), and liked\n"
+        + "P/R/NDCG@10 with held-out ratings >= --liked-threshold relevant (default 4 on 1-5, scaled to --scale; users\n"
+        + "without liked items skipped); disliked@10 = share of the 10 listed items the user rated <= --disliked-threshold\n"
+        + "(default 2 on 1-5, scaled). seconds = fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
 
     public int Execute(CommandArguments args, TextWriter output)
@@ -38,7 +41,9 @@ internal sealed class EvaluateCommand : ICommand
         var evaluation = new EvaluationOptions
         {
             MaxRankingUsers = args.Int("max-rank-users", 0) ?? 10_000, Seed = seed,
-            RelevanceThreshold = perUser ? null : RankingMetrics.DefaultThreshold,
+            RelevanceThreshold = null, Scale = options.Scale,
+            LikedThreshold = (float?)args.Double("liked-threshold", options.Scale.Min, options.Scale.Max),
+            DislikedThreshold = (float?)args.Double("disliked-threshold", options.Scale.Min, options.Scale.Max),
         };
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
