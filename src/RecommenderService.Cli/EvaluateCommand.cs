@@ -10,16 +10,19 @@ internal sealed class EvaluateCommand : ICommand
     public string Summary => "compare the model's two heads with the baselines (RMSE, MAE, P/R/NDCG@10)";
     public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F))\n"
         + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only]\n"
-        + "                      [--liked-threshold T] [--disliked-threshold T] [flags]\n\n"
+        + "                      [--liked-threshold T] [--disliked-threshold T] [--list-sharpness B] [--list-threshold T] [flags]\n\n"
         + "Protocols: --train/--test two files; --kfold K shuffled K-fold CV (mean and std over folds, numpy\n"
         + "RandomState(seed) as scikit-learn's KFold); --temporal F newest fraction F as test; --holdout F random\n"
         + "fraction F as test (test = first ceil(n*F) of numpy RandomState(seed).permutation(n)); --per-user F\n"
         + "round(n_u*F) of each user's n_u ratings as test (at most n_u-1; numpy RandomState(seed) shuffles each user's\n"
-        + "rows in user order), rows: popularity, mf, ranking, and the similar-items hit rate.\n"
+        + "rows in user order), rows: popularity, mf, ranking-head, ranking, and the similar-items hit rate.\n"
         + "Rows: mf (the model: given flags or defaults), mf-no-bias (same, without biases), biases (damped\n"
         + "closed form), global-mean, svd (rank-R truncated SVD of the user-mean-imputed dense matrix, default\n"
-        + "R=20; skipped over 1 GiB), ranking (the rating head of mf for RMSE/MAE + the implicit-ALS ranking head for\n"
-        + "the lists; seconds = ranking head only), popularity (most-rated items; damped mean for RMSE).\n"
+        + "R=20; skipped over 1 GiB), ranking (the rating head of mf for RMSE/MAE + the service's lists: the implicit-ALS\n"
+        + "ranking head weighted by mf's predicted rating, ListScore; seconds = ranking head only), ranking-head (the same\n"
+        + "ranking head alone), popularity (most-rated items; damped mean for RMSE).\n"
+        + "List score: ranking score s times g = sigmoid(B (predicted - T)) (s / g when s < 0), B = --list-sharpness per\n"
+        + $"star of 1-5 (default {ListScore.Default.Sharpness:G3}, 0 = ranking head alone), T = --list-threshold on 1-5 (default {ListScore.Default.Threshold:G3}).\n"
         + "--ranking-only skips the rating models (ranking's RMSE is then the global mean's).\n"
         + "Lists: top 10 without the user's training items, at most N users with test ratings (default 10000, 0 = all),\n"
         + "judged two ways: P@10 R@10 NDCG@10 with every held-out item relevant (the service's protocol), and liked\n"
@@ -27,7 +30,7 @@ internal sealed class EvaluateCommand : ICommand
         + "without liked items skipped); disliked@10 = share of the 10 listed items the user rated <= --disliked-threshold\n"
         + "(default 2 on 1-5, scaled). seconds = fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "list-sharpness", "list-threshold", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
 
     public int Execute(CommandArguments args, TextWriter output)
@@ -45,6 +48,11 @@ internal sealed class EvaluateCommand : ICommand
             LikedThreshold = (float?)args.Double("liked-threshold", options.Scale.Min, options.Scale.Max),
             DislikedThreshold = (float?)args.Double("disliked-threshold", options.Scale.Min, options.Scale.Max),
         };
+        var listScore = ListScore.Default with
+        {
+            Sharpness = (float?)args.Double("list-sharpness", 0, 100) ?? ListScore.Default.Sharpness,
+            Threshold = (float?)args.Double("list-threshold", 1, 5) ?? ListScore.Default.Threshold,
+        };
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
 
@@ -61,7 +69,9 @@ internal sealed class EvaluateCommand : ICommand
             if (!rankingOnly)
                 results.Add(Run("mf", () => new FactorModelPredictor(rating = TrainingPolicy.Fit(train, options).Model, "mf"), train, test, evaluation, log)!);
             results.Add(Run("ranking", () => new RankingHeadPredictor(
-                both = (rating ?? MeanOnly(train, options)).WithRanking(new RankingTrainer(rankingOptions).Train(train))), train, test, evaluation, log)!);
+                both = (rating ?? MeanOnly(train, options)).WithRanking(new RankingTrainer(rankingOptions).Train(train)), score: listScore), train, test, evaluation, log)!);
+            if (!rankingOnly && listScore.Sharpness != 0)
+                results.Add(Run("ranking-head", () => new RankingHeadPredictor(both!, "ranking-head", ListScore.RankingOnly), train, test, evaluation, log)!);
             if (!rankingOnly && !perUser)
             {
                 results.Add(Run("mf-no-bias", () => new FactorModelPredictor(TrainingPolicy.Fit(train, options with { UseBiases = false }).Model, "mf-no-bias"), train, test, evaluation, log)!);
@@ -77,7 +87,7 @@ internal sealed class EvaluateCommand : ICommand
                 var text = rankingOnly ? "" : $"rating factors {Evaluation.SimilarItemHitRate(both, train, test, useRanking: false, seed: seed):F4}, ";
                 log.WriteLine($"  similar items hit rate@10 (a held-out item among a random training item's 10 nearest): {text}ranking factors {byRanking:F4}");
             }
-            string[] order = perUser ? ["popularity", "mf", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking", "popularity"];
+            string[] order = perUser ? ["popularity", "mf", "ranking-head", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking-head", "ranking", "popularity"];
             perFold.Add(results.OrderBy(r => Array.IndexOf(order, r.Name)).ToArray());
         }
         var report = new EvaluationReport(protocol, splits.Length, splits.Sum(s => s.Test.Count) / splits.Length, options, perFold);
