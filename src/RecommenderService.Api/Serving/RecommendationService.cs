@@ -3,6 +3,8 @@ using Npgsql;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>
