@@ -57,7 +57,14 @@ public static class Evaluation
     /// <summary>Top-K lists of the evaluated users: those with a test rating, at most <see cref="EvaluationOptions.MaxRankingUsers"/>.</summary>
     private static (int[] Users, int[][] Ranked) RankedLists(IRatingPredictor predictor, RatingSet train, RatingSet test, EvaluationOptions options)
     {
-        var users = RankingUsers(RankingMetrics.RelevantItems(test, null), options);
+        var candidates = RankingMetrics.RelevantItems(test, null);
+        if (options.UsersWithTrainingOnly)
+        {
+            var trained = new bool[candidates.Length];
+            foreach (var user in train.User) if (user < trained.Length) trained[user] = true;
+            for (var u = 0; u < candidates.Length; u++) if (!trained[u]) candidates[u].Clear();
+        }
+        var users = RankingUsers(candidates, options);
         var (start, rows) = PerUserSplit.GroupByUser(train);
         var itemCount = Math.Max(train.ItemCount, test.ItemCount);
         var ranked = new int[users.Length][];

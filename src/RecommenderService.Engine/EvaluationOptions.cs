@@ -29,6 +29,13 @@ public sealed record EvaluationOptions
 
     public uint Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Judge lists only for users with a training rating: a model knows nothing of the others (the service serves
+    /// them popularity), so on a temporal holdout, where many of the newest ratings come from users who only just
+    /// arrived, counting them compares every model on lists nobody is shown.
+    /// </summary>
+    public bool UsersWithTrainingOnly { get; init; }
+
     /// <summary>The liked threshold in force.</summary>
     public float EffectiveLikedThreshold => LikedThreshold ?? Scale.FromOneToFive(4f);
 
