@@ -134,7 +134,7 @@ internal sealed class EvaluateCommand : ICommand
         output.WriteLine($"lists of held-out items only ({scores.Lists.Rated.Users} users):   P@10     NDCG@10  likedP@10  disliked");
         output.WriteLine($"  list score, derived vectors          {scores.Lists.Rated.Precision,8:F4} {scores.Lists.Rated.Ndcg,8:F4} {scores.Lists.Liked.Precision,8:F4} {scores.Lists.Disliked,8:F4}");
         output.WriteLine($"  derived item bias alone              {scores.BiasLists.Rated.Precision,8:F4} {scores.BiasLists.Rated.Ndcg,8:F4} {scores.BiasLists.Liked.Precision,8:F4} {scores.BiasLists.Disliked,8:F4}");
-        output.WriteLine($"  chance (random order)                {scores.ChancePrecision,8:F4}");
+        output.WriteLine($"  chance (random order)                {scores.ChancePrecision,8:F4}          {scores.ChanceLikedPrecision,8:F4}");
         return RecsysCommandLine.Success;
     }
 

@@ -71,18 +71,25 @@ public static class ColdItemEvaluation
         var byBias = Evaluation.Lists(new Restricted(new BiasOnly(derived), isCold), train, test, options with { UsersWithTrainingOnly = true });
 
         // Chance: a random order of the held-out items hits each relevant one with probability K / |cold|.
-        var relevant = RankingMetrics.RelevantItems(test, null);
-        double chance = 0;
+        var chance = Chance(RankingMetrics.RelevantItems(test, null), counts, coldItems.Length, options.K);
+        var chanceLiked = Chance(RankingMetrics.RelevantItems(test, options.EffectiveLikedThreshold), counts, coldItems.Length, options.K);
+        return new ColdItemScores(coldItems.Length, test.Count, attributes.FittedItems, attributes.Attributes.Count,
+            Math.Sqrt(derivedError / n), Math.Sqrt(userMeanError / n), Math.Sqrt(baselineError / n),
+            personalLists, byBias, chance, chanceLiked);
+    }
+
+    /// <summary>Mean P@K of a random order of the held-out items over users with relevant items and training ratings.</summary>
+    private static double Chance(HashSet<int>[] relevant, int[] trainingCounts, int coldItems, int k)
+    {
+        double sum = 0;
         var users = 0;
         for (var u = 0; u < relevant.Length; u++)
         {
-            if (relevant[u].Count == 0 || u >= counts.Length || counts[u] == 0) continue;
-            chance += Math.Min(1.0, (double)options.K / coldItems.Length) * relevant[u].Count / options.K;
+            if (relevant[u].Count == 0 || u >= trainingCounts.Length || trainingCounts[u] == 0) continue;
+            sum += Math.Min(1.0, (double)k / coldItems) * relevant[u].Count / k;
             users++;
         }
-        return new ColdItemScores(coldItems.Length, test.Count, attributes.FittedItems, attributes.Attributes.Count,
-            Math.Sqrt(derivedError / n), Math.Sqrt(userMeanError / n), Math.Sqrt(baselineError / n),
-            personalLists, byBias, users == 0 ? 0 : chance / users);
+        return users == 0 ? 0 : sum / users;
     }
 
     /// <summary>The model's list score for every item (the ranking head when present, else the predicted rating).</summary>
@@ -126,7 +133,9 @@ public static class ColdItemEvaluation
 /// Results of <see cref="ColdItemEvaluation"/>: RMSE of the attribute-derived predictions on the held-out items'
 /// ratings against the user's training mean and against μ + b_u; lists of held-out items only, ranked by
 /// <see cref="ListScore"/> with the derived vectors (<paramref name="Lists"/>), by the derived item bias alone
-/// (<paramref name="BiasLists"/>), and the any-rated P@K of a random order (<paramref name="ChancePrecision"/>).
+/// (<paramref name="BiasLists"/>), and the any-rated and liked P@K of a random order (<paramref name="ChancePrecision"/>,
+/// <paramref name="ChanceLikedPrecision"/>).
 /// </summary>
 public sealed record ColdItemScores(int ColdItems, int TestRatings, int FittedItems, int Attributes,
-    double Rmse, double UserMeanRmse, double UserBaselineRmse, ListScores Lists, ListScores BiasLists, double ChancePrecision);
+    double Rmse, double UserMeanRmse, double UserBaselineRmse, ListScores Lists, ListScores BiasLists, double ChancePrecision,
+    double ChanceLikedPrecision);
