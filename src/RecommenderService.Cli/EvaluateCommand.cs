@@ -9,25 +9,38 @@ internal sealed class EvaluateCommand : ICommand
     public string Name => "evaluate";
     public string Summary => "compare the model's two heads with the baselines (RMSE, MAE, P/R/NDCG@10)";
     public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F))\n"
-        + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only] [flags]\n\n"
+        + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only]\n"
+        + "       recsys evaluate --ratings FILE --cold-items F --item-attributes FILE [flags]\n"
+        + "                      [--liked-threshold T] [--disliked-threshold T] [--list-sharpness B] [--list-threshold T] [flags]\n\n"
         + "Protocols: --train/--test two files; --kfold K shuffled K-fold CV (mean and std over folds, numpy\n"
         + "RandomState(seed) as scikit-learn's KFold); --temporal F newest fraction F as test; --holdout F random\n"
         + "fraction F as test (test = first ceil(n*F) of numpy RandomState(seed).permutation(n)); --per-user F\n"
         + "round(n_u*F) of each user's n_u ratings as test (at most n_u-1; numpy RandomState(seed) shuffles each user's\n"
-        + "rows in user order), EVERY held-out item relevant, rows: popularity, mf, ranking, and the similar-items hit rate.\n"
+        + "rows in user order), rows: popularity, mf, ranking-head, ranking, and the similar-items hit rate.\n"
+        + "--cold-items F: item cold start; ceil(items*F) items (numpy RandomState(seed).permutation) held out with all\n"
+        + "their ratings, mf and the ranking head trained on the rest, the held-out items given vectors from their\n"
+        + "attributes (--item-attributes: 'item TAB attr|attr' lines or MovieLens u.item genres; ridge regression\n"
+        + "from attribute indicators to item vectors): RMSE of their ratings against the user's mean and mu + b_u, and\n"
+        + "lists of held-out items only (list score with derived vectors, derived bias alone, chance).\n"
         + "Rows: mf (the model: given flags or defaults), mf-no-bias (same, without biases), biases (damped\n"
         + "closed form), global-mean, svd (rank-R truncated SVD of the user-mean-imputed dense matrix, default\n"
-        + "R=20; skipped over 1 GiB), ranking (the rating head of mf for RMSE/MAE + the implicit-ALS ranking head for\n"
-        + "the lists; seconds = ranking head only), popularity (most-rated items; damped mean for RMSE).\n"
+        + "R=20; skipped over 1 GiB), ranking (the rating head of mf for RMSE/MAE + the service's lists: the implicit-ALS\n"
+        + "ranking head weighted by mf's predicted rating, ListScore; seconds = ranking head only), ranking-head (the same\n"
+        + "ranking head alone), popularity (most-rated items; damped mean for RMSE).\n"
+        + "List score: ranking score s times g = sigmoid(B (predicted - T)) (s / g when s < 0), B = --list-sharpness per\n"
+        + $"star of 1-5 (default {ListScore.Default.Sharpness:G3}, 0 = ranking head alone), T = --list-threshold on 1-5 (default {ListScore.Default.Threshold:G3}).\n"
         + "--ranking-only skips the rating models (ranking's RMSE is then the global mean's).\n"
         + "With --temporal, the row service is the service's own retrain recipe on the same cut: both heads, RMSE on\n"
         + "every held-out rating, lists of the source its quality gate picks (ranking head, rating head or popularity),\n"
         + "judged on held-out users with history, every held-out item relevant.\n"
-        + "Ranking metrics: relevant = test rating >= 4 (every test item with --per-user), rated training items\n"
-        + "excluded, users without relevant items skipped, at most N users (default 10000, 0 = all). seconds =\n"
-        + "fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
+        + "Lists: top 10 without the user's training items, for at most N users with test and training ratings (default\n"
+        + "10000, 0 = all; users new in the test set are left out: no model knows them, the service lists popularity),\n"
+        + "judged two ways: P@10 R@10 NDCG@10 with every held-out item relevant (the service's protocol), and liked\n"
+        + "P/R/NDCG@10 with held-out ratings >= --liked-threshold relevant (default 4 on 1-5, scaled to --scale; users\n"
+        + "without liked items skipped); disliked@10 = share of the 10 listed items the user rated <= --disliked-threshold\n"
+        + "(default 2 on 1-5, scaled). seconds = fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
 
     // With --temporal: every rating, for the service's own recipe (TemporalTraining), which splits them itself.
@@ -44,10 +57,20 @@ internal sealed class EvaluateCommand : ICommand
         var evaluation = new EvaluationOptions
         {
             MaxRankingUsers = args.Int("max-rank-users", 0) ?? 10_000, Seed = seed,
-            RelevanceThreshold = perUser ? null : RankingMetrics.DefaultThreshold,
+            RelevanceThreshold = null, Scale = options.Scale, UsersWithTrainingOnly = true,
+            LikedThreshold = (float?)args.Double("liked-threshold", options.Scale.Min, options.Scale.Max),
+            DislikedThreshold = (float?)args.Double("disliked-threshold", options.Scale.Min, options.Scale.Max),
+        };
+        var listScore = ListScore.Default with
+        {
+            Sharpness = (float?)args.Double("list-sharpness", 0, 100) ?? ListScore.Default.Sharpness,
+            Threshold = (float?)args.Double("list-threshold", 1, 5) ?? ListScore.Default.Threshold,
         };
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
+
+        if (args.Has("cold-items") || args.Has("item-attributes"))
+            return ColdItems(args, options, rankingOptions, evaluation, listScore, seed, json ? TextWriter.Null : output, output, json);
 
         var clock = Stopwatch.StartNew();
         var (protocol, splits) = Splits(args, seed);
@@ -62,7 +85,9 @@ internal sealed class EvaluateCommand : ICommand
             if (!rankingOnly)
                 results.Add(Run("mf", () => new FactorModelPredictor(rating = TrainingPolicy.Fit(train, options).Model, "mf"), train, test, evaluation, log)!);
             results.Add(Run("ranking", () => new RankingHeadPredictor(
-                both = (rating ?? MeanOnly(train, options)).WithRanking(new RankingTrainer(rankingOptions).Train(train))), train, test, evaluation, log)!);
+                both = (rating ?? MeanOnly(train, options)).WithRanking(new RankingTrainer(rankingOptions).Train(train)), score: listScore), train, test, evaluation, log)!);
+            if (!rankingOnly && listScore.Sharpness != 0)
+                results.Add(Run("ranking-head", () => new RankingHeadPredictor(both!, "ranking-head", ListScore.RankingOnly), train, test, evaluation, log)!);
             if (!rankingOnly && !perUser)
             {
                 results.Add(Run("mf-no-bias", () => new FactorModelPredictor(TrainingPolicy.Fit(train, options with { UseBiases = false }).Model, "mf-no-bias"), train, test, evaluation, log)!);
@@ -78,13 +103,46 @@ internal sealed class EvaluateCommand : ICommand
                 var text = rankingOnly ? "" : $"rating factors {Evaluation.SimilarItemHitRate(both, train, test, useRanking: false, seed: seed):F4}, ";
                 log.WriteLine($"  similar items hit rate@10 (a held-out item among a random training item's 10 nearest): {text}ranking factors {byRanking:F4}");
             }
-            string[] order = perUser ? ["popularity", "mf", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking", "popularity"];
+            string[] order = perUser ? ["popularity", "mf", "ranking-head", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking-head", "ranking", "popularity"];
             perFold.Add(results.OrderBy(r => Array.IndexOf(order, r.Name)).ToArray());
         }
         if (_temporalRatings is not null && !rankingOnly)
             perFold[0] = [.. perFold[0], ServiceRecipe(_temporalRatings, options, rankingOptions, args.Double("temporal", 0, 1, minExclusive: true)!.Value, log)];
         var report = new EvaluationReport(protocol, splits.Length, splits.Sum(s => s.Test.Count) / splits.Length, options, perFold);
         if (json) report.WriteJson(output); else report.WriteTable(output);
+        return RecsysCommandLine.Success;
+    }
+
+    private int ColdItems(CommandArguments args, TrainingOptions options, RankingOptions rankingOptions, EvaluationOptions evaluation,
+        ListScore listScore, uint seed, TextWriter log, TextWriter output, bool json)
+    {
+        var path = args.Required("ratings");
+        var fraction = args.Double("cold-items", 0, 1, minExclusive: true) ?? throw new UsageException("--item-attributes needs --cold-items F", Name);
+        if (fraction >= 1) throw new UsageException("the cold-item fraction must be below 1", Name);
+        var attributePath = args.Required("item-attributes");
+        var ratings = RatingFileReader.Read(path);
+        var byId = ItemAttributeFile.Read(attributePath);
+        var byIndex = new string[]?[ratings.ItemCount];
+        for (var i = 0; i < byIndex.Length; i++) byIndex[i] = byId.GetValueOrDefault(ratings.Items[i]);
+        var clock = Stopwatch.StartNew();
+        var ((train, test), cold) = ColdItemEvaluation.SplitItems(ratings, fraction, seed);
+        log.WriteLine($"cold items: {cold.Length} of {ratings.ItemCount} items held out with {test.Count} ratings; attributes for {byId.Count} items from {attributePath}");
+        var model = TrainingPolicy.Fit(train, options).Model.WithRanking(new RankingTrainer(rankingOptions).Train(train));
+        log.WriteLine($"  trained both heads in {clock.Elapsed.TotalSeconds:F2} s");
+        var scores = ColdItemEvaluation.Evaluate(model, train, test, cold, i => byIndex[i], evaluation, listScore);
+        if (json)
+        {
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(scores, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return RecsysCommandLine.Success;
+        }
+        output.WriteLine();
+        output.WriteLine($"item cold start on {path}: {scores.ColdItems} held-out items, {scores.TestRatings} ratings, "
+            + $"regression on {scores.FittedItems} trained items x {scores.Attributes} attributes");
+        output.WriteLine($"RMSE on held-out items: attributes {scores.Rmse:F4}, user's mean {scores.UserMeanRmse:F4}, mu + b_u {scores.UserBaselineRmse:F4}");
+        output.WriteLine($"lists of held-out items only ({scores.Lists.Rated.Users} users):   P@10     NDCG@10  likedP@10  disliked");
+        output.WriteLine($"  list score, derived vectors          {scores.Lists.Rated.Precision,8:F4} {scores.Lists.Rated.Ndcg,8:F4} {scores.Lists.Liked.Precision,8:F4} {scores.Lists.Disliked,8:F4}");
+        output.WriteLine($"  derived item bias alone              {scores.BiasLists.Rated.Precision,8:F4} {scores.BiasLists.Rated.Ndcg,8:F4} {scores.BiasLists.Liked.Precision,8:F4} {scores.BiasLists.Disliked,8:F4}");
+        output.WriteLine($"  chance (random order)                {scores.ChancePrecision,8:F4}          {scores.ChanceLikedPrecision,8:F4}");
         return RecsysCommandLine.Success;
     }
 
@@ -102,7 +160,10 @@ internal sealed class EvaluateCommand : ICommand
             $"  service      RMSE {report.Rmse:F4} (biases {report.BaselineRmse:F4}; users with history {report.WarmRmse:F4} vs {report.WarmBaselineRmse:F4} on {report.WarmRatings} ratings); ") +
             FormattableString.Invariant(
             $"lists on {report.ListUsers} users with history: ranking head {report.RankingHead?.Ndcg:F4}, rating head {report.RatingHead?.Ndcg:F4}, popularity {report.Popularity?.Ndcg:F4} -> {report.ListSource}; {clock.Elapsed.TotalSeconds:F2} s"));
-        return new EvaluationResult("service", report.Rmse, report.Mae, report.ChosenLists ?? default, clock.Elapsed.TotalSeconds);
+        return new EvaluationResult("service", report.Rmse, report.Mae, report.ChosenLists ?? default, clock.Elapsed.TotalSeconds)
+        {
+            Lists = report.ChosenListScores ?? default,
+        };
     }
 
     /// <summary>A rating head of μ alone, for --ranking-only (no rating model trained).</summary>

@@ -5,13 +5,14 @@ namespace RecommenderService.Cli;
 /// <summary>The ranking-head flags shared by train and evaluate, applied over <see cref="RankingOptions"/>' defaults.</summary>
 internal static class RankingFlags
 {
-    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-alpha", "ranking-regularization", "ranking-cg-steps", "ranking-weighting"];
+    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting"];
 
     public static readonly string Help = $"""
           --ranking-factors K       ranking head's factor dimension (default {new RankingOptions().Factors})
           --ranking-iterations N    implicit-ALS iterations (default {new RankingOptions().Iterations})
           --ranking-alpha A         confidence of a rated item is 1 + A*w(r) (default {new RankingOptions().Alpha})
-          --ranking-regularization L  L2 penalty per ranking vector (default {new RankingOptions().Regularization})
+          --ranking-regularization L  fixed L2 penalty per ranking vector (default: scaled, see next)
+          --ranking-regularization-per-rating C  penalty = C x mean ratings per item (default {new RankingOptions().RegularizationPerItemRating})
           --ranking-cg-steps S      conjugate-gradient steps per row, 0 = exact Cholesky (default {new RankingOptions().ConjugateGradientSteps})
           --ranking-weighting W     binary (w = 1) or rating (w = r) (default {new RankingOptions().Weighting.ToString().ToLowerInvariant()})
         """;
@@ -27,6 +28,9 @@ internal static class RankingFlags
             Iterations = args.Int("ranking-iterations", 1, 10_000) ?? o.Iterations,
             Alpha = (float?)args.Double("ranking-alpha", 0, 1e6) ?? o.Alpha,
             Regularization = (float?)args.Double("ranking-regularization", 0, 1e6, minExclusive: true) ?? o.Regularization,
+            RegularizationPerItemRating = args.Has("ranking-regularization")
+                ? null
+                : (float?)args.Double("ranking-regularization-per-rating", 0, 1e6, minExclusive: true) ?? o.RegularizationPerItemRating,
             ConjugateGradientSteps = args.Int("ranking-cg-steps", 0, 1000) ?? o.ConjugateGradientSteps,
             Weighting = weighting switch
             {
@@ -51,6 +55,7 @@ internal static class RankingFlags
 
     public static string Describe(RankingOptions o) =>
         $"implicit ALS, factors {o.Factors}, {o.Iterations} iterations, alpha {o.Alpha:G4} ({o.Weighting.ToString().ToLowerInvariant()}), "
-        + $"regularization {o.Regularization:G4}, {(o.ConjugateGradientSteps == 0 ? "exact solves" : $"{o.ConjugateGradientSteps} CG steps")}, "
+        + (o.RegularizationPerItemRating is { } c ? $"regularization {c:G4} x ratings per item, " : $"regularization {o.Regularization:G4}, ")
+        + $"{(o.ConjugateGradientSteps == 0 ? "exact solves" : $"{o.ConjugateGradientSteps} CG steps")}, "
         + $"threads {o.EffectiveThreads}, seed {o.Seed}";
 }

@@ -15,7 +15,8 @@ internal sealed class RecommendCommand : ICommand
 
         For every user of MODEL, in model order, writes N lines user TAB item TAB score, best first,
         leaving out the items that user rated in FILE (ratings of ids the model does not know are ignored).
-        Lists come from the ranking head when MODEL has one (score = ranking score, not a rating),
+        Lists come from the ranking head weighted by the rating head when MODEL has a ranking head
+        (score = the list score of ListScore: ranking score x sigmoid(1.5 (predicted - 3)), not a rating),
         else from the rating head (score = unclamped predicted rating).
         Users are scored in parallel (T threads, 0 = all cores).
         """;
@@ -51,7 +52,7 @@ internal sealed class RecommendCommand : ICommand
                 for (var u = c * chunk; u < Math.Min(userCount, (c + 1) * chunk); u++)
                 {
                     var id = model.Users[u];
-                    var list = model.Ranking is null ? TopN.ForUser(model, u, count, excluded[u]) : TopN.ForUserRanking(model, u, count, excluded[u]);
+                    var list = model.Ranking is null ? TopN.ForUser(model, u, count, excluded[u]) : TopN.ForUserList(model, u, count, excluded[u]);
                     foreach (var s in list)
                     {
                         text.Append(id).Append('\t').Append(model.Items[s.Item]).Append('\t')

@@ -3,7 +3,8 @@ namespace RecommenderService.Engine;
 /// <summary>
 /// Scores a fitted <see cref="IRatingPredictor"/> on a test set: RMSE and MAE over every test rating, and
 /// Precision/Recall/NDCG@K (conventions in <see cref="RankingMetrics"/>) over test users with relevant items,
-/// ranking all items except those the user rated in training.
+/// ranking all items except those the user rated in training; the same lists judged with every held-out item
+/// relevant and with liked items relevant, and their disliked@K (<see cref="ListScores"/>).
 /// </summary>
 /// <remarks>Train and test must share id maps (parts of one split), so indices mean the same thing in both.</remarks>
 public static class Evaluation
@@ -15,13 +16,55 @@ public static class Evaluation
         var predicted = ErrorMetrics.Predictions(predictor, test);
         var rmse = ErrorMetrics.Rmse(predicted, test.Value);
         var mae = ErrorMetrics.Mae(predicted, test.Value);
-        return new EvaluationResult(predictor.Name, rmse, mae, Ranking(predictor, train, test, options), seconds);
+        var (users, ranked) = RankedLists(predictor, train, test, options);
+        return new EvaluationResult(predictor.Name, rmse, mae, Judge(users, ranked, test, options.RelevanceThreshold, options.K), seconds)
+        {
+            Lists = Judge(users, ranked, test, options),
+        };
     }
 
+    /// <summary>The lists judged by <see cref="EvaluationOptions.RelevanceThreshold"/>.</summary>
     public static RankingScores Ranking(IRatingPredictor predictor, RatingSet train, RatingSet test, EvaluationOptions options)
     {
-        var relevant = RankingMetrics.RelevantItems(test, options.RelevanceThreshold);
-        var users = RankingUsers(relevant, options);
+        var (users, ranked) = RankedLists(predictor, train, test, options);
+        return Judge(users, ranked, test, options.RelevanceThreshold, options.K);
+    }
+
+    /// <summary>The lists judged both ways, with their disliked@K (<see cref="ListScores"/>).</summary>
+    public static ListScores Lists(IRatingPredictor predictor, RatingSet train, RatingSet test, EvaluationOptions options)
+    {
+        var (users, ranked) = RankedLists(predictor, train, test, options);
+        return Judge(users, ranked, test, options);
+    }
+
+    private static RankingScores Judge(int[] users, int[][] ranked, RatingSet test, float? threshold, int k)
+    {
+        var relevant = RankingMetrics.RelevantItems(test, threshold);
+        return RankingMetrics.Mean(users.Select((u, x) => (ranked[x], (IReadOnlySet<int>)relevant[u])), k);
+    }
+
+    private static ListScores Judge(int[] users, int[][] ranked, RatingSet test, EvaluationOptions options)
+    {
+        var liked = options.EffectiveLikedThreshold;
+        var dislikedThreshold = options.EffectiveDislikedThreshold;
+        var disliked = RankingMetrics.DislikedItems(test, dislikedThreshold);
+        double share = 0;
+        for (var x = 0; x < users.Length; x++) share += RankingMetrics.DislikedAtK(ranked[x], disliked[users[x]], options.K);
+        return new ListScores(options.K, Judge(users, ranked, test, null, options.K), Judge(users, ranked, test, liked, options.K),
+            users.Length == 0 ? 0 : share / users.Length, liked, dislikedThreshold);
+    }
+
+    /// <summary>Top-K lists of the evaluated users: those with a test rating, at most <see cref="EvaluationOptions.MaxRankingUsers"/>.</summary>
+    private static (int[] Users, int[][] Ranked) RankedLists(IRatingPredictor predictor, RatingSet train, RatingSet test, EvaluationOptions options)
+    {
+        var candidates = RankingMetrics.RelevantItems(test, null);
+        if (options.UsersWithTrainingOnly)
+        {
+            var trained = new bool[candidates.Length];
+            foreach (var user in train.User) if (user < trained.Length) trained[user] = true;
+            for (var u = 0; u < candidates.Length; u++) if (!trained[u]) candidates[u].Clear();
+        }
+        var users = RankingUsers(candidates, options);
         var (start, rows) = PerUserSplit.GroupByUser(train);
         var itemCount = Math.Max(train.ItemCount, test.ItemCount);
         var ranked = new int[users.Length][];
@@ -35,7 +78,7 @@ public static class Evaluation
             ranked[x] = Array.ConvertAll(top, s => s.Item);
             return scores;
         }, _ => { });
-        return RankingMetrics.Mean(users.Select((u, x) => (ranked[x], (IReadOnlySet<int>)relevant[u])), options.K);
+        return (users, ranked);
     }
 
     private static int[] RankingUsers(HashSet<int>[] relevant, EvaluationOptions options)

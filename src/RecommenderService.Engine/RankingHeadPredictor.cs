@@ -2,12 +2,14 @@ namespace RecommenderService.Engine;
 
 /// <summary>
 /// A model with both heads seen as an <see cref="IRatingPredictor"/>: predictions (RMSE, MAE) from the rating head,
-/// item scores (the ranking metrics) from the ranking head, so one <see cref="Evaluation"/> reports both.
+/// item scores (the ranking metrics) from <see cref="ListScore"/> (the ranking head weighted by the rating head, the
+/// service's lists; <see cref="ListScore.RankingOnly"/> for the ranking head alone), so one <see cref="Evaluation"/> reports both.
 /// </summary>
 public sealed class RankingHeadPredictor : IRatingPredictor
 {
-    public RankingHeadPredictor(FactorModel model, string name = "ranking")
+    public RankingHeadPredictor(FactorModel model, string name = "ranking", ListScore? score = null)
     {
+        ListScore = score ?? ListScore.Default;
         ArgumentNullException.ThrowIfNull(model);
         if (model.Ranking is null) throw new ArgumentException("The model has no ranking head.", nameof(model));
         Model = model;
@@ -18,13 +20,14 @@ public sealed class RankingHeadPredictor : IRatingPredictor
 
     public FactorModel Model { get; }
 
+    public ListScore ListScore { get; }
+
     public float Predict(int user, int item) => Model.Predict(user, item);
 
     public void ScoreItems(int user, Span<float> scores)
     {
-        var head = Model.Ranking!;
-        var n = Math.Min(scores.Length, head.ItemCount);
-        RowDots.Compute(head.ItemFactors.AsSpan(0, n * head.Factors), head.UserVector(user), scores[..n]);
+        var n = Math.Min(scores.Length, Model.Items.Count);
+        ListScore.ScoreItems(Model, Model.UserVector(user), Model.UserBias[user], Model.Ranking!.UserVector(user), scores[..n]);
         scores[n..].Fill(float.NaN);
     }
 }

@@ -17,6 +17,8 @@ namespace RecommenderService.Engine;
 /// an ideal list, Σ_{r=1}^{min(K, |relevant|)} 1 / log2(r + 1); NDCG = DCG / IDCG.</item>
 /// <item>Users with no relevant items are skipped (not counted as 0); the averages are plain means over
 /// the remaining users.</item>
+/// <item>Disliked@K = items of the top K that the user rated ≤ the disliked threshold in the test set / K, averaged
+/// over every user with a test rating (a user who disliked nothing held out scores 0).</item>
 /// </list>
 /// </remarks>
 public static class RankingMetrics
@@ -75,6 +77,23 @@ public static class RankingMetrics
         for (var r = 0; r < test.Count; r++)
             if (threshold is null || test.Value[r] >= threshold) sets[test.User[r]].Add(test.Item[r]);
         return sets;
+    }
+
+    /// <summary>Each user's test items rated ≤ <paramref name="threshold"/>.</summary>
+    public static HashSet<int>[] DislikedItems(RatingSet test, float threshold)
+    {
+        var sets = new HashSet<int>[test.UserCount];
+        for (var u = 0; u < sets.Length; u++) sets[u] = [];
+        for (var r = 0; r < test.Count; r++)
+            if (test.Value[r] <= threshold) sets[test.User[r]].Add(test.Item[r]);
+        return sets;
+    }
+
+    /// <summary>Disliked@K: items of the first K that are in <paramref name="disliked"/>, divided by K.</summary>
+    public static double DislikedAtK(ReadOnlySpan<int> ranked, IReadOnlySet<int> disliked, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        return (double)Hits(ranked, disliked, k) / k;
     }
 
     private static int Hits(ReadOnlySpan<int> ranked, IReadOnlySet<int> relevant, int k)

@@ -30,8 +30,32 @@ public sealed record RankingOptions
     /// <summary>Alternating iterations (one user half and one item half each).</summary>
     public int Iterations { get; init; } = 15;
 
-    /// <summary>λ, the L2 penalty on the user and item ranking vectors (per row, not per rating).</summary>
+    /// <summary>
+    /// λ, the L2 penalty on the user and item ranking vectors (per row, not per rating), when
+    /// <see cref="RegularizationPerItemRating"/> is null.
+    /// </summary>
     public float Regularization { get; init; } = 20f;
+
+    /// <summary>
+    /// When set, λ = this × the mean number of ratings per item of the training set instead of
+    /// <see cref="Regularization"/>, so the penalty keeps its weight against an item row's data as the data grows.
+    /// </summary>
+    /// <remarks>
+    /// A fixed λ = 20 (tuned on MovieLens-100k, 45 ratings per item) loses to popularity on larger data: generated
+    /// 1M ratings (10k users, 5k items, 180 per item; temporal 10 % holdout, users with history; P@10 ranking /
+    /// popularity): choice following taste λ 20 0.214 / 0.222, λ 100 0.307, λ 250 0.220; choice following popularity
+    /// λ 20 0.147 / 0.303, λ 100 0.297, λ 250 0.303. Per item rating: MovieLens-100k's best λ 20 is 0.45, the taste
+    /// set's 100 is 0.55; 0.45 keeps MovieLens-100k where it was tuned.
+    /// </remarks>
+    public float? RegularizationPerItemRating { get; init; } = 0.45f;
+
+    /// <summary>λ in force for <paramref name="ratings"/> (see <see cref="RegularizationPerItemRating"/>), at least 1e-3.</summary>
+    public float EffectiveRegularization(RatingSet ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (RegularizationPerItemRating is not { } perRating) return Regularization;
+        return (float)Math.Max(1e-3, perRating * ratings.Count / (double)Math.Max(1, ratings.ItemCount));
+    }
 
     /// <summary>α in the confidence c = 1 + α·w(r) of a rated item; unrated items have confidence 1 and preference 0.</summary>
     public float Alpha { get; init; } = 0.25f;
@@ -63,6 +87,8 @@ public sealed record RankingOptions
         if (Factors < 1) Fail(nameof(Factors), $"must be at least 1 (was {Factors}).");
         if (Iterations < 1) Fail(nameof(Iterations), $"must be at least 1 (was {Iterations}).");
         if (!float.IsFinite(Regularization) || Regularization <= 0) Fail(nameof(Regularization), $"must be a positive number (was {Regularization}).");
+        if (RegularizationPerItemRating is { } c && (!float.IsFinite(c) || c <= 0))
+            Fail(nameof(RegularizationPerItemRating), $"must be a positive number or null (was {c}).");
         if (!float.IsFinite(Alpha) || Alpha < 0) Fail(nameof(Alpha), $"must be zero or positive (was {Alpha}).");
         if (!Enum.IsDefined(Weighting)) Fail(nameof(Weighting), $"is not a known weighting (was {Weighting}).");
         if (ConjugateGradientSteps < 0) Fail(nameof(ConjugateGradientSteps), $"must be zero (exact solves) or positive (was {ConjugateGradientSteps}).");

@@ -58,25 +58,25 @@ public sealed class RankingTrainer
         SeededRandom.For(o.Seed, 0x72616e6b, 1).FillGaussian(x, o.InitStdDev);
         SeededRandom.For(o.Seed, 0x72616e6b, 2).FillGaussian(y, o.InitStdDev);
 
+        var lambda = o.EffectiveRegularization(ratings);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var gramY = ImplicitLeastSquares.Gram(y, k, threads);
         for (var iteration = 1; iteration <= o.Iterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            SolveRows(x, byUser, y, gramY, parallel);
-            SolveRows(y, byItem, x, ImplicitLeastSquares.Gram(x, k, threads), parallel);
+            SolveRows(x, byUser, y, gramY, lambda, parallel);
+            SolveRows(y, byItem, x, ImplicitLeastSquares.Gram(x, k, threads), lambda, parallel);
             gramY = ImplicitLeastSquares.Gram(y, k, threads);
-            var loss = Loss(x, byUser, y, gramY, parallel) / ratings.Count;
+            var loss = Loss(x, byUser, y, gramY, lambda, parallel) / ratings.Count;
             onIteration?.Invoke(new RankingProgress(iteration, loss, clock.Elapsed.TotalSeconds));
         }
-        return new RankingHead(k, x, y, o.Alpha, o.Weighting, o.Regularization);
+        return new RankingHead(k, x, y, o.Alpha, o.Weighting, lambda);
     }
 
-    private void SolveRows(float[] rows, Feedback feedback, float[] others, double[] gram, ParallelOptions parallel)
+    private void SolveRows(float[] rows, Feedback feedback, float[] others, double[] gram, float lambda, ParallelOptions parallel)
     {
         var k = _options.Factors;
-        var lambda = _options.Regularization;
         var steps = _options.ConjugateGradientSteps;
         var gramF = ToFloat(gram);
         var count = feedback.Start.Length - 1;
@@ -104,7 +104,7 @@ public sealed class RankingTrainer
         }, _ => { });
     }
 
-    private double Loss(float[] x, Feedback byUser, float[] y, double[] gramY, ParallelOptions parallel)
+    private double Loss(float[] x, Feedback byUser, float[] y, double[] gramY, float lambda, ParallelOptions parallel)
     {
         var k = _options.Factors;
         var gramF = ToFloat(gramY);
@@ -128,7 +128,7 @@ public sealed class RankingTrainer
         double norms = 0;
         foreach (var v in x) norms += v * v;
         foreach (var v in y) norms += v * v;
-        return loss + _options.Regularization * norms;
+        return loss + lambda * norms;
     }
 
     private static float[] ToFloat(double[] values)

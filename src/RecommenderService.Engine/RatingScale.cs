@@ -9,4 +9,10 @@ public readonly record struct RatingScale(float Min, float Max)
     public float Clamp(float value) => Math.Clamp(value, Min, Max);
 
     public bool Contains(double value) => double.IsFinite(value) && value >= Min && value <= Max;
+
+    /// <summary>
+    /// The point of this scale at the same relative position as <paramref name="value"/> on 1–5 (4 on 1–5 is 7.75 on
+    /// 1–10 and 0.75 on 0–1), so thresholds stated on the familiar scale carry over.
+    /// </summary>
+    public float FromOneToFive(float value) => Min + (value - 1f) / 4f * (Max - Min);
 }

@@ -4,7 +4,9 @@ namespace RecommenderService.Engine;
 /// Top-N recommendations: one SIMD pass over the item factors scoring every item, a bounded min-heap keeping the
 /// best, excluded items skipped through a bitset. <see cref="ForUser(FactorModel, int, int, ReadOnlySpan{int})"/>
 /// ranks by the rating head (μ + b_u + b_i + p_u·q_i); <see cref="ForUserRanking(FactorModel, int, int, ReadOnlySpan{int})"/>
-/// by the ranking head (x_u·y_i), which is what lists should use when the model has one.
+/// by the ranking head alone (x_u·y_i); <see cref="ForUserList(FactorModel, int, int, ReadOnlySpan{int}, ListScore?)"/> by
+/// <see cref="ListScore"/> (the ranking head weighted by the rating head), which is what lists use when the model has a
+/// ranking head.
 /// </summary>
 public static class TopN
 {
@@ -60,6 +62,26 @@ public static class TopN
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(user, model.Users.Count);
         var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
         return ForUserRanking(model, head.UserVector(user), count, excludedItems);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> best items by <paramref name="score"/> (default <see cref="ListScore.Default"/>) for a
+    /// user given by rating vector and bias and ranking vector (a known user's rows or folded-in ones), best first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
+    public static ScoredItem[] ForUserList(FactorModel model, ReadOnlySpan<float> userVector, float userBias, ReadOnlySpan<float> rankingVector,
+        int count, ReadOnlySpan<int> excludedItems, ListScore? score = null) =>
+        (score ?? ListScore.Default).Top(model, userVector, userBias, rankingVector, count, excludedItems);
+
+    /// <summary>The <paramref name="count"/> best items by <paramref name="score"/> for the model's user index <paramref name="user"/>.</summary>
+    /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
+    public static ScoredItem[] ForUserList(FactorModel model, int user, int count, ReadOnlySpan<int> excludedItems, ListScore? score = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(user);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(user, model.Users.Count);
+        var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
+        return ForUserList(model, model.UserVector(user), model.UserBias[user], head.UserVector(user), count, excludedItems, score);
     }
 
     /// <summary>Score of item i = constant + itemBias[i] (when given) + rows_i·vector; the best <paramref name="count"/> kept.</summary>

@@ -25,7 +25,7 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
         _client = _factory.CreateClientAsClient();
         _ratings = TestData.ClusteredRatings();
         await TestData.InsertRatingsAsync(_factory.ConnectionString, _ratings, DateTimeOffset.UtcNow.AddHours(-1));
-        _model = TestData.Train(_ratings).WithRanking(new RankingTrainer(new RankingOptions { Factors = 8, Regularization = 2, Threads = 1 }).Train(_ratings));
+        _model = TestData.Train(_ratings).WithRanking(new RankingTrainer(new RankingOptions { Factors = 8, Regularization = 2, RegularizationPerItemRating = null, Threads = 1 }).Train(_ratings));
         await TestData.StoreActiveModelAsync(_factory.ConnectionString, _model, DateTimeOffset.UtcNow);
         await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
     }
@@ -33,7 +33,7 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
-    public async Task A_modelled_users_list_follows_the_ranking_head_and_shows_the_rating_heads_prediction()
+    public async Task A_modelled_users_list_follows_the_engines_list_score_and_shows_the_rating_heads_prediction()
     {
         const string user = "7";
 
@@ -44,12 +44,14 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
         var rated = new HashSet<int>();
         for (var r = 0; r < _ratings.Count; r++)
             if (_ratings.User[r] == ratingUser && _model.Items.TryGetIndex(_ratings.Items[_ratings.Item[r]], out var i)) rated.Add(i);
+        // The list score: the ranking head's score weighted by the rating head's prediction (ListScore).
+        float Score(int i) => ListScore.Default.Combine(_model.Ranking!.Score(u, i), _model.Score(u, i), _model.Scale);
         var expected = Enumerable.Range(0, _model.Items.Count).Where(i => !rated.Contains(i))
-            .OrderByDescending(i => _model.Ranking!.Score(u, i)).ThenBy(i => i).Take(10).ToList();
+            .OrderByDescending(Score).ThenBy(i => i).Take(10).ToList();
         var items = list.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal("model", list.GetProperty("strategy").GetString());
         Assert.Equal(expected.Select(i => _model.Items[i]), items.Select(i => i.GetProperty("itemId").GetString()));
-        Assert.Equal(_model.Ranking!.Score(u, expected[0]), items[0].GetProperty("score").GetDouble(), 3);
+        Assert.Equal(Score(expected[0]), items[0].GetProperty("score").GetDouble(), 3);
         Assert.Equal(_model.Predict(u, expected[0]), items[0].GetProperty("predictedRating").GetDouble(), 3);
     }
 

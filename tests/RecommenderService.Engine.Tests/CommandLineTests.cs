@@ -63,10 +63,12 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, evaluate.Code);
         using var json = JsonDocument.Parse(evaluate.Out);
         var models = json.RootElement.GetProperty("models").EnumerateArray().ToArray();
-        Assert.Equal(["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking", "popularity"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking-head", "ranking", "popularity"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(4, json.RootElement.GetProperty("likedThreshold").GetDouble());
+        Assert.Equal(2, json.RootElement.GetProperty("dislikedThreshold").GetDouble());
         foreach (var m in models)
         {
-            foreach (var metric in new[] { "rmse", "mae", "precision@10", "recall@10", "ndcg@10", "seconds" })
+            foreach (var metric in new[] { "rmse", "mae", "precision@10", "recall@10", "ndcg@10", "likedPrecision@10", "likedRecall@10", "likedNdcg@10", "disliked@10", "seconds" })
                 Assert.True(m.GetProperty(metric).GetDouble() >= 0);
             Assert.InRange(m.GetProperty("rmse").GetDouble(), 0.1, 4); // at most the width of the 1-5 scale
         }

@@ -5,7 +5,7 @@ namespace RecommenderService.Engine.Tests;
 
 public sealed class RankingHeadTests
 {
-    private static readonly RankingOptions Small = new() { Factors = 8, Iterations = 10, Regularization = 1f, Threads = 1 };
+    private static readonly RankingOptions Small = new() { Factors = 8, Iterations = 10, Regularization = 1f, RegularizationPerItemRating = null, Threads = 1 };
 
     /// <summary>
     /// Six groups of users; each group has 15 favourite items and every member rates all of them; everyone also rates

@@ -81,12 +81,13 @@ public sealed class RecommendationService(
     }
 
     /// <summary>
-    /// The list: ordered by the ranking head when it won on the model's holdout (it is trained for lists),
+    /// The list: ordered by the engine's <see cref="ListScore"/> (ranking head weighted by the rating head) when the
+    /// ranking head won on the model's holdout (it is trained for lists),
     /// otherwise by the rating head's predicted rating.
     /// </summary>
     private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
         serving.ListsFromRankingHead && view.RankingVector is { } ranking
-            ? TopN.ForUserRanking(serving.Model, ranking, count, excluded)
+            ? TopN.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded)
             : TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top, CancellationToken cancellationToken)
@@ -101,7 +102,7 @@ public sealed class RecommendationService(
         {
             var item = top[k].Item;
             // The rating head's prediction is always shown as the rating; the list's own score is the
-            // ranking head's (a relative preference, not stars) when that head ordered the list.
+            // ListScore (a relative preference, not stars) when the ranking head ordered the list.
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
             items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating);
         }

@@ -23,6 +23,23 @@ public sealed record HoldoutReport(
     double Rmse, double Mae, double BaselineRmse, int HoldoutRatings, int WarmRatings, double WarmRmse, double WarmBaselineRmse, int ListUsers,
     RankingScores? RankingHead, RankingScores? RatingHead, RankingScores? Popularity, ListSource ListSource)
 {
+    /// <summary>The ranking head's lists judged both ways (any held-out item, liked) with disliked@10.</summary>
+    public ListScores? RankingHeadLists { get; init; }
+
+    /// <summary>The rating head's lists judged both ways with disliked@10.</summary>
+    public ListScores? RatingHeadLists { get; init; }
+
+    /// <summary>The popularity lists judged both ways with disliked@10.</summary>
+    public ListScores? PopularityLists { get; init; }
+
+    /// <summary>The chosen source's lists judged both ways (null when lists could not be judged).</summary>
+    public ListScores? ChosenListScores => ListSource switch
+    {
+        ListSource.RankingHead => RankingHeadLists,
+        ListSource.RatingHead => RatingHeadLists,
+        _ => PopularityLists,
+    };
+
     /// <summary>The list scores of the chosen source (null when lists could not be judged).</summary>
     public RankingScores? ChosenLists => ListSource switch
     {

@@ -62,22 +62,26 @@ public static class TemporalTraining
         var baselineRmse = ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, test), test.Value);
 
         // Every held-out item counts as a hit (no rating threshold): lists are judged as users meet them.
-        var options = new EvaluationOptions { K = 10, MaxRankingUsers = MaxListUsers, Seed = seed, RelevanceThreshold = null };
+        var options = new EvaluationOptions { K = 10, MaxRankingUsers = MaxListUsers, Seed = seed, RelevanceThreshold = null, Scale = scale };
         var warm = WithHistory(train, test);
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
-        RankingScores? rankingHead = null, ratingHead = null, popularity = null;
+        // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
+        ListScores? rankingHead = null, ratingHead = null, popularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {
-            popularity = Evaluation.Ranking(PopularityPredictor.Fit(train, scale), train, warm, options);
-            ratingHead = Evaluation.Ranking(rating, train, warm, options);
-            if (model.Ranking is not null) rankingHead = Evaluation.Ranking(new RankingHeadPredictor(model), train, warm, options);
-            listUsers = popularity.Value.Users;
+            popularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
+            ratingHead = Evaluation.Lists(rating, train, warm, options);
+            if (model.Ranking is not null) rankingHead = Evaluation.Lists(new RankingHeadPredictor(model), train, warm, options);
+            listUsers = popularity.Value.Rated.Users;
         }
-        var source = HoldoutReport.ChooseListSource(rankingHead, ratingHead, popularity, model.Ranking is not null);
+        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null);
         return new HoldoutReport(ErrorMetrics.Rmse(predicted, test.Value), ErrorMetrics.Mae(predicted, test.Value), baselineRmse,
-            test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead, ratingHead, popularity, source);
+            test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, source)
+        {
+            RankingHeadLists = rankingHead, RatingHeadLists = ratingHead, PopularityLists = popularity,
+        };
     }
 
     /// <summary>The test ratings of users who have at least one training rating.</summary>

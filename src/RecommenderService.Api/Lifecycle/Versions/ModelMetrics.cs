@@ -26,6 +26,11 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="ListSource">Where this version's lists come from: <c>ranking-head</c>, <c>rating-head</c> or <c>popularity</c>.</param>
 /// <param name="Active">The model that was active, scored on the same holdout ratings (null when none was active).</param>
 /// <param name="Timings">Seconds per stage.</param>
+/// <remarks>
+/// The liked figures judge the same lists with only held-out ratings ≥ 4 (on 1–5, scaled to the service's scale)
+/// relevant; disliked@10 is the share of the 10 listed items the user rated ≤ 2 (scaled). The gate uses the
+/// any-rated NDCG; these say whether the lists hold what users liked.
+/// </remarks>
 [FieldsMayBeAbsent]
 public sealed record ModelMetrics(
     double Rmse, double Mae, double? PrecisionAt10, double? RecallAt10, double? NdcgAt10,
@@ -37,11 +42,31 @@ public sealed record ModelMetrics(
     public static ModelMetrics From(HoldoutReport report, ActiveModelComparison? active, RetrainTimings? timings)
     {
         var chosen = report.ChosenLists;
+        var lists = report.ChosenListScores;
         return new ModelMetrics(report.Rmse, report.Mae, chosen?.Precision, chosen?.Recall, chosen?.Ndcg,
             report.BaselineRmse, report.Popularity?.Precision, report.Popularity?.Ndcg,
             report.RankingHead?.Ndcg, report.RatingHead?.Ndcg,
-            report.HoldoutRatings, report.WarmRatings, Finite(report.WarmRmse), Finite(report.WarmBaselineRmse), report.ListUsers, ListSources.Name(report.ListSource), active, timings);
+            report.HoldoutRatings, report.WarmRatings, Finite(report.WarmRmse), Finite(report.WarmBaselineRmse), report.ListUsers, ListSources.Name(report.ListSource), active, timings)
+        {
+            LikedPrecisionAt10 = lists?.Liked.Precision, LikedNdcgAt10 = lists?.Liked.Ndcg, DislikedAt10 = lists?.Disliked,
+            PopularityLikedPrecisionAt10 = report.PopularityLists?.Liked.Precision, PopularityDislikedAt10 = report.PopularityLists?.Disliked,
+        };
     }
+
+    /// <summary>Lists of the chosen source, only liked held-out items relevant: precision@10.</summary>
+    public double? LikedPrecisionAt10 { get; init; }
+
+    /// <summary>Same, NDCG@10.</summary>
+    public double? LikedNdcgAt10 { get; init; }
+
+    /// <summary>Share of the chosen source's listed items the user rated ≤ the disliked threshold.</summary>
+    public double? DislikedAt10 { get; init; }
+
+    /// <summary>The popularity list's liked precision@10 on the same users.</summary>
+    public double? PopularityLikedPrecisionAt10 { get; init; }
+
+    /// <summary>The popularity list's disliked@10 on the same users.</summary>
+    public double? PopularityDislikedAt10 { get; init; }
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }
