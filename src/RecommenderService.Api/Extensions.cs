@@ -32,6 +32,8 @@ public static class Extensions
         builder.AddSettings();
         builder.AddPersistence();
         builder.AddSecurity();
+        builder.AddUserTokens();
+        builder.AddBrowserCors();
         builder.AddOpenApiDocument();
         builder.AddHealth();
         builder.AddServing();
@@ -220,6 +222,9 @@ public static class Extensions
                 : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
                 : LogEventLevel.Information;
         });
+
+        // Before authentication: preflights carry no credentials, and error answers need CORS headers too.
+        app.UseBrowserCors();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>

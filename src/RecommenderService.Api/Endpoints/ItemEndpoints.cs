@@ -22,7 +22,7 @@ public static class ItemEndpoints
     {
         var group = app.MapGroup("/api/v1/items")
             .WithTags("Items")
-            .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
+            .RequireAuthorization(JwtDefaults.EndUserPolicy);
 
         // Declared before "/{itemId}" for the reader; routing prefers the literal segment anyway.
         group.MapGet("/popular", GetPopular)
@@ -34,7 +34,9 @@ public static class ItemEndpoints
             .WithName("PutItem")
             .WithSummary("Creates or replaces an item's catalogue data (title, attributes)")
             .WithDescription("201 when new, 200 when replaced. Attributes must be a JSON object.")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxItemBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxItemBodyBytes))
+            // Catalogue writes are for servers: a user token may read items, not change them.
+            .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
 
         group.MapGet("/{itemId}", GetItem)
             .WithName("GetItem")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public static class RatingsEndpoints
         var limits = app.ServiceProvider.GetRequiredService<IOptions<IngestOptions>>().Value;
         var group = app.MapGroup("/api/v1")
             .WithTags("Ratings")
-            .RequireAuthorization(ApiKeyDefaults.ClientPolicy)
+            .RequireAuthorization(JwtDefaults.EndUserPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -144,8 +145,8 @@ public static class RatingsEndpoints
     /// The body is read as one <see cref="JsonDocument"/> and its rows are walked in place: binding it to
     /// <see cref="RatingBatchRequest"/> would make a separate document of each of the 40,000 fields of a full batch.
     /// </summary>
-    private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem>> PostBatch(
-        HttpContext context, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem, ProblemHttpResult>> PostBatch(
+        HttpContext context, [AsParameters] RatingServices services, IAuthorizationService authorization, CancellationToken cancellationToken)
     {
         using var document = await BoundedJsonBody.ReadAsync<JsonDocument>(context, services.Limits.Value.MaxBatchBytes);
         var errors = new ValidationErrors();
@@ -182,6 +183,11 @@ public static class RatingsEndpoints
             var ratedAt = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
             if (errors.Count == before) ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
         }
+        // A user token may only write its own rows: decided by the same rule as the per-user routes.
+        var owners = ratings.Select(r => r.UserId).ToHashSet(StringComparer.Ordinal);
+        if (!(await authorization.AuthorizeAsync(context.User, new OwnedUsers(owners), JwtDefaults.EndUserPolicy)).Succeeded)
+            return TypedResults.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden,
+                detail: "A user token may only write its own ratings: every row's userId must be the token's user. Nothing was stored.");
         if (!errors.IsEmpty)
             return errors.ToProblem($"{errors.Count} field(s) of the batch are not valid; nothing was stored.");
 

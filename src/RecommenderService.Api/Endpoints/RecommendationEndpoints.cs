@@ -14,7 +14,7 @@ public static class RecommendationEndpoints
     {
         var group = app.MapGroup("/api/v1/users/{userId}")
             .WithTags("Recommendations")
-            .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
+            .RequireAuthorization(JwtDefaults.EndUserPolicy);
 
         group.MapGet("/recommendations", GetRecommendations)
             .WithName("GetRecommendations")
