@@ -13,6 +13,7 @@ using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving.Feeds;
 using Prometheus;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -150,6 +151,8 @@ public static class Extensions
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<SimilarItemsService>();
+        services.AddSingleton<ItemAttributeIndex>();
+        services.AddSingleton<PopularItemsFeed>();
         services.AddSingleton<ServiceMetrics>();
 
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.

@@ -9,3 +9,6 @@ public sealed record ItemRequest(string? Title, JsonElement? Attributes);
 
 /// <summary>Response of <c>GET /api/v1/items/{itemId}</c> (and of the PUT).</summary>
 public sealed record ItemResponse(string ItemId, string? Title, JsonElement? Attributes, int RatingCount, double? MeanRating);
+
+/// <summary>Response of <c>GET /api/v1/items?ids=...</c>: the known items, in the asked order.</summary>
+public sealed record ItemBatchResponse(IReadOnlyList<ItemResponse> Items);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace RecommenderService.Api.Contracts;
 
 /// <summary>Response of <c>GET /api/v1/users/{userId}/recommendations</c>.</summary>
@@ -15,7 +18,9 @@ public sealed record RecommendationResponse(string UserId, string Strategy, int?
 /// </param>
 /// <param name="Title">Catalogue title, when known.</param>
 /// <param name="PredictedRating">The rating the user would give the item, on the rating scale (personalised lists).</param>
-public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null);
+/// <param name="Attributes">The item's catalogue attributes, only with <c>include=attributes</c>.</param>
+public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Attributes = null);
 
 /// <summary>Response of <c>GET /api/v1/users/{userId}/predictions/{itemId}</c>.</summary>
 public sealed record PredictionResponse(string UserId, string ItemId, double PredictedRating, string Strategy, int? ModelVersion);
@@ -24,10 +29,12 @@ public sealed record PredictionResponse(string UserId, string ItemId, double Pre
 public sealed record PopularItemsResponse(string Strategy, IReadOnlyList<PopularItem> Items);
 
 /// <summary>One popular item: its damped mean, how many ratings it has, and its plain mean.</summary>
-public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title);
+public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Attributes = null);
 
 /// <summary>Response of <c>GET /api/v1/items/{itemId}/similar</c>.</summary>
 public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IReadOnlyList<SimilarItem> Items);
 
 /// <summary>An item and its cosine similarity (-1..1) to the asked-for item.</summary>
-public sealed record SimilarItem(string ItemId, double Similarity, string? Title);
+public sealed record SimilarItem(string ItemId, double Similarity, string? Title,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Attributes = null);

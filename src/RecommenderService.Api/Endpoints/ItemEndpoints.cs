@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Mvc;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Security;
+using Microsoft.Extensions.Options;
+using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
@@ -18,6 +21,9 @@ public static class ItemEndpoints
     /// <summary>Catalogue bodies are small; anything larger is a mistake.</summary>
     public const long MaxItemBodyBytes = 64 * 1024;
 
+    /// <summary>A batch read serves one screen of items; more is a different job.</summary>
+    public const int MaxBatchIds = 100;
+
     public static IEndpointRouteBuilder MapItemEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/items")
@@ -28,7 +34,16 @@ public static class ItemEndpoints
         group.MapGet("/popular", GetPopular)
             .WithName("GetPopularItems")
             .WithSummary("Items by damped mean rating (C·μ + Σr) / (C + n): the cold-start list")
-            .WithDescription("Recomputed in the background every Popularity:RefreshSeconds, never per request.");
+            .WithDescription("Recomputed in the background every Popularity:RefreshSeconds, never per request. filter " +
+                             "(repeatable key:value, all must hold) and include=attributes as for recommendations. Carries an ETag " +
+                             "(If-None-Match gives 304) and Cache-Control: private, max-age=Popularity:RefreshSeconds.")
+            .WithETag(services => services.GetRequiredService<IOptions<PopularityOptions>>().Value.RefreshSeconds);
+
+        group.MapGet("", GetItems)
+            .WithName("GetItems")
+            .WithSummary("Several items at once: ?ids=a,b,c (at most 100); unknown ids are left out")
+            .WithDescription("Answers {\"items\": [...]} in the asked order, each id once. Carries an ETag (If-None-Match gives 304).")
+            .WithETag();
 
         group.MapPut("/{itemId}", PutItem)
             .WithName("PutItem")
@@ -40,34 +55,45 @@ public static class ItemEndpoints
 
         group.MapGet("/{itemId}", GetItem)
             .WithName("GetItem")
-            .WithSummary("An item's catalogue data with its rating count and mean rating");
+            .WithSummary("An item's catalogue data with its rating count and mean rating")
+            .WithDescription("Carries an ETag (If-None-Match gives 304).")
+            .WithETag();
 
         group.MapGet("/{itemId}/similar", GetSimilar)
             .WithName("GetSimilarItems")
             .WithSummary("Items most similar to this one (cosine similarity of item factors in the active model)")
-            .WithDescription("404 if the item is unknown; 409 if it is not in the active model yet (or no model is active).");
+            .WithDescription("404 if the item is unknown; 409 if it is not in the active model yet (or no model is active). " +
+                             "filter (repeatable key:value, applied before the cut) and include=attributes as for recommendations. " +
+                             "Carries an ETag (If-None-Match gives 304).")
+            .WithETag();
 
         return app;
     }
 
     private static async Task<Results<Ok<PopularItemsResponse>, ValidationProblem>> GetPopular(
-        [FromQuery] int? count, PopularityCache popularity, CancellationToken cancellationToken)
+        [FromQuery] int? count, [FromQuery] string[]? filter, [FromQuery] string? include, PopularItemsFeed popular, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ListLimits.CheckCount(count, errors);
-        if (!errors.IsEmpty) return errors.ToProblem("The list size is not valid.");
+        var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors);
+        if (!errors.IsEmpty) return errors.ToProblem("The list parameters are not valid.");
 
-        var snapshot = await popularity.GetAsync(cancellationToken);
-        var take = Math.Min(count ?? ListLimits.DefaultCount, snapshot.Ranking.Length);
-        var items = new PopularItem[take];
-        for (var k = 0; k < take; k++)
-        {
-            var entry = snapshot.Ranking[k];
-            var index = entry.Item;
-            items[k] = new PopularItem(snapshot.ItemIds[index], Math.Round(entry.Score, 4), snapshot.Counts[index],
-                Math.Round(snapshot.Sums[index] / snapshot.Counts[index], 4), snapshot.Titles[index]);
-        }
-        return TypedResults.Ok(new PopularItemsResponse(RecommendationStrategy.Popularity, items));
+        return TypedResults.Ok(await popular.ListAsync(feed, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ItemBatchResponse>, ValidationProblem>> GetItems(
+        [FromQuery] string? ids, ItemCatalog catalog, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var wanted = string.IsNullOrEmpty(ids) ? [] : ids.Split(',');
+        if (wanted.Length == 0) errors.Add("ids", "ids is required: comma-separated item ids, e.g. ?ids=242,302,377.");
+        else if (wanted.Length > MaxBatchIds) errors.Add("ids", $"At most {MaxBatchIds} ids at once; this request has {wanted.Length}.");
+        else
+            foreach (var id in wanted)
+                if (ExternalId.Problem(id) is { } problem) errors.Add("ids", $"'{id}': {problem} Separate ids with single commas.");
+        if (!errors.IsEmpty) return errors.ToProblem("The item ids are not valid.");
+
+        return TypedResults.Ok(new ItemBatchResponse(await catalog.GetManyAsync(wanted, cancellationToken)));
     }
 
     private static async Task<Results<Created<ItemResponse>, Ok<ItemResponse>, ValidationProblem>> PutItem(
@@ -103,14 +129,16 @@ public static class ItemEndpoints
     }
 
     private static async Task<Results<Ok<SimilarItemsResponse>, ValidationProblem, ProblemHttpResult>> GetSimilar(
-        string itemId, [FromQuery] int? count, SimilarItemsService similar, CancellationToken cancellationToken)
+        string itemId, [FromQuery] int? count, [FromQuery] string[]? filter, [FromQuery] string? include, SimilarItemsService similar,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("itemId", itemId);
         ListLimits.CheckCount(count, errors);
-        if (!errors.IsEmpty) return errors.ToProblem("The item id or the list size is not valid.");
+        var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors);
+        if (!errors.IsEmpty) return errors.ToProblem("The item id or the list parameters are not valid.");
 
-        var outcome = await similar.FindAsync(itemId, count ?? ListLimits.DefaultCount, cancellationToken);
+        var outcome = await similar.FindAsync(itemId, feed, cancellationToken);
         if (outcome.Response is not null) return TypedResults.Ok(outcome.Response);
         if (outcome.Unknown) return UnknownItem(itemId);
         return TypedResults.Problem(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
@@ -22,7 +23,12 @@ public static class RecommendationEndpoints
             .WithDescription("strategy tells which: 'model' (in the active model, nothing rated since), 'folded-in' " +
                              "(new to the model or rated since it was trained; solved on the spot), 'popularity' " +
                              "(no ratings, or no model yet). Unknown users get 200 with popularity. Rated items are " +
-                             "left out unless excludeRated=false.");
+                             "left out unless excludeRated=false. Feeds: offset (0 or more, offset + count <= 500; pages of " +
+                             "one model version concatenate to the long list), exclude (comma-separated item ids, at most 200, " +
+                             "never returned), filter (repeatable key:value, all must hold: attributes[key] equals the value or, " +
+                             "for an array, contains it; applied before the cut, so a page is full when enough items match), " +
+                             "include=attributes (each item's attributes beside its title). Example: " +
+                             "?count=20&offset=20&filter=genres:Sci-Fi&exclude=42,77&include=attributes");
 
         group.MapGet("/predictions/{itemId}", GetPrediction)
             .WithName("GetPrediction")
@@ -36,15 +42,20 @@ public static class RecommendationEndpoints
         string userId,
         [FromQuery] int? count,
         [FromQuery] bool? excludeRated,
+        [FromQuery] string? offset,
+        [FromQuery] string? exclude,
+        [FromQuery] string[]? filter,
+        [FromQuery] string? include,
         RecommendationService recommendations,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("userId", userId);
         ListLimits.CheckCount(count, errors);
-        if (!errors.IsEmpty) return errors.ToProblem("The user id or the list size is not valid.");
+        var feed = FeedQuery.Read(count ?? ListLimits.DefaultCount, offset, exclude, filter, include, errors);
+        if (!errors.IsEmpty) return errors.ToProblem("The user id or the list parameters are not valid.");
 
-        var response = await recommendations.RecommendAsync(userId, count ?? ListLimits.DefaultCount, excludeRated ?? true, cancellationToken);
+        var response = await recommendations.RecommendAsync(userId, feed, excludeRated ?? true, cancellationToken);
         return TypedResults.Ok(response);
     }
 

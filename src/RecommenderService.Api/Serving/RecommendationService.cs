@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Serving;
@@ -15,6 +16,7 @@ public sealed class RecommendationService(
     UserModelViews views,
     PopularityCache popularity,
     ItemTitles titles,
+    ItemAttributeIndex attributes,
     ServiceMetrics metrics,
     ILogger<RecommendationService> logger)
 {
@@ -23,9 +25,9 @@ public sealed class RecommendationService(
     // pass over every item's factors (at k=128 that pass reads the whole Q matrix, most of a request's cost).
     private readonly ConditionalWeakTable<UserModelView, RankedList> _lastLists = new();
 
-    private sealed record RankedList(int Count, bool ExcludeRated, ScoredItem[] Top);
+    private sealed record RankedList(int Depth, bool ExcludeRated, ScoredItem[] Top);
 
-    public async Task<RecommendationResponse> RecommendAsync(string userId, int count, bool excludeRated, CancellationToken cancellationToken)
+    public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
         var serving = models.Current;
         UserRatings user;
@@ -42,27 +44,42 @@ public sealed class RecommendationService(
             model.Users.TryGetIndex(userId, out var index);
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
                 model.Ranking?.UserVector(index).ToArray());
-            return await ListAsync(serving, userId, fallback, Rank(model, fallback, count, []), cancellationToken);
+            var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
+            return await ListAsync(serving, userId, fallback, Page(Rank(model, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
         }
 
+        var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
         if (serving is not null && user.Count > 0)
         {
             var view = views.For(serving, user);
             if (view.Strategy != RecommendationStrategy.Popularity)
             {
-                if (!_lastLists.TryGetValue(view, out var last) || last.Count != count || last.ExcludeRated != excludeRated)
+                var rated = excludeRated ? view.RatedModelItems : [];
+                ScoredItem[] top;
+                if (feed.Exclude.Count > 0 || matching is not null)
+                    top = Rank(serving.Model, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
+                else
                 {
-                    last = new RankedList(count, excludeRated, Rank(serving.Model, view, count, excludeRated ? view.RatedModelItems : []));
-                    _lastLists.AddOrUpdate(view, last);
+                    // A deeper list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
+                    if (!_lastLists.TryGetValue(view, out var last) || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
+                    {
+                        last = new RankedList(feed.Depth, excludeRated, Rank(serving.Model, view, feed.Depth, rated));
+                        _lastLists.AddOrUpdate(view, last);
+                    }
+                    top = last.Top;
                 }
-                return await ListAsync(serving, userId, view, last.Top, cancellationToken);
+                return await ListAsync(serving, userId, view, Page(top, feed), feed, cancellationToken);
             }
         }
 
-        var list = await PopularListAsync(count, excludeRated ? user.ItemIds : [], cancellationToken);
+        var list = await PopularListAsync(feed, excludeRated ? user.ItemIds : [], matching, cancellationToken);
         metrics.Recommended(RecommendationStrategy.Popularity);
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
+
+    /// <summary>The page's slice of a ranking <see cref="FeedQuery.Depth"/> long (shorter when the list ran out).</summary>
+    private static ScoredItem[] Page(ScoredItem[] top, FeedQuery feed) =>
+        top.Length <= feed.Offset ? [] : top.AsSpan(feed.Offset, Math.Min(feed.Count, top.Length - feed.Offset)).ToArray();
 
     /// <summary>
     /// The list: ordered by the ranking head when the model has one (it is trained for lists), otherwise by
@@ -73,13 +90,15 @@ public sealed class RecommendationService(
             ? TopN.ForUserRanking(model, ranking, count, excluded)
             : TopN.ForUser(model, view.Vector, view.Bias, count, excluded);
 
-    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top, CancellationToken cancellationToken)
+    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
+        FeedQuery feed, CancellationToken cancellationToken)
     {
         var model = serving.Model;
         var ranked = view.RankingVector is not null && model.Ranking is not null;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
+        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(ids, cancellationToken) : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
         {
@@ -87,7 +106,7 @@ public sealed class RecommendationService(
             // The rating head's prediction is always shown as the rating; the list's own score is the
             // ranking head's (a relative preference, not stars) when that head ordered the list.
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
-            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating);
+            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k]);
         }
         metrics.Recommended(view.Strategy);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
@@ -107,18 +126,27 @@ public sealed class RecommendationService(
         }
     }
 
-    private async Task<RecommendedItem[]> PopularListAsync(int count, string[] excluded, CancellationToken cancellationToken)
+    private async Task<RecommendedItem[]> PopularListAsync(FeedQuery feed, string[] rated, HashSet<string>? matching, CancellationToken cancellationToken)
     {
         var snapshot = await popularity.GetAsync(cancellationToken);
-        var skip = excluded.Length == 0 ? null : new HashSet<string>(excluded, StringComparer.Ordinal);
-        var items = new List<RecommendedItem>(count);
+        var skip = rated.Length == 0 ? null : new HashSet<string>(rated, StringComparer.Ordinal);
+        var page = new List<ScoredItem>(feed.Count);
+        var passed = 0;
         foreach (var entry in snapshot.Ranking)
         {
             var id = snapshot.ItemIds[entry.Item];
-            if (skip is not null && skip.Contains(id)) continue;
-            items.Add(new RecommendedItem(id, Math.Round(entry.Score, 4), snapshot.Titles[entry.Item]));
-            if (items.Count == count) break;
+            if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)) continue;
+            if (passed++ < feed.Offset) continue;
+            page.Add(entry);
+            if (page.Count == feed.Count) break;
         }
-        return items.ToArray();
+        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(page.Select(e => snapshot.ItemIds[e.Item]).ToArray(), cancellationToken) : null;
+        var items = new RecommendedItem[page.Count];
+        for (var k = 0; k < page.Count; k++)
+        {
+            var index = page[k].Item;
+            items[k] = new RecommendedItem(snapshot.ItemIds[index], Math.Round(page[k].Score, 4), snapshot.Titles[index], null, extras?[k]);
+        }
+        return items;
     }
 }
