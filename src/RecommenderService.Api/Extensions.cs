@@ -35,6 +35,7 @@ public static class Extensions
         builder.AddSecurity();
         builder.AddUserTokens();
         builder.AddBrowserCors();
+        builder.AddResponseCompressionAboveThreshold();
         builder.AddOpenApiDocument();
         builder.AddHealth();
         builder.AddServing();
@@ -217,8 +218,12 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestId>();
         app.UseSerilogRequestLogging(options =>
         {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms (request {RequestId})";
+            // The host's pipeline (JSON in production, configured levels), not the static start-up logger.
+            options.Logger = app.Services.GetService<Serilog.ILogger>();
             // Probes hit these every few seconds; keep them out of the info log.
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
@@ -226,6 +231,7 @@ public static class Extensions
                 : LogEventLevel.Information;
         });
 
+        app.UseResponseCompressionAboveThreshold();
         // Before authentication: preflights carry no credentials, and error answers need CORS headers too.
         app.UseBrowserCors();
 
@@ -239,6 +245,7 @@ public static class Extensions
 
         app.UseHttpMetrics();
         app.UseAuthentication();
+        app.UseMiddleware<RateLimitHeaders>();
         app.UseRateLimiter();
         app.UseAuthorization();
 

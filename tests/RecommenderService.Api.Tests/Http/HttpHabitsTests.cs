@@ -132,8 +132,10 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
 
         await client.GetAsync("/api/v1/items/1");
 
-        var line = Assert.Single(sink.Events, e => e.Properties.ContainsKey("RequestPath")
-                                                   && e.Properties["RequestPath"].ToString() == "\"/api/v1/items/1\"");
+        // The line is written once the middleware unwinds, which can be just after the client has the response.
+        static bool IsRequestLine(LogEvent e) => e.Properties.TryGetValue("RequestPath", out var path) && path.ToString() == "\"/api/v1/items/1\"";
+        for (var wait = 0; wait < 100 && !sink.Events.Any(IsRequestLine); wait++) await Task.Delay(50);
+        var line = Assert.Single(sink.Events, IsRequestLine);
         Assert.Equal("\"trace-me-123\"", line.Properties["RequestId"].ToString());
         Assert.Contains("trace-me-123", line.RenderMessage());
     }
