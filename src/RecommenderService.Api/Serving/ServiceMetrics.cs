@@ -1,5 +1,7 @@
 using Prometheus;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>The service's own Prometheus series (HTTP rates and latencies come from prometheus-net's middleware).</summary>

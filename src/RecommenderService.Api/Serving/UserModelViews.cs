@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>
