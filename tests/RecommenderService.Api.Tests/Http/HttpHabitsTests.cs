@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using RecommenderService.Api.Lifecycle;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 using Serilog.Core;
