@@ -142,6 +142,27 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task User_tokens_are_rate_limited_per_user()
+    {
+        await using var limited = new RecommenderApiFactory(_factory.ConnectionString, UserTokens.Settings(new()
+        {
+            ["RateLimiting:ClientPermitsPerSecond"] = "1",
+            ["RateLimiting:ClientBurst"] = "50",
+        }));
+        var alice = UserTokens.ClientFor(limited, UserTokens.For("alice"));
+        var bob = UserTokens.ClientFor(limited, UserTokens.For("bob"));
+
+        HttpResponseMessage last = null!;
+        for (var k = 0; k < 6; k++) last = await alice.GetAsync("/api/v1/users/alice/ratings");
+        var other = await bob.GetAsync("/api/v1/users/bob/ratings");
+
+        int Remaining(HttpResponseMessage r) => int.Parse(r.Headers.GetValues("RateLimit-Remaining").Single());
+        Assert.True(Remaining(last) < 49, $"alice has {Remaining(last)} left");
+        // Bob has a bucket of his own: Alice's requests did not spend it.
+        Assert.Equal(49, Remaining(other));
+    }
+
+    [Fact]
     public async Task Api_keys_keep_working_for_any_user()
     {
         var client = _factory.CreateClientAsClient();

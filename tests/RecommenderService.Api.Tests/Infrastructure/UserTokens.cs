@@ -31,7 +31,7 @@ public static class UserTokens
 
     /// <summary>A token for <paramref name="userId"/>; every part can be spoiled for the negative cases.</summary>
     public static string For(string userId, string? audience = null, string? issuer = null, string? signingKey = null,
-        DateTime? notBefore = null, DateTime? expires = null)
+        DateTime? notBefore = null, DateTime? expires = null, SigningCredentials? credentials = null)
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
@@ -42,7 +42,7 @@ public static class UserTokens
             IssuedAt = (notBefore ?? now) < now ? notBefore : now,
             NotBefore = notBefore ?? now.AddSeconds(-5),
             Expires = expires ?? now.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(
+            SigningCredentials = credentials ?? new SigningCredentials(
                 new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey ?? SigningKey)), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
