@@ -46,12 +46,17 @@ public sealed class RecommendationService(
             model.Users.TryGetIndex(userId, out var index);
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
                 model.Ranking?.UserVector(index).ToArray());
-            var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
-            return await ListAsync(serving, userId, fallback, Page(Rank(model, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
+            if (serving.ListSource != ListSource.Popularity)
+            {
+                var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
+                return await ListAsync(serving, userId, fallback, Page(Rank(serving, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
+            }
+            user = UserRatings.Unknown(userId);
         }
 
         var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
-        if (serving is not null && user.Count > 0)
+        // A model whose lists lost to popularity on its holdout serves predictions, not lists.
+        if (serving is not null && user.Count > 0 && serving.ListSource != ListSource.Popularity)
         {
             var view = views.For(serving, user);
             if (view.Strategy != RecommendationStrategy.Popularity)
@@ -59,13 +64,13 @@ public sealed class RecommendationService(
                 var rated = excludeRated ? view.RatedModelItems : [];
                 ScoredItem[] top;
                 if (feed.Exclude.Count > 0 || matching is not null)
-                    top = Rank(serving.Model, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
+                    top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
                 else
                 {
                     // A deeper list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
                     if (!_lastLists.TryGetValue(view, out var last) || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
                     {
-                        last = new RankedList(feed.Depth, excludeRated, Rank(serving.Model, view, feed.Depth, rated));
+                        last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, rated));
                         _lastLists.AddOrUpdate(view, last);
                     }
                     top = last.Top;
@@ -84,19 +89,19 @@ public sealed class RecommendationService(
         top.Length <= feed.Offset ? [] : top.AsSpan(feed.Offset, Math.Min(feed.Count, top.Length - feed.Offset)).ToArray();
 
     /// <summary>
-    /// The list: ordered by the ranking head when the model has one (it is trained for lists), otherwise by
-    /// the rating head's predicted rating.
+    /// The list: ordered by the ranking head when it won on the model's holdout (it is trained for lists),
+    /// otherwise by the rating head's predicted rating.
     /// </summary>
-    private static ScoredItem[] Rank(FactorModel model, UserModelView view, int count, int[] excluded) =>
-        view.RankingVector is { } ranking && model.Ranking is not null
-            ? TopN.ForUserRanking(model, ranking, count, excluded)
-            : TopN.ForUser(model, view.Vector, view.Bias, count, excluded);
+    private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
+        serving.ListsFromRankingHead && view.RankingVector is { } ranking
+            ? TopN.ForUserRanking(serving.Model, ranking, count, excluded)
+            : TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
         FeedQuery feed, CancellationToken cancellationToken)
     {
         var model = serving.Model;
-        var ranked = view.RankingVector is not null && model.Ranking is not null;
+        var ranked = view.RankingVector is not null && serving.ListsFromRankingHead;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
