@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace RecommenderService.Api.Contracts;
 
@@ -18,9 +17,9 @@ public sealed record RecommendationResponse(string UserId, string Strategy, int?
 /// </param>
 /// <param name="Title">Catalogue title, when known.</param>
 /// <param name="PredictedRating">The rating the user would give the item, on the rating scale (personalised lists).</param>
-/// <param name="Attributes">The item's catalogue attributes, only with <c>include=attributes</c>.</param>
+/// <param name="Attributes">The item's catalogue attributes with <c>include=attributes</c>; null otherwise (every field is always present).</param>
 public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Attributes = null);
+    JsonElement? Attributes = null);
 
 /// <summary>Response of <c>GET /api/v1/users/{userId}/predictions/{itemId}</c>.</summary>
 public sealed record PredictionResponse(string UserId, string ItemId, double PredictedRating, string Strategy, int? ModelVersion);
@@ -30,11 +29,11 @@ public sealed record PopularItemsResponse(string Strategy, IReadOnlyList<Popular
 
 /// <summary>One popular item: its damped mean, how many ratings it has, and its plain mean.</summary>
 public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Attributes = null);
+    JsonElement? Attributes = null);
 
 /// <summary>Response of <c>GET /api/v1/items/{itemId}/similar</c>.</summary>
 public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IReadOnlyList<SimilarItem> Items);
 
 /// <summary>An item and its cosine similarity (-1..1) to the asked-for item.</summary>
 public sealed record SimilarItem(string ItemId, double Similarity, string? Title,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Attributes = null);
+    JsonElement? Attributes = null);
