@@ -8,8 +8,10 @@ using RecommenderService.Api.Endpoints;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Ingest;
+using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Serving;
@@ -29,6 +31,7 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
+        if (DocumentGeneration.IsRunning) DocumentGeneration.UseNoDatabase(builder);
         builder.AddLogging();
         builder.AddSettings();
         builder.AddPersistence();
@@ -38,11 +41,13 @@ public static class Extensions
         builder.AddResponseCompressionAboveThreshold();
         builder.AddOpenApiDocument();
         builder.AddHealth();
+        builder.AddErasure();
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        if (DocumentGeneration.IsRunning) DocumentGeneration.RemoveBackgroundServices(builder.Services);
         return builder;
     }
 
@@ -106,33 +111,6 @@ public static class Extensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build());
     }
 
-    private static void AddOpenApiDocument(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Recommender Service",
-                Version = "v1",
-                Description = "Rating ingest and recommendations. Authorize with a client or admin key (X-Api-Key).",
-            });
-            options.AddSecurityDefinition(ApiKeyDefaults.Scheme, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyDefaults.HeaderName,
-                Description = "A client key (ratings, items, recommendations) or an admin key (everything).",
-            });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyDefaults.Scheme, document)] = [],
-            });
-            var xml = Path.Combine(AppContext.BaseDirectory, "RecommenderService.Api.xml");
-            if (File.Exists(xml)) options.IncludeXmlComments(xml);
-        });
-    }
-
     private static void AddServing(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -147,6 +125,7 @@ public static class Extensions
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());
         services.AddSingleton<RecommendationService>();
@@ -159,6 +138,7 @@ public static class Extensions
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
         services.AddSingleton<INotificationHandler, RatingChangeHandler>();
         services.AddSingleton<INotificationHandler, ItemChangeHandler>();
+        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
         services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,

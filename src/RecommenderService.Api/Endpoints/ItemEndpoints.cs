@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +14,7 @@ using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
 
-/// <summary>Catalogue data, popular items and similar items (API.md, "Items").</summary>
+/// <summary>Catalogue data, popular items and similar items (docs/api.md, "Items").</summary>
 public static class ItemEndpoints
 {
     /// <summary>Titles longer than this are refused rather than cut.</summary>
@@ -20,6 +22,14 @@ public static class ItemEndpoints
 
     /// <summary>Catalogue bodies are small; anything larger is a mistake.</summary>
     public const long MaxItemBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// How long a client may reuse the popular list unasked. The list follows writes within about a second, so
+    /// reuse is kept short (it still saves a phone the round trip when going back and forth) and never longer
+    /// than the safety-net refresh.
+    /// </summary>
+    private static int PopularMaxAgeSeconds(IServiceProvider services) =>
+        Math.Min(10, services.GetRequiredService<IOptions<PopularityOptions>>().Value.RefreshSeconds);
 
     /// <summary>A batch read serves one screen of items; more is a different job.</summary>
     public const int MaxBatchIds = 100;
@@ -33,45 +43,68 @@ public static class ItemEndpoints
         // Declared before "/{itemId}" for the reader; routing prefers the literal segment anyway.
         group.MapGet("/popular", GetPopular)
             .WithName("GetPopularItems")
-            .WithSummary("Items by damped mean rating (C·μ + Σr) / (C + n): the cold-start list")
-            .WithDescription("Recomputed in the background every Popularity:RefreshSeconds, never per request. filter " +
-                             "(repeatable key:value, all must hold) and include=attributes as for recommendations. Carries an ETag " +
-                             "(If-None-Match gives 304) and Cache-Control: private, max-age=Popularity:RefreshSeconds.")
-            .WithETag(services => services.GetRequiredService<IOptions<PopularityOptions>>().Value.RefreshSeconds);
+            .WithSummary("Get the popular items: what a new visitor is shown")
+            .WithDescription("""
+                Ordered by damped mean rating (C·μ + Σr) / (C + n): an item's mean pulled towards the mean of all
+                ratings until it has many ratings, so two 5-star ratings do not beat five hundred 4.6s. Kept in
+                memory and recomputed from per-item statistics within about a second of any write, never per request.
+                `filter=key:value` (repeatable, all must hold, applied before the cut) and `include=attributes` work as
+                for recommendations. Carries an `ETag` (`If-None-Match` answers 304) and `Cache-Control: private,
+                max-age` (at most 10 s, never more than `Popularity:RefreshSeconds`).
+                """)
+            .WithETag(PopularMaxAgeSeconds);
 
         group.MapGet("", GetItems)
             .WithName("GetItems")
-            .WithSummary("Several items at once: ?ids=a,b,c (at most 100); unknown ids are left out")
-            .WithDescription("Answers {\"items\": [...]} in the asked order, each id once. Carries an ETag (If-None-Match gives 304).")
+            .WithSummary("Get several items at once (a screenful): ?ids=a,b,c")
+            .WithDescription("""
+                At most 100 comma-separated ids. Answers `{"items": [...]}` with the known items in the asked order,
+                each once; unknown ids are left out (no 404). Carries an `ETag` (`If-None-Match` answers 304).
+                """)
             .WithETag();
 
         group.MapPut("/{itemId}", PutItem)
             .WithName("PutItem")
-            .WithSummary("Creates or replaces an item's catalogue data (title, attributes)")
-            .WithDescription("201 when new, 200 when replaced. Attributes must be a JSON object.")
+            .WithSummary("Store an item's catalogue data (title, attributes), shown with recommendations")
+            .WithDescription("""
+                Answers 201 when the service had not seen the item, 200 when its data was replaced. `attributes` is
+                any JSON object and is returned as sent. Needs an API key: a user token may read items, not change them.
+                """)
+            .Accepts<ItemRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(MaxItemBodyBytes))
             // Catalogue writes are for servers: a user token may read items, not change them.
             .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
 
         group.MapGet("/{itemId}", GetItem)
             .WithName("GetItem")
-            .WithSummary("An item's catalogue data with its rating count and mean rating")
-            .WithDescription("Carries an ETag (If-None-Match gives 304).")
+            .WithSummary("Get an item's catalogue data, rating count and mean rating")
+            .WithDescription("404 when the service has never seen the item. Carries an `ETag` (`If-None-Match` answers 304).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithETag();
 
         group.MapGet("/{itemId}/similar", GetSimilar)
             .WithName("GetSimilarItems")
-            .WithSummary("Items most similar to this one (cosine similarity of item factors in the active model)")
-            .WithDescription("404 if the item is unknown; 409 if it is not in the active model yet (or no model is active). " +
-                             "filter (repeatable key:value, applied before the cut) and include=attributes as for recommendations. " +
-                             "Carries an ETag (If-None-Match gives 304).")
+            .WithSummary("Get the items most similar to an item (\"people who liked this also liked\")")
+            .WithDescription("""
+                Similarity is how alike two items' taste profiles are in the trained model, from -1 to 1. 404 when the
+                service has never seen the item; 409 when no model has been trained yet or the item is newer than the
+                model (it gets similar items after the next training). `filter=key:value` (repeatable, applied before
+                the cut) and `include=attributes` work as for recommendations. Carries an `ETag` (`If-None-Match`
+                answers 304).
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithETag();
 
         return app;
     }
 
+    /// <param name="count">How many items, 1-100.</param>
+    /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
+    /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
     private static async Task<Results<Ok<PopularItemsResponse>, ValidationProblem>> GetPopular(
-        [FromQuery] int? count, [FromQuery] string[]? filter, [FromQuery] string? include, PopularItemsFeed popular, CancellationToken cancellationToken)
+        [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count, [FromQuery] string[]? filter,
+        [FromQuery] string? include, PopularItemsFeed popular, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ListLimits.CheckCount(count, errors);
@@ -81,6 +114,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(await popular.ListAsync(feed, cancellationToken));
     }
 
+    /// <param name="ids" example="242,302,377">Comma-separated item ids, at most 100.</param>
     private static async Task<Results<Ok<ItemBatchResponse>, ValidationProblem>> GetItems(
         [FromQuery] string? ids, ItemCatalog catalog, CancellationToken cancellationToken)
     {
@@ -96,6 +130,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(new ItemBatchResponse(await catalog.GetManyAsync(wanted, cancellationToken)));
     }
 
+    /// <param name="itemId" example="242">The item: your own id, 1-128 characters without whitespace.</param>
     private static async Task<Results<Created<ItemResponse>, Ok<ItemResponse>, ValidationProblem>> PutItem(
         string itemId, ItemRequest? body, ItemCatalog catalog, CancellationToken cancellationToken)
     {
@@ -117,6 +152,7 @@ public static class ItemEndpoints
             : TypedResults.Ok(stored);
     }
 
+    /// <param name="itemId" example="242">The item.</param>
     private static async Task<Results<Ok<ItemResponse>, ValidationProblem, ProblemHttpResult>> GetItem(
         string itemId, ItemCatalog catalog, CancellationToken cancellationToken)
     {
@@ -128,9 +164,13 @@ public static class ItemEndpoints
         return item is null ? UnknownItem(itemId) : TypedResults.Ok(item);
     }
 
+    /// <param name="itemId" example="242">The item to find similar items for.</param>
+    /// <param name="count">How many items, 1-100.</param>
+    /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
+    /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
     private static async Task<Results<Ok<SimilarItemsResponse>, ValidationProblem, ProblemHttpResult>> GetSimilar(
-        string itemId, [FromQuery] int? count, [FromQuery] string[]? filter, [FromQuery] string? include, SimilarItemsService similar,
-        CancellationToken cancellationToken)
+        string itemId, [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,
+        [FromQuery] string[]? filter, [FromQuery] string? include, SimilarItemsService similar, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("itemId", itemId);

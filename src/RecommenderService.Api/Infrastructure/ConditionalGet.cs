@@ -45,5 +45,5 @@ public static class ConditionalGetExtensions
     /// <param name="builder">The route.</param>
     /// <param name="maxAgeSeconds">When given, also <c>Cache-Control: private, max-age</c>: how long a client may reuse the answer unasked.</param>
     public static RouteHandlerBuilder WithETag(this RouteHandlerBuilder builder, Func<IServiceProvider, int>? maxAgeSeconds = null) =>
-        builder.AddEndpointFilter(new ConditionalGet(maxAgeSeconds));
+        builder.AddEndpointFilter(new ConditionalGet(maxAgeSeconds)).Produces(StatusCodes.Status304NotModified);
 }

@@ -29,6 +29,17 @@ public static class JwtRegistration
             .RequireAuthenticatedUser()
             .AddRequirements(new OwnUserRequirement()));
 
+        // In the document whether or not this deployment has tokens configured: it is part of the contract.
+        // (OpenApi.SecurityRequirements offers every defined scheme on every protected route.)
+        services.ConfigureSwaggerGen(swagger => swagger.AddSecurityDefinition(JwtDefaults.Scheme, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "An end-user token (sub = the user's id): only that user's ratings, recommendations and " +
+                          "predictions, plus catalogue reads. Other users, admin, model and catalogue-write routes answer 403.",
+        }));
+
         var settings = builder.Configuration.GetSection(JwtSettings.SectionName).Get<JwtSettings>() ?? new JwtSettings();
         var enabled = settings.Enabled;
         var authentication = services.AddAuthentication();
@@ -49,21 +60,6 @@ public static class JwtRegistration
         authentication.AddJwtBearer(JwtDefaults.Scheme, _ => { });
         // Configured from the validated settings, so a bad value fails start-up with its own message.
         services.AddOptions<JwtBearerOptions>(JwtDefaults.Scheme).Configure<IOptions<JwtSettings>>((options, jwt) => Configure(options, jwt.Value));
-        services.ConfigureSwaggerGen(swagger =>
-        {
-            swagger.AddSecurityDefinition(JwtDefaults.Scheme, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "An end-user token (sub = the user's id): only that user's ratings, recommendations and " +
-                              "predictions, plus catalogue reads. Admin, model and catalogue-write routes answer 403.",
-            });
-            swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(JwtDefaults.Scheme, document)] = [],
-            });
-        });
         return builder;
     }
 
