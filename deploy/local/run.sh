@@ -12,7 +12,8 @@ Starts a local PostgreSQL cluster (kept in .local/pg, port $PGPORT, default 5433
 service on http://localhost:5080, then waits until Ctrl-C, which stops both.
 
   --demo   also generate a synthetic data set (2,000 users, 1,000 items, 100,000 ratings) with the CLI,
-           import it through POST /api/v1/ratings/import and start a retrain.
+           import it through POST /api/v1/ratings/import, give the items made-up titles, genres and
+           years (recsys catalogue, PUT /api/v1/items/{id}) and start a retrain.
   --help   this text.
 
 Environment:
@@ -21,7 +22,7 @@ Environment:
   READY_TIMEOUT   seconds to wait for /health/ready, build included (default 300)
 
 State (git-ignored): .local/pg (cluster and its log), .local/keys.env (API keys, created once),
-.local/service.log (service output), .local/demo.tsv and .local/demo.csv (--demo data).
+.local/service.log (service output), .local/demo.tsv, .local/demo.csv and .local/catalogue.tsv (--demo data).
 Delete .local/ to start from scratch.
 EOF
 }
@@ -299,6 +300,8 @@ run_demo() {
     esac
   fi
 
+  load_catalogue
+
   say "Starting a retrain: POST /api/v1/model/retrain"
   status="$(admin_post /api/v1/model/retrain)"
   case "$status" in
@@ -322,11 +325,47 @@ run_demo() {
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/users/$user/predictions/$item'
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/items/$item/similar?count=5'
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/items/popular?count=5'
+    curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/users/$user/recommendations?count=5&filter=genres:Sci-Fi&include=attributes'
+    curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/items/popular?count=5&filter=genres:Comedy'
     curl -H 'X-Api-Key: $ADMIN_KEY'  '$base_url/api/v1/model'
     curl -H 'X-Api-Key: $ADMIN_KEY'  '$base_url/api/v1/model/versions'
   Hangfire dashboard (admin key): $base_url/hangfire
 
 EOF
+}
+
+# Made-up titles, genres and years for the generated items (recsys catalogue), stored with one PUT per
+# item, all through one curl process (one connection). Skipped when this cluster already has them.
+load_catalogue() {
+  local catalogue="$state/catalogue.tsv" config="$state/catalogue.curl" marker="$cluster/catalogue.loaded" count
+  if [[ -f "$marker" ]]; then
+    say "Demo catalogue already loaded into this cluster (delete $marker to load it again)"
+    return 0
+  fi
+  if [[ ! -s "$catalogue" ]] && ! dotnet run --project src/RecommenderService.Cli -c Release -- \
+      catalogue --items 1000 --output "$catalogue" --seed 7 >/dev/null; then
+    rm -f "$catalogue"
+    say "The CLI could not generate the demo catalogue (see above); items keep their bare ids"
+    return 0
+  fi
+  # curl config: one request block per item; the JSON body is quoted with \ and " escaped.
+  awk -F '\t' -v base="$base_url" -v key="$ADMIN_KEY" 'NF == 2 {
+      body = $2; gsub(/\\/, "\\\\", body); gsub(/"/, "\\\"", body)
+      if (NR > 1) print "next"
+      printf "url = \"%s/api/v1/items/%s\"\nrequest = \"PUT\"\nheader = \"X-Api-Key: %s\"\n", base, $1, key
+      printf "header = \"Content-Type: application/json\"\ndata = \"%s\"\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\n", body
+    }' "$catalogue" >"$config"
+  count="$(wc -l <"$catalogue")"
+  say "Giving $count items titles, genres and years: PUT /api/v1/items/{id}"
+  local failed
+  failed="$(curl -s -K "$config" | grep -cv '^20[01]$' || true)"
+  rm -f "$config"
+  if [[ "$failed" -eq 0 ]]; then
+    touch "$marker"
+    echo "    $count items catalogued, e.g. $(sed -n 1p "$catalogue" | cut -f2)"
+  else
+    say "$failed of $count item writes failed; lists show bare ids for those"
+  fi
 }
 
 # Follows a training job until it ends (or for at most 10 minutes), one line per change of state.

@@ -15,6 +15,7 @@ using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving.Feeds;
 using Prometheus;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -36,6 +37,9 @@ public static class Extensions
         builder.AddSettings();
         builder.AddPersistence();
         builder.AddSecurity();
+        builder.AddUserTokens();
+        builder.AddBrowserCors();
+        builder.AddResponseCompressionAboveThreshold();
         builder.AddOpenApiDocument();
         builder.AddHealth();
         builder.AddErasure();
@@ -135,6 +139,8 @@ public static class Extensions
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<SimilarItemsService>();
+        services.AddSingleton<ItemAttributeIndex>();
+        services.AddSingleton<PopularItemsFeed>();
         services.AddSingleton<ServiceMetrics>();
 
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
@@ -206,14 +212,22 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestId>();
         app.UseSerilogRequestLogging(options =>
         {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms (request {RequestId})";
+            // The host's pipeline (JSON in production, configured levels), not the static start-up logger.
+            options.Logger = app.Services.GetService<Serilog.ILogger>();
             // Probes hit these every few seconds; keep them out of the info log.
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
                 : LogEventLevel.Information;
         });
+
+        app.UseResponseCompressionAboveThreshold();
+        // Before authentication: preflights carry no credentials, and error answers need CORS headers too.
+        app.UseBrowserCors();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>
@@ -225,6 +239,7 @@ public static class Extensions
 
         app.UseHttpMetrics();
         app.UseAuthentication();
+        app.UseMiddleware<RateLimitHeaders>();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<RawPathCheck>();

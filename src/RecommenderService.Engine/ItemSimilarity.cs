@@ -21,11 +21,25 @@ public static class ItemSimilarity
     public static ScoredItem[] MostSimilar(FactorModel model, int item, int count)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return MostSimilar(model, item, count, useRanking: model.Ranking is not null);
+        return MostSimilar(model, item, count, useRanking: model.Ranking is not null, []);
+    }
+
+    /// <summary>
+    /// As <see cref="MostSimilar(FactorModel, int, int)"/>, skipping <paramref name="excludedItems"/> inside the scan, so
+    /// the list is still <paramref name="count"/> long when enough other items remain (a filtered "more like this").
+    /// <paramref name="excludedItems"/> may be unsorted and hold duplicates or unknown indices.
+    /// </summary>
+    public static ScoredItem[] MostSimilar(FactorModel model, int item, int count, ReadOnlySpan<int> excludedItems)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return MostSimilar(model, item, count, useRanking: model.Ranking is not null, excludedItems);
     }
 
     /// <summary>As <see cref="MostSimilar(FactorModel, int, int)"/> with the factors chosen explicitly (for measuring both).</summary>
-    internal static ScoredItem[] MostSimilar(FactorModel model, int item, int count, bool useRanking)
+    internal static ScoredItem[] MostSimilar(FactorModel model, int item, int count, bool useRanking) =>
+        MostSimilar(model, item, count, useRanking, []);
+
+    private static ScoredItem[] MostSimilar(FactorModel model, int item, int count, bool useRanking, ReadOnlySpan<int> excludedItems)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(item);
@@ -34,12 +48,25 @@ public static class ItemSimilarity
         if (useRanking)
         {
             var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
-            return Scan(head.ItemFactors, head.Factors, head.ItemNorms, model.Items.Count, item, count);
+            return Scan(head.ItemFactors, head.Factors, head.ItemNorms, model.Items.Count, item, count, excludedItems);
         }
-        return Scan(model.ItemFactors, model.Factors, model.ItemNorms, model.Items.Count, item, count);
+        return Scan(model.ItemFactors, model.Factors, model.ItemNorms, model.Items.Count, item, count, excludedItems);
     }
 
-    private static ScoredItem[] Scan(float[] factors, int k, ReadOnlySpan<float> norms, int items, int item, int count)
+    private static ScoredItem[] Scan(float[] factors, int k, ReadOnlySpan<float> norms, int items, int item, int count, ReadOnlySpan<int> excludedItems)
+    {
+        var excluded = TopItems.RentExclusions(excludedItems, items, out _);
+        try
+        {
+            return Scan(factors, k, norms, items, item, count, excluded);
+        }
+        finally
+        {
+            TopItems.Return(excluded);
+        }
+    }
+
+    private static ScoredItem[] Scan(float[] factors, int k, ReadOnlySpan<float> norms, int items, int item, int count, ulong[]? excluded)
     {
         var q = factors.AsSpan();
         var self = q.Slice(item * k, k);
@@ -53,7 +80,7 @@ public static class ItemSimilarity
             for (var j = 0; j < n; j++)
             {
                 var other = first + j;
-                if (other == item) continue;
+                if (other == item || TopItems.IsExcluded(excluded, other)) continue;
                 var denominator = selfNorm * norms[other];
                 top.Offer(other, denominator > 0 ? dots[j] / denominator : 0f);
             }

@@ -76,6 +76,29 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Catalogue_writes_a_titled_item_with_genres_for_every_item_id_deterministically()
+    {
+        var first = _dir.File("catalogue.tsv");
+        var second = _dir.File("again.tsv");
+        Assert.Equal(0, Run("catalogue", "--items", "300", "--output", first, "--seed", "7").Code);
+        Assert.Equal(0, Run("catalogue", "--items", "300", "--output", second, "--seed", "7").Code);
+
+        var lines = Lines(first).Select(l => l.Split('\t')).ToArray();
+        Assert.Equal(Enumerable.Range(1, 300).Select(k => k.ToString(CultureInfo.InvariantCulture)), lines.Select(f => f[0]));
+        var bodies = lines.Select(f => JsonDocument.Parse(f[1]).RootElement).ToArray();
+        var titles = bodies.Select(b => b.GetProperty("title").GetString()!).ToArray();
+        Assert.Equal(300, titles.Distinct().Count());
+        Assert.All(titles, t => Assert.Matches(@"^[A-Z][A-Za-z' ,-]+( \(\d{4}\))?$", t));
+        var genres = bodies.Select(b => b.GetProperty("attributes").GetProperty("genres").EnumerateArray().Select(g => g.GetString()!).ToArray()).ToArray();
+        Assert.All(genres, g => Assert.InRange(g.Length, 1, 3));
+        // Every genre is common enough to filter on, and none covers everything.
+        foreach (var genre in genres.SelectMany(g => g).Distinct())
+            Assert.InRange(genres.Count(g => g.Contains(genre)), 5, 200);
+        Assert.All(bodies, b => Assert.InRange(b.GetProperty("attributes").GetProperty("year").GetInt32(), 1950, 2025));
+        Assert.Equal(File.ReadAllText(first), File.ReadAllText(second));
+    }
+
+    [Fact]
     public void Kfold_evaluation_and_tuning_report_every_fold_and_grid_point()
     {
         var ratings = _dir.File("ratings.tsv");

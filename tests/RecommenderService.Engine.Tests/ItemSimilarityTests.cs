@@ -21,6 +21,18 @@ public sealed class ItemSimilarityTests
     }
 
     [Fact]
+    public void Excluded_items_are_skipped_inside_the_scan_so_the_list_stays_full()
+    {
+        var model = TestData.RandomModel(users: 5, items: 300, factors: 16);
+        var all = ItemSimilarity.MostSimilar(model, 7, 299);
+        int[] excluded = [.. all.Take(10).Select(s => s.Item), 7, 7, 5000];
+
+        var result = ItemSimilarity.MostSimilar(model, 7, 20, excluded);
+
+        Assert.Equal(all.Skip(10).Take(20), result);
+    }
+
+    [Fact]
     public void Identical_directions_score_one_and_a_zero_vector_scores_zero()
     {
         float[] q = [1, 2, 0, /**/ 2, 4, 0, /**/ 0, 0, 0, /**/ -1, -2, 0];

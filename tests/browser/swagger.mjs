@@ -29,9 +29,11 @@ try {
 
   await page.locator('button.authorize').first().click();
   const dialog = page.locator('.dialog-ux .modal-ux');
-  await dialog.locator('input').first().fill(apiKey);
-  await dialog.locator('button.authorize').click();
-  await dialog.locator('button.btn-done').click();
+  // The dialog has a form per scheme (API key, user token); this check authorizes with the key.
+  const keyForm = dialog.locator('form').filter({ hasText: 'ApiKey (apiKey)' });
+  await keyForm.locator('input').first().fill(apiKey);
+  await keyForm.locator('button.authorize').click();
+  await dialog.locator('button.btn-done').first().click();
 
   await execute(page, 'GetRecommendations', 200);
   await execute(page, 'PutRating', 201);

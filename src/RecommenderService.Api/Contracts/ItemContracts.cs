@@ -35,3 +35,7 @@ public sealed record ItemResponse(
     [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes,
     int RatingCount,
     double? MeanRating);
+
+/// <summary>Response of <c>GET /api/v1/items?ids=...</c>.</summary>
+/// <param name="Items">The known items among the asked ids, in the asked order, each once; unknown ids are left out.</param>
+public sealed record ItemBatchResponse(IReadOnlyList<ItemResponse> Items);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.ComponentModel.DataAnnotations;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Serving;
@@ -34,7 +35,9 @@ public sealed record RecommendationResponse(
 /// <param name="PredictedRating">
 /// The stars the user would give the item, on the rating scale; null in popularity lists.
 /// </param>
-public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null);
+/// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null,
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);
 
 /// <summary>The rating a user would give an item.</summary>
 /// <param name="UserId">The user.</param>
@@ -68,7 +71,9 @@ public sealed record PopularItemsResponse(
 /// <param name="RatingCount">How many ratings the item has.</param>
 /// <param name="MeanRating">The plain mean of its ratings.</param>
 /// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
-public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title);
+/// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title,
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);
 
 /// <summary>The items most similar to one item.</summary>
 /// <param name="ItemId">The item asked about.</param>
@@ -80,4 +85,6 @@ public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IRead
 /// <param name="ItemId">The item.</param>
 /// <param name="Similarity">Cosine similarity of the two items' factors, from -1 to 1 (1 = the same taste profile).</param>
 /// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
-public sealed record SimilarItem(string ItemId, double Similarity, string? Title);
+/// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+public sealed record SimilarItem(string ItemId, double Similarity, string? Title,
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);

@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public static class RatingsEndpoints
         var limits = app.ServiceProvider.GetRequiredService<IOptions<IngestOptions>>().Value;
         var group = app.MapGroup("/api/v1")
             .WithTags("Ratings")
-            .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
+            .RequireAuthorization(JwtDefaults.EndUserPolicy);
 
         group.MapPut("/users/{userId}/ratings/{itemId}", PutRating)
             .WithName("PutRating")
@@ -152,8 +153,8 @@ public static class RatingsEndpoints
     // The body is read as one JsonDocument and its rows are walked in place: binding it to RatingBatchRequest would
     // make a separate document of each of the 40,000 fields of a full batch. (A comment, not an XML doc: those would
     // become the route's summary in the OpenAPI document.)
-    private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem>> PostBatch(
-        HttpContext context, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem, ProblemHttpResult>> PostBatch(
+        HttpContext context, [AsParameters] RatingServices services, IAuthorizationService authorization, CancellationToken cancellationToken)
     {
         using var document = await BoundedJsonBody.ReadAsync<JsonDocument>(context, services.Limits.Value.MaxBatchBytes);
         var errors = new ValidationErrors();
@@ -190,6 +191,11 @@ public static class RatingsEndpoints
             var ratedAt = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
             if (errors.Count == before) ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
         }
+        // A user token may only write its own rows: decided by the same rule as the per-user routes.
+        var owners = ratings.Select(r => r.UserId).ToHashSet(StringComparer.Ordinal);
+        if (!(await authorization.AuthorizeAsync(context.User, new OwnedUsers(owners), JwtDefaults.EndUserPolicy)).Succeeded)
+            return TypedResults.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden,
+                detail: "A user token may only write its own ratings: every row's userId must be the token's user. Nothing was stored.");
         if (!errors.IsEmpty)
             return errors.ToProblem($"{errors.Count} field(s) of the batch are not valid; nothing was stored.");
 

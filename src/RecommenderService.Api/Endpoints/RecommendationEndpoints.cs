@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
@@ -16,7 +17,7 @@ public static class RecommendationEndpoints
     {
         var group = app.MapGroup("/api/v1/users/{userId}")
             .WithTags("Recommendations")
-            .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
+            .RequireAuthorization(JwtDefaults.EndUserPolicy);
 
         group.MapGet("/recommendations", GetRecommendations)
             .WithName("GetRecommendations")
@@ -30,6 +31,13 @@ public static class RecommendationEndpoints
                 unless `excludeRated=false`. In personalised lists `score` orders the list (relative, not stars) and
                 `predictedRating` is the stars the user would give; in popularity lists `score` is the damped mean
                 rating and `predictedRating` is null.
+
+                Feeds: `offset` pages through the long list for infinite scroll (`offset + count` at most 500; pages of
+                one model version concatenate exactly, without duplicates); `exclude` (comma-separated item ids, at
+                most 200) are never returned; each `filter=key:value` (repeatable, all must hold) keeps items whose
+                `attributes[key]` equals the value or, for an array, contains it, and is applied before the cut, so a
+                page is full when enough items match; `include=attributes` adds each item's attributes (null
+                otherwise). Example: `?count=20&offset=20&filter=genres:Sci-Fi&exclude=42,77&include=attributes`.
                 """);
 
         group.MapGet("/predictions/{itemId}", GetPrediction)
@@ -47,19 +55,28 @@ public static class RecommendationEndpoints
     /// <param name="userId" example="196">The user: your own id, 1-128 characters without whitespace; unknown users get popular items.</param>
     /// <param name="count">How many items, 1-100.</param>
     /// <param name="excludeRated">Leave out the items the user has already rated.</param>
+    /// <param name="offset" example="20">Skip this many items of the long list (a whole number, 0 or more; offset + count at most 500).</param>
+    /// <param name="exclude" example="42,77">Comma-separated item ids (at most 200) never to return, e.g. what is in the cart.</param>
+    /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
+    /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
     private static async Task<Results<Ok<RecommendationResponse>, ValidationProblem>> GetRecommendations(
         string userId,
         [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,
         [FromQuery, DefaultValue(true)] bool? excludeRated,
+        [FromQuery] string? offset,
+        [FromQuery] string? exclude,
+        [FromQuery] string[]? filter,
+        [FromQuery] string? include,
         RecommendationService recommendations,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("userId", userId);
         ListLimits.CheckCount(count, errors);
-        if (!errors.IsEmpty) return errors.ToProblem("The user id or the list size is not valid.");
+        var feed = FeedQuery.Read(count ?? ListLimits.DefaultCount, offset, exclude, filter, include, errors);
+        if (!errors.IsEmpty) return errors.ToProblem("The user id or the list parameters are not valid.");
 
-        var response = await recommendations.RecommendAsync(userId, count ?? ListLimits.DefaultCount, excludeRated ?? true, cancellationToken);
+        var response = await recommendations.RecommendAsync(userId, feed, excludeRated ?? true, cancellationToken);
         return TypedResults.Ok(response);
     }
 

@@ -73,6 +73,39 @@ public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles)
             reader.GetInt32(2) == 0 ? null : Math.Round(reader.GetDouble(3) / reader.GetInt32(2), 4));
     }
 
+    /// <summary>The known items among <paramref name="itemIds"/>, in the asked order, each once; unknown ids are left out.</summary>
+    public async Task<List<ItemResponse>> GetManyAsync(IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT i.external_id, i.title, i.attributes::text,
+                   (SELECT count(*)::int FROM ratings r WHERE r.item_id = i.id),
+                   (SELECT avg(r.value)::float8 FROM ratings r WHERE r.item_id = i.id)
+            FROM items i WHERE i.external_id = ANY($1)
+            """;
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = itemIds.ToArray() });
+        var found = new Dictionary<string, ItemResponse>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                JsonElement? attributes = null;
+                if (!reader.IsDBNull(2))
+                {
+                    using var document = JsonDocument.Parse(reader.GetString(2));
+                    attributes = document.RootElement.Clone();
+                }
+                var id = reader.GetString(0);
+                found[id] = new ItemResponse(id, reader.IsDBNull(1) ? null : reader.GetString(1), attributes, reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : Math.Round(reader.GetDouble(4), 4));
+            }
+        }
+        var items = new List<ItemResponse>(found.Count);
+        foreach (var id in itemIds.Distinct(StringComparer.Ordinal))
+            if (found.TryGetValue(id, out var item)) items.Add(item);
+        return items;
+    }
+
     public async Task<bool> ExistsAsync(string itemId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM items WHERE external_id = $1)");

@@ -25,7 +25,8 @@ public static class OpenApiDocumentRegistration
                 Description = """
                     Send ratings (user, item, stars) and get back each user's top items, predicted ratings, popular and
                     similar items. Every call needs an API key in the X-Api-Key header: a client key for ratings, items
-                    and recommendations, an admin key for imports, erasure and the model lifecycle (press Authorize).
+                    and recommendations, an admin key for imports, erasure and the model lifecycle (press Authorize);
+                    or, from a web page or an app, a user token (Authorization: Bearer) for that user's own data.
                     Errors are problem details (application/problem+json) with a traceId.
                     """,
             });

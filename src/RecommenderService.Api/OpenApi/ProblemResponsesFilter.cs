@@ -17,13 +17,13 @@ public sealed class ProblemResponsesFilter : IOperationFilter
     private static readonly Dictionary<int, string> Descriptions = new()
     {
         [400] = "The request is not valid; nothing was changed. `errors` names each field that is wrong (in a batch with the row, e.g. `ratings[17].rating`).",
-        [401] = "No API key, or one the service does not know: send a valid key in the X-Api-Key header.",
-        [403] = "The API key is valid but may not do this: it needs an admin key.",
+        [401] = "No credentials, or ones the service does not accept: send a valid key in the X-Api-Key header, or a valid user token in Authorization: Bearer.",
+        [403] = "The credentials are valid but may not do this: an admin route with a client key, or a user token acting on another user or on a route for servers.",
         [404] = "Not found: `detail` says what is missing.",
         [409] = "The request conflicts with the service's current state: `detail` says why and what to do.",
         [413] = "The body is larger than this route accepts; nothing was changed.",
         [415] = "The body's Content-Type is not one this route reads.",
-        [429] = "This API key made too many requests; wait the number of seconds in the Retry-After header.",
+        [429] = "This API key or user made too many requests; wait the number of seconds in the Retry-After header (RateLimit-* headers show the budget).",
         [503] = "The service cannot do this right now (the database is unreachable); nothing was changed. Try again after the Retry-After header's seconds.",
     };
 
@@ -31,12 +31,11 @@ public sealed class ProblemResponsesFilter : IOperationFilter
     {
         var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
         var needsKey = !metadata.OfType<IAllowAnonymous>().Any();
-        var adminOnly = metadata.OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeyDefaults.AdminPolicy);
 
         operation.Responses ??= new OpenApiResponses();
         var declared = new SortedSet<int>(operation.Responses.Keys.Select(int.Parse).Where(code => code >= 400));
-        if (needsKey) declared.UnionWith([401, 429, 503]);
-        if (adminOnly) declared.Add(403);
+        // Every protected route can refuse a user token (another user, or a route for servers), not only admin ones.
+        if (needsKey) declared.UnionWith([401, 403, 429, 503]);
         if (operation.RequestBody is not null) declared.UnionWith([400, 413, 415]);
 
         foreach (var status in declared)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Privacy;
+using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Engine;
 
 using RecommenderService.Api.Lifecycle;
@@ -18,6 +19,7 @@ public sealed class RecommendationService(
     UserModelViews views,
     PopularityCache popularity,
     ItemTitles titles,
+    ItemAttributeIndex attributes,
     ServiceMetrics metrics,
     ErasedUsers erased,
     ILogger<RecommendationService> logger)
@@ -27,9 +29,9 @@ public sealed class RecommendationService(
     // pass over every item's factors (at k=128 that pass reads the whole Q matrix, most of a request's cost).
     private readonly ConditionalWeakTable<UserModelView, RankedList> _lastLists = new();
 
-    private sealed record RankedList(int Count, bool ExcludeRated, ScoredItem[] Top);
+    private sealed record RankedList(int Depth, bool ExcludeRated, ScoredItem[] Top);
 
-    public async Task<RecommendationResponse> RecommendAsync(string userId, int count, bool excludeRated, CancellationToken cancellationToken)
+    public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
         var serving = models.Current;
         UserRatings user;
@@ -43,7 +45,8 @@ public sealed class RecommendationService(
             // list in memory, and never from the model's vector (which may predate the erasure).
             logger.LogWarning("Database unavailable ({Error}); serving erased user {UserId} from popularity", ex.Message, userId);
             metrics.Recommended(RecommendationStrategy.Popularity);
-            return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, await PopularListAsync(count, [], cancellationToken));
+            return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, 
+                await PopularListAsync(feed, [], feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken));
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException && serving is not null
                                    && erased.MayUseStoredVector(userId) && serving.Model.Users.TryGetIndex(userId, out _))
@@ -56,29 +59,46 @@ public sealed class RecommendationService(
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
                 model.Ranking?.UserVector(index).ToArray());
             if (serving.ListSource != ListSource.Popularity)
-                return await ListAsync(serving, userId, fallback, Rank(serving, fallback, count, []), cancellationToken);
+            {
+                var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
+                return await ListAsync(serving, userId, fallback, Page(Rank(serving, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
+            }
             user = UserRatings.Unknown(userId);
         }
 
+        var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
         // A model whose lists lost to popularity on its holdout serves predictions, not lists.
         if (serving is not null && user.Count > 0 && serving.ListSource != ListSource.Popularity)
         {
             var view = views.For(serving, user);
             if (view.Strategy != RecommendationStrategy.Popularity)
             {
-                if (!_lastLists.TryGetValue(view, out var last) || last.Count != count || last.ExcludeRated != excludeRated)
+                var rated = excludeRated ? view.RatedModelItems : [];
+                ScoredItem[] top;
+                if (feed.Exclude.Count > 0 || matching is not null)
+                    top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
+                else
                 {
-                    last = new RankedList(count, excludeRated, Rank(serving, view, count, excludeRated ? view.RatedModelItems : []));
-                    _lastLists.AddOrUpdate(view, last);
+                    // A deeper list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
+                    if (!_lastLists.TryGetValue(view, out var last) || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
+                    {
+                        last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, rated));
+                        _lastLists.AddOrUpdate(view, last);
+                    }
+                    top = last.Top;
                 }
-                return await ListAsync(serving, userId, view, last.Top, cancellationToken);
+                return await ListAsync(serving, userId, view, Page(top, feed), feed, cancellationToken);
             }
         }
 
-        var list = await PopularListAsync(count, excludeRated ? user.ItemIds : [], cancellationToken);
+        var list = await PopularListAsync(feed, excludeRated ? user.ItemIds : [], matching, cancellationToken);
         metrics.Recommended(RecommendationStrategy.Popularity);
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
+
+    /// <summary>The page's slice of a ranking <see cref="FeedQuery.Depth"/> long (shorter when the list ran out).</summary>
+    private static ScoredItem[] Page(ScoredItem[] top, FeedQuery feed) =>
+        top.Length <= feed.Offset ? [] : top.AsSpan(feed.Offset, Math.Min(feed.Count, top.Length - feed.Offset)).ToArray();
 
     /// <summary>
     /// The list: ordered by the engine's <see cref="ListScore"/> (ranking head weighted by the rating head) when the
@@ -90,13 +110,15 @@ public sealed class RecommendationService(
             ? TopN.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded)
             : TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
-    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top, CancellationToken cancellationToken)
+    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
+        FeedQuery feed, CancellationToken cancellationToken)
     {
         var model = serving.Model;
         var ranked = view.RankingVector is not null && serving.ListsFromRankingHead;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
+        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(ids, cancellationToken) : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
         {
@@ -104,7 +126,7 @@ public sealed class RecommendationService(
             // The rating head's prediction is always shown as the rating; the list's own score is the
             // ListScore (a relative preference, not stars) when the ranking head ordered the list.
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
-            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating);
+            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k]);
         }
         metrics.Recommended(view.Strategy);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
@@ -124,18 +146,27 @@ public sealed class RecommendationService(
         }
     }
 
-    private async Task<RecommendedItem[]> PopularListAsync(int count, string[] excluded, CancellationToken cancellationToken)
+    private async Task<RecommendedItem[]> PopularListAsync(FeedQuery feed, string[] rated, HashSet<string>? matching, CancellationToken cancellationToken)
     {
         var snapshot = await popularity.GetAsync(cancellationToken);
-        var skip = excluded.Length == 0 ? null : new HashSet<string>(excluded, StringComparer.Ordinal);
-        var items = new List<RecommendedItem>(count);
+        var skip = rated.Length == 0 ? null : new HashSet<string>(rated, StringComparer.Ordinal);
+        var page = new List<ScoredItem>(feed.Count);
+        var passed = 0;
         foreach (var entry in snapshot.Ranking)
         {
             var id = snapshot.ItemIds[entry.Item];
-            if (skip is not null && skip.Contains(id)) continue;
-            items.Add(new RecommendedItem(id, Math.Round(entry.Score, 4), snapshot.Titles[entry.Item]));
-            if (items.Count == count) break;
+            if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)) continue;
+            if (passed++ < feed.Offset) continue;
+            page.Add(entry);
+            if (page.Count == feed.Count) break;
         }
-        return items.ToArray();
+        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(page.Select(e => snapshot.ItemIds[e.Item]).ToArray(), cancellationToken) : null;
+        var items = new RecommendedItem[page.Count];
+        for (var k = 0; k < page.Count; k++)
+        {
+            var index = page[k].Item;
+            items[k] = new RecommendedItem(snapshot.ItemIds[index], Math.Round(page[k].Score, 4), snapshot.Titles[index], null, extras?[k]);
+        }
+        return items;
     }
 }

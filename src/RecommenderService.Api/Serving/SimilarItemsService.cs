@@ -1,5 +1,6 @@
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Engine;
 
 using RecommenderService.Api.Lifecycle;
@@ -7,9 +8,9 @@ using RecommenderService.Api.Lifecycle;
 namespace RecommenderService.Api.Serving;
 
 /// <summary>Items whose factor vectors point the same way (cosine similarity) as a given item's.</summary>
-public sealed class SimilarItemsService(ModelHolder models, ItemCatalog catalog, ItemTitles titles)
+public sealed class SimilarItemsService(ModelHolder models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes)
 {
-    public async Task<SimilarItemsOutcome> FindAsync(string itemId, int count, CancellationToken cancellationToken)
+    public async Task<SimilarItemsOutcome> FindAsync(string itemId, FeedQuery feed, CancellationToken cancellationToken)
     {
         var serving = models.Current;
         if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item))
@@ -19,12 +20,15 @@ public sealed class SimilarItemsService(ModelHolder models, ItemCatalog catalog,
         }
 
         var model = serving.Model;
-        var similar = ItemSimilarity.MostSimilar(model, item, count);
+        // Items a filter rejects are skipped inside the scan, so a filtered list is still full.
+        var skipped = feed.HasFilters ? FeedExclusions.For(model, [], feed.Exclude, await attributes.MatchingAsync(feed.Filters, cancellationToken)) : [];
+        var similar = ItemSimilarity.MostSimilar(model, item, feed.Count, skipped);
         var ids = new string[similar.Length];
         for (var k = 0; k < similar.Length; k++) ids[k] = model.Items[similar[k].Item];
         var names = await titles.GetAsync(ids, cancellationToken);
+        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(ids, cancellationToken) : null;
         var items = new SimilarItem[similar.Length];
-        for (var k = 0; k < similar.Length; k++) items[k] = new SimilarItem(ids[k], Math.Round(similar[k].Score, 4), names[k]);
+        for (var k = 0; k < similar.Length; k++) items[k] = new SimilarItem(ids[k], Math.Round(similar[k].Score, 4), names[k], extras?[k]);
         return SimilarItemsOutcome.Found(new SimilarItemsResponse(itemId, serving.Version, items));
     }
 }

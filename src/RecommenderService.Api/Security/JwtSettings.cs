@@ -1,0 +1,26 @@
+namespace RecommenderService.Api.Security;
+
+/// <summary>
+/// End-user tokens (section <c>Auth:Jwt</c>): JWTs from the product's identity provider whose <c>sub</c>
+/// is the user's external id. Off while neither a signing key nor an authority is set.
+/// </summary>
+public sealed class JwtSettings
+{
+    public const string SectionName = "Auth:Jwt";
+
+    /// <summary>The <c>iss</c> every token must carry.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The <c>aud</c> every token must carry: this service's name at the identity provider.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>HS256 shared secret (UTF-8, at least 32 bytes); or leave empty and set <see cref="Authority"/>.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>OpenID Connect authority whose discovery document and keys (JWKS) verify the tokens.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>True when tokens are to be accepted at all.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(SigningKey) || !string.IsNullOrWhiteSpace(Authority)
+                           || !string.IsNullOrWhiteSpace(Issuer) || !string.IsNullOrWhiteSpace(Audience);
+}
