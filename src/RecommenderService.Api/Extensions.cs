@@ -12,6 +12,7 @@ using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Serving;
 using Prometheus;
 using Hangfire;
@@ -29,6 +30,7 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddLogging();
+        builder.AddObservability();
         builder.AddSettings();
         builder.AddPersistence();
         builder.AddSecurity();
@@ -148,7 +150,6 @@ public static class Extensions
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<SimilarItemsService>();
-        services.AddSingleton<ServiceMetrics>();
 
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
         services.AddSingleton<INotificationHandler, RatingChangeHandler>();
@@ -210,6 +211,7 @@ public static class Extensions
     /// <summary>The request pipeline and every route.</summary>
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(options =>
@@ -229,7 +231,7 @@ public static class Extensions
             options.EnablePersistAuthorization();
         });
 
-        app.UseHttpMetrics();
+        app.UseHttpMetrics(app.Services.GetRequiredService<MetricsRegistry>());
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -239,7 +241,7 @@ public static class Extensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync })
             .AllowAnonymous();
 
-        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapServiceMetrics();
 
         if (app.Services.GetService<RetrainJobs>() is not null)
         {

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Serving;
 using NpgsqlTypes;
 using RecommenderService.Api.Infrastructure;
@@ -26,7 +27,7 @@ public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOn
 /// Memory: about 32 bytes per rating line while the import runs (the body itself is not held), so the
 /// largest allowed body of short MovieLens-style lines needs on the order of its own size.
 /// </remarks>
-public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, UserRatingsCache cache, PopularityCache popularity, ILogger<RatingImporter> logger)
+public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, UserRatingsCache cache, PopularityCache popularity, IngestMetrics metrics, ILogger<RatingImporter> logger)
 {
     public const int MaxReportedErrors = 10;
 
@@ -115,6 +116,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var imported = await MergeAsync(connection, transaction, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.Stored(IngestMetrics.Route.Import, imported);
         // Many users changed: forget everyone here (other replicas hear "*"), and rank the new data now.
         cache.Clear();
         _ = popularity.RefreshAsync(CancellationToken.None).ContinueWith(

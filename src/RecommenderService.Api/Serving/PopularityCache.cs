@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Serving;
 
@@ -11,6 +12,7 @@ namespace RecommenderService.Api.Serving;
 public sealed class PopularityCache(
     NpgsqlDataSource database,
     IOptions<PopularityOptions> options,
+    ServingMetrics metrics,
     ILogger<PopularityCache> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _firstLoad = new(1, 1);
@@ -71,6 +73,7 @@ public sealed class PopularityCache(
         var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), counts.ToArray(), sums.ToArray(),
             total == 0 ? 0 : sum / total, options.Value.PriorCount);
         Volatile.Write(ref _snapshot, snapshot);
+        metrics.PopularityRefreshed(watch.Elapsed);
         logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, total, watch.ElapsedMilliseconds);
         return snapshot;
     }
@@ -86,6 +89,7 @@ public sealed class PopularityCache(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                metrics.PopularityRefreshFailed();
                 // The last list keeps serving; a database outage must not stop cold-start answers.
                 logger.LogWarning("Popularity refresh failed, serving the previous list: {Error}", ex.Message);
             }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Observability;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Serving;
@@ -15,7 +16,8 @@ public sealed class RecommendationService(
     UserModelViews views,
     PopularityCache popularity,
     ItemTitles titles,
-    ServiceMetrics metrics,
+    ServingMetrics metrics,
+    CacheMetrics caches,
     ILogger<RecommendationService> logger)
 {
     // A user's list stays the same until their ratings change or the model swaps, and either makes a new
@@ -52,15 +54,20 @@ public sealed class RecommendationService(
             {
                 if (!_lastLists.TryGetValue(view, out var last) || last.Count != count || last.ExcludeRated != excludeRated)
                 {
+                    caches.ListCacheMiss();
                     last = new RankedList(count, excludeRated, Rank(serving.Model, view, count, excludeRated ? view.RatedModelItems : []));
                     _lastLists.AddOrUpdate(view, last);
+                }
+                else
+                {
+                    caches.ListCacheHit();
                 }
                 return await ListAsync(serving, userId, view, last.Top, cancellationToken);
             }
         }
 
         var list = await PopularListAsync(count, excludeRated ? user.ItemIds : [], cancellationToken);
-        metrics.Recommended(RecommendationStrategy.Popularity);
+        metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
 
@@ -89,7 +96,7 @@ public sealed class RecommendationService(
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
             items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating);
         }
-        metrics.Recommended(view.Strategy);
+        metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Observability;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Serving;
@@ -7,7 +9,7 @@ namespace RecommenderService.Api.Serving;
 /// Decides how the active model serves a user — its own vector, a folded-in one, or not at all — and
 /// computes that view once per user and model version.
 /// </summary>
-public sealed class UserModelViews(IOptions<ServingOptions> options)
+public sealed class UserModelViews(IOptions<ServingOptions> options, ServingMetrics metrics)
 {
     public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
 
@@ -34,10 +36,12 @@ public sealed class UserModelViews(IOptions<ServingOptions> options)
             return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated);
 
         // Both heads are folded in from the same ratings, each against its own fixed item factors.
+        var started = Stopwatch.GetTimestamp();
         var itemArray = items.ToArray();
         var valueArray = values.ToArray();
         var folded = FoldIn.Solve(model, itemArray, valueArray, options.Value.FoldInRegularization * items.Count);
         var ranking = model.Ranking is null ? null : FoldIn.SolveRanking(model, itemArray, valueArray);
+        metrics.FoldedIn(Stopwatch.GetElapsedTime(started));
         return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking);
     }
 }
