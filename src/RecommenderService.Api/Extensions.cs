@@ -17,7 +17,7 @@ using RecommenderService.Api.Serving;
 using Prometheus;
 using Hangfire;
 using Hangfire.PostgreSql;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
 namespace RecommenderService.Api.Tests;
 

@@ -1,4 +1,4 @@
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
 namespace RecommenderService.Api.Tests;
 

@@ -6,6 +6,8 @@ using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Tests;
 
 /// <summary>A model with a ranking head: lists follow the ranking head, ratings still come from the rating head.</summary>

@@ -6,6 +6,8 @@ using Npgsql;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Tests;
 
 /// <summary>The database going away: lists keep coming from memory, writes fail clearly, nothing half-done.</summary>

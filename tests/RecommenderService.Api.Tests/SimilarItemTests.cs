@@ -6,6 +6,8 @@ using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Tests;
 
 [Collection(PostgresCollection.Name)]

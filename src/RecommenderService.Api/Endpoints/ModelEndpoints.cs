@@ -5,7 +5,7 @@ using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Serving;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;

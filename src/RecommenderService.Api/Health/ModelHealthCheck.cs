@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RecommenderService.Api.Serving;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Health;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Prometheus;
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
 namespace RecommenderService.Api.Observability;
 

@@ -1,6 +1,8 @@
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Items;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>

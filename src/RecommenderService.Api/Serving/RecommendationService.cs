@@ -4,6 +4,8 @@ using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Observability;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>

@@ -2,6 +2,8 @@ using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Items;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>Items whose factor vectors point the same way (cosine similarity) as a given item's.</summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using RecommenderService.Api.Observability;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using RecommenderService.Api.Lifecycle;
+
 namespace RecommenderService.Api.Serving;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using RecommenderService.Api.Observability;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
 namespace RecommenderService.Api.Tests.Observability;
 

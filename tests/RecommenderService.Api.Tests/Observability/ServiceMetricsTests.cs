@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using RecommenderService.Api.Lifecycle;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 using RecommenderService.Engine;

@@ -1,4 +1,7 @@
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// Decides whether a freshly trained model may replace the active one: its predictions must beat the

@@ -1,4 +1,7 @@
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// NOTIFY channel on which an activation announces the newly active version (payload: the version), so

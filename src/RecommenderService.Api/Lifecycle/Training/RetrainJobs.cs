@@ -5,7 +5,10 @@ using Hangfire.Storage;
 using Npgsql;
 using RecommenderService.Api.Contracts;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>Queues retrains (never two at once) and reports their state from Hangfire's storage.</summary>
 public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client, NpgsqlDataSource database)

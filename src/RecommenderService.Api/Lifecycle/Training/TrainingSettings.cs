@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// The model lifecycle (section <c>Training</c>): schedule, holdout, quality gate, retention, and the

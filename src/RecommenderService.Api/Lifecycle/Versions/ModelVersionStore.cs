@@ -3,7 +3,10 @@ using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Persistence.Entities;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// The <c>model_versions</c> and <c>model_blobs</c> rows of the lifecycle: a version is created when its

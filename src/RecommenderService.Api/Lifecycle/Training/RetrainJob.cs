@@ -6,7 +6,7 @@ using RecommenderService.Api.Options;
 using RecommenderService.Api.Serving;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Training;
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// The Hangfire job that retrains the model: read every rating, train with early stopping on the newest,

@@ -1,8 +1,11 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// Keeps this replica on the active version: reloads when an activation is announced (NOTIFY) and, as a

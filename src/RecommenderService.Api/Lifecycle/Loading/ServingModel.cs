@@ -1,6 +1,9 @@
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>The active model with what the serving path needs to know about it.</summary>
 /// <param name="Version">Row of <c>model_versions</c> it came from.</param>

@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// Optional hyperparameters for one retrain (body of <c>POST /api/v1/model/retrain</c>); unset fields take

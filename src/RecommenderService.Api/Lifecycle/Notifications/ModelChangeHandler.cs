@@ -1,6 +1,9 @@
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>Reloads the model when any replica announces an activation.</summary>
 public sealed class ModelChangeHandler(ModelRefresher refresher) : INotificationHandler

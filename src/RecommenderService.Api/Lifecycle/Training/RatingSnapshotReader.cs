@@ -3,7 +3,10 @@ using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>All ratings at one instant, as the engine's arrays, and the instant they are complete up to.</summary>
 /// <param name="Ratings">Every rating, users and items as dense indices over their external ids.</param>

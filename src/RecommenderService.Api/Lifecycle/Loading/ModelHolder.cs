@@ -1,4 +1,7 @@
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// The one reference through which every request reads the active model. A swap is a single reference

@@ -3,7 +3,10 @@ using Npgsql;
 using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// Reads a stored model version (row and blob), checks it, and swaps it into <see cref="ModelHolder"/>.

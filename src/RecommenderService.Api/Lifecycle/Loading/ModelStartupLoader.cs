@@ -1,4 +1,7 @@
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>A replica that starts loads the active model before it takes traffic (popularity if none).</summary>
 public sealed class ModelStartupLoader(ActiveModelLoader loader, ILogger<ModelStartupLoader> logger) : IHostedService

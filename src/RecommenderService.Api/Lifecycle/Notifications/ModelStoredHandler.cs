@@ -1,7 +1,10 @@
 using System.Globalization;
-using RecommenderService.Api.Training;
+using RecommenderService.Api.Lifecycle;
 
-namespace RecommenderService.Api.Serving;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>Loads a freshly stored, accepted version into the standby slot before its activation.</summary>
 public sealed class ModelStoredHandler(ModelRefresher refresher) : INotificationHandler

@@ -1,6 +1,9 @@
 using Npgsql;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
 /// At most one training at a time across every replica: a PostgreSQL advisory lock held on its own

@@ -1,7 +1,10 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>Registers (or updates) the recurring retrain with the configured cron expression at start-up.</summary>
 public sealed class RetrainScheduler(IRecurringJobManager recurringJobs, IOptions<TrainingSettings> settings, ILogger<RetrainScheduler> logger) : IHostedService

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Training;
+using RecommenderService.Api.Serving;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>What one training produced: the model to serve and the figures that judge it.</summary>
 public sealed record TrainingOutcome(
