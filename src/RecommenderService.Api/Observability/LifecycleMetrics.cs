@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using RecommenderService.Api.Lifecycle;
@@ -22,6 +24,7 @@ public sealed class LifecycleMetrics
     private readonly Histogram _swapDelay;
     private readonly Gauge _rmse, _mae, _precision, _ndcg, _popularityNdcg;
     private readonly TimeProvider _clock;
+    private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private ServingModel? _serving;
 
     public LifecycleMetrics(MetricsRegistry registry, ModelHolder models, IOptions<TrainingSettings> settings, TimeProvider clock)
@@ -72,30 +75,81 @@ public sealed class LifecycleMetrics
     /// <summary>Times one stage; dispose at the stage's end.</summary>
     public StageTimer Stage(string stage) => new(_stageDuration.WithLabels(stage), stage);
 
-    /// <summary>Records a stage timed elsewhere (the engine's own stopwatch).</summary>
-    public void RecordStage(string stage, double seconds) => _stageDuration.WithLabels(stage).Observe(seconds);
+    /// <summary>Times an awaited stage (a call site stays one line).</summary>
+    public async Task<T> TimeAsync<T>(string stage, Func<Task<T>> work)
+    {
+        using var _ = Stage(stage);
+        return await work();
+    }
 
-    /// <summary>Records a retrain's end and its duration.</summary>
-    public void Finished(string outcome, string reason, double seconds)
+    /// <summary>Times an awaited stage that returns nothing.</summary>
+    public async Task TimeAsync(string stage, Func<Task> work)
+    {
+        using var _ = Stage(stage);
+        await work();
+    }
+
+    /// <summary>
+    /// Records the stages the training run timed itself (on the engine's threads) and gives each a span
+    /// placed where it ran: the run's stages are back to back and ended at <paramref name="ended"/>.
+    /// </summary>
+    private void TrainingStages(TrainingTimings timings, DateTimeOffset ended)
+    {
+        var at = ended - TimeSpan.FromSeconds(timings.TrainSeconds + timings.RankingSeconds + timings.EvaluateSeconds + timings.RefitSeconds);
+        foreach (var (stage, seconds) in new[]
+                 {
+                     (RetrainStage.RatingHead, timings.TrainSeconds), (RetrainStage.RankingHead, timings.RankingSeconds),
+                     (RetrainStage.Evaluate, timings.EvaluateSeconds), (RetrainStage.Refit, timings.RefitSeconds),
+                 })
+        {
+            _stageDuration.WithLabels(stage).Observe(seconds);
+            using var span = Tracing.Source.StartActivity("retrain." + stage, ActivityKind.Internal, parentContext: default, startTime: at);
+            span?.SetTag("retrain.stage", stage);
+            at += TimeSpan.FromSeconds(seconds);
+            span?.SetEndTime(at.UtcDateTime);
+        }
+    }
+
+    /// <summary>
+    /// A training run has produced a candidate: its stages (timed by the run itself) and its holdout figures,
+    /// whether or not it will pass the gate.
+    /// </summary>
+    public void TrainingRan(TrainingOutcome outcome)
+    {
+        TrainingStages(outcome.Timings, _clock.GetUtcNow());
+        SetFigures("candidate", outcome.Metrics);
+    }
+
+    /// <summary>A retrain ran to its end: activated (<paramref name="rejection"/> null) or rejected by the gate.</summary>
+    public void Judged(string? rejection, TimeSpan elapsed) =>
+        Finished(rejection is null ? RetrainOutcome.Activated : RetrainOutcome.Rejected,
+            rejection is null ? RetrainOutcome.None : RetrainOutcome.ReasonClass(rejection), elapsed);
+
+    /// <summary>A retrain failed or was cancelled; its span says so too.</summary>
+    public void Failed(Exception exception, TimeSpan elapsed)
+    {
+        var cancelled = exception is OperationCanceledException;
+        Finished(RetrainOutcome.Failed, cancelled ? RetrainOutcome.Cancelled : RetrainOutcome.Error, elapsed);
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        Activity.Current?.AddException(exception);
+    }
+
+    private void Finished(string outcome, string reason, TimeSpan elapsed)
     {
         _retrains.WithLabels(outcome, reason).Inc();
-        _retrainDuration.Observe(seconds);
+        _retrainDuration.Observe(elapsed.TotalSeconds);
     }
 
-    /// <summary>The holdout figures of the model just trained here, whether or not it passed the gate.</summary>
-    public void Candidate(ModelMetrics metrics) => SetFigures("candidate", metrics);
-
-    /// <summary>The holdout figures recorded for the model this replica now serves.</summary>
-    public void Active(ModelMetrics? metrics)
+    /// <summary>
+    /// This replica has just swapped in the active version, activated <paramref name="sinceActivation"/> ago,
+    /// whose recorded holdout figures are <paramref name="figuresJson"/> (the <c>metrics</c> column). An
+    /// activation from before this process started is a start-up load, not a swap, and is not a delay.
+    /// </summary>
+    public void ActiveServed(TimeSpan sinceActivation, string? figuresJson)
     {
-        if (metrics is null)
-            foreach (var gauge in new[] { _rmse, _mae, _precision, _ndcg, _popularityNdcg }) gauge.RemoveLabelled("active");
-        else
-            SetFigures("active", metrics);
+        if (sinceActivation < _uptime.Elapsed) _swapDelay.Observe(Math.Max(0, sinceActivation.TotalSeconds));
+        SetFigures("active", figuresJson);
     }
-
-    /// <summary>This replica serves a version activated <paramref name="delay"/> ago.</summary>
-    public void SwapDelay(TimeSpan delay) => _swapDelay.Observe(Math.Max(0, delay.TotalSeconds));
 
     private void SetFigures(string model, ModelMetrics metrics)
     {
@@ -104,6 +158,26 @@ public sealed class LifecycleMetrics
         _precision.WithLabels(model).Set(metrics.PrecisionAt10);
         _ndcg.WithLabels(model).Set(metrics.NdcgAt10);
         _popularityNdcg.WithLabels(model).Set(metrics.PopularityNdcgAt10);
+    }
+
+    /// <summary>The figures as stored (API.md's <c>metrics</c>); a figure missing from an old row is not exported.</summary>
+    private void SetFigures(string model, string? json)
+    {
+        using var document = json is null ? null : JsonDocument.Parse(json);
+        var root = document?.RootElement;
+        Set(_rmse, "rmse");
+        Set(_mae, "mae");
+        Set(_precision, "precisionAt10");
+        Set(_ndcg, "ndcgAt10");
+        Set(_popularityNdcg, "popularityNdcgAt10");
+
+        void Set(Gauge gauge, string name)
+        {
+            if (root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number)
+                gauge.WithLabels(model).Set(value.GetDouble());
+            else
+                gauge.RemoveLabelled(model);
+        }
     }
 
     private void Served(ServingModel? model)

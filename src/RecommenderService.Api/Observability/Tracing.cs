@@ -45,6 +45,15 @@ public static class Tracing
             });
     }
 
+    /// <summary>The root span of one retrain (a Hangfire job has no request to hang it on).</summary>
+    public static Activity? StartRetrain(int version, string? jobId)
+    {
+        var span = Source.StartActivity("retrain", ActivityKind.Internal, parentContext: default);
+        span?.SetTag("model.version", version);
+        span?.SetTag("hangfire.job_id", jobId);
+        return span;
+    }
+
     private static bool IsProbe(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 }

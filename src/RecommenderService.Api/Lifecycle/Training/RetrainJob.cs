@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Serving;
 using RecommenderService.Engine;
@@ -17,6 +18,7 @@ public sealed class RetrainJob(
     ModelVersionStore versions,
     TrainingLock trainingLock,
     ModelRefresher refresher,
+    LifecycleMetrics metrics,
     IOptions<TrainingSettings> settings,
     IOptions<RatingScaleOptions> scale,
     ILogger<RetrainJob> logger)
@@ -59,10 +61,11 @@ public sealed class RetrainJob(
         context?.SetJobParameter(Progress.ModelVersion, version);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
         var total = Stopwatch.StartNew();
+        using var span = Tracing.StartRetrain(version, jobId);
         try
         {
             context?.SetJobParameter(Progress.Phase, "reading");
-            var snapshot = await snapshots.ReadAsync(cancellationToken);
+            var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(cancellationToken));
             logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items), read in {Seconds:F2} s",
                 version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, snapshot.ReadSeconds);
 
@@ -93,22 +96,28 @@ public sealed class RetrainJob(
 
             var outcome = await Task.Run(() => TrainingRun.Execute(snapshot, options, ranking, settings.Value.HoldoutFraction, OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
 
+            metrics.TrainingRan(outcome);
             context?.SetJobParameter(Progress.Phase, "storing");
+            var storing = metrics.Stage(RetrainStage.Store);
             using var blob = new MemoryStream();
             ModelSerializer.Write(outcome.Model, blob);
             var activeRmse = await versions.ActiveRmseAsync(cancellationToken);
             var rejection = QualityGate.Check(outcome.Metrics, activeRmse, settings.Value.QualityMargin);
             await versions.CompleteAsync(version, outcome, snapshot.DataCutoff, blob.ToArray(), total.Elapsed.TotalSeconds, rejection, cancellationToken);
             var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+            storing.Dispose();
 
             if (rejection is null)
             {
                 // Every replica heard "stored" and loads the blob now; then the switch is a swap everywhere.
+                using var rollout = Tracing.Source.StartActivity("rollout");
                 context?.SetJobParameter(Progress.Phase, "preloading");
-                await Task.Delay(TimeSpan.FromSeconds(settings.Value.PreloadSeconds), cancellationToken);
+                await metrics.TimeAsync(RetrainStage.Preload, () => Task.Delay(TimeSpan.FromSeconds(settings.Value.PreloadSeconds), cancellationToken));
+                var swapping = metrics.Stage(RetrainStage.Swap);
                 await versions.ActivateTrainedAsync(version, cancellationToken);
                 // This replica swaps at once; the others hear the NOTIFY sent on commit.
                 await refresher.RefreshNowAsync(cancellationToken);
+                swapping.Dispose();
                 logger.LogInformation(
                     "Version {Version} active: holdout RMSE {Rmse:F4} (baseline {BaselineRmse:F4}), NDCG@10 {Ndcg:F4}, {Seconds:F1} s in all; {Pruned} old blobs deleted",
                     version, outcome.Metrics.Rmse, outcome.Metrics.BaselineRmse, outcome.Metrics.NdcgAt10, total.Elapsed.TotalSeconds, pruned);
@@ -117,17 +126,20 @@ public sealed class RetrainJob(
             {
                 logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, rejection);
             }
+            metrics.Judged(rejection, total.Elapsed);
             context?.SetJobParameter(Progress.Phase, rejection is null ? "activated" : "rejected");
             return version;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
+            metrics.Failed(ex, total.Elapsed);
             await versions.MarkFailedAsync(version, "training was cancelled");
             throw;
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Training of version {Version} failed", version);
+            metrics.Failed(ex, total.Elapsed);
             await versions.MarkFailedAsync(version, ex.Message);
             throw;
         }
