@@ -63,8 +63,8 @@ public sealed class LifecycleMetrics
             "Holdout NDCG@10 of the popularity list on the same holdout (the bar a model's lists must clear).", model);
 
         foreach (var stage in RetrainStage.All) _stageDuration.WithLabels(stage);
-        foreach (var outcome in new[] { (RetrainOutcome.Activated, RetrainOutcome.None), (RetrainOutcome.Failed, RetrainOutcome.Error) })
-            _retrains.WithLabels(outcome.Item1, outcome.Item2);
+        // Every series exists at zero from start-up, so increase() and rate() see an outcome's first occurrence.
+        foreach (var (outcome, reason) in RetrainOutcome.All) _retrains.WithLabels(outcome, reason);
         _interval.Set(CronInterval.LongestGap(settings.Value.Cron).TotalSeconds);
 
         Served(models.Current);

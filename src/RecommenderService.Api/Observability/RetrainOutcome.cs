@@ -21,6 +21,14 @@ public static class RetrainOutcome
     public const string Error = "error";
     public const string Cancelled = "cancelled";
 
+    /// <summary>Every (outcome, reason) pair that can occur: the whole label set.</summary>
+    public static readonly IReadOnlyList<(string Outcome, string Reason)> All =
+    [
+        (Activated, None),
+        (Rejected, Diverged), (Rejected, RatingBaseline), (Rejected, PopularityBaseline), (Rejected, WorseThanActive), (Rejected, Other),
+        (Failed, Error), (Failed, Cancelled),
+    ];
+
     /// <summary>The class of a quality-gate rejection (the wording of <c>QualityGate.Check</c>; a test pins the mapping).</summary>
     public static string ReasonClass(string reason) =>
         reason.Contains("diverged", StringComparison.OrdinalIgnoreCase) ? Diverged

@@ -43,6 +43,10 @@ public sealed class ServingMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2.5, 12) });
         _popularityAge = factory.CreateGauge("recommender_popularity_age_seconds",
             "Seconds since the popularity list this replica serves was computed (absent before the first).");
+        // Every combination that can occur exists at zero from start-up (rate() then sees the first list of each).
+        foreach (var strategy in new[] { RecommendationStrategy.Model, RecommendationStrategy.FoldedIn })
+        foreach (var source in new[] { Source.RankingHead, Source.RatingHead })
+            _lists.WithLabels(strategy, source);
         _lists.WithLabels(RecommendationStrategy.Popularity, Source.Popularity);
         _popularityRefreshes.WithLabels("ok");
         _popularityRefreshes.WithLabels("failed");
