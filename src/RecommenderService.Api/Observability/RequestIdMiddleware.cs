@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Serilog.Context;
 
 namespace RecommenderService.Api.Observability;
@@ -7,6 +6,8 @@ namespace RecommenderService.Api.Observability;
 /// Gives every response an <c>X-Request-Id</c>: the caller's own when it sent a well-formed one, otherwise
 /// the request's trace id, so an id a user quotes from a response finds the trace (and the log lines, which
 /// carry it as <c>RequestId</c>) directly. A caller's id is also put on the request's span as <c>request.id</c>.
+/// (Issue 12 brings an X-Request-Id middleware of its own; when both meet, one stays and calls
+/// <see cref="TraceRequestId"/> for the ids it generates.)
 /// </summary>
 public sealed class RequestIdMiddleware(RequestDelegate next)
 {
@@ -18,16 +19,15 @@ public sealed class RequestIdMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var supplied = context.Request.Headers[HeaderName].ToString();
-        var activity = Activity.Current;
         string id;
         if (IsWellFormed(supplied))
         {
             id = supplied;
-            activity?.SetTag("request.id", id);
+            TraceRequestId.Supplied(id);
         }
         else
         {
-            id = activity?.TraceId.ToHexString() ?? context.TraceIdentifier;
+            id = TraceRequestId.Generate(context);
         }
         context.TraceIdentifier = id;
         // On starting, not now: the exception handler clears the headers before it writes its problem.

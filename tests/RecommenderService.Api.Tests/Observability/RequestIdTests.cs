@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using RecommenderService.Api.Observability;
 using RecommenderService.Api.Tests.Infrastructure;
 
 namespace RecommenderService.Api.Tests.Observability;
@@ -9,6 +8,7 @@ namespace RecommenderService.Api.Tests.Observability;
 [Collection(PostgresCollection.Name)]
 public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
 {
+    private const string Header = "X-Request-Id";
     private RecommenderApiFactory _factory = null!;
 
     public async Task InitializeAsync() => _factory = await RecommenderApiFactory.CreateAsync(postgres);
@@ -26,7 +26,7 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
         var response = await _factory.CreateClientAsClient().SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(traceId, Assert.Single(response.Headers.GetValues(RequestIdMiddleware.HeaderName)));
+        Assert.Equal(traceId, Assert.Single(response.Headers.GetValues(Header)));
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
         var first = await client.GetAsync("/api/v1/items/popular");
         var second = await client.GetAsync("/api/v1/items/popular");
 
-        var a = Assert.Single(first.Headers.GetValues(RequestIdMiddleware.HeaderName));
-        var b = Assert.Single(second.Headers.GetValues(RequestIdMiddleware.HeaderName));
+        var a = Assert.Single(first.Headers.GetValues(Header));
+        var b = Assert.Single(second.Headers.GetValues(Header));
         Assert.Matches("^[0-9a-f]{32}$", a);
         Assert.NotEqual(a, b);
     }
@@ -48,15 +48,15 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var client = _factory.CreateClientAsClient();
         var own = new HttpRequestMessage(HttpMethod.Get, "/api/v1/items/popular");
-        own.Headers.Add(RequestIdMiddleware.HeaderName, "frontend-42.abc");
+        own.Headers.Add(Header, "frontend-42.abc");
         var odd = new HttpRequestMessage(HttpMethod.Get, "/api/v1/items/popular");
-        odd.Headers.TryAddWithoutValidation(RequestIdMiddleware.HeaderName, "has spaces\tand tabs");
+        odd.Headers.TryAddWithoutValidation(Header, "has spaces\tand tabs");
 
         var echoed = await client.SendAsync(own);
         var replaced = await client.SendAsync(odd);
 
-        Assert.Equal("frontend-42.abc", Assert.Single(echoed.Headers.GetValues(RequestIdMiddleware.HeaderName)));
-        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(replaced.Headers.GetValues(RequestIdMiddleware.HeaderName)));
+        Assert.Equal("frontend-42.abc", Assert.Single(echoed.Headers.GetValues(Header)));
+        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(replaced.Headers.GetValues(Header)));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
-        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(unauthorised.Headers.GetValues(RequestIdMiddleware.HeaderName)));
-        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(notFound.Headers.GetValues(RequestIdMiddleware.HeaderName)));
+        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(unauthorised.Headers.GetValues(Header)));
+        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(notFound.Headers.GetValues(Header)));
     }
 }
