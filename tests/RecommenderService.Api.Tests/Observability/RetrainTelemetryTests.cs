@@ -117,7 +117,7 @@ public sealed class RetrainTelemetryTests(PostgresFixture postgres) : IAsyncLife
     }
 
     [Fact]
-    public async Task A_retrain_is_one_trace_with_a_span_per_stage_and_the_rollout_and_its_database_calls()
+    public async Task A_retrain_is_one_trace_with_a_span_per_stage_the_rollout_the_swap_and_its_database_calls()
     {
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
@@ -142,6 +142,7 @@ public sealed class RetrainTelemetryTests(PostgresFixture postgres) : IAsyncLife
                 $"{stage} lies outside the retrain span");
         }
         Assert.Contains(trace, s => s.OperationName == "rollout");
+        Assert.Contains(trace, s => s.OperationName == "model.swap" && Equals(s.GetTagItem("model.version"), version));
         Assert.Contains(trace, s => s.Source.Name == "Npgsql");
     }
 

@@ -45,6 +45,7 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
             return null;
         }
         if (holder.Current?.Version == version) return holder.Current;
+        using var span = Tracing.Source.StartActivity("model.swap")?.SetTag("model.version", version);
         var served = await LoadVersionAsync(version.Value, cancellationToken);
         if (served is not null) metrics.ActiveServed(TimeSpan.FromSeconds(activatedSecondsAgo) + Stopwatch.GetElapsedTime(asked), figures);
         return served ?? holder.Current;
@@ -72,6 +73,7 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
     public async Task PreloadAsync(int version, CancellationToken cancellationToken)
     {
         if (holder.Current?.Version == version || holder.Standby?.Version == version) return;
+        using var span = Tracing.Source.StartActivity("model.preload")?.SetTag("model.version", version);
         var serving = await ReadAsync(version, cancellationToken);
         if (serving is not null) holder.Standby = serving;
     }
