@@ -24,7 +24,7 @@ public sealed class ServingMetrics
     private readonly Histogram _popularityRefreshDuration;
     private readonly Gauge _popularityAge;
     private readonly TimeProvider _clock;
-    private DateTimeOffset? _popularityComputedAt;
+    private long _popularityComputedAtTicks; // UTC ticks; 0 = not yet (read by the scrape thread)
 
     public ServingMetrics(MetricsRegistry registry, TimeProvider clock)
     {
@@ -62,7 +62,7 @@ public sealed class ServingMetrics
     {
         _popularityRefreshes.WithLabels("ok").Inc();
         _popularityRefreshDuration.Observe(elapsed.TotalSeconds);
-        _popularityComputedAt = _clock.GetUtcNow();
+        Volatile.Write(ref _popularityComputedAtTicks, _clock.GetUtcNow().UtcTicks);
         UpdatePopularityAge();
     }
 
@@ -70,8 +70,9 @@ public sealed class ServingMetrics
 
     private void UpdatePopularityAge()
     {
-        if (_popularityComputedAt is not { } at) return;
-        _popularityAge.Set((_clock.GetUtcNow() - at).TotalSeconds);
+        var at = Volatile.Read(ref _popularityComputedAtTicks);
+        if (at == 0) return;
+        _popularityAge.Set(TimeSpan.FromTicks(_clock.GetUtcNow().UtcTicks - at).TotalSeconds);
         _popularityAge.Publish();
     }
 }
