@@ -170,6 +170,10 @@ public static class Extensions
         services.AddTransient<RetrainJob>();
         services.AddSingleton<ModelRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelRefresher>());
+        services.AddSingleton<ReplicaIdentity>();
+        services.AddSingleton<ReplicaRegistry>();
+        services.AddHostedService<ReplicaHeartbeat>();
+        services.AddSingleton<ModelRollout>();
         services.AddSingleton<INotificationHandler, ModelChangeHandler>();
         services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
@@ -198,6 +202,8 @@ public static class Extensions
             options.ServerName = $"recommender-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         });
         services.AddSingleton<RetrainJobs>();
+        services.AddSingleton<TrainingRecovery>();
+        services.AddHostedService<TrainingRecoveryService>();
         services.AddHostedService<RetrainScheduler>();
     }
 

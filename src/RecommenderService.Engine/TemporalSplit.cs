@@ -8,7 +8,13 @@ public static class TemporalSplit
     /// (rounded to the nearest count) is the test part; equal times are ordered by index, so the split is
     /// deterministic. Both parts keep the original order of their ratings.
     /// </summary>
-    public static DataSplit Split(RatingSet ratings, double testFraction)
+    public static DataSplit Split(RatingSet ratings, double testFraction) => Split(ratings, testFraction, out _);
+
+    /// <inheritdoc cref="Split(RatingSet, double)"/>
+    /// <param name="ratings">The ratings to split.</param>
+    /// <param name="testFraction">The newest fraction to hold out, in (0, 1).</param>
+    /// <param name="testRows">Indices into <paramref name="ratings"/> of the test part, ascending.</param>
+    public static DataSplit Split(RatingSet ratings, double testFraction, out int[] testRows)
     {
         ArgumentNullException.ThrowIfNull(ratings);
         if (!(testFraction > 0 && testFraction < 1))
@@ -25,6 +31,7 @@ public static class TemporalSplit
         var test = order.AsSpan(n - testCount);
         train.Sort();
         test.Sort();
+        testRows = test.ToArray();
         return new DataSplit(ratings.Subset(train), ratings.Subset(test));
     }
 }

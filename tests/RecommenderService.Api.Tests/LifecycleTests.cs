@@ -20,7 +20,8 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         ["Training:JobsEnabled"] = "true",
         ["Training:QueuePollSeconds"] = "0.2",
         ["Training:PollSeconds"] = "30",
-        ["Training:PreloadSeconds"] = "0.3",
+        ["Training:PreloadTimeoutSeconds"] = "10",
+        ["Training:HeartbeatSeconds"] = "0.5",
         ["RateLimiting:Enabled"] = "false",
     };
 
@@ -78,17 +79,22 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         var admin = Host().CreateClientAsAdmin();
         var (_, good) = await RetrainAndWaitAsync(admin, Good);
         var active = good.GetProperty("modelVersion").GetInt32();
+        // New ratings after the active model's cut-off: the holdout both models are judged on.
+        await TestData.InsertRatingsAsync(_database, TestData.ClusteredRatings(perUser: 8, seed: 21, from: new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero)), DateTimeOffset.UtcNow);
 
-        // One epoch at a vanishing step size barely leaves the global mean: worse than the biases baseline.
+        // One epoch at a vanishing step size barely leaves the global mean: far worse than the active model.
         var (_, bad) = await RetrainAndWaitAsync(admin, new { factors = 1, epochs = 1, learningRate = 1e-7 });
         var versions = await admin.GetFromJsonAsync<JsonElement>("/api/v1/model/versions");
         var model = await admin.GetFromJsonAsync<JsonElement>("/api/v1/model");
 
         Assert.Equal("succeeded", bad.GetProperty("state").GetString());
-        Assert.Equal("rejected", bad.GetProperty("modelStatus").GetString());
-        Assert.Contains("holdout RMSE", bad.GetProperty("reason").GetString());
+        Assert.True("rejected" == bad.GetProperty("modelStatus").GetString(), versions.ToString());
+        Assert.Contains($"active version {active} never saw", bad.GetProperty("reason").GetString());
         var rejected = versions.EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == bad.GetProperty("modelVersion").GetInt32());
         Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        var comparison = rejected.GetProperty("metrics").GetProperty("active");
+        Assert.Equal(active, comparison.GetProperty("version").GetInt32());
+        Assert.True(comparison.GetProperty("candidateRmse").GetDouble() > comparison.GetProperty("activeRmse").GetDouble() + 0.02);
         Assert.Equal(active, model.GetProperty("version").GetInt32());
     }
 

@@ -1,29 +1,76 @@
 using RecommenderService.Api.Lifecycle;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests;
 
 public sealed class QualityGateTests
 {
-    private static ModelMetrics Metrics(double rmse = 0.90, double baseline = 0.95, double ndcg = 0.40, double popularityNdcg = 0.25) =>
-        new(rmse, 0.7, 0.35, 0.2, ndcg, baseline, 0.2, popularityNdcg, HoldoutRatings: 1000, RankingUsers: 100);
+    private static RankingScores Lists(double ndcg, int users = 100) => new(10, ndcg / 2, ndcg / 2, ndcg, users);
+
+    private static HoldoutReport Report(double rmse = 0.90, double baseline = 0.95, double? ranking = 0.40, double rating = 0.30, double popularity = 0.25, int listUsers = 100, double? warmRmse = null)
+    {
+        RankingScores? r = ranking is { } x && listUsers > 0 ? Lists(x, listUsers) : null;
+        RankingScores? a = listUsers > 0 ? Lists(rating, listUsers) : null;
+        RankingScores? p = listUsers > 0 ? Lists(popularity, listUsers) : null;
+        return new HoldoutReport(rmse, 0.7, baseline, 1000, 800, warmRmse ?? rmse - 0.05, baseline - 0.02, listUsers, r, a, p,
+            HoldoutReport.ChooseListSource(r, a, p, ranking is not null));
+    }
+
+    private static ActiveModelComparison Active(double candidate, double active, int ratings = 500) =>
+        new(3, ratings, candidate, active, ratings >= QualityGate.MinComparisonRatings);
 
     [Fact]
-    public void A_model_that_beats_both_baselines_and_stays_near_the_active_one_passes() =>
-        Assert.Null(QualityGate.Check(Metrics(), activeRmse: 0.89, margin: 0.02));
+    public void A_model_that_beats_the_baseline_and_stays_near_the_active_one_on_the_same_ratings_passes()
+    {
+        var decision = QualityGate.Decide(Report(), Active(0.91, 0.90), margin: 0.02);
+        Assert.True(decision.Accepted);
+        Assert.Equal(ListSource.RankingHead, decision.ListSource);
+    }
 
     [Fact]
     public void A_model_no_better_than_the_biases_baseline_is_rejected() =>
-        Assert.Contains("biases-only baseline", QualityGate.Check(Metrics(rmse: 0.95, baseline: 0.95), null, 0.02));
+        Assert.Contains("biases-only baseline", QualityGate.Decide(Report(rmse: 0.95, baseline: 0.95), null, 0.02).Rejection);
 
     [Fact]
-    public void Lists_that_do_not_beat_popularity_are_rejected() =>
-        Assert.Contains("popularity", QualityGate.Check(Metrics(ndcg: 0.25, popularityNdcg: 0.25), null, 0.02));
+    public void A_model_much_worse_than_the_active_one_on_ratings_neither_saw_is_rejected() =>
+        Assert.Contains("never saw", QualityGate.Decide(Report(rmse: 0.93), Active(0.95, 0.90), 0.02).Rejection);
 
     [Fact]
-    public void A_model_much_worse_than_the_active_ones_record_is_rejected() =>
-        Assert.Contains("worse than the active", QualityGate.Check(Metrics(rmse: 0.93), activeRmse: 0.90, margin: 0.02));
+    public void A_model_that_loses_to_the_baseline_on_users_with_history_is_rejected() =>
+        Assert.Contains("users with history", QualityGate.Decide(Report(rmse: 0.90, baseline: 0.95, warmRmse: 0.94), null, 0.02).Rejection);
+
+    [Fact]
+    public void Too_few_ratings_new_to_the_active_model_do_not_decide()
+    {
+        var decision = QualityGate.Decide(Report(), Active(1.5, 0.5, ratings: QualityGate.MinComparisonRatings - 1), 0.02);
+        Assert.True(decision.Accepted);
+    }
 
     [Fact]
     public void A_diverged_training_is_rejected() =>
-        Assert.Contains("diverged", QualityGate.Check(Metrics(rmse: double.NaN), null, 0.02));
+        Assert.Contains("diverged", QualityGate.Decide(Report(rmse: double.NaN), null, 0.02).Rejection);
+
+    [Fact]
+    public void Lists_that_lose_to_popularity_do_not_reject_the_model_they_come_from_popularity()
+    {
+        var decision = QualityGate.Decide(Report(ranking: 0.20, rating: 0.22, popularity: 0.25), null, 0.02);
+        Assert.True(decision.Accepted);
+        Assert.Equal(ListSource.Popularity, decision.ListSource);
+    }
+
+    [Fact]
+    public void The_rating_head_serves_lists_when_it_beats_both_the_ranking_head_and_popularity() =>
+        Assert.Equal(ListSource.RatingHead, QualityGate.Decide(Report(ranking: 0.26, rating: 0.30, popularity: 0.25), null, 0.02).ListSource);
+
+    [Fact]
+    public void A_tie_with_popularity_is_not_a_win() =>
+        Assert.Equal(ListSource.Popularity, QualityGate.Decide(Report(ranking: 0.25, rating: 0.25, popularity: 0.25), null, 0.02).ListSource);
+
+    [Fact]
+    public void With_no_holdout_user_who_has_history_the_list_rule_does_not_apply()
+    {
+        var decision = QualityGate.Decide(Report(listUsers: 0), null, 0.02);
+        Assert.True(decision.Accepted);
+        Assert.Equal(ListSource.RankingHead, decision.ListSource);
+    }
 }

@@ -49,8 +49,8 @@ public static class ModelEndpoints
         return app;
     }
 
-    private static Results<Accepted<RetrainAccepted>, ValidationProblem, ProblemHttpResult> Retrain(
-        RetrainParameters? body, IServiceProvider services)
+    private static async Task<Results<Accepted<RetrainAccepted>, ValidationProblem, ProblemHttpResult>> Retrain(
+        RetrainParameters? body, IServiceProvider services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (body is not null)
@@ -67,7 +67,7 @@ public static class ModelEndpoints
         if (jobs is null)
             return TypedResults.Problem(title: "Jobs disabled", detail: "This replica runs without Hangfire (Training:JobsEnabled=false).",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
-        var accepted = jobs.Request(body);
+        var accepted = await jobs.RequestAsync(body, cancellationToken);
         return TypedResults.Accepted($"/api/v1/model/jobs/{accepted.JobId}", accepted);
     }
 
@@ -82,35 +82,23 @@ public static class ModelEndpoints
     }
 
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(
-        int version, ModelVersionStore versions, ModelRefresher refresher, ModelHolder holder, RecommenderDbContext db,
-        Microsoft.Extensions.Options.IOptions<TrainingSettings> settings, CancellationToken cancellationToken)
+        int version, ModelRollout rollout, ModelVersionStore versions, CancellationToken cancellationToken)
     {
-        // Unless this replica already holds it (the current or the just-replaced model), let every replica
-        // load the version first, so the switch is a swap everywhere, as after a retrain.
-        if (holder.Current?.Version != version && holder.Standby?.Version != version
-            && await db.ModelBlobs.AsNoTracking().AnyAsync(b => b.Version == version, cancellationToken))
-        {
-            await versions.AnnounceStoredAsync(version, cancellationToken);
-            await Task.Delay(TimeSpan.FromSeconds(settings.Value.PreloadSeconds), cancellationToken);
-        }
-        var result = await versions.ActivateAsync(version, cancellationToken);
+        // The same path as after a retrain: every live replica loads it first, so the switch is a swap everywhere.
+        var result = await rollout.RollOutAsync(version, trained: false, cancellationToken);
         if (!result.Found)
             return TypedResults.Problem(title: "Unknown version", detail: $"There is no model version {version}.", statusCode: StatusCodes.Status404NotFound);
         if (!result.Activated)
             return TypedResults.Problem(title: "Version cannot be activated", detail: $"Model version {version} cannot be activated. {result.Problem}",
                 statusCode: StatusCodes.Status409Conflict);
-
-        // This replica serves it before answering; the others follow the NOTIFY sent on commit.
-        await refresher.RefreshNowAsync(cancellationToken);
-        var entity = await db.ModelVersions.AsNoTracking().SingleAsync(v => v.Version == version, cancellationToken);
-        return TypedResults.Ok(ModelVersionResponse.From(entity));
+        var row = await versions.GetAsync(version, cancellationToken);
+        return TypedResults.Ok(ModelVersionResponse.From(row!));
     }
 
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetActiveModel(
-        RecommenderDbContext db, CancellationToken cancellationToken)
+        ModelVersionStore versions, CancellationToken cancellationToken)
     {
-        var active = await db.ModelVersions.AsNoTracking()
-            .SingleOrDefaultAsync(v => v.Status == ModelStatus.Active, cancellationToken);
+        var active = await versions.ActiveAsync(cancellationToken);
         return active is null
             ? TypedResults.Problem(
                 title: "No active model",
@@ -120,11 +108,6 @@ public static class ModelEndpoints
     }
 
     private static async Task<Ok<List<ModelVersionResponse>>> ListVersions(
-        RecommenderDbContext db, CancellationToken cancellationToken)
-    {
-        var versions = await db.ModelVersions.AsNoTracking()
-            .OrderByDescending(v => v.Version)
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(versions.Select(ModelVersionResponse.From).ToList());
-    }
+        ModelVersionStore versions, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await versions.ListAsync(cancellationToken)).Select(ModelVersionResponse.From).ToList());
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using RecommenderService.Api.Lifecycle;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Observability;
 
@@ -93,12 +94,12 @@ public sealed class LifecycleMetrics
     /// Records the stages the training run timed itself (on the engine's threads) and gives each a span
     /// placed where it ran: the run's stages are back to back and ended at <paramref name="ended"/>.
     /// </summary>
-    private void TrainingStages(TrainingTimings timings, DateTimeOffset ended)
+    private void TrainingStages(StageTimings timings, DateTimeOffset ended)
     {
-        var at = ended - TimeSpan.FromSeconds(timings.TrainSeconds + timings.RankingSeconds + timings.EvaluateSeconds + timings.RefitSeconds);
+        var at = ended - TimeSpan.FromSeconds(timings.RatingHeadSeconds + timings.RankingHeadSeconds + timings.EvaluateSeconds + timings.RefitSeconds);
         foreach (var (stage, seconds) in new[]
                  {
-                     (RetrainStage.RatingHead, timings.TrainSeconds), (RetrainStage.RankingHead, timings.RankingSeconds),
+                     (RetrainStage.RatingHead, timings.RatingHeadSeconds), (RetrainStage.RankingHead, timings.RankingHeadSeconds),
                      (RetrainStage.Evaluate, timings.EvaluateSeconds), (RetrainStage.Refit, timings.RefitSeconds),
                  })
         {
@@ -110,15 +111,11 @@ public sealed class LifecycleMetrics
         }
     }
 
-    /// <summary>
-    /// A training run has produced a candidate: its stages (timed by the run itself) and its holdout figures,
-    /// whether or not it will pass the gate.
-    /// </summary>
-    public void TrainingRan(TrainingOutcome outcome)
-    {
-        TrainingStages(outcome.Timings, _clock.GetUtcNow());
-        SetFigures("candidate", outcome.Metrics);
-    }
+    /// <summary>The engine's training run has just ended: its stages, as it timed them.</summary>
+    public void TrainingRan(StageTimings timings) => TrainingStages(timings, _clock.GetUtcNow());
+
+    /// <summary>The holdout figures of the candidate just trained here, whether or not it passes the gate.</summary>
+    public void Candidate(ModelMetrics metrics) => SetFigures("candidate", metrics);
 
     /// <summary>A retrain ran to its end: activated (<paramref name="rejection"/> null) or rejected by the gate.</summary>
     public void Judged(string? rejection, TimeSpan elapsed) =>
@@ -153,11 +150,18 @@ public sealed class LifecycleMetrics
 
     private void SetFigures(string model, ModelMetrics metrics)
     {
-        _rmse.WithLabels(model).Set(metrics.Rmse);
-        _mae.WithLabels(model).Set(metrics.Mae);
-        _precision.WithLabels(model).Set(metrics.PrecisionAt10);
-        _ndcg.WithLabels(model).Set(metrics.NdcgAt10);
-        _popularityNdcg.WithLabels(model).Set(metrics.PopularityNdcgAt10);
+        Set(_rmse, model, metrics.Rmse);
+        Set(_mae, model, metrics.Mae);
+        Set(_precision, model, metrics.PrecisionAt10);
+        Set(_ndcg, model, metrics.NdcgAt10);
+        Set(_popularityNdcg, model, metrics.PopularityNdcgAt10);
+    }
+
+    /// <summary>A figure the holdout could not give (no list users, a diverged run) is absent rather than a made-up number.</summary>
+    private static void Set(Gauge gauge, string model, double? value)
+    {
+        if (value is { } v && double.IsFinite(v)) gauge.WithLabels(model).Set(v);
+        else gauge.RemoveLabelled(model);
     }
 
     /// <summary>The figures as stored (API.md's <c>metrics</c>); a figure missing from an old row is not exported.</summary>
@@ -171,13 +175,10 @@ public sealed class LifecycleMetrics
         Set(_ndcg, "ndcgAt10");
         Set(_popularityNdcg, "popularityNdcgAt10");
 
-        void Set(Gauge gauge, string name)
-        {
-            if (root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number)
-                gauge.WithLabels(model).Set(value.GetDouble());
-            else
-                gauge.RemoveLabelled(model);
-        }
+        void Set(Gauge gauge, string name) => LifecycleMetrics.Set(gauge, model,
+            root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+                ? value.GetDouble()
+                : null);
     }
 
     private void Served(ServingModel? model)

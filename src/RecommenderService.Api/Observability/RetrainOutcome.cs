@@ -15,7 +15,7 @@ public static class RetrainOutcome
     public const string None = "none";
     public const string Diverged = "diverged";
     public const string RatingBaseline = "rating_baseline";
-    public const string PopularityBaseline = "popularity_baseline";
+    public const string WarmRatingBaseline = "warm_rating_baseline";
     public const string WorseThanActive = "worse_than_active";
     public const string Other = "other";
     public const string Error = "error";
@@ -25,15 +25,15 @@ public static class RetrainOutcome
     public static readonly IReadOnlyList<(string Outcome, string Reason)> All =
     [
         (Activated, None),
-        (Rejected, Diverged), (Rejected, RatingBaseline), (Rejected, PopularityBaseline), (Rejected, WorseThanActive), (Rejected, Other),
+        (Rejected, Diverged), (Rejected, RatingBaseline), (Rejected, WarmRatingBaseline), (Rejected, WorseThanActive), (Rejected, Other),
         (Failed, Error), (Failed, Cancelled),
     ];
 
-    /// <summary>The class of a quality-gate rejection (the wording of <c>QualityGate.Check</c>; a test pins the mapping).</summary>
+    /// <summary>The class of a quality-gate rejection (the wording of <c>QualityGate.Decide</c>; a test pins the mapping).</summary>
     public static string ReasonClass(string reason) =>
         reason.Contains("diverged", StringComparison.OrdinalIgnoreCase) ? Diverged
+        : reason.Contains("users with history", StringComparison.OrdinalIgnoreCase) ? WarmRatingBaseline
         : reason.Contains("biases-only baseline", StringComparison.OrdinalIgnoreCase) ? RatingBaseline
-        : reason.Contains("popularity", StringComparison.OrdinalIgnoreCase) ? PopularityBaseline
-        : reason.Contains("worse than the active", StringComparison.OrdinalIgnoreCase) ? WorseThanActive
+        : reason.Contains("worse than", StringComparison.OrdinalIgnoreCase) ? WorseThanActive
         : Other;
 }

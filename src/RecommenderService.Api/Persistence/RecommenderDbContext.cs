@@ -12,6 +12,7 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<RatingEntity> Ratings => Set<RatingEntity>();
     public DbSet<ModelVersionEntity> ModelVersions => Set<ModelVersionEntity>();
     public DbSet<ModelBlobEntity> ModelBlobs => Set<ModelBlobEntity>();
+    public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

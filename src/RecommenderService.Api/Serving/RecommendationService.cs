@@ -46,10 +46,13 @@ public sealed class RecommendationService(
             model.Users.TryGetIndex(userId, out var index);
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
                 model.Ranking?.UserVector(index).ToArray());
-            return await ListAsync(serving, userId, fallback, Rank(model, fallback, count, []), cancellationToken);
+            if (serving.ListSource != ListSource.Popularity)
+                return await ListAsync(serving, userId, fallback, Rank(serving, fallback, count, []), cancellationToken);
+            user = UserRatings.Unknown(userId);
         }
 
-        if (serving is not null && user.Count > 0)
+        // A model whose lists lost to popularity on its holdout serves predictions, not lists.
+        if (serving is not null && user.Count > 0 && serving.ListSource != ListSource.Popularity)
         {
             var view = views.For(serving, user);
             if (view.Strategy != RecommendationStrategy.Popularity)
@@ -57,7 +60,7 @@ public sealed class RecommendationService(
                 if (!_lastLists.TryGetValue(view, out var last) || last.Count != count || last.ExcludeRated != excludeRated)
                 {
                     caches.ListCacheMiss();
-                    last = new RankedList(count, excludeRated, Rank(serving.Model, view, count, excludeRated ? view.RatedModelItems : []));
+                    last = new RankedList(count, excludeRated, Rank(serving, view, count, excludeRated ? view.RatedModelItems : []));
                     _lastLists.AddOrUpdate(view, last);
                 }
                 else
@@ -74,18 +77,18 @@ public sealed class RecommendationService(
     }
 
     /// <summary>
-    /// The list: ordered by the ranking head when the model has one (it is trained for lists), otherwise by
-    /// the rating head's predicted rating.
+    /// The list: ordered by the ranking head when it won on the model's holdout (it is trained for lists),
+    /// otherwise by the rating head's predicted rating.
     /// </summary>
-    private static ScoredItem[] Rank(FactorModel model, UserModelView view, int count, int[] excluded) =>
-        view.RankingVector is { } ranking && model.Ranking is not null
-            ? TopN.ForUserRanking(model, ranking, count, excluded)
-            : TopN.ForUser(model, view.Vector, view.Bias, count, excluded);
+    private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
+        serving.ListsFromRankingHead && view.RankingVector is { } ranking
+            ? TopN.ForUserRanking(serving.Model, ranking, count, excluded)
+            : TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top, CancellationToken cancellationToken)
     {
         var model = serving.Model;
-        var ranked = view.RankingVector is not null && model.Ranking is not null;
+        var ranked = view.RankingVector is not null && serving.ListsFromRankingHead;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);

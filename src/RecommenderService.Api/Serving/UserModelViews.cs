@@ -29,7 +29,8 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ServingMetr
         var rated = items.ToArray();
         Array.Sort(rated);
 
-        var unchangedSinceTraining = user.ChangedAt is { } changed && changed <= serving.DataCutoff;
+        // Strictly before: the snapshot holds every write that started before the cut-off, not one at it.
+        var unchangedSinceTraining = user.ChangedAt is { } changed && changed < serving.DataCutoff;
         if (unchangedSinceTraining && model.Users.TryGetIndex(user.UserId, out var userIndex))
             return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated,
                 model.Ranking?.UserVector(userIndex).ToArray());

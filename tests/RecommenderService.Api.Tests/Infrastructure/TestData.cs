@@ -18,11 +18,11 @@ public static class TestData
     /// mostly rate (and rate highly) items of their own cluster. Both a rating model and a ranking model
     /// beat their baselines here, so a retrain on it passes the quality gate. User ids are "1", "2", ...
     /// </summary>
-    public static RatingSet ClusteredRatings(int users = 150, int items = 120, int clusters = 5, int perUser = 24, int seed = 9)
+    public static RatingSet ClusteredRatings(int users = 150, int items = 120, int clusters = 5, int perUser = 24, int seed = 9, DateTimeOffset? from = null)
     {
         var random = new Random(seed);
         var builder = new RatingSetBuilder(users * perUser);
-        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var start = (from ?? new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToUnixTimeSeconds();
         for (var u = 0; u < users; u++)
         {
             var cluster = u % clusters;

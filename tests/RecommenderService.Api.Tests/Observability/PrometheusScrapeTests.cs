@@ -47,6 +47,10 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         using var client = Client(service, RecommenderApiFactory.ClientKey);
         var version = await RetrainAsync(admin);
         await ServeTrafficAsync(admin, client, ratings);
+        // Read nothing before a scrape that started after the last request.
+        var trafficEnd = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        await prometheus.WaitAsync(async () => (await prometheus.QueryAsync("timestamp(up{job=\"recommender\"})")).Single().Value > trafficEnd + 0.1,
+            TimeSpan.FromSeconds(30), "Prometheus did not scrape after the traffic");
 
         // A retrain and a swap, as Prometheus recorded them.
         await prometheus.WaitAsync(async () => (await prometheus.QueryAsync("recommender_active_model_version{job=\"recommender\"}")).SingleOrDefault().Value == version,
@@ -122,7 +126,8 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
             await Ok(admin.GetAsync($"/api/v1/users/cold-{k}/recommendations"));
         }
         await Ok(admin.PutAsJsonAsync($"/api/v1/users/{ratings.Users[7]}/ratings/{ratings.Items[0]}", new { rating = 5 }));
-        await Ok(admin.GetAsync($"/api/v1/users/{ratings.Users[7]}/recommendations")); // folded in
+        var folded = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{ratings.Users[7]}/recommendations");
+        Assert.True(folded.GetProperty("strategy").GetString() == "folded-in", folded.ToString());
         await Ok(admin.PostAsJsonAsync("/api/v1/ratings/batch", new { ratings = new[] { new { userId = "p-1", itemId = ratings.Items[1], rating = 4.0 } } }));
         await Ok(admin.PostAsync("/api/v1/ratings/import", new StringContent($"p-2,{ratings.Items[2]},3\n", Encoding.UTF8, "text/csv")));
         var limited = 0;

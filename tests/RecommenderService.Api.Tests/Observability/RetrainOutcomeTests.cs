@@ -1,22 +1,31 @@
-using RecommenderService.Api.Observability;
 using RecommenderService.Api.Lifecycle;
+using RecommenderService.Api.Observability;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Observability;
 
-/// <summary>Every reason the quality gate gives maps to its own bounded label value (and none falls through to "other").</summary>
+/// <summary>Every reason the quality gate gives maps to its own bounded label value (none falls through to "other").</summary>
 public sealed class RetrainOutcomeTests
 {
-    private static ModelMetrics Metrics(double rmse = 0.90, double baseline = 0.95, double ndcg = 0.40, double popularityNdcg = 0.25) =>
-        new(rmse, 0.7, 0.3, 0.2, ndcg, baseline, 0.2, popularityNdcg, 1000, 100);
+    private static RankingScores Lists(double ndcg) => new(10, ndcg / 2, ndcg / 2, ndcg, 100);
+
+    private static HoldoutReport Report(double rmse, double baseline = 0.95, double? warmRmse = null) =>
+        new(rmse, 0.7, baseline, 1000, 800, warmRmse ?? rmse - 0.05, baseline - 0.02, 100, Lists(0.4), Lists(0.3), Lists(0.25),
+            HoldoutReport.ChooseListSource(Lists(0.4), Lists(0.3), Lists(0.25), true));
+
+    public static TheoryData<HoldoutReport, ActiveModelComparison?, string> Rejections => new()
+    {
+        { Report(double.NaN), null, RetrainOutcome.Diverged },
+        { Report(0.95), null, RetrainOutcome.RatingBaseline },
+        { Report(0.90, warmRmse: 0.94), null, RetrainOutcome.WarmRatingBaseline },
+        { Report(0.93), new ActiveModelComparison(3, 500, 0.95, 0.90, true), RetrainOutcome.WorseThanActive },
+    };
 
     [Theory]
-    [InlineData(double.NaN, 0.95, 0.40, null, RetrainOutcome.Diverged)]
-    [InlineData(0.95, 0.95, 0.40, null, RetrainOutcome.RatingBaseline)]
-    [InlineData(0.90, 0.95, 0.25, null, RetrainOutcome.PopularityBaseline)]
-    [InlineData(0.93, 0.95, 0.40, 0.90, RetrainOutcome.WorseThanActive)]
-    public void Each_gate_reason_has_its_class(double rmse, double baseline, double ndcg, double? active, string expected)
+    [MemberData(nameof(Rejections))]
+    public void Each_gate_reason_has_its_class(HoldoutReport report, ActiveModelComparison? active, string expected)
     {
-        var reason = QualityGate.Check(Metrics(rmse, baseline, ndcg), active, 0.02);
+        var reason = QualityGate.Decide(report, active, 0.02).Rejection;
 
         Assert.NotNull(reason);
         Assert.Equal(expected, RetrainOutcome.ReasonClass(reason));

@@ -24,7 +24,11 @@ public sealed class ModelHolder
     public ServingModel? Standby
     {
         get => Volatile.Read(ref _standby);
-        set => Volatile.Write(ref _standby, value);
+        set
+        {
+            Volatile.Write(ref _standby, value);
+            Changed?.Invoke();
+        }
     }
 
     /// <summary>Whether the latest swap came from the standby slot (a preloaded model) rather than a fresh load.</summary>
@@ -33,11 +37,15 @@ public sealed class ModelHolder
     /// <summary>Raised after every swap, with the new model (or null).</summary>
     public event Action<ServingModel?>? Swapped;
 
+    /// <summary>Raised after a swap or a change of the standby slot (the replica registry reports it).</summary>
+    public event Action? Changed;
+
     /// <summary>Makes <paramref name="model"/> the active model and returns the one it replaced.</summary>
     public ServingModel? Swap(ServingModel? model)
     {
         var previous = Interlocked.Exchange(ref _current, model);
         Swapped?.Invoke(model);
+        Changed?.Invoke();
         return previous;
     }
 }

@@ -16,30 +16,19 @@ public sealed class ModelRefresher(ActiveModelLoader loader, IOptions<TrainingSe
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    // Newest announced version to preload (0: none); the refresh loop takes it, so preloads run one at a time,
+    // never beside a load, and stop with the host.
+    private int _preload;
+
     /// <summary>Asks for a reload soon (cheap; called from the notification thread).</summary>
     public void RequestRefresh() => _requests.Writer.TryWrite(true);
 
-    /// <summary>Loads a stored version into the standby slot in the background (never overlapping a load).</summary>
-    public void RequestPreload(int version) => _ = Task.Run(async () =>
+    /// <summary>Asks for <paramref name="version"/> to be loaded into the standby slot soon (cheap; notification thread).</summary>
+    public void RequestPreload(int version)
     {
-        try
-        {
-            await _gate.WaitAsync();
-            try
-            {
-                await loader.PreloadAsync(version, CancellationToken.None);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-        catch (Exception ex)
-        {
-            // Not fatal: the activation loads it the usual way.
-            logger.LogWarning("Preloading model version {Version} failed: {Error}", version, ex.Message);
-        }
-    });
+        Volatile.Write(ref _preload, version);
+        _requests.Writer.TryWrite(true);
+    }
 
     /// <summary>Reloads now and returns once this replica serves the active version.</summary>
     public async Task RefreshNowAsync(CancellationToken cancellationToken)
@@ -73,6 +62,28 @@ public sealed class ModelRefresher(ActiveModelLoader loader, IOptions<TrainingSe
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            var preload = Interlocked.Exchange(ref _preload, 0);
+            if (preload > 0)
+            {
+                try
+                {
+                    await _gate.WaitAsync(stoppingToken);
+                    try
+                    {
+                        await loader.PreloadAsync(preload, stoppingToken);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Not fatal: the rollout waits for this replica until its deadline, then the switch loads it cold.
+                    logger.LogWarning("Preloading model version {Version} failed: {Error}", preload, ex.Message);
+                }
             }
 
             try

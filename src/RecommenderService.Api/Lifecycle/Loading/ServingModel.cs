@@ -1,13 +1,15 @@
 using RecommenderService.Engine;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>The active model with what the serving path needs to know about it.</summary>
 /// <param name="Version">Row of <c>model_versions</c> it came from.</param>
 /// <param name="Model">The trained factors.</param>
-/// <param name="DataCutoff">Ratings written after this instant are not in the model: their users are folded in.</param>
+/// <param name="DataCutoff">Ratings written at or after this instant are not in the model: their users are folded in.</param>
 /// <param name="TrainedAt">When training finished.</param>
-public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset DataCutoff, DateTimeOffset TrainedAt);
+/// <param name="ListSource">Where its lists come from: the source that won on its holdout.</param>
+public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset DataCutoff, DateTimeOffset TrainedAt, ListSource ListSource)
+{
+    /// <summary>Whether lists are ordered by the ranking head (it won and the model has one).</summary>
+    public bool ListsFromRankingHead => ListSource == ListSource.RankingHead && Model.Ranking is not null;
+}

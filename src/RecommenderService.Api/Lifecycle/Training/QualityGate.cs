@@ -1,29 +1,40 @@
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
-/// Decides whether a freshly trained model may replace the active one: its predictions must beat the
-/// biases-only baseline and its lists the popularity list on the same holdout, and it may be no more than a
-/// margin worse than the active model's record.
+/// Decides whether a freshly trained model may replace the active one, judging the two heads separately and
+/// comparing like with like on the candidate's own holdout:
+/// <list type="bullet">
+/// <item>the rating head must beat the biases-only baseline on the holdout, and also on the holdout ratings of
+/// users with history when there are enough (new users get μ + b_i from every model, so a broken personal part
+/// only shows there); and it must not be worse than the active model by more than the margin on the holdout
+/// ratings neither trained on (see <see cref="ActiveModelComparison"/>). Failing any rejects the version;</item>
+/// <item>lists come from whichever source won on the holdout users who have history (ranking head, rating head
+/// or popularity): a head that loses to popularity does not reject the version, it only does not serve lists.</item>
+/// </list>
 /// </summary>
 public static class QualityGate
 {
-    /// <summary>Null when the model passes, otherwise the reason it is rejected.</summary>
-    public static string? Check(ModelMetrics candidate, double? activeRmse, double margin)
+    /// <summary>Below this many ratings in a comparison, the margin rule is not applied to it.</summary>
+    public const int MinComparisonRatings = 50;
+
+    public static GateDecision Decide(HoldoutReport candidate, ActiveModelComparison? active, double margin)
     {
+        ArgumentNullException.ThrowIfNull(candidate);
         if (!double.IsFinite(candidate.Rmse))
-            return "holdout RMSE is not a number (the training diverged)";
+            return new GateDecision("holdout RMSE is not a number (the training diverged)", candidate.ListSource);
         if (candidate.Rmse >= candidate.BaselineRmse)
-            return FormattableString.Invariant(
-                $"holdout RMSE {candidate.Rmse:F4} does not beat the biases-only baseline {candidate.BaselineRmse:F4}");
-        if (candidate.RankingUsers > 0 && !(candidate.NdcgAt10 > candidate.PopularityNdcgAt10))
-            return FormattableString.Invariant(
-                $"its lists' holdout NDCG@10 {candidate.NdcgAt10:F4} does not beat the popularity list's {candidate.PopularityNdcgAt10:F4}");
-        if (activeRmse is { } active && candidate.Rmse > active + margin)
-            return FormattableString.Invariant(
-                $"holdout RMSE {candidate.Rmse:F4} is more than {margin:F4} worse than the active model's {active:F4}");
-        return null;
+            return new GateDecision(FormattableString.Invariant(
+                $"holdout RMSE {candidate.Rmse:F4} does not beat the biases-only baseline {candidate.BaselineRmse:F4}"), candidate.ListSource);
+        if (candidate.WarmRatings >= MinComparisonRatings && candidate.WarmRmse >= candidate.WarmBaselineRmse)
+            return new GateDecision(FormattableString.Invariant(
+                $"on the {candidate.WarmRatings} holdout ratings of users with history, RMSE {candidate.WarmRmse:F4} does not beat the biases-only baseline {candidate.WarmBaselineRmse:F4}"),
+                candidate.ListSource);
+        if (active is { Applied: true, CandidateRmse: { } mine, ActiveRmse: { } theirs } && mine > theirs + margin)
+            return new GateDecision(FormattableString.Invariant(
+                $"on the {active.Ratings} holdout ratings active version {active.Version} never saw, RMSE {mine:F4} is more than {margin:F4} worse than its {theirs:F4}"),
+                candidate.ListSource);
+        return new GateDecision(null, candidate.ListSource);
     }
 }

@@ -12,7 +12,12 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="Ratings">Every rating, users and items as dense indices over their external ids.</param>
 /// <param name="DataCutoff">Every write that started before this instant is in <paramref name="Ratings"/>.</param>
 /// <param name="ReadSeconds">Time taken to read.</param>
-public sealed record RatingSnapshot(RatingSet Ratings, DateTimeOffset DataCutoff, double ReadSeconds);
+/// <param name="WrittenBefore">
+/// Per rating (same order as <paramref name="Ratings"/>): whether it was last written before the instant asked
+/// for — the active model's data cut-off, so the gate knows which ratings that model trained on. Null when no
+/// instant was asked for.
+/// </param>
+public sealed record RatingSnapshot(RatingSet Ratings, DateTimeOffset DataCutoff, double ReadSeconds, bool[]? WrittenBefore = null);
 
 /// <summary>
 /// Streams the ratings out of PostgreSQL with binary COPY straight into struct-of-arrays form: no EF, no
@@ -20,7 +25,8 @@ public sealed record RatingSnapshot(RatingSet Ratings, DateTimeOffset DataCutoff
 /// </summary>
 public sealed class RatingSnapshotReader(NpgsqlDataSource database)
 {
-    public async Task<RatingSnapshot> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads every rating; with <paramref name="writtenBefore"/>, also which were last written before it.</summary>
+    public async Task<RatingSnapshot> ReadAsync(DateTimeOffset? writtenBefore, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -45,8 +51,13 @@ public sealed class RatingSnapshotReader(NpgsqlDataSource database)
         var itemIndex = NewIndex(itemIds.Length);
         var builder = new RatingSetBuilder(1 << 16, users, items);
         // Synchronous reads: this runs on a job thread, and per-column awaits would cost more than the copy.
+        // COPY takes no parameters; the instant is written as a UTC literal with microseconds, which is exact.
+        var before = writtenBefore is { } instant
+            ? $"updated_at < '{instant.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}+00'::timestamptz"
+            : "false";
+        var written = writtenBefore is null ? null : new List<bool>(1 << 16);
         using (var reader = connection.BeginBinaryExport(
-            "COPY (SELECT user_id, item_id, value, extract(epoch FROM rated_at)::bigint FROM ratings) TO STDOUT (FORMAT BINARY)"))
+            $"COPY (SELECT user_id, item_id, value, extract(epoch FROM rated_at)::bigint, {before} FROM ratings) TO STDOUT (FORMAT BINARY)"))
         {
             var rows = 0;
             while (reader.StartRow() != -1)
@@ -56,6 +67,8 @@ public sealed class RatingSnapshotReader(NpgsqlDataSource database)
                 var item = reader.Read<int>(NpgsqlDbType.Integer);
                 var value = reader.Read<float>(NpgsqlDbType.Real);
                 var time = reader.Read<long>(NpgsqlDbType.Bigint);
+                var old = reader.Read<bool>(NpgsqlDbType.Boolean);
+                written?.Add(old);
                 ref var u = ref userIndex[user];
                 if (u < 0) u = users.GetOrAdd(userIds[user]!);
                 ref var i = ref itemIndex[item];
@@ -64,7 +77,7 @@ public sealed class RatingSnapshotReader(NpgsqlDataSource database)
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return new RatingSnapshot(builder.Build(), cutoff, watch.Elapsed.TotalSeconds);
+        return new RatingSnapshot(builder.Build(), cutoff, watch.Elapsed.TotalSeconds, written?.ToArray());
     }
 
     /// <summary>External ids by surrogate key (identity columns are dense enough for a flat array).</summary>

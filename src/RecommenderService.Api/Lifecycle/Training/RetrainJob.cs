@@ -4,20 +4,24 @@ using Hangfire.Server;
 using Microsoft.Extensions.Options;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Options;
-using RecommenderService.Api.Serving;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
-/// The Hangfire job that retrains the model: read every rating, train with early stopping on the newest,
-/// measure, refit, store, pass the quality gate, activate and announce. One at a time across replicas.
+/// The Hangfire job that retrains the model, in stages: read every rating, run the engine's
+/// <see cref="TemporalTraining"/> recipe (early stop on the newest ratings, both heads, holdout report, refit),
+/// score the active model on the same holdout, pass the <see cref="QualityGate"/>, store, and roll the version
+/// out through <see cref="ModelRollout"/>. One at a time across replicas (<see cref="TrainingLock"/>).
 /// </summary>
 public sealed class RetrainJob(
     RatingSnapshotReader snapshots,
     ModelVersionStore versions,
     TrainingLock trainingLock,
+    TrainingRecovery recovery,
+    ModelRollout rollout,
     ModelRefresher refresher,
+    ModelHolder holder,
     LifecycleMetrics metrics,
     IOptions<TrainingSettings> settings,
     IOptions<RatingScaleOptions> scale,
@@ -49,85 +53,84 @@ public sealed class RetrainJob(
             logger.LogInformation("Scheduled retrain skipped: another training is running");
             return null;
         }
-        var interrupted = await versions.FailInterruptedAsync(cancellationToken);
-        if (interrupted > 0) logger.LogWarning("Marked {Count} interrupted training(s) as failed", interrupted);
+        // We hold the lock, so a version still in 'training' belongs to a process that died.
+        await recovery.FailInterruptedAsync(cancellationToken);
 
         var options = settings.Value.ToOptions(parameters, scale.Value.Scale);
         options.Validate();
         var ranking = settings.Value.ToRankingOptions(parameters);
         ranking?.Validate();
         var jobId = context?.BackgroundJob.Id;
-        var version = await versions.CreateTrainingAsync(jobId, new { options.Factors, options.Epochs, options.LearningRate, options.Regularization, options.BiasRegularization, rankingFactors = ranking?.Factors }, cancellationToken);
+        var version = await versions.CreateTrainingAsync(jobId, ModelHyperparameters.From(options, null, ranking), cancellationToken);
         context?.SetJobParameter(Progress.ModelVersion, version);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
         var total = Stopwatch.StartNew();
         using var span = Tracing.StartRetrain(version, jobId);
         try
         {
-            context?.SetJobParameter(Progress.Phase, "reading");
-            var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(cancellationToken));
+            // Compare with the model this replica serves, and know which ratings it was trained on.
+            await TryRefreshAsync(cancellationToken);
+            var active = holder.Current;
+
+            SetPhase(context, "reading");
+            var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
             logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items), read in {Seconds:F2} s",
                 version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, snapshot.ReadSeconds);
 
             var phase = "early-stopping";
-            context?.SetJobParameter(Progress.Phase, phase);
+            SetPhase(context, phase);
             void OnEpoch(EpochProgress epoch)
             {
-                if (epoch.ValidationRmse is null && phase != "refit")
-                {
-                    phase = "refit";
-                    context?.SetJobParameter(Progress.Phase, phase);
-                }
+                if (epoch.ValidationRmse is null && phase != "refit") SetPhase(context, phase = "refit");
                 logger.LogInformation("Epoch {Epoch} ({Phase}): train RMSE {TrainRmse:F4}, validation RMSE {ValidationRmse:F4}, {Seconds:F2} s",
                     epoch.Epoch, phase, epoch.TrainRmse, epoch.ValidationRmse, epoch.Seconds);
                 context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
                 if (epoch.ValidationRmse is { } rmse) context?.SetJobParameter(Progress.ValidationRmse, rmse);
             }
-
             void OnRankingIteration(RankingProgress iteration)
             {
-                if (phase != "ranking")
-                {
-                    phase = "ranking";
-                    context?.SetJobParameter(Progress.Phase, phase);
-                }
+                if (phase == "early-stopping") SetPhase(context, phase = "ranking");
                 logger.LogInformation("Ranking iteration {Iteration}: loss {Loss:F1}, {Seconds:F2} s", iteration.Iteration, iteration.Loss, iteration.Seconds);
             }
 
-            var outcome = await Task.Run(() => TrainingRun.Execute(snapshot, options, ranking, settings.Value.HoldoutFraction, OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
+            var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
+                OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
+            metrics.TrainingRan(trained.Timings);
 
-            metrics.TrainingRan(outcome);
-            context?.SetJobParameter(Progress.Phase, "storing");
+            var comparison = active is null ? null : CompareWithActive(trained, snapshot, active);
+            var decision = QualityGate.Decide(trained.Report, comparison, settings.Value.QualityMargin);
+
+            SetPhase(context, "storing");
             var storing = metrics.Stage(RetrainStage.Store);
+            var store = Stopwatch.StartNew();
             using var blob = new MemoryStream();
-            ModelSerializer.Write(outcome.Model, blob);
-            var activeRmse = await versions.ActiveRmseAsync(cancellationToken);
-            var rejection = QualityGate.Check(outcome.Metrics, activeRmse, settings.Value.QualityMargin);
-            await versions.CompleteAsync(version, outcome, snapshot.DataCutoff, blob.ToArray(), total.Elapsed.TotalSeconds, rejection, cancellationToken);
-            var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+            ModelSerializer.Write(trained.Model, blob);
+            var timings = new RetrainTimings(snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
+                trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
+            var completed = new CompletedTraining(
+                ModelHyperparameters.From(trained.Options, trained.BestEpoch, ranking),
+                ModelMetrics.From(trained.Report, comparison, timings),
+                trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
+                snapshot.DataCutoff, decision.Rejection);
+            await versions.CompleteAsync(version, completed, blob.ToArray(), cancellationToken);
             storing.Dispose();
+            metrics.Candidate(completed.Metrics);
+            LogDecision(version, trained.Report, comparison, decision);
 
-            if (rejection is null)
+            if (decision.Accepted)
             {
-                // Every replica heard "stored" and loads the blob now; then the switch is a swap everywhere.
-                using var rollout = Tracing.Source.StartActivity("rollout");
-                context?.SetJobParameter(Progress.Phase, "preloading");
-                await metrics.TimeAsync(RetrainStage.Preload, () => Task.Delay(TimeSpan.FromSeconds(settings.Value.PreloadSeconds), cancellationToken));
-                var swapping = metrics.Stage(RetrainStage.Swap);
-                await versions.ActivateTrainedAsync(version, cancellationToken);
-                // This replica swaps at once; the others hear the NOTIFY sent on commit.
-                await refresher.RefreshNowAsync(cancellationToken);
-                swapping.Dispose();
-                logger.LogInformation(
-                    "Version {Version} active: holdout RMSE {Rmse:F4} (baseline {BaselineRmse:F4}), NDCG@10 {Ndcg:F4}, {Seconds:F1} s in all; {Pruned} old blobs deleted",
-                    version, outcome.Metrics.Rmse, outcome.Metrics.BaselineRmse, outcome.Metrics.NdcgAt10, total.Elapsed.TotalSeconds, pruned);
+                SetPhase(context, "preloading");
+                var result = await rollout.RollOutAsync(version, trained: true, cancellationToken);
+                if (!result.Activated) throw new InvalidOperationException($"Version {version} could not be activated: {result.Problem}");
+                var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+                logger.LogInformation("Version {Version} active after {Seconds:F1} s; {Pruned} old blob(s) deleted", version, total.Elapsed.TotalSeconds, pruned);
             }
             else
             {
-                logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, rejection);
+                await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
             }
-            metrics.Judged(rejection, total.Elapsed);
-            context?.SetJobParameter(Progress.Phase, rejection is null ? "activated" : "rejected");
+            metrics.Judged(decision.Rejection, total.Elapsed);
+            SetPhase(context, decision.Accepted ? "activated" : "rejected");
             return version;
         }
         catch (OperationCanceledException ex)
@@ -144,4 +147,46 @@ public sealed class RetrainJob(
             throw;
         }
     }
+
+    /// <summary>The candidate and the active model on the holdout ratings neither trained on (see <see cref="ActiveModelComparison"/>).</summary>
+    private static ActiveModelComparison CompareWithActive(TemporalTrainingResult trained, RatingSnapshot snapshot, ServingModel active)
+    {
+        var seenByActive = snapshot.WrittenBefore;
+        var unseen = new List<int>(trained.TestRows.Length);
+        for (var t = 0; t < trained.TestRows.Length; t++)
+            if (seenByActive is null || !seenByActive[trained.TestRows[t]]) unseen.Add(t);
+        var test = trained.Split.Test;
+        var result = ModelComparison.Compare(new FactorModelPredictor(trained.HoldoutModel),
+            new RemappedPredictor(active.Model, test.Users, test.Items), test, unseen.ToArray());
+        return result.Ratings == 0
+            ? new ActiveModelComparison(active.Version, 0, null, null, false)
+            : new ActiveModelComparison(active.Version, result.Ratings, result.CandidateRmse, result.OtherRmse,
+                result.Ratings >= QualityGate.MinComparisonRatings);
+    }
+
+    private void LogDecision(int version, HoldoutReport report, ActiveModelComparison? active, GateDecision decision)
+    {
+        logger.LogInformation(
+            "Version {Version} on {HoldoutRatings} holdout ratings: RMSE {Rmse:F4} (biases {BaselineRmse:F4}); lists on {ListUsers} users with history: " +
+            "ranking head {RankingNdcg}, rating head {RatingNdcg}, popularity {PopularityNdcg} -> {ListSource}; against active version {ActiveVersion}: " +
+            "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
+            version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
+            report.RankingHead?.Ndcg, report.RatingHead?.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
+            active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
+        if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
+    }
+
+    private async Task TryRefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await refresher.RefreshNowAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not refresh the active model before training: {Error}", ex.Message);
+        }
+    }
+
+    private static void SetPhase(PerformContext? context, string phase) => context?.SetJobParameter(Progress.Phase, phase);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
-using Npgsql;
 using RecommenderService.Api.Contracts;
 
 using RecommenderService.Api.Serving;
@@ -11,13 +10,17 @@ using RecommenderService.Api.Infrastructure;
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>Queues retrains (never two at once) and reports their state from Hangfire's storage.</summary>
-public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client, NpgsqlDataSource database)
+public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client, ModelVersionStore versions, TrainingRecovery recovery)
 {
     private const string LastRequestHash = "recommender:retrain-request";
 
-    /// <summary>The queued or running retrain if there is one, otherwise a new one.</summary>
-    public RetrainAccepted Request(RetrainParameters? parameters)
+    /// <summary>
+    /// The queued or running retrain if there is one, otherwise a new one. A training whose process died is
+    /// detected first (<see cref="TrainingRecovery"/>), so it never blocks a new request.
+    /// </summary>
+    public async Task<RetrainAccepted> RequestAsync(RetrainParameters? parameters, CancellationToken cancellationToken)
     {
+        await recovery.RecoverAsync(cancellationToken);
         using var connection = storage.GetConnection();
         // Serialises requests across replicas, so two simultaneous requests cannot both enqueue.
         using var _ = connection.AcquireDistributedLock(LastRequestHash, TimeSpan.FromSeconds(15));
@@ -63,17 +66,8 @@ public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client,
         var version = ParseInt(connection.GetJobParameter(jobId, RetrainJob.Progress.ModelVersion));
 
         string? modelStatus = null, reason = null;
-        if (version is not null)
-        {
-            await using var command = database.CreateCommand("SELECT status, reason FROM model_versions WHERE version = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = version.Value });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                modelStatus = reader.GetString(0);
-                reason = reader.IsDBNull(1) ? null : reader.GetString(1);
-            }
-        }
+        if (version is not null && await versions.StatusAsync(version.Value, cancellationToken) is { } row)
+            (modelStatus, reason) = row;
         if (state == "succeeded" && version is null) phase ??= "skipped";
         return new JobStatusResponse(jobId, state, phase, epoch, rmse, version, modelStatus, reason, error);
     }

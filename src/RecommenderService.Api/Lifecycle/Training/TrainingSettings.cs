@@ -38,11 +38,20 @@ public sealed class TrainingSettings
     public int PollSeconds { get; set; } = 30;
 
     /// <summary>
-    /// Pause between storing an accepted model and activating it, in which every replica loads it into its
-    /// standby slot, so the activation itself is a reference swap everywhere.
+    /// How long a rollout waits for every live replica to acknowledge that it has loaded the new version into
+    /// standby before activating it anyway (a replica that has not answered by then loads it when it hears the
+    /// activation). The wait ends as soon as all live replicas have acknowledged; this is only a deadline.
     /// </summary>
     [Range(0, 600)]
-    public double PreloadSeconds { get; set; } = 5;
+    public double PreloadTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How often a replica records that it is alive and which versions it holds (<c>serving_replicas</c>).</summary>
+    [Range(0.2, 60)]
+    public double HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>How often a replica with jobs checks for a training whose process died (see <see cref="TrainingRecovery"/>).</summary>
+    [Range(1, 3600)]
+    public double RecoverySeconds { get; set; } = 10;
 
     /// <summary>Hangfire's queue poll interval; low values make manual retrains start sooner.</summary>
     [Range(0.1, 60)]

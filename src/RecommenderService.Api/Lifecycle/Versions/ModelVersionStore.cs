@@ -1,23 +1,30 @@
+using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Persistence.Entities;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
-/// The <c>model_versions</c> and <c>model_blobs</c> rows of the lifecycle: a version is created when its
-/// training starts, completed (active or rejected) or failed when it ends, and activation switches the
-/// active version in one transaction and announces it on <see cref="ModelChangeChannel"/>.
+/// The only owner of <c>model_versions</c> and <c>model_blobs</c>: a version is created when its training starts,
+/// completed (accepted or rejected) or failed when it ends, and activation switches the active version in one
+/// transaction and announces it on <see cref="ModelChangeChannel.Name"/>. Activation and pruning take one
+/// transaction-scoped advisory lock, so a prune can never delete the blob of a version being activated.
 /// </summary>
 public sealed class ModelVersionStore(NpgsqlDataSource database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<int> CreateTrainingAsync(string? jobId, object hyperparameters, CancellationToken cancellationToken)
+    /// <summary>Serialises activations and prunes across replicas ("recommender versions").</summary>
+    private const long VersionsLockKey = 0x5265_6356_6572_7373;
+
+    private const string Columns = """
+        version, status, reason, job_id, hyperparameters::text, metrics::text, user_count, item_count, rating_count,
+        training_seconds, data_cutoff, created_at, trained_at, activated_at
+        """;
+
+    public async Task<int> CreateTrainingAsync(string? jobId, ModelHyperparameters hyperparameters, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             "INSERT INTO model_versions (status, job_id, hyperparameters) VALUES ($1, $2, $3::jsonb) RETURNING version");
@@ -28,16 +35,23 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Versions left in <c>training</c> by a process that died. Called while holding the training lock,
-    /// so no training can really be running.
+    /// Marks every version still in <c>training</c> as failed and returns their Hangfire job ids. Only call it
+    /// when the training lock is free (or held by the caller): then no training can really be running, and a
+    /// version in <c>training</c> belongs to a process that died.
     /// </summary>
-    public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(int Version, string? JobId)>> FailInterruptedAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
-            "UPDATE model_versions SET status = $1, reason = 'training was interrupted (the process stopped before it finished)' WHERE status = $2");
+        await using var command = database.CreateCommand("""
+            UPDATE model_versions SET status = $1, reason = 'training was interrupted: the process running it stopped before it finished'
+            WHERE status = $2 RETURNING version, job_id
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = ModelStatus.Failed });
         command.Parameters.Add(new NpgsqlParameter { Value = ModelStatus.Training });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var failed = new List<(int, string?)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            failed.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        return failed;
     }
 
     public async Task MarkFailedAsync(int version, string reason)
@@ -51,22 +65,11 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    /// <summary>The active version's recorded holdout RMSE, if a version is active.</summary>
-    public async Task<double?> ActiveRmseAsync(CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(
-            $"SELECT (metrics ->> 'rmse')::float8 FROM model_versions WHERE status = '{ModelStatus.Active}'");
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is double rmse ? rmse : null;
-    }
-
     /// <summary>
-    /// Records a finished training with its blob. A rejected one is stored as such (it can still be promoted
-    /// by hand); an accepted one stays <c>training</c> until <see cref="ActivateTrainedAsync"/>, and its
-    /// storage is announced on <see cref="ModelChangeChannel.Stored"/> so replicas load it ahead of time.
+    /// Records a finished training with its blob. A rejected one is stored as such (it can still be promoted by
+    /// hand); an accepted one stays <c>training</c> until the rollout activates it.
     /// </summary>
-    public async Task CompleteAsync(int version, TrainingOutcome outcome, DateTimeOffset dataCutoff, byte[] blob,
-        double totalSeconds, string? rejection, CancellationToken cancellationToken)
+    public async Task CompleteAsync(int version, CompletedTraining training, byte[] blob, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -79,14 +82,11 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
             WHERE version = $1
             """, cancellationToken,
             version,
-            rejection is null ? ModelStatus.Training : ModelStatus.Rejected,
-            (object?)rejection ?? DBNull.Value,
-            JsonSerializer.Serialize(Hyperparameters(outcome), Json),
-            JsonSerializer.Serialize(Metrics(outcome), Json),
-            outcome.Model.Users.Count, outcome.Model.Items.Count, (long)outcome.RatingCount, totalSeconds, dataCutoff);
-        if (rejection is null)
-            await ExecuteAsync(connection, transaction, "SELECT pg_notify($1, $2)", cancellationToken,
-                ModelChangeChannel.Stored, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            training.Rejection is null ? ModelStatus.Training : ModelStatus.Rejected,
+            (object?)training.Rejection ?? DBNull.Value,
+            JsonSerializer.Serialize(training.Hyperparameters, Json),
+            JsonSerializer.Serialize(training.Metrics, Json),
+            training.Users, training.Items, training.Ratings, training.Seconds, training.DataCutoff);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -95,52 +95,115 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand("SELECT pg_notify($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = ModelChangeChannel.Stored });
-        command.Parameters.Add(new NpgsqlParameter { Value = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = version.ToString(CultureInfo.InvariantCulture) });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Activates a version its training has just stored and the gate accepted.</summary>
-    public async Task ActivateTrainedAsync(int version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes a stored version the active one: a rollback or promotion of a finished version, or, with
+    /// <paramref name="trained"/>, the version a training has just stored and the gate accepted.
+    /// </summary>
+    public async Task<ActivationResult> ActivateAsync(int version, bool trained, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await SwitchActiveAsync(connection, transaction, version, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>Makes a stored version the active one (rollback or promotion).</summary>
-    public async Task<ActivationResult> ActivateAsync(int version, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        string? status;
-        bool hasBlob;
-        await using (var command = new NpgsqlCommand("""
-            SELECT v.status, EXISTS (SELECT 1 FROM model_blobs b WHERE b.version = v.version)
-            FROM model_versions v WHERE v.version = $1 FOR UPDATE
-            """, connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = version });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken)) return ActivationResult.NotFound;
-            status = reader.GetString(0);
-            hasBlob = reader.GetBoolean(1);
-        }
-        if (status is ModelStatus.Training or ModelStatus.Failed || !hasBlob) return ActivationResult.NotActivatable(status, hasBlob);
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock($1)", cancellationToken, VersionsLockKey);
+        var (found, status, hasBlob) = await StateAsync(connection, transaction, version, cancellationToken);
+        if (!found) return ActivationResult.NotFound;
+        var activatable = hasBlob && (trained ? status == ModelStatus.Training : status is not (ModelStatus.Training or ModelStatus.Failed));
+        if (!activatable) return ActivationResult.NotActivatable(status, hasBlob);
         if (status != ModelStatus.Active) await SwitchActiveAsync(connection, transaction, version, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ActivationResult.Success;
     }
 
+    /// <summary>Whether a version exists and has a blob (so it can be preloaded and activated).</summary>
+    public async Task<(bool Found, string? Status, bool HasBlob)> StateAsync(int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await StateAsync(connection, null, version, cancellationToken);
+    }
+
     /// <summary>Deletes blobs beyond the newest <paramref name="keep"/> versions, never the active one's.</summary>
     public async Task<int> PruneBlobsAsync(int keep, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"""
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock($1)", cancellationToken, VersionsLockKey);
+        await using var command = new NpgsqlCommand($"""
             DELETE FROM model_blobs WHERE version NOT IN (SELECT version FROM model_versions ORDER BY version DESC LIMIT $1)
               AND version NOT IN (SELECT version FROM model_versions WHERE status = '{ModelStatus.Active}')
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = keep });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <summary>The active version, or null.</summary>
+    public Task<ModelVersionEntity?> ActiveAsync(CancellationToken cancellationToken) =>
+        SingleAsync($"SELECT {Columns} FROM model_versions WHERE status = '{ModelStatus.Active}'", null, cancellationToken);
+
+    public Task<ModelVersionEntity?> GetAsync(int version, CancellationToken cancellationToken) =>
+        SingleAsync($"SELECT {Columns} FROM model_versions WHERE version = $1", version, cancellationToken);
+
+    /// <summary>Every version, newest first.</summary>
+    public async Task<List<ModelVersionEntity>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT {Columns} FROM model_versions ORDER BY version DESC");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = new List<ModelVersionEntity>();
+        while (await reader.ReadAsync(cancellationToken)) versions.Add(Read(reader));
+        return versions;
+    }
+
+    /// <summary>The status and Hangfire job of a version (the job status endpoint reads it).</summary>
+    public async Task<(string Status, string? Reason)?> StatusAsync(int version, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT status, reason FROM model_versions WHERE version = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = version });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    }
+
+    private async Task<ModelVersionEntity?> SingleAsync(string sql, int? version, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(sql);
+        if (version is { } v) command.Parameters.Add(new NpgsqlParameter { Value = v });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static ModelVersionEntity Read(NpgsqlDataReader reader) => new()
+    {
+        Version = reader.GetInt32(0),
+        Status = reader.GetString(1),
+        Reason = reader.IsDBNull(2) ? null : reader.GetString(2),
+        JobId = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Hyperparameters = reader.IsDBNull(4) ? "{}" : reader.GetString(4),
+        Metrics = reader.IsDBNull(5) ? "{}" : reader.GetString(5),
+        UserCount = reader.GetInt32(6),
+        ItemCount = reader.GetInt32(7),
+        RatingCount = reader.GetInt64(8),
+        TrainingSeconds = reader.GetDouble(9),
+        DataCutoff = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(11),
+        TrainedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+        ActivatedAt = reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+    };
+
+    private static async Task<(bool Found, string? Status, bool HasBlob)> StateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, int version, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT v.status, EXISTS (SELECT 1 FROM model_blobs b WHERE b.version = v.version)
+            FROM model_versions v WHERE v.version = $1
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = version });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return (false, null, false);
+        return (true, reader.GetString(0), reader.GetBoolean(1));
     }
 
     private static async Task SwitchActiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int version, CancellationToken cancellationToken)
@@ -152,43 +215,8 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
             $"UPDATE model_versions SET status = '{ModelStatus.Active}', reason = NULL, activated_at = now() WHERE version = $1", cancellationToken, version);
         // Delivered on commit only, to every replica's listener.
         await ExecuteAsync(connection, transaction, "SELECT pg_notify($1, $2)", cancellationToken,
-            ModelChangeChannel.Name, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            ModelChangeChannel.Name, version.ToString(CultureInfo.InvariantCulture));
     }
-
-    private static object Hyperparameters(TrainingOutcome outcome) => new
-    {
-        factors = outcome.Options.Factors,
-        learningRate = outcome.Options.LearningRate,
-        regularization = outcome.Options.Regularization,
-        biasRegularization = outcome.Options.BiasRegularization,
-        epochs = outcome.Options.Epochs,
-        bestEpoch = outcome.BestEpoch,
-        initStdDev = outcome.Options.InitStdDev,
-        seed = outcome.Options.Seed,
-        ranking = outcome.Ranking is null ? null : new
-        {
-            factors = outcome.Ranking.Factors,
-            iterations = outcome.Ranking.Iterations,
-            regularization = outcome.Ranking.Regularization,
-            alpha = outcome.Ranking.Alpha,
-            weighting = outcome.Ranking.Weighting.ToString(),
-        },
-    };
-
-    private static object Metrics(TrainingOutcome outcome) => new
-    {
-        rmse = outcome.Metrics.Rmse,
-        mae = outcome.Metrics.Mae,
-        precisionAt10 = outcome.Metrics.PrecisionAt10,
-        recallAt10 = outcome.Metrics.RecallAt10,
-        ndcgAt10 = outcome.Metrics.NdcgAt10,
-        baselineRmse = outcome.Metrics.BaselineRmse,
-        popularityPrecisionAt10 = outcome.Metrics.PopularityPrecisionAt10,
-        popularityNdcgAt10 = outcome.Metrics.PopularityNdcgAt10,
-        holdoutRatings = outcome.Metrics.HoldoutRatings,
-        rankingUsers = outcome.Metrics.RankingUsers,
-        timings = outcome.Timings,
-    };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
         CancellationToken cancellationToken, params object[] parameters)
@@ -199,16 +227,4 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
     }
 
     private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
-}
-
-/// <summary>Result of <see cref="ModelVersionStore.ActivateAsync"/>.</summary>
-public sealed record ActivationResult(bool Found, bool Activated, string? Problem)
-{
-    public static ActivationResult NotFound { get; } = new(false, false, null);
-    public static ActivationResult Success { get; } = new(true, true, null);
-
-    public static ActivationResult NotActivatable(string? status, bool hasBlob) => new(true, false,
-        !hasBlob && status is not (ModelStatus.Training or ModelStatus.Failed)
-            ? "Its stored model was deleted by the retention policy (Training:KeepVersions)."
-            : $"It is '{status}': only a stored, trained version can be activated.");
 }

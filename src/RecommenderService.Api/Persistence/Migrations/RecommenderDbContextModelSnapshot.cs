@@ -224,6 +224,45 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.ToTable("ratings", (string)null);
                 });
 
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ServingReplicaEntity", b =>
+                {
+                    b.Property<string>("ReplicaId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("replica_id");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("host");
+
+                    b.Property<int?>("ServingVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("serving_version");
+
+                    b.Property<int?>("StandbyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("standby_version");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("ReplicaId")
+                        .HasName("pk_serving_replicas");
+
+                    b.ToTable("serving_replicas", (string)null);
+                });
+
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.UserEntity", b =>
                 {
                     b.Property<int>("Id")

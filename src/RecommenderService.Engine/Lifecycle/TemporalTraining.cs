@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace RecommenderService.Engine;
+
+/// <summary>
+/// The service's training recipe, in one place so the service and <c>recsys evaluate --temporal</c> measure the
+/// same thing: hold out the newest ratings, early-stop the rating head on them, train the ranking head on the
+/// same earlier ratings, judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
+/// then refit both heads on every rating (the rating head for the best epoch count), so the newest raters are
+/// in the served model.
+/// </summary>
+public static class TemporalTraining
+{
+    /// <summary>Lists are judged on at most this many holdout users (a seeded sample), to bound evaluation time.</summary>
+    public const int MaxListUsers = 5_000;
+
+    /// <summary>Runs the recipe. <paramref name="ranking"/> null trains the rating head only.</summary>
+    public static TemporalTrainingResult Run(
+        RatingSet all, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
+        Action<EpochProgress>? onEpoch = null, Action<RankingProgress>? onRankingIteration = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(options);
+        if (all.Count < 2 || all.UserCount < 1 || all.ItemCount < 1)
+            throw new InvalidOperationException($"Too little data to train: {all.Count} ratings.");
+
+        var split = TemporalSplit.Split(all, holdoutFraction, out var testRows);
+        var watch = Stopwatch.StartNew();
+        var fitted = new SgdTrainer(options).Train(split.Train, split.Test, onEpoch, cancellationToken);
+        var ratingSeconds = watch.Elapsed.TotalSeconds;
+
+        watch.Restart();
+        var held = ranking is null ? fitted.Model : fitted.Model.WithRanking(new RankingTrainer(ranking).Train(split.Train, onRankingIteration, cancellationToken));
+        var rankingSeconds = watch.Elapsed.TotalSeconds;
+
+        watch.Restart();
+        var report = Judge(held, split, options.Scale, (uint)options.Seed);
+        var evaluateSeconds = watch.Elapsed.TotalSeconds;
+
+        watch.Restart();
+        var epochs = options.Epochs ?? Math.Max(1, fitted.BestEpoch);
+        var refit = new SgdTrainer(options with { Epochs = epochs }).Train(all, null, onEpoch, cancellationToken).Model;
+        if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken));
+        var refitSeconds = watch.Elapsed.TotalSeconds;
+
+        return new TemporalTrainingResult(refit, held, split, testRows, options with { Epochs = epochs }, fitted.BestEpoch, report,
+            new StageTimings(ratingSeconds, rankingSeconds, evaluateSeconds, refitSeconds));
+    }
+
+    /// <summary>Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>).</summary>
+    public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(split);
+        var (train, test) = split;
+        var rating = new FactorModelPredictor(model);
+        var predicted = ErrorMetrics.Predictions(rating, test);
+        var baseline = BiasBaseline.Fit(train, scale);
+        var baselineRmse = ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, test), test.Value);
+
+        // Every held-out item counts as a hit (no rating threshold): lists are judged as users meet them.
+        var options = new EvaluationOptions { K = 10, MaxRankingUsers = MaxListUsers, Seed = seed, RelevanceThreshold = null };
+        var warm = WithHistory(train, test);
+        var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
+        var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
+        RankingScores? rankingHead = null, ratingHead = null, popularity = null;
+        var listUsers = 0;
+        if (warm.Count > 0)
+        {
+            popularity = Evaluation.Ranking(PopularityPredictor.Fit(train, scale), train, warm, options);
+            ratingHead = Evaluation.Ranking(rating, train, warm, options);
+            if (model.Ranking is not null) rankingHead = Evaluation.Ranking(new RankingHeadPredictor(model), train, warm, options);
+            listUsers = popularity.Value.Users;
+        }
+        var source = HoldoutReport.ChooseListSource(rankingHead, ratingHead, popularity, model.Ranking is not null);
+        return new HoldoutReport(ErrorMetrics.Rmse(predicted, test.Value), ErrorMetrics.Mae(predicted, test.Value), baselineRmse,
+            test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead, ratingHead, popularity, source);
+    }
+
+    /// <summary>The test ratings of users who have at least one training rating.</summary>
+    internal static RatingSet WithHistory(RatingSet train, RatingSet test)
+    {
+        var known = new bool[Math.Max(train.UserCount, test.UserCount)];
+        foreach (var user in train.User) known[user] = true;
+        var rows = new List<int>(test.Count);
+        for (var r = 0; r < test.Count; r++)
+            if (known[test.User[r]]) rows.Add(r);
+        return rows.Count == test.Count ? test : test.Subset(rows.ToArray());
+    }
+}
