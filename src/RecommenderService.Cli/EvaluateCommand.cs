@@ -20,12 +20,18 @@ internal sealed class EvaluateCommand : ICommand
         + "R=20; skipped over 1 GiB), ranking (the rating head of mf for RMSE/MAE + the implicit-ALS ranking head for\n"
         + "the lists; seconds = ranking head only), popularity (most-rated items; damped mean for RMSE).\n"
         + "--ranking-only skips the rating models (ranking's RMSE is then the global mean's).\n"
+        + "With --temporal, the row service is the service's own retrain recipe on the same cut: both heads, RMSE on\n"
+        + "every held-out rating, lists of the source its quality gate picks (ranking head, rating head or popularity),\n"
+        + "judged on held-out users with history, every held-out item relevant.\n"
         + "Ranking metrics: relevant = test rating >= 4 (every test item with --per-user), rated training items\n"
         + "excluded, users without relevant items skipped, at most N users (default 10000, 0 = all). seconds =\n"
         + "fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
         ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
+
+    // With --temporal: every rating, for the service's own recipe (TemporalTraining), which splits them itself.
+    private RatingSet? _temporalRatings;
 
     public int Execute(CommandArguments args, TextWriter output)
     {
@@ -75,9 +81,28 @@ internal sealed class EvaluateCommand : ICommand
             string[] order = perUser ? ["popularity", "mf", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking", "popularity"];
             perFold.Add(results.OrderBy(r => Array.IndexOf(order, r.Name)).ToArray());
         }
+        if (_temporalRatings is not null && !rankingOnly)
+            perFold[0] = [.. perFold[0], ServiceRecipe(_temporalRatings, options, rankingOptions, args.Double("temporal", 0, 1, minExclusive: true)!.Value, log)];
         var report = new EvaluationReport(protocol, splits.Length, splits.Sum(s => s.Test.Count) / splits.Length, options, perFold);
         if (json) report.WriteJson(output); else report.WriteTable(output);
         return RecsysCommandLine.Success;
+    }
+
+    /// <summary>
+    /// The row "service": exactly what a retrain of the service does and records (<see cref="TemporalTraining"/>):
+    /// both heads trained before the cut, RMSE/MAE on every holdout rating, and the lists of the source the gate
+    /// would pick, judged on holdout users with history with every held-out item relevant.
+    /// </summary>
+    private static EvaluationResult ServiceRecipe(RatingSet all, TrainingOptions options, RankingOptions ranking, double fraction, TextWriter log)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = TemporalTraining.Run(all, options, ranking, fraction);
+        var report = result.Report;
+        log.WriteLine(FormattableString.Invariant(
+            $"  service      RMSE {report.Rmse:F4} (biases {report.BaselineRmse:F4}; users with history {report.WarmRmse:F4} vs {report.WarmBaselineRmse:F4} on {report.WarmRatings} ratings); ") +
+            FormattableString.Invariant(
+            $"lists on {report.ListUsers} users with history: ranking head {report.RankingHead?.Ndcg:F4}, rating head {report.RatingHead?.Ndcg:F4}, popularity {report.Popularity?.Ndcg:F4} -> {report.ListSource}; {clock.Elapsed.TotalSeconds:F2} s"));
+        return new EvaluationResult("service", report.Rmse, report.Mae, report.ChosenLists ?? default, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>A rating head of μ alone, for --ranking-only (no rating model trained).</summary>
@@ -128,7 +153,11 @@ internal sealed class EvaluateCommand : ICommand
         if (ratings.Count < 10) throw new RatingFileException(path, 0, $"only {ratings.Count} ratings; need at least 10 to evaluate");
         if (kfold is { } k) return ($"{k}-fold CV of {path} ({ratings.Count} ratings, seed {seed})", KFoldSplit.Split(ratings, k, seed));
         if (perUser is { } f) return ($"per-user split of {path} ({f:P0} of each user's ratings as test, numpy seed {seed}; every test item relevant)", [PerUserSplit.Split(ratings, f, seed)]);
-        if (temporal is { } t) return ($"temporal split of {path} (newest {t:P0} as test)", [TemporalSplit.Split(ratings, t)]);
+        if (temporal is { } t)
+        {
+            _temporalRatings = ratings;
+            return ($"temporal split of {path} (newest {t:P0} as test)", [TemporalSplit.Split(ratings, t)]);
+        }
         return ($"random holdout of {path} ({holdout:P0} as test, numpy seed {seed})", [RandomSplit.Holdout(ratings, holdout!.Value, seed)]);
     }
 }

@@ -297,39 +297,13 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         return host;
     }
 
-    private async Task<(string JobId, JsonElement Job)> RetrainAndWaitAsync(HttpClient admin, object parameters)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/model/retrain", parameters);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var jobId = accepted.GetProperty("jobId").GetString()!;
-        Assert.Equal($"/api/v1/model/jobs/{jobId}", response.Headers.Location?.OriginalString);
-        return (jobId, await WaitForJobAsync(admin, jobId));
-    }
+    private static Task<(string JobId, JsonElement Job)> RetrainAndWaitAsync(HttpClient admin, object parameters) =>
+        RetrainDriver.RetrainAndWaitAsync(admin, parameters);
 
-    private static async Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/model/jobs/{jobId}");
-            var state = job.GetProperty("state").GetString();
-            if (state is "succeeded" or "failed") return job;
-            if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"job {jobId} still {state} after 2 minutes");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId) =>
+        RetrainDriver.WaitForJobAsync(client, jobId, TimeSpan.FromMinutes(2));
 
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition, TimeSpan deadline)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(50);
-        }
-        return false;
-    }
+    private static Task<bool> PollAsync(Func<Task<bool>> condition, TimeSpan deadline) => RetrainDriver.PollAsync(condition, deadline);
 
     private async Task<byte[]> BlobAsync(int version)
     {

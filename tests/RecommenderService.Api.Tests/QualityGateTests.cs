@@ -7,12 +7,13 @@ public sealed class QualityGateTests
 {
     private static RankingScores Lists(double ndcg, int users = 100) => new(10, ndcg / 2, ndcg / 2, ndcg, users);
 
-    private static HoldoutReport Report(double rmse = 0.90, double baseline = 0.95, double? ranking = 0.40, double rating = 0.30, double popularity = 0.25, int listUsers = 100, double? warmRmse = null)
+    private static HoldoutReport Report(double rmse = 0.90, double baseline = 0.95, double? ranking = 0.40, double rating = 0.30, double popularity = 0.25, int listUsers = 100, double? warmRmse = null, int warmRatings = 800)
     {
         RankingScores? r = ranking is { } x && listUsers > 0 ? Lists(x, listUsers) : null;
         RankingScores? a = listUsers > 0 ? Lists(rating, listUsers) : null;
         RankingScores? p = listUsers > 0 ? Lists(popularity, listUsers) : null;
-        return new HoldoutReport(rmse, 0.7, baseline, 1000, 800, warmRmse ?? rmse - 0.05, baseline - 0.02, listUsers, r, a, p,
+        return new HoldoutReport(rmse, 0.7, baseline, 1000, warmRatings, warmRatings > 0 ? warmRmse ?? rmse - 0.05 : double.NaN,
+            warmRatings > 0 ? baseline - 0.02 : double.NaN, listUsers, r, a, p,
             HoldoutReport.ChooseListSource(r, a, p, ranking is not null));
     }
 
@@ -28,8 +29,15 @@ public sealed class QualityGateTests
     }
 
     [Fact]
-    public void A_model_no_better_than_the_biases_baseline_is_rejected() =>
-        Assert.Contains("biases-only baseline", QualityGate.Decide(Report(rmse: 0.95, baseline: 0.95), null, 0.02).Rejection);
+    public void A_model_no_better_than_the_biases_baseline_on_users_with_history_is_rejected() =>
+        Assert.Contains("biases-only baseline", QualityGate.Decide(Report(rmse: 0.95, baseline: 0.95, warmRmse: 0.93), null, 0.02).Rejection);
+
+    [Fact]
+    public void When_no_holdout_user_has_history_the_rating_head_need_only_stay_near_the_baseline()
+    {
+        Assert.True(QualityGate.Decide(Report(rmse: 0.955, baseline: 0.95, listUsers: 0, warmRatings: 0), null, 0.02).Accepted);
+        Assert.Contains("worse than the biases-only baseline", QualityGate.Decide(Report(rmse: 0.99, baseline: 0.95, listUsers: 0, warmRatings: 0), null, 0.02).Rejection);
+    }
 
     [Fact]
     public void A_model_much_worse_than_the_active_one_on_ratings_neither_saw_is_rejected() =>
@@ -48,7 +56,7 @@ public sealed class QualityGateTests
 
     [Fact]
     public void A_diverged_training_is_rejected() =>
-        Assert.Contains("diverged", QualityGate.Decide(Report(rmse: double.NaN), null, 0.02).Rejection);
+        Assert.Contains("diverged", QualityGate.Decide(Report(rmse: double.NaN, warmRmse: double.NaN), null, 0.02).Rejection);
 
     [Fact]
     public void Lists_that_lose_to_popularity_do_not_reject_the_model_they_come_from_popularity()
@@ -69,7 +77,7 @@ public sealed class QualityGateTests
     [Fact]
     public void With_no_holdout_user_who_has_history_the_list_rule_does_not_apply()
     {
-        var decision = QualityGate.Decide(Report(listUsers: 0), null, 0.02);
+        var decision = QualityGate.Decide(Report(listUsers: 0, warmRatings: 0), null, 0.02);
         Assert.True(decision.Accepted);
         Assert.Equal(ListSource.RankingHead, decision.ListSource);
     }
