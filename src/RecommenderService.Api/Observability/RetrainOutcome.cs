@@ -34,6 +34,6 @@ public static class RetrainOutcome
         reason.Contains("diverged", StringComparison.OrdinalIgnoreCase) ? Diverged
         : reason.Contains("users with history", StringComparison.OrdinalIgnoreCase) ? WarmRatingBaseline
         : reason.Contains("biases-only baseline", StringComparison.OrdinalIgnoreCase) ? RatingBaseline
-        : reason.Contains("worse than", StringComparison.OrdinalIgnoreCase) ? WorseThanActive
+        : reason.Contains("active version", StringComparison.OrdinalIgnoreCase) ? WorseThanActive
         : Other;
 }
