@@ -40,7 +40,6 @@ public sealed class RetrainTelemetryTests(PostgresFixture postgres) : IAsyncLife
     {
         foreach (var host in _hosts) await host.DisposeAsync();
     }
-
     [Fact]
     public async Task A_retrain_shows_every_stage_its_outcome_its_figures_and_both_replicas_swap_delays()
     {
