@@ -11,6 +11,7 @@ using RecommenderService.Api.Ingest;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Observability;
@@ -38,6 +39,7 @@ public static class Extensions
         builder.AddSecurity();
         builder.AddOpenApiDocument();
         builder.AddHealth();
+        builder.AddErasure();
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
@@ -121,6 +123,7 @@ public static class Extensions
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());
         services.AddSingleton<RecommendationService>();
@@ -130,6 +133,7 @@ public static class Extensions
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
         services.AddSingleton<INotificationHandler, RatingChangeHandler>();
         services.AddSingleton<INotificationHandler, ItemChangeHandler>();
+        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
         services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,

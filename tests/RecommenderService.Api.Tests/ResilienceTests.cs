@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Tests.Infrastructure;
 
@@ -16,12 +15,10 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private RecommenderApiFactory _factory = null!;
     private HttpClient _client = null!;
-    private string _databaseName = null!;
 
     public async Task InitializeAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
-        _databaseName = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         _factory = new RecommenderApiFactory(connectionString, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
         _client = _factory.CreateClientAsClient();
         var ratings = TestData.PlantedRatings(seed: 5);
@@ -63,16 +60,5 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.True(after.IsSuccessStatusCode, $"writes work again once the database is back: {after.StatusCode}");
     }
 
-    /// <summary>Stops (or allows) new connections to this test's database and drops the open ones.</summary>
-    private async Task SetDatabaseReachableAsync(bool reachable)
-    {
-        await using var admin = new NpgsqlConnection(postgres.Server.ConnectionStringFor("postgres"));
-        await admin.OpenAsync();
-        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{_databaseName}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}", admin))
-            await alter.ExecuteNonQueryAsync();
-        if (reachable) return;
-        await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", admin);
-        kill.Parameters.Add(new NpgsqlParameter { Value = _databaseName });
-        await kill.ExecuteNonQueryAsync();
-    }
+    private Task SetDatabaseReachableAsync(bool reachable) => DatabaseOutage.SetReachableAsync(postgres, _factory.ConnectionString, reachable);
 }

@@ -32,8 +32,8 @@ public static class ItemEndpoints
             .WithSummary("Get the popular items: what a new visitor is shown")
             .WithDescription("""
                 Ordered by damped mean rating (C·μ + Σr) / (C + n): an item's mean pulled towards the mean of all
-                ratings until it has many ratings, so two 5-star ratings do not beat five hundred 4.6s. Recomputed
-                in the background about every minute.
+                ratings until it has many ratings, so two 5-star ratings do not beat five hundred 4.6s. Kept in
+                memory and recomputed from per-item statistics within about a second of any write, never per request.
                 """);
 
         group.MapPut("/{itemId}", PutItem)

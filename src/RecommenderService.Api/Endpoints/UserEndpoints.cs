@@ -18,8 +18,10 @@ public static class UserEndpoints
             .WithName("DeleteUser")
             .WithSummary("Erase a user and all their ratings (admin key)")
             .WithDescription("""
-                From the moment this answers 204 the user gets no personalised results anywhere; what the model learned
-                from them is dropped at the next model update. 404 when the service has never seen the user.
+                From the moment this answers 204 no replica serves the user from a stored model again (every
+                replica is told at once, and the erasure is recorded, as a hash of the id, for replicas that start
+                later, for outages and for rollbacks to older models): they get popular items, or, if they rate
+                again, a list folded in from those new ratings. 404 when the service has never seen the user.
                 """)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

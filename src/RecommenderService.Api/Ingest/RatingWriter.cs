@@ -2,6 +2,7 @@ using Npgsql;
 using RecommenderService.Api.Observability;
 using NpgsqlTypes;
 using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Serving;
 
 namespace RecommenderService.Api.Ingest;
@@ -12,8 +13,10 @@ namespace RecommenderService.Api.Ingest;
 /// <see cref="RatingChangeChannel"/> notice in the same transaction, so the serving side learns of it exactly
 /// when it commits. Locks are taken in one order everywhere (user rows, then item rows, then rating rows,
 /// each sorted), which keeps concurrent writers from deadlocking; <see cref="TransactionRetry"/> covers the rest.
+/// The per-item statistics the popular list reads follow every statement on <c>ratings</c> through the
+/// table's triggers, which only append rows (<c>item_stat_changes</c>): they add no lock to that order.
 /// </summary>
-public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, IngestMetrics metrics, ILogger<RatingWriter> logger)
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, ILogger<RatingWriter> logger)
 {
     // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
     // and then reads through the same replica always sees its write.
@@ -44,8 +47,6 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             RETURNING xmax = 0 AS inserted, rated_at)
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), max(rated_at) FROM written
         """;
-
-    private const string NotifySql = $"SELECT pg_notify('{RatingChangeChannel.Name}', u) FROM unnest($1::text[]) AS u";
 
     /// <summary>Stores one rating, creating its user and item if new; tells whether the pair was new.</summary>
     public async Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken)
@@ -151,7 +152,8 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         }, logger, cancellationToken));
 
     /// <summary>
-    /// Erases a user and all their ratings; false when the user is unknown. There is no foreign key to
+    /// Erases a user and all their ratings, and records the erasure (<see cref="ErasedUsers"/>) so that no
+    /// replica serves a stored model's vector of them again; false when the user is unknown. There is no foreign key to
     /// cascade (see RatingConfiguration), so the ratings are deleted here, after the user row: deleting that
     /// row first waits for any writer holding it (every rating write locks its user row), so such a write
     /// has committed before the second statement, which then sees and deletes its ratings; a write that
@@ -179,11 +181,14 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
                 BatchCommands =
                 {
                     Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
+                    // Before the rating notice: a replica that drops the user has already heard of the erasure.
+                    ErasedUsers.RecordCommand(userId),
                     NoticeCommand([userId]),
                 },
             };
             await batch.ExecuteNonQueryAsync(ct);
             await transaction.CommitAsync(ct);
+            erased.AddErased(userId);
             return true;
         }, logger, cancellationToken));
 
@@ -196,14 +201,13 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         finally
         {
             // Also after a failure: the outcome of a commit that timed out is unknown.
-            if (users.Length > RatingChangeChannel.MaxIndividualNotices) cache.Clear();
-            else foreach (var user in users) cache.Invalidate(user);
+            foreach (var user in users) cache.Invalidate(user);
         }
     }
 
-    /// <summary>One notice per user, or a single "everyone" notice when there are too many.</summary>
+    /// <summary>The notices naming exactly <paramref name="users"/>, as many as their ids need (see <see cref="RatingChangeChannel"/>).</summary>
     private static NpgsqlBatchCommand NoticeCommand(string[] users) =>
-        Command(NotifySql, Text(users.Length <= RatingChangeChannel.MaxIndividualNotices ? users : [RatingChangeChannel.AllUsers]));
+        Command(RatingChangeChannel.NotifySql, Text(RatingChangeChannel.Encode(users)));
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {

@@ -12,6 +12,10 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<RatingEntity> Ratings => Set<RatingEntity>();
     public DbSet<ModelVersionEntity> ModelVersions => Set<ModelVersionEntity>();
     public DbSet<ModelBlobEntity> ModelBlobs => Set<ModelBlobEntity>();
+    public DbSet<ItemStatsEntity> ItemStats => Set<ItemStatsEntity>();
+    public DbSet<ItemDailyStatsEntity> ItemDailyStats => Set<ItemDailyStatsEntity>();
+    public DbSet<ItemStatChangeEntity> ItemStatChanges => Set<ItemStatChangeEntity>();
+    public DbSet<ErasedUserEntity> ErasedUsers => Set<ErasedUserEntity>();
     public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,21 +1,52 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Serving;
 
 /// <summary>
-/// Keeps the popularity list in memory and recomputes it in the background every
-/// <see cref="PopularityOptions.RefreshSeconds"/>, so no request ever scans the ratings table.
+/// Keeps the popularity list in memory, so no request ever aggregates ratings. The list is computed from
+/// the per-item statistics that the rating triggers keep (<see cref="ItemStatsCompactor"/>), a table of
+/// one row per item (per item and day for <see cref="PopularityOptions.WindowDays"/>), not from the ratings,
+/// so a refresh costs the same however many ratings there are. It is recomputed when any replica's write
+/// announces a change (<see cref="ItemStatsChannel"/>), after <see cref="PopularityOptions.DebounceMilliseconds"/>
+/// so a burst of writes costs one refresh, and every <see cref="PopularityOptions.RefreshSeconds"/> as a
+/// safety net (a missed notice, and the window moving on at midnight UTC).
 /// </summary>
 public sealed class PopularityCache(
     NpgsqlDataSource database,
+    ItemStatsCompactor compactor,
     IOptions<PopularityOptions> options,
     ServingMetrics metrics,
     ILogger<PopularityCache> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _firstLoad = new(1, 1);
+    // Totals plus the changes not folded in yet; an item whose ratings are all gone has a count of 0 and is skipped.
+    private const string AllTimeSql = """
+        SELECT i.external_id, i.title, s.n, s.s
+        FROM (SELECT item_id, sum(rating_count)::int AS n, sum(rating_sum) AS s
+              FROM (SELECT item_id, rating_count, rating_sum FROM item_stats
+                    UNION ALL SELECT item_id, rating_count, rating_sum FROM item_stat_changes) x
+              GROUP BY item_id HAVING sum(rating_count) > 0) s
+        JOIN items i ON i.id = s.item_id
+        """;
+
+    // The window counts whole UTC days of rated_at: today and the WindowDays days before it.
+    private const string WindowSql = """
+        SELECT i.external_id, i.title, s.n, s.s
+        FROM (SELECT item_id, sum(rating_count)::int AS n, sum(rating_sum) AS s
+              FROM (SELECT item_id, rating_count, rating_sum FROM item_daily_stats
+                    WHERE day >= (now() AT TIME ZONE 'UTC')::date - $1
+                    UNION ALL SELECT item_id, rating_count, rating_sum FROM item_stat_changes
+                    WHERE day >= (now() AT TIME ZONE 'UTC')::date - $1) x
+              GROUP BY item_id HAVING sum(rating_count) > 0) s
+        JOIN items i ON i.id = s.item_id
+        """;
+
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private PopularitySnapshot? _snapshot;
 
     public double PriorCount => options.Value.PriorCount;
@@ -25,29 +56,49 @@ public sealed class PopularityCache(
     {
         var snapshot = Volatile.Read(ref _snapshot);
         if (snapshot is not null) return snapshot;
-        await _firstLoad.WaitAsync(cancellationToken);
+        await _refresh.WaitAsync(cancellationToken);
         try
         {
-            return Volatile.Read(ref _snapshot) ?? await RefreshAsync(cancellationToken);
+            return Volatile.Read(ref _snapshot) ?? await ComputeAsync(cancellationToken);
         }
         finally
         {
-            _firstLoad.Release();
+            _refresh.Release();
         }
     }
 
-    /// <summary>Recomputes the list now (also used after bulk imports).</summary>
+    /// <summary>Asks for a recomputation soon (cheap; called from the notification thread).</summary>
+    public void RequestRefresh() => _requests.Writer.TryWrite(true);
+
+    /// <summary>Recomputes the list now and returns it (also used right after an import, so the importing replica serves it at once).</summary>
     public async Task<PopularitySnapshot> RefreshAsync(CancellationToken cancellationToken)
     {
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            return await ComputeAsync(cancellationToken);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    private async Task<PopularitySnapshot> ComputeAsync(CancellationToken cancellationToken)
+    {
         var watch = Stopwatch.StartNew();
+        try
+        {
+            await compactor.CompactAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            // Not needed for a correct list (it reads the pending changes too); the next refresh folds them.
+            logger.LogWarning("Folding item stat changes failed: {Error}", ex.Message);
+        }
+
         var window = options.Value.WindowDays;
-        var sql = $"""
-            SELECT i.external_id, i.title, count(*)::int, sum(r.value)::float8
-            FROM ratings r JOIN items i ON i.id = r.item_id
-            {(window > 0 ? "WHERE r.rated_at >= now() - make_interval(days => $1)" : "")}
-            GROUP BY i.id
-            """;
-        await using var command = database.CreateCommand(sql);
+        await using var command = database.CreateCommand(window > 0 ? WindowSql : AllTimeSql);
         if (window > 0) command.Parameters.Add(new NpgsqlParameter { Value = window });
 
         var ids = new List<string>();
@@ -80,9 +131,28 @@ public sealed class PopularityCache(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefreshSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var safetyNet = TimeSpan.FromSeconds(options.Value.RefreshSeconds);
+        var debounce = TimeSpan.FromMilliseconds(options.Value.DebounceMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(safetyNet);
+            try
+            {
+                await _requests.Reader.ReadAsync(timeout.Token);
+                // Let the rest of a burst arrive; whatever comes during the refresh asks for the next one.
+                if (debounce > TimeSpan.Zero) await Task.Delay(debounce, stoppingToken);
+                _requests.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The safety-net interval passed without a notice: recompute anyway.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             try
             {
                 await RefreshAsync(stoppingToken);

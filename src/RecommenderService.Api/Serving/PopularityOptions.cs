@@ -11,11 +11,22 @@ public sealed class PopularityOptions
     [Range(0, 1_000_000)]
     public double PriorCount { get; set; } = 10;
 
-    /// <summary>How often the list is recomputed from PostgreSQL.</summary>
+    /// <summary>
+    /// Safety net: the list is recomputed this often even without a change notice (a missed notice, or the
+    /// window moving on). Changes themselves reach the list within about <see cref="DebounceMilliseconds"/>.
+    /// </summary>
     [Range(1, 86_400)]
     public int RefreshSeconds { get; set; } = 60;
 
-    /// <summary>Only ratings of the last N days count; 0 = all time.</summary>
-    [Range(0, 36_500)]
+    /// <summary>After a change notice, wait this long for more before recomputing (one refresh per burst).</summary>
+    [Range(0, 10_000)]
+    public int DebounceMilliseconds { get; set; } = 200;
+
+    /// <summary>
+    /// Only ratings dated (<c>rated_at</c>) on the last N UTC days count — today and the N days before it,
+    /// counted in whole days from the per-day item statistics; 0 = all time. At most 365: the per-day
+    /// statistics keep the last 366 days only.
+    /// </summary>
+    [Range(0, 365)]
     public int WindowDays { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Observability;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Engine;
 
 using RecommenderService.Api.Lifecycle;
@@ -20,6 +21,7 @@ public sealed class RecommendationService(
     ItemTitles titles,
     ServingMetrics metrics,
     CacheMetrics caches,
+    ErasedUsers erased,
     ILogger<RecommendationService> logger)
 {
     // A user's list stays the same until their ratings change or the model swaps, and either makes a new
@@ -37,7 +39,16 @@ public sealed class RecommendationService(
         {
             user = await users.GetAsync(userId, cancellationToken);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && serving is not null && serving.Model.Users.TryGetIndex(userId, out _))
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && erased.IsErased(userId))
+        {
+            // The database is down and this user was erased: served as an unknown user is, from the popular
+            // list in memory, and never from the model's vector (which may predate the erasure).
+            logger.LogWarning("Database unavailable ({Error}); serving erased user {UserId} from popularity", ex.Message, userId);
+            metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
+            return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, await PopularListAsync(count, [], cancellationToken));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && serving is not null
+                                   && erased.MayUseStoredVector(userId) && serving.Model.Users.TryGetIndex(userId, out _))
         {
             // The database is down but the model in memory knows this user: serve it rather than fail.
             // Their rated items cannot be read, so none are excluded; logged so it is not silent.

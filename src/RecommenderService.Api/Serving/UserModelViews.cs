@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RecommenderService.Api.Observability;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Engine;
 
 using RecommenderService.Api.Lifecycle;
@@ -9,9 +10,10 @@ namespace RecommenderService.Api.Serving;
 
 /// <summary>
 /// Decides how the active model serves a user — its own vector, a folded-in one, or not at all — and
-/// computes that view once per user and model version.
+/// computes that view once per user and model version. A stored vector is used only for a user never
+/// erased (<see cref="ErasedUsers"/>).
 /// </summary>
-public sealed class UserModelViews(IOptions<ServingOptions> options, ServingMetrics metrics)
+public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers erased, ServingMetrics metrics)
 {
     public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
 
@@ -31,7 +33,10 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ServingMetr
 
         // Strictly before: the snapshot holds every write that started before the cut-off, not one at it.
         var unchangedSinceTraining = user.ChangedAt is { } changed && changed < serving.DataCutoff;
-        if (unchangedSinceTraining && model.Users.TryGetIndex(user.UserId, out var userIndex))
+        // A user erased once may be back with new ratings; the model's vector of them may still be the
+        // one learnt before the erasure (a model trained or preloaded before it, or a rollback), so they are
+        // folded in from their current ratings, which are all written after the erasure.
+        if (unchangedSinceTraining && erased.MayUseStoredVector(user.UserId) && model.Users.TryGetIndex(user.UserId, out var userIndex))
             return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated,
                 model.Ranking?.UserVector(userIndex).ToArray());
 

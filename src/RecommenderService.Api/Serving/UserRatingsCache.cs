@@ -49,6 +49,9 @@ public sealed class UserRatingsCache : IDisposable
         return loaded;
     }
 
+    /// <summary>Whether this replica holds <paramref name="userId"/>'s ratings in memory (diagnostics and tests).</summary>
+    public bool IsCached(string userId) => _cache.TryGetValue(userId, out _);
+
     /// <summary>Forgets one user (their ratings changed or they were deleted).</summary>
     public void Invalidate(string userId)
     {

@@ -120,6 +120,6 @@ public sealed class UserDeletionTests(PostgresFixture postgres) : IAsyncLifetime
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!received.Task.IsCompleted) await listener.WaitAsync(deadline.Token);
-        Assert.Equal("leaving", await received.Task);
+        Assert.Equal("[\"leaving\"]", await received.Task);
     }
 }

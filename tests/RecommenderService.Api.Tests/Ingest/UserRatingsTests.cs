@@ -307,6 +307,6 @@ public sealed class UserRatingsTests(PostgresFixture postgres) : IAsyncLifetime
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!received.Task.IsCompleted) await listener.WaitAsync(deadline.Token);
-        Assert.Equal("listened-user", await received.Task);
+        Assert.Equal("[\"listened-user\"]", await received.Task);
     }
 }

@@ -22,6 +22,48 @@ namespace RecommenderService.Api.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ErasedUserEntity", b =>
+                {
+                    b.Property<byte[]>("ExternalIdHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("external_id_hash");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("ExternalIdHash")
+                        .HasName("pk_erased_users");
+
+                    b.ToTable("erased_users", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemDailyStatsEntity", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer")
+                        .HasColumnName("item_id");
+
+                    b.Property<long>("RatingCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rating_count");
+
+                    b.Property<double>("RatingSum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_sum");
+
+                    b.HasKey("Day", "ItemId")
+                        .HasName("pk_item_daily_stats");
+
+                    b.ToTable("item_daily_stats", (string)null);
+                });
+
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -66,6 +108,57 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasDatabaseName("ix_items_external_id");
 
                     b.ToTable("items", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemStatChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly?>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer")
+                        .HasColumnName("item_id");
+
+                    b.Property<long>("RatingCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rating_count");
+
+                    b.Property<double>("RatingSum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_sum");
+
+                    b.HasKey("Id")
+                        .HasName("pk_item_stat_changes");
+
+                    b.ToTable("item_stat_changes", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemStatsEntity", b =>
+                {
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer")
+                        .HasColumnName("item_id");
+
+                    b.Property<long>("RatingCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rating_count");
+
+                    b.Property<double>("RatingSum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_sum");
+
+                    b.HasKey("ItemId")
+                        .HasName("pk_item_stats");
+
+                    b.ToTable("item_stats", (string)null);
                 });
 
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ModelBlobEntity", b =>

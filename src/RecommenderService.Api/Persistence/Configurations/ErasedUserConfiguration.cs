@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RecommenderService.Api.Persistence.Entities;
+
+namespace RecommenderService.Api.Persistence.Configurations;
+
+public sealed class ErasedUserConfiguration : IEntityTypeConfiguration<ErasedUserEntity>
+{
+    public void Configure(EntityTypeBuilder<ErasedUserEntity> builder)
+    {
+        builder.ToTable("erased_users");
+        builder.HasKey(e => e.ExternalIdHash);
+        builder.Property(e => e.ErasedAt).HasDefaultValueSql("now()");
+    }
+}
