@@ -23,11 +23,14 @@ public sealed class OtlpExportTests(PostgresFixture postgres)
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
         }))
         {
             await SendTracedRequestAsync(host, traceId);
         } // disposing the host shuts the tracer provider down, which flushes its batch
 
+        // The export is a POST from the exporter's own thread: give it time to arrive on a loaded machine.
+        for (var waited = 0; waited < 100 && receiver.Received.IsEmpty; waited++) await Task.Delay(100);
         var exported = receiver.Received.ToList();
         Assert.Contains(exported, r => r.Path == "/v1/traces" && r.ContentType == "application/x-protobuf");
         // The trace id travels as its 16 raw bytes in the protobuf body.
