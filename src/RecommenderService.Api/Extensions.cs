@@ -14,6 +14,7 @@ using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Serving.Feeds;
 using Prometheus;
@@ -34,6 +35,7 @@ public static class Extensions
     {
         if (DocumentGeneration.IsRunning) DocumentGeneration.UseNoDatabase(builder);
         builder.AddLogging();
+        builder.AddObservability();
         builder.AddSettings();
         builder.AddPersistence();
         builder.AddSecurity();
@@ -141,7 +143,6 @@ public static class Extensions
         services.AddSingleton<SimilarItemsService>();
         services.AddSingleton<ItemAttributeIndex>();
         services.AddSingleton<PopularItemsFeed>();
-        services.AddSingleton<ServiceMetrics>();
 
         // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
         services.AddSingleton<INotificationHandler, RatingChangeHandler>();
@@ -210,9 +211,10 @@ public static class Extensions
     /// <summary>The request pipeline and every route.</summary>
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        // First, so even an error answered by the handlers below carries the id.
+        app.UseMiddleware<RequestId>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<RequestId>();
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms (request {RequestId})";
@@ -237,7 +239,7 @@ public static class Extensions
             options.EnablePersistAuthorization();
         });
 
-        app.UseHttpMetrics();
+        app.UseHttpMetrics(app.Services.GetRequiredService<MetricsRegistry>());
         app.UseAuthentication();
         app.UseMiddleware<RateLimitHeaders>();
         app.UseRateLimiter();
@@ -249,7 +251,7 @@ public static class Extensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync })
             .AllowAnonymous();
 
-        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapServiceMetrics();
 
         if (app.Services.GetService<RetrainJobs>() is not null)
         {

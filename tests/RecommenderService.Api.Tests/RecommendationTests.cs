@@ -227,7 +227,7 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
 
         var text = await _factory.CreateClientWithKey(null).GetStringAsync("/metrics");
 
-        Assert.Contains("recommender_recommendations_total{strategy=\"model\"}", text);
+        Assert.Contains("recommender_recommendations_total{strategy=\"model\",source=\"rating_head\"}", text);
         Assert.Contains($"recommender_active_model_version {_version}", text);
         Assert.Contains("http_request_duration_seconds", text);
     }

@@ -1,3 +1,4 @@
+using RecommenderService.Api.Observability;
 using Serilog.Context;
 
 namespace RecommenderService.Api.Infrastructure;
@@ -5,7 +6,8 @@ namespace RecommenderService.Api.Infrastructure;
 /// <summary>
 /// <c>X-Request-Id</c> on every response: a client's own id when it sent a usable one (so its logs and ours
 /// meet), else a new one. The id is the request's TraceIdentifier and a property of every log event written
-/// while the request runs, the request log line included.
+/// while the request runs, the request log line included. A generated id is the request's OpenTelemetry trace
+/// id, so the id a client reports finds the trace.
 /// </summary>
 public sealed class RequestId(RequestDelegate next)
 {
@@ -17,7 +19,16 @@ public sealed class RequestId(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[HeaderName].ToString();
-        var id = IsUsable(incoming) ? incoming : Guid.NewGuid().ToString("N");
+        string id;
+        if (IsUsable(incoming))
+        {
+            id = incoming;
+            TraceRequestId.Supplied(id); // the trace carries the caller's id, so the two can be matched
+        }
+        else
+        {
+            id = TraceRequestId.Generate(context); // the trace id: the request id and the trace agree
+        }
         context.TraceIdentifier = id;
         // Set when the headers go out: an error handler that clears the response must not lose it.
         context.Response.OnStarting(() =>

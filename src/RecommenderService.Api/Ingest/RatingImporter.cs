@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Serving;
 using NpgsqlTypes;
 using RecommenderService.Api.Infrastructure;
@@ -29,7 +30,7 @@ public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOn
 /// size of the file.
 /// </remarks>
 public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, IOptions<IngestOptions> limits,
-    UserRatingsCache cache, PopularityCache popularity, ILogger<RatingImporter> logger)
+    UserRatingsCache cache, PopularityCache popularity, IngestMetrics metrics, ILogger<RatingImporter> logger)
 {
     public const int MaxReportedErrors = 10;
 
@@ -143,6 +144,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
                 rows = new ImportRows();
                 imported = await spill.CommitAsync(cancellationToken);
             }
+            metrics.Stored(IngestMetrics.Route.Import, imported);
             // In memory the imported users are known; a staged import keeps memory bounded and does not hold
             // them, so this replica drops its own cache (the other replicas drop exactly the imported users,
             // named in the notices each chunk sent).

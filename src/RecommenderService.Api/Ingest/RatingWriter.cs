@@ -1,4 +1,5 @@
 using Npgsql;
+using RecommenderService.Api.Observability;
 using NpgsqlTypes;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Privacy;
@@ -15,7 +16,7 @@ namespace RecommenderService.Api.Ingest;
 /// The per-item statistics the popular list reads follow every statement on <c>ratings</c> through the
 /// table's triggers, which only append rows (<c>item_stat_changes</c>): they add no lock to that order.
 /// </summary>
-public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, ILogger<RatingWriter> logger)
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, ILogger<RatingWriter> logger)
 {
     // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
     // and then reads through the same replica always sees its write.
@@ -48,30 +49,36 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         """;
 
     /// <summary>Stores one rating, creating its user and item if new; tells whether the pair was new.</summary>
-    public Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken) =>
-        Forget([rating.UserId], TransactionRetry.RunAsync(async ct =>
+    public async Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken)
+    {
+        var written = await Forget([rating.UserId], TransactionRetry.RunAsync(async ct =>
         {
             var (inserted, _, ratedAt) = await WriteAsync([rating.UserId], [rating], ct);
             return (inserted == 1, ratedAt);
         }, logger, cancellationToken));
+        metrics.Stored(IngestMetrics.Route.Single, 1);
+        return written;
+    }
 
     /// <summary>
     /// Stores a validated batch in one transaction. Rows for the same (user, item) pair: the last one wins,
     /// and the pair counts once in the answer.
     /// </summary>
-    public Task<(int Inserted, int Updated)> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken)
+    public async Task<(int Inserted, int Updated)> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken)
     {
         var lastOfPair = new Dictionary<(string, string), RatingWrite>(ratings.Count);
         foreach (var rating in ratings) lastOfPair[(rating.UserId, rating.ItemId)] = rating;
         var distinct = lastOfPair.Values.ToArray();
         var users = distinct.Select(r => r.UserId).Distinct(StringComparer.Ordinal).ToArray();
-        if (distinct.Length == 0) return Task.FromResult((0, 0));
+        if (distinct.Length == 0) return (0, 0);
 
-        return Forget(users, TransactionRetry.RunAsync(async ct =>
+        var written = await Forget(users, TransactionRetry.RunAsync(async ct =>
         {
             var (inserted, updated, _) = await WriteAsync(users, distinct, ct);
             return (inserted, updated);
         }, logger, cancellationToken));
+        metrics.Stored(IngestMetrics.Route.Batch, written.inserted + written.updated);
+        return written;
     }
 
     private async Task<(int Inserted, int Updated, DateTime RatedAt)> WriteAsync(

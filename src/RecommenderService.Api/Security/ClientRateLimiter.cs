@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Options;
 
 namespace RecommenderService.Api.Security;
@@ -33,6 +34,7 @@ public static class ClientRateLimiter
         });
         limiter.OnRejected = async (context, cancellationToken) =>
         {
+            context.HttpContext.RequestServices.GetRequiredService<RateLimitMetrics>().Rejected();
             var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
             context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Serving;
 
@@ -19,6 +20,7 @@ public sealed class PopularityCache(
     NpgsqlDataSource database,
     ItemStatsCompactor compactor,
     IOptions<PopularityOptions> options,
+    ServingMetrics metrics,
     ILogger<PopularityCache> logger) : BackgroundService
 {
     // Totals plus the changes not folded in yet; an item whose ratings are all gone has a count of 0 and is skipped.
@@ -122,6 +124,7 @@ public sealed class PopularityCache(
         var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), counts.ToArray(), sums.ToArray(),
             total == 0 ? 0 : sum / total, options.Value.PriorCount);
         Volatile.Write(ref _snapshot, snapshot);
+        metrics.PopularityRefreshed(watch.Elapsed);
         logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, total, watch.ElapsedMilliseconds);
         return snapshot;
     }
@@ -156,6 +159,7 @@ public sealed class PopularityCache(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                metrics.PopularityRefreshFailed();
                 // The last list keeps serving; a database outage must not stop cold-start answers.
                 logger.LogWarning("Popularity refresh failed, serving the previous list: {Error}", ex.Message);
             }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Serving.Feeds;
 using RecommenderService.Engine;
@@ -20,7 +21,8 @@ public sealed class RecommendationService(
     PopularityCache popularity,
     ItemTitles titles,
     ItemAttributeIndex attributes,
-    ServiceMetrics metrics,
+    ServingMetrics metrics,
+    CacheMetrics caches,
     ErasedUsers erased,
     ILogger<RecommendationService> logger)
 {
@@ -44,7 +46,7 @@ public sealed class RecommendationService(
             // The database is down and this user was erased: served as an unknown user is, from the popular
             // list in memory, and never from the model's vector (which may predate the erasure).
             logger.LogWarning("Database unavailable ({Error}); serving erased user {UserId} from popularity", ex.Message, userId);
-            metrics.Recommended(RecommendationStrategy.Popularity);
+            metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
             return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, 
                 await PopularListAsync(feed, [], feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken));
         }
@@ -82,8 +84,13 @@ public sealed class RecommendationService(
                     // A deeper list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
                     if (!_lastLists.TryGetValue(view, out var last) || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
                     {
+                        caches.ListCacheMiss();
                         last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, rated));
                         _lastLists.AddOrUpdate(view, last);
+                    }
+                    else
+                    {
+                        caches.ListCacheHit();
                     }
                     top = last.Top;
                 }
@@ -92,7 +99,7 @@ public sealed class RecommendationService(
         }
 
         var list = await PopularListAsync(feed, excludeRated ? user.ItemIds : [], matching, cancellationToken);
-        metrics.Recommended(RecommendationStrategy.Popularity);
+        metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
 
@@ -128,7 +135,7 @@ public sealed class RecommendationService(
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
             items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k]);
         }
-        metrics.Recommended(view.Strategy);
+        metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
     }
 

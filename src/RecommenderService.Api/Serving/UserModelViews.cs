@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Privacy;
 using RecommenderService.Engine;
 
@@ -11,7 +13,7 @@ namespace RecommenderService.Api.Serving;
 /// computes that view once per user and model version. A stored vector is used only for a user never
 /// erased (<see cref="ErasedUsers"/>).
 /// </summary>
-public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers erased)
+public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers erased, ServingMetrics metrics)
 {
     public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
 
@@ -42,10 +44,12 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
             return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated);
 
         // Both heads are folded in from the same ratings, each against its own fixed item factors.
+        var started = Stopwatch.GetTimestamp();
         var itemArray = items.ToArray();
         var valueArray = values.ToArray();
         var folded = FoldIn.Solve(model, itemArray, valueArray, options.Value.FoldInRegularization * items.Count);
         var ranking = model.Ranking is null ? null : FoldIn.SolveRanking(model, itemArray, valueArray);
+        metrics.FoldedIn(Stopwatch.GetElapsedTime(started));
         return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Serving;
 
@@ -14,23 +15,32 @@ public sealed class UserRatingsCache : IDisposable
     private readonly NpgsqlDataSource _database;
     private readonly MemoryCache _cache;
     private readonly MemoryCacheEntryOptions _entryOptions = new() { Size = 1 };
+    private readonly CacheMetrics _metrics;
 
     // Bumped by every invalidation. A load that overlapped one may have read the old rows, so it is
     // served but not cached (a cheap, global guard against caching a stale read forever).
     private long _generation;
 
-    public UserRatingsCache(NpgsqlDataSource database, IOptions<ServingOptions> options)
+    public UserRatingsCache(NpgsqlDataSource database, IOptions<ServingOptions> options, CacheMetrics metrics)
     {
         _database = database;
+        _metrics = metrics;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.UserCacheSize) });
         Enabled = options.Value.UserCacheSize > 0;
+        _entryOptions.RegisterPostEvictionCallback((_, _, reason, _) => _metrics.UserCacheEvicted(reason));
+        metrics.TrackUserCacheSize(() => _cache.Count);
     }
 
     private bool Enabled { get; }
 
     public async ValueTask<UserRatings> GetAsync(string userId, CancellationToken cancellationToken)
     {
-        if (Enabled && _cache.TryGetValue(userId, out UserRatings? cached)) return cached!;
+        if (Enabled && _cache.TryGetValue(userId, out UserRatings? cached))
+        {
+            _metrics.UserCacheHit();
+            return cached!;
+        }
+        _metrics.UserCacheMiss();
 
         var generation = Interlocked.Read(ref _generation);
         var loaded = await LoadAsync(userId, cancellationToken);

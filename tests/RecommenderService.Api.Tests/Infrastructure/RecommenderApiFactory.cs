@@ -33,6 +33,18 @@ public sealed class RecommenderApiFactory(string connectionString, IReadOnlyDict
             builder.UseSetting(key, value);
     }
 
+    /// <summary>
+    /// Also closes the idle connections Hangfire left in Npgsql's pool for this connection string: that pool is
+    /// process-wide (keyed by the string, not owned by the host), so without this every jobs-enabled host keeps
+    /// about ten server connections open for minutes and a full run exhausts the server's max_connections.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        Npgsql.NpgsqlConnection.ClearPool(connection);
+    }
+
     public HttpClient CreateClientWithKey(string? apiKey)
     {
         var client = CreateClient();

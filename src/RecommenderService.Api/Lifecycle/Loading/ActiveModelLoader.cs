@@ -5,6 +5,7 @@ using RecommenderService.Engine;
 
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Lifecycle;
 
@@ -13,14 +14,27 @@ namespace RecommenderService.Api.Lifecycle;
 /// A blob that fails its checksum or format check is refused with a logged error and the model in
 /// memory keeps serving.
 /// </summary>
-public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, ILogger<ActiveModelLoader> logger)
+public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, LifecycleMetrics metrics, ILogger<ActiveModelLoader> logger)
 {
     /// <summary>Loads the version marked active, if it differs from the one served; returns the one now served.</summary>
     public async Task<ServingModel?> LoadActiveAsync(CancellationToken cancellationToken)
     {
-        int? version;
-        await using (var command = database.CreateCommand($"SELECT version FROM model_versions WHERE status = '{ModelStatus.Active}'"))
-            version = (int?)await command.ExecuteScalarAsync(cancellationToken);
+        int? version = null;
+        // How long ago it was activated, by the database's clock alone (replica clocks may differ from it).
+        double activatedSecondsAgo = 0;
+        string? figures = null;
+        var asked = Stopwatch.GetTimestamp();
+        await using (var command = database.CreateCommand(
+            $"SELECT version, extract(epoch FROM clock_timestamp() - activated_at)::float8, metrics::text FROM model_versions WHERE status = '{ModelStatus.Active}'"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                version = reader.GetInt32(0);
+                activatedSecondsAgo = reader.IsDBNull(1) ? 0 : reader.GetDouble(1);
+                figures = reader.IsDBNull(2) ? null : reader.GetString(2);
+            }
+        }
         if (version is null)
         {
             if (holder.Current is not null)
@@ -31,7 +45,10 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
             return null;
         }
         if (holder.Current?.Version == version) return holder.Current;
-        return await LoadVersionAsync(version.Value, cancellationToken) ?? holder.Current;
+        using var span = Tracing.Source.StartActivity("model.swap")?.SetTag("model.version", version);
+        var served = await LoadVersionAsync(version.Value, cancellationToken);
+        if (served is not null) metrics.ActiveServed(TimeSpan.FromSeconds(activatedSecondsAgo) + Stopwatch.GetElapsedTime(asked), figures);
+        return served ?? holder.Current;
     }
 
     /// <summary>Loads and activates <paramref name="version"/> in this replica; null if it could not be used.</summary>
@@ -56,6 +73,7 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
     public async Task PreloadAsync(int version, CancellationToken cancellationToken)
     {
         if (holder.Current?.Version == version || holder.Standby?.Version == version) return;
+        using var span = Tracing.Source.StartActivity("model.preload")?.SetTag("model.version", version);
         var serving = await ReadAsync(version, cancellationToken);
         if (serving is not null) holder.Standby = serving;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Lifecycle;
@@ -14,12 +15,15 @@ public sealed class ModelRollout(
     ReplicaRegistry replicas,
     ModelRefresher refresher,
     ModelHolder holder,
+    LifecycleMetrics metrics,
     IOptions<TrainingSettings> settings,
     ILogger<ModelRollout> logger)
 {
     /// <summary>Rolls <paramref name="version"/> out; <paramref name="trained"/> for the version a training just stored.</summary>
     public async Task<ActivationResult> RollOutAsync(int version, bool trained, CancellationToken cancellationToken)
     {
+        using var span = Tracing.Source.StartActivity("rollout")?.SetTag("model.version", version);
+        var preloading = metrics.Stage(RetrainStage.Preload);
         var (found, status, hasBlob) = await versions.StateAsync(version, cancellationToken);
         if (found && hasBlob && status != ModelStatus.Active && status != ModelStatus.Failed)
         {
@@ -32,6 +36,8 @@ public sealed class ModelRollout(
                 logger.LogWarning("Version {Version}: {Missing} live replica(s) had not loaded it after {Seconds:F1} s ({Replicas}); activating anyway, they load it on the switch",
                     version, wait.Missing.Count, wait.Seconds, string.Join(", ", wait.Missing));
         }
+        preloading.Dispose();
+        var swapping = metrics.Stage(RetrainStage.Swap);
         var result = await versions.ActivateAsync(version, trained, cancellationToken);
         if (result.Activated)
         {
@@ -39,6 +45,7 @@ public sealed class ModelRollout(
             await refresher.RefreshNowAsync(cancellationToken);
             logger.LogInformation("Version {Version} active; this replica serves {Serving}", version, holder.Current?.Version);
         }
+        swapping.Dispose();
         return result;
     }
 }

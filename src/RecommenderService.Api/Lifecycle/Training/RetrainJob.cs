@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Options;
 using RecommenderService.Engine;
 
@@ -21,6 +22,7 @@ public sealed class RetrainJob(
     ModelRollout rollout,
     ModelRefresher refresher,
     ModelHolder holder,
+    LifecycleMetrics metrics,
     IOptions<TrainingSettings> settings,
     IOptions<RatingScaleOptions> scale,
     ILogger<RetrainJob> logger)
@@ -63,6 +65,7 @@ public sealed class RetrainJob(
         context?.SetJobParameter(Progress.ModelVersion, version);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
         var total = Stopwatch.StartNew();
+        using var span = Tracing.StartRetrain(version, jobId);
         try
         {
             // Compare with the model this replica serves, and know which ratings it was trained on.
@@ -70,7 +73,7 @@ public sealed class RetrainJob(
             var active = holder.Current;
 
             SetPhase(context, "reading");
-            var snapshot = await snapshots.ReadAsync(active?.DataCutoff, cancellationToken);
+            var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
             logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items), read in {Seconds:F2} s",
                 version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, snapshot.ReadSeconds);
 
@@ -92,11 +95,13 @@ public sealed class RetrainJob(
 
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
                 OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
+            metrics.TrainingRan(trained.Timings);
 
             var comparison = active is null ? null : CompareWithActive(trained, snapshot, active);
             var decision = QualityGate.Decide(trained.Report, comparison, settings.Value.QualityMargin);
 
             SetPhase(context, "storing");
+            var storing = metrics.Stage(RetrainStage.Store);
             var store = Stopwatch.StartNew();
             using var blob = new MemoryStream();
             ModelSerializer.Write(trained.Model, blob);
@@ -108,6 +113,8 @@ public sealed class RetrainJob(
                 trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
                 snapshot.DataCutoff, decision.Rejection);
             await versions.CompleteAsync(version, completed, blob.ToArray(), cancellationToken);
+            storing.Dispose();
+            metrics.Candidate(completed.Metrics);
             LogDecision(version, trained.Report, comparison, decision);
 
             if (decision.Accepted)
@@ -122,17 +129,20 @@ public sealed class RetrainJob(
             {
                 await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
             }
+            metrics.Judged(decision.Rejection, total.Elapsed);
             SetPhase(context, decision.Accepted ? "activated" : "rejected");
             return version;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
+            metrics.Failed(ex, total.Elapsed);
             await versions.MarkFailedAsync(version, "training was cancelled");
             throw;
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Training of version {Version} failed", version);
+            metrics.Failed(ex, total.Elapsed);
             await versions.MarkFailedAsync(version, ex.Message);
             throw;
         }
