@@ -8,6 +8,7 @@ using RecommenderService.Api.Endpoints;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Ingest;
+using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Privacy;
@@ -29,6 +30,7 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
+        if (DocumentGeneration.IsRunning) DocumentGeneration.UseNoDatabase(builder);
         builder.AddLogging();
         builder.AddSettings();
         builder.AddPersistence();
@@ -41,6 +43,7 @@ public static class Extensions
         builder.AddRatingIngest();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        if (DocumentGeneration.IsRunning) DocumentGeneration.RemoveBackgroundServices(builder.Services);
         return builder;
     }
 
@@ -102,33 +105,6 @@ public static class Extensions
             .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireRole(ApiKeyDefaults.AdminRole))
             // Secure by default: a route that forgets to say who may call it needs a key.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build());
-    }
-
-    private static void AddOpenApiDocument(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Recommender Service",
-                Version = "v1",
-                Description = "Rating ingest and recommendations. Authorize with a client or admin key (X-Api-Key).",
-            });
-            options.AddSecurityDefinition(ApiKeyDefaults.Scheme, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyDefaults.HeaderName,
-                Description = "A client key (ratings, items, recommendations) or an admin key (everything).",
-            });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyDefaults.Scheme, document)] = [],
-            });
-            var xml = Path.Combine(AppContext.BaseDirectory, "RecommenderService.Api.xml");
-            if (File.Exists(xml)) options.IncludeXmlComments(xml);
-        });
     }
 
     private static void AddServing(this WebApplicationBuilder builder)

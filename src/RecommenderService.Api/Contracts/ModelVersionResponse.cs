@@ -1,21 +1,42 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using RecommenderService.Api.Lifecycle;
+using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Contracts;
 
-/// <summary>A model version as the contract shows it (<c>GET /api/v1/model</c>, <c>/model/versions</c>).</summary>
+/// <summary>A model version: how it was trained, on how much data, how well it did, and whether it is served.</summary>
+/// <param name="Version">The version number, increasing with every training.</param>
+/// <param name="Status">
+/// <c>training</c> (being trained now), <c>active</c> (served), <c>superseded</c> (was active; kept for rollback),
+/// <c>rejected</c> (trained but refused by the quality checks; see <c>reason</c>) or <c>failed</c> (see <c>reason</c>).
+/// </param>
+/// <param name="Reason">Why the version was rejected or failed; null otherwise.</param>
+/// <param name="TrainedAt">When training finished; null while training or after a failure.</param>
+/// <param name="ActivatedAt">When it was last made active; null if it never was.</param>
+/// <param name="Hyperparameters">The settings it was trained with.</param>
+/// <param name="Counts">How much data it was trained on.</param>
+/// <param name="Metrics">How well it did on the newest ratings, held out from its training; empty until measured.</param>
+/// <param name="TrainingSeconds">How long the training took.</param>
+/// <param name="JobId">The retrain job that made it; null for versions made otherwise.</param>
+/// <param name="ListSource">
+/// Where the version's lists come from, the source that won on its held-out ratings: <c>ranking-head</c> (the
+/// list-ranking model), <c>rating-head</c> (ordered by predicted rating) or <c>popularity</c>; null for a version that
+/// never finished training.
+/// </param>
 public sealed record ModelVersionResponse(
     int Version,
-    string Status,
+    [property: AllowedValues(ModelStatus.Training, ModelStatus.Active, ModelStatus.Superseded, ModelStatus.Rejected, ModelStatus.Failed)] string Status,
     string? Reason,
     DateTimeOffset? TrainedAt,
     DateTimeOffset? ActivatedAt,
-    JsonElement Hyperparameters,
+    [property: SchemaAs(typeof(ModelHyperparameters))] JsonElement Hyperparameters,
     ModelCounts Counts,
-    JsonElement Metrics,
+    [property: SchemaAs(typeof(ModelMetrics))] JsonElement Metrics,
     double TrainingSeconds,
     string? JobId,
-    string? ListSource)
+    [property: AllowedValues(ListSources.RankingHead, ListSources.RatingHead, ListSources.Popularity)] string? ListSource)
 {
     public static ModelVersionResponse From(ModelVersionEntity entity) => new(
         entity.Version,
@@ -49,4 +70,7 @@ public sealed record ModelVersionResponse(
 }
 
 /// <summary>How much data a model was trained on.</summary>
+/// <param name="Users">Users.</param>
+/// <param name="Items">Items.</param>
+/// <param name="Ratings">Ratings.</param>
 public sealed record ModelCounts(int Users, int Items, long Ratings);

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +11,7 @@ using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
 
-/// <summary>Catalogue data, popular items and similar items (API.md, "Items").</summary>
+/// <summary>Catalogue data, popular items and similar items (docs/api.md, "Items").</summary>
 public static class ItemEndpoints
 {
     /// <summary>Titles longer than this are refused rather than cut.</summary>
@@ -27,29 +29,46 @@ public static class ItemEndpoints
         // Declared before "/{itemId}" for the reader; routing prefers the literal segment anyway.
         group.MapGet("/popular", GetPopular)
             .WithName("GetPopularItems")
-            .WithSummary("Items by damped mean rating (C·μ + Σr) / (C + n): the cold-start list")
-            .WithDescription("Kept in memory; recomputed from per-item statistics within about a second of any write, never per request.");
+            .WithSummary("Get the popular items: what a new visitor is shown")
+            .WithDescription("""
+                Ordered by damped mean rating (C·μ + Σr) / (C + n): an item's mean pulled towards the mean of all
+                ratings until it has many ratings, so two 5-star ratings do not beat five hundred 4.6s. Kept in
+                memory; recomputed from per-item statistics within about a second of a write on any replica.
+                """);
 
         group.MapPut("/{itemId}", PutItem)
             .WithName("PutItem")
-            .WithSummary("Creates or replaces an item's catalogue data (title, attributes)")
-            .WithDescription("201 when new, 200 when replaced. Attributes must be a JSON object.")
+            .WithSummary("Store an item's catalogue data (title, attributes), shown with recommendations")
+            .WithDescription("""
+                Answers 201 when the service had not seen the item, 200 when its data was replaced. `attributes` is
+                any JSON object and is returned as sent.
+                """)
+            .Accepts<ItemRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(MaxItemBodyBytes));
 
         group.MapGet("/{itemId}", GetItem)
             .WithName("GetItem")
-            .WithSummary("An item's catalogue data with its rating count and mean rating");
+            .WithSummary("Get an item's catalogue data, rating count and mean rating")
+            .WithDescription("404 when the service has never seen the item.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{itemId}/similar", GetSimilar)
             .WithName("GetSimilarItems")
-            .WithSummary("Items most similar to this one (cosine similarity of item factors in the active model)")
-            .WithDescription("404 if the item is unknown; 409 if it is not in the active model yet (or no model is active).");
+            .WithSummary("Get the items most similar to an item (\"people who liked this also liked\")")
+            .WithDescription("""
+                Similarity is how alike two items' taste profiles are in the trained model, from -1 to 1. 404 when the
+                service has never seen the item; 409 when no model has been trained yet or the item is newer than the
+                model (it gets similar items after the next training).
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return app;
     }
 
+    /// <param name="count">How many items, 1-100.</param>
     private static async Task<Results<Ok<PopularItemsResponse>, ValidationProblem>> GetPopular(
-        [FromQuery] int? count, PopularityCache popularity, CancellationToken cancellationToken)
+        [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count, PopularityCache popularity, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ListLimits.CheckCount(count, errors);
@@ -68,6 +87,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(new PopularItemsResponse(RecommendationStrategy.Popularity, items));
     }
 
+    /// <param name="itemId" example="242">The item: your own id, 1-128 characters without whitespace.</param>
     private static async Task<Results<Created<ItemResponse>, Ok<ItemResponse>, ValidationProblem>> PutItem(
         string itemId, ItemRequest? body, ItemCatalog catalog, CancellationToken cancellationToken)
     {
@@ -89,6 +109,7 @@ public static class ItemEndpoints
             : TypedResults.Ok(stored);
     }
 
+    /// <param name="itemId" example="242">The item.</param>
     private static async Task<Results<Ok<ItemResponse>, ValidationProblem, ProblemHttpResult>> GetItem(
         string itemId, ItemCatalog catalog, CancellationToken cancellationToken)
     {
@@ -100,8 +121,10 @@ public static class ItemEndpoints
         return item is null ? UnknownItem(itemId) : TypedResults.Ok(item);
     }
 
+    /// <param name="itemId" example="242">The item to find similar items for.</param>
+    /// <param name="count">How many items, 1-100.</param>
     private static async Task<Results<Ok<SimilarItemsResponse>, ValidationProblem, ProblemHttpResult>> GetSimilar(
-        string itemId, [FromQuery] int? count, SimilarItemsService similar, CancellationToken cancellationToken)
+        string itemId, [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count, SimilarItemsService similar, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("itemId", itemId);

@@ -10,7 +10,7 @@ using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
 
-/// <summary>Model lifecycle routes of API.md, "Model lifecycle".</summary>
+/// <summary>Model lifecycle routes (docs/api.md, "Model lifecycle").</summary>
 public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
@@ -21,30 +21,43 @@ public static class ModelEndpoints
 
         group.MapGet("", GetActiveModel)
             .WithName("GetActiveModel")
-            .WithSummary("The active model: version, hyperparameters, counts and holdout metrics")
-            .WithDescription("404 while no model is active; recommendations then come from popularity.");
+            .WithSummary("Get the model in use: its version, settings, data counts and quality figures")
+            .WithDescription("404 while no model has been trained and activated; recommendations then come from popularity.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/versions", ListVersions)
             .WithName("ListModelVersions")
-            .WithSummary("Every model version, newest first, with its status (and the reason if rejected or failed)");
+            .WithSummary("List every model version, newest first, with its status and quality figures")
+            .WithDescription("A rejected or failed version says why in `reason`.");
 
         group.MapPost("/retrain", Retrain)
             .WithName("Retrain")
-            .WithSummary("Starts a retrain now (admin); answers 202 with the job to watch")
-            .WithDescription("Body optional: hyperparameters for this run (factors, epochs, learningRate, regularization, " +
-                             "biasRegularization, maxEpochs). If a retrain is already queued or running, answers with that job " +
-                             "instead: two trainings never run at once.")
+            .WithSummary("Train a new model now (admin key); answers 202 with the job to watch")
+            .WithDescription("""
+                The body is optional: settings for this training only. If a training is already waiting or running,
+                the answer is that job (`alreadyQueued: true`): two trainings never run at once. The new model replaces
+                the one in use only if it passes the quality checks. 503 when this replica does not run trainings.
+                """)
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
 
         group.MapGet("/jobs/{jobId}", GetJob)
             .WithName("GetRetrainJob")
-            .WithSummary("State of a retrain job: enqueued, processing (with epoch and validation RMSE), succeeded (with the version) or failed (with the error)");
+            .WithSummary("Follow a training job: its state, progress and the model version it made")
+            .WithDescription("404 when the service knows no training job with this id.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/versions/{version:int}/activate", Activate)
             .WithName("ActivateModelVersion")
-            .WithSummary("Makes a stored version the active one on every replica (rollback or promotion; admin)")
-            .RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+            .WithSummary("Put a stored model version in use everywhere: rollback or promotion (admin key)")
+            .WithDescription("""
+                Every replica loads the version first and then switches, so no request fails. 404 for an unknown
+                version; 409 when it cannot be activated (it failed, is still training, or its model is no longer
+                stored).
+                """)
+            .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return app;
     }
@@ -71,6 +84,7 @@ public static class ModelEndpoints
         return TypedResults.Accepted($"/api/v1/model/jobs/{accepted.JobId}", accepted);
     }
 
+    /// <param name="jobId">The job's id, as the retrain answered it.</param>
     private static async Task<Results<Ok<JobStatusResponse>, ProblemHttpResult>> GetJob(
         string jobId, IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -81,6 +95,7 @@ public static class ModelEndpoints
             : TypedResults.Ok(status);
     }
 
+    /// <param name="version">The model version.</param>
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(
         int version, ModelRollout rollout, ModelVersionStore versions, CancellationToken cancellationToken)
     {

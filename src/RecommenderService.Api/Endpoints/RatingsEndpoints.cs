@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -6,13 +8,14 @@ using Microsoft.Net.Http.Headers;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Ingest;
+using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Options;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
 
-/// <summary>Rating ingest routes of API.md, "Ratings (ingest)"; the user erasure route is in <see cref="UserEndpoints"/>.</summary>
+/// <summary>Rating ingest routes (docs/api.md, "Ratings"); the user erasure route is in <see cref="UserEndpoints"/>.</summary>
 public static class RatingsEndpoints
 {
     public static IEndpointRouteBuilder MapRatingsEndpoints(this IEndpointRouteBuilder app)
@@ -20,63 +23,58 @@ public static class RatingsEndpoints
         var limits = app.ServiceProvider.GetRequiredService<IOptions<IngestOptions>>().Value;
         var group = app.MapGroup("/api/v1")
             .WithTags("Ratings")
-            .RequireAuthorization(ApiKeyDefaults.ClientPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .RequireAuthorization(ApiKeyDefaults.ClientPolicy);
 
         group.MapPut("/users/{userId}/ratings/{itemId}", PutRating)
             .WithName("PutRating")
-            .WithSummary("Store a user's rating of an item (upsert): 201 when new, 200 when it replaced one")
+            .WithSummary("Rate an item: stores a user's rating, replacing their earlier one")
             .WithDescription("""
-                Unknown user and item ids are created on the fly. `timestamp` (ISO-8601, at most a day ahead) says
-                when the user rated; without it the time of the request is used. Example body:
-                `{"rating": 4.5, "timestamp": "2024-01-01T00:00:00Z"}`.
+                Answers 201 when the user had not rated the item, 200 when the rating replaced theirs. Users and items
+                the service has not seen are created on the fly. The user's next recommendations already take the
+                rating into account.
                 """)
             .Accepts<RatingWriteRequest>("application/json")
-            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRatingBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRatingBytes));
 
         group.MapDelete("/users/{userId}/ratings/{itemId}", DeleteRating)
             .WithName("DeleteRating")
             .WithSummary("Delete a user's rating of an item")
-            .WithDescription("404 when the user has not rated the item.");
+            .WithDescription("404 when the user has not rated the item.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/users/{userId}/ratings", ListRatings)
             .WithName("ListUserRatings")
-            .WithSummary("A user's ratings, newest first, in pages")
+            .WithSummary("List a user's ratings, newest first, a page at a time")
             .WithDescription("""
-                Ordered by rating time, newest first (ties by item). `limit` 1-1000 (default 50); pass the answer's
-                `nextCursor` as `cursor` for the next page; it is null on the last one. An unknown user has no
-                ratings yet: 200 with an empty list, as for any cold-start user.
+                Ordered by when the user rated, newest first. Pass the answer's `nextCursor` as `cursor` to get the
+                next page; it is null on the last page. A user the service has not seen has no ratings: 200 with an
+                empty list.
                 """);
 
         group.MapPost("/ratings/batch", PostBatch)
             .WithName("PostRatingBatch")
             .WithSummary("Store up to 10,000 ratings at once, all or nothing")
             .WithDescription("""
-                One invalid row rejects the whole batch: the 400 names every bad row (`ratings[17].rating`) and nothing
-                is stored. Several rows for the same user and item: the last one wins and the pair counts once in
-                `inserted`/`updated`. Example body: `{"ratings": [{"userId": "196", "itemId": "242", "rating": 3,
-                "timestamp": "1997-12-04T15:55:49Z"}]}`.
+                One invalid row rejects the whole batch: the 400 names every wrong field with its row
+                (`ratings[17].rating`) and nothing is stored. Several rows for the same user and item: the last one
+                wins and the pair counts once in `inserted` or `updated`.
                 """)
             .Accepts<RatingBatchRequest>("application/json")
-            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBatchBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBatchBytes));
 
         group.MapPost("/ratings/import", Import)
             .WithName("ImportRatings")
-            .WithSummary("Bulk-load ratings from CSV (admin), all or nothing")
+            .WithSummary("Bulk-load ratings from a CSV file, all or nothing (admin key)")
             .WithDescription("""
-                Body `text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, header line optional,
-                timestamp in unix seconds or ISO-8601 (absent: the time of the import). Streamed into PostgreSQL with
-                COPY. The last line for a user and item wins; `imported` counts the ratings stored. A bad line
-                rejects the import with a 400 naming the line (and up to nine more), and nothing is stored.
+                Send `Content-Type: text/csv`, one rating per line: `userId,itemId,rating[,timestamp]`, header line
+                optional, timestamp in unix seconds or ISO-8601 (left out: the time of the import). The last line for
+                a user and item wins; `imported` counts the ratings stored. A wrong line rejects the whole import with
+                a 400 naming the line (and up to nine more), and nothing is stored.
                 """)
             .Accepts<string>("text/csv")
+            .WithMetadata(new RequestBodyExample("text/csv", "userId,itemId,rating,timestamp\n196,242,3,881250949\n186,302,4.5,2024-01-01T12:00:00Z\n"))
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxImportBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxImportBytes));
 
         return app;
     }
@@ -85,6 +83,8 @@ public static class RatingsEndpoints
     public sealed record RatingServices(RatingWriter Writer, UserRatingList List, RatingImporter Importer,
         IOptions<RatingScaleOptions> Scale, IOptions<IngestOptions> Limits);
 
+    /// <param name="userId" example="196">The user: your own id, 1-128 characters without whitespace.</param>
+    /// <param name="itemId" example="242">The item: your own id, 1-128 characters without whitespace.</param>
     private static async Task<Results<Created<RatingResponse>, Ok<RatingResponse>, ValidationProblem>> PutRating(
         string userId, string itemId, RatingWriteRequest body, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {
@@ -102,6 +102,8 @@ public static class RatingsEndpoints
             : TypedResults.Ok(stored);
     }
 
+    /// <param name="userId" example="196">The user.</param>
+    /// <param name="itemId" example="242">The item.</param>
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteRating(
         string userId, string itemId, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {
@@ -118,8 +120,14 @@ public static class RatingsEndpoints
                 statusCode: StatusCodes.Status404NotFound);
     }
 
+    /// <param name="userId" example="196">The user.</param>
+    /// <param name="limit">Ratings per page, 1-1000.</param>
+    /// <param name="cursor">Where the page starts: the previous page's `nextCursor`, unchanged; left out for the first page.</param>
     private static async Task<Results<Ok<UserRatingsPage>, ValidationProblem>> ListRatings(
-        string userId, string? limit, string? cursor, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+        string userId,
+        // Read as text so that "abc" gets this service's own problem; documented as the number it must be.
+        [SchemaAs(typeof(int)), Range(1, ListLimits.MaxLimit), DefaultValue(ListLimits.DefaultLimit)] string? limit,
+        string? cursor, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("userId", userId);
@@ -140,10 +148,9 @@ public static class RatingsEndpoints
         return TypedResults.Ok(await services.List.PageAsync(userId, pageSize, after, cancellationToken));
     }
 
-    /// <summary>
-    /// The body is read as one <see cref="JsonDocument"/> and its rows are walked in place: binding it to
-    /// <see cref="RatingBatchRequest"/> would make a separate document of each of the 40,000 fields of a full batch.
-    /// </summary>
+    // The body is read as one JsonDocument and its rows are walked in place: binding it to RatingBatchRequest would
+    // make a separate document of each of the 40,000 fields of a full batch. (A comment, not an XML doc: those would
+    // become the route's summary in the OpenAPI document.)
     private static async Task<Results<Ok<RatingBatchResponse>, ValidationProblem>> PostBatch(
         HttpContext context, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using RecommenderService.Api.Contracts;
@@ -7,7 +9,7 @@ using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Endpoints;
 
-/// <summary>Personalised lists and predicted ratings (API.md, "Recommendations").</summary>
+/// <summary>Personalised lists and predicted ratings (docs/api.md, "Recommendations").</summary>
 public static class RecommendationEndpoints
 {
     public static IEndpointRouteBuilder MapRecommendationEndpoints(this IEndpointRouteBuilder app)
@@ -18,24 +20,37 @@ public static class RecommendationEndpoints
 
         group.MapGet("/recommendations", GetRecommendations)
             .WithName("GetRecommendations")
-            .WithSummary("The user's top items: from the model, folded in from fresh ratings, or popular items for a new user")
-            .WithDescription("strategy tells which: 'model' (in the active model, nothing rated since), 'folded-in' " +
-                             "(new to the model or rated since it was trained; solved on the spot), 'popularity' " +
-                             "(no ratings, or no model yet). Unknown users get 200 with popularity. Rated items are " +
-                             "left out unless excludeRated=false.");
+            .WithSummary("Get a user's recommendations: the items they are most likely to want, best first")
+            .WithDescription("""
+                `strategy` says how the list was made: `model` (the user is in the trained model and rated nothing
+                since), `folded-in` (the user is new to the model or rated something since it was trained: their
+                taste is worked out on the spot from their current ratings, so a rating sent a moment ago already
+                counts), `popularity` (no ratings yet, or no model trained yet: the popular items). A user the service
+                has not seen gets 200 with the popular items, never 404. Items the user already rated are left out
+                unless `excludeRated=false`. In personalised lists `score` orders the list (relative, not stars) and
+                `predictedRating` is the stars the user would give; in popularity lists `score` is the damped mean
+                rating and `predictedRating` is null.
+                """);
 
         group.MapGet("/predictions/{itemId}", GetPrediction)
             .WithName("GetPrediction")
-            .WithSummary("The rating the user would give the item, clamped to the rating scale")
-            .WithDescription("404 if the item is unknown to the service.");
+            .WithSummary("Predict the rating a user would give an item")
+            .WithDescription("""
+                The stars, on the rating scale. For a user the model cannot personalise yet, the item's typical rating
+                (`strategy` is then `popularity`). 404 when the service has never seen the item.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }
 
+    /// <param name="userId" example="196">The user: your own id, 1-128 characters without whitespace; unknown users get popular items.</param>
+    /// <param name="count">How many items, 1-100.</param>
+    /// <param name="excludeRated">Leave out the items the user has already rated.</param>
     private static async Task<Results<Ok<RecommendationResponse>, ValidationProblem>> GetRecommendations(
         string userId,
-        [FromQuery] int? count,
-        [FromQuery] bool? excludeRated,
+        [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,
+        [FromQuery, DefaultValue(true)] bool? excludeRated,
         RecommendationService recommendations,
         CancellationToken cancellationToken)
     {
@@ -48,6 +63,8 @@ public static class RecommendationEndpoints
         return TypedResults.Ok(response);
     }
 
+    /// <param name="userId" example="196">The user.</param>
+    /// <param name="itemId" example="242">The item.</param>
     private static async Task<Results<Ok<PredictionResponse>, ValidationProblem, ProblemHttpResult>> GetPrediction(
         string userId,
         string itemId,

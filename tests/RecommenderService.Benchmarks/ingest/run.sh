@@ -3,7 +3,7 @@
 # started against it (Kestrel, real HTTP), then ingest_load.py: the whole file through POST /ratings/import
 # (CSV) and through POST /ratings/batch in batches of 10,000, each into emptied tables, medians of N runs.
 #
-#   tests/RecommenderService.Benchmarks/ingest/run.sh /work/shared/data/ml-100k/u.data [runs, default 5]
+#   tests/RecommenderService.Benchmarks/ingest/run.sh path/to/ml-100k/u.data [runs, default 5]
 #
 # Needs: dotnet, PostgreSQL server binaries (initdb/pg_ctl on PATH or /usr/lib/postgresql/*/bin), psql, python3.
 # Everything lives in a temp folder that is removed at the end; nothing listens beyond 127.0.0.1.

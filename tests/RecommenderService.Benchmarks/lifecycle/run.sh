@@ -4,7 +4,7 @@
 # the retrain time by stage, each replica's peak memory, how long after the activation commit each
 # replica serves the new version, and every failed request during the swap.
 #
-#   tests/RecommenderService.Benchmarks/lifecycle/run.sh movielens /work/shared/data/ml-100k/u.data
+#   tests/RecommenderService.Benchmarks/lifecycle/run.sh movielens path/to/ml-100k/u.data
 #   tests/RecommenderService.Benchmarks/lifecycle/run.sh synthetic 10000000        # generated with recsys
 #
 # Needs: dotnet, PostgreSQL server binaries, psql, python3, wrk (apt-get install wrk). Everything lives in

@@ -6,7 +6,7 @@
 #   GET /api/v1/users/{random 1..943}/recommendations?count=10  (client key)   and   GET /health/live,
 # each after a warm-up, printing requests/s, p50/p99 and the throughput ratio recommendations/live.
 #
-#   tests/RecommenderService.Benchmarks/load/run.sh /work/shared/data/ml-100k/u.data [connections, default "8 32 64"] [seconds, default 20] [repeats, default 3]
+#   tests/RecommenderService.Benchmarks/load/run.sh path/to/ml-100k/u.data [connections, default "8 32 64"] [seconds, default 20] [repeats, default 3]
 #
 # Needs what ingest/run.sh needs, plus wrk (Debian: apt-get install -y wrk). wrk runs -t2 on the same
 # machine as the service: with 2 cores it takes a share of the CPU; `uptime` is printed with every figure.

@@ -20,16 +20,20 @@ public sealed class ReplicaHeartbeat(ReplicaRegistry registry, ModelHolder holde
     {
         holder.Changed += ModelsChanged;
         var interval = TimeSpan.FromSeconds(settings.Value.HeartbeatSeconds);
+        var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await registry.ReportAsync(holder.Current?.Version, holder.Standby?.Version, stoppingToken);
+                failing = false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The database may be down: serving goes on, and the next beat reports again.
-                logger.LogDebug("Replica heartbeat failed: {Error}", ex.Message);
+                // The database may be down: serving goes on, and the next beat reports again. Said once per
+                // outage, not every beat.
+                if (!failing) logger.LogWarning("Replica heartbeat failed (rollouts will not wait for this replica until it reports again): {Error}", ex.Message);
+                failing = true;
             }
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             wait.CancelAfter(interval);

@@ -17,19 +17,22 @@ public sealed class ReplicaRegistry(NpgsqlDataSource database, ReplicaIdentity i
 
     public async Task ReportAsync(int? serving, int? standby, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("""
+        await using var batch = database.CreateBatch();
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO serving_replicas (replica_id, host, heartbeat_at, serving_version, standby_version)
             VALUES ($1, $2, now(), $3, $4)
             ON CONFLICT (replica_id) DO UPDATE
-              SET heartbeat_at = now(), serving_version = excluded.serving_version, standby_version = excluded.standby_version;
-            DELETE FROM serving_replicas WHERE heartbeat_at < now() - $5::interval;
+              SET heartbeat_at = now(), serving_version = excluded.serving_version, standby_version = excluded.standby_version
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = identity.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = identity.Host });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)serving ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)standby ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter { Value = Forget });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = identity.Id });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = identity.Host });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)serving ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)standby ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        var forget = new NpgsqlBatchCommand("DELETE FROM serving_replicas WHERE heartbeat_at < now() - $1::interval");
+        forget.Parameters.Add(new NpgsqlParameter { Value = Forget });
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(forget);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Removes this replica's row at shutdown, so no rollout waits for a replica that has gone.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RecommenderService.Api.OpenApi;
 
 using RecommenderService.Api.Serving;
 using RecommenderService.Api.Infrastructure;
@@ -6,35 +7,36 @@ using RecommenderService.Api.Infrastructure;
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
-/// Optional hyperparameters for one retrain (body of <c>POST /api/v1/model/retrain</c>); unset fields take
-/// the configured defaults. With <see cref="Epochs"/> unset, early stopping picks the epoch count.
+/// Settings for one retrain, each optional: a field left out takes the service's configured default. Without
+/// <c>epochs</c> the training stops by itself when the error on the newest ratings stops falling.
 /// </summary>
+[JsonExample("""{"factors": 64}""")]
 public sealed record RetrainParameters
 {
-    /// <summary>Factor dimension k (1-1024).</summary>
+    /// <summary>Size of the taste vectors of the rating model (1-1024).</summary>
     [Range(1, 1024)] public int? Factors { get; init; }
 
-    /// <summary>Exact number of epochs (1-10000); unset = early stopping on the holdout.</summary>
+    /// <summary>Exact number of passes over the ratings (1-10000); left out, the training stops when the error on the newest ratings stops falling.</summary>
     [Range(1, 10_000)] public int? Epochs { get; init; }
 
-    /// <summary>Upper bound of epochs for early stopping (1-10000).</summary>
+    /// <summary>At most this many passes when the training stops by itself (1-10000).</summary>
     [Range(1, 10_000)] public int? MaxEpochs { get; init; }
 
-    /// <summary>SGD step size η (0-1].</summary>
+    /// <summary>Step size of the training (above 0, at most 1).</summary>
     [Range(1e-9, 1)] public float? LearningRate { get; init; }
 
-    /// <summary>L2 penalty λ on the factors (0-100).</summary>
+    /// <summary>Penalty on large taste vectors (0-100).</summary>
     [Range(0, 100)] public float? Regularization { get; init; }
 
-    /// <summary>L2 penalty on the biases (0-100).</summary>
+    /// <summary>Penalty on large user and item biases (0-100).</summary>
     [Range(0, 100)] public float? BiasRegularization { get; init; }
 
-    /// <summary>σ of the random start of the factors (0-1).</summary>
+    /// <summary>Spread of the random starting vectors (0-1).</summary>
     [Range(0, 1)] public float? InitStdDev { get; init; }
 
-    /// <summary>Train the ranking head that orders lists (default: Training:RankingEnabled).</summary>
+    /// <summary>Also train the list-ranking model that orders recommendations (on unless the service is configured otherwise).</summary>
     public bool? Ranking { get; init; }
 
-    /// <summary>Factor dimension of the ranking head (1-1024).</summary>
+    /// <summary>Size of the list-ranking model's taste vectors (1-1024).</summary>
     [Range(1, 1024)] public int? RankingFactors { get; init; }
 }

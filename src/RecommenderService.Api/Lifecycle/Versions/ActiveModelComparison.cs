@@ -1,3 +1,5 @@
+using RecommenderService.Api.OpenApi;
+
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
@@ -11,7 +13,8 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="CandidateRmse">The candidate's RMSE on them (null when there were none).</param>
 /// <param name="ActiveRmse">The active model's RMSE on them (null when there were none).</param>
 /// <param name="Applied">
-/// Whether the gate's margin rule was applied: below <see cref="QualityGate.MinComparisonRatings"/> ratings a
+/// Whether the quality check against the active model was applied: with too few such ratings a
 /// difference says nothing.
 /// </param>
+[FieldsMayBeAbsent]
 public sealed record ActiveModelComparison(int Version, int Ratings, double? CandidateRmse, double? ActiveRmse, bool Applied);

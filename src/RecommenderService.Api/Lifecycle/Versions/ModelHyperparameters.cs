@@ -1,8 +1,20 @@
 using RecommenderService.Engine;
 
+using RecommenderService.Api.OpenApi;
+
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>The settings a version was trained with (<c>hyperparameters</c> of its row).</summary>
+/// <param name="Factors">Size of the taste vectors of the rating model.</param>
+/// <param name="LearningRate">Step size of its training.</param>
+/// <param name="Regularization">Penalty on large taste vectors.</param>
+/// <param name="BiasRegularization">Penalty on large user and item biases.</param>
+/// <param name="Epochs">Passes over the ratings asked for; null when the training stopped by itself.</param>
+/// <param name="BestEpoch">The pass with the lowest error on the held-out ratings; null until known.</param>
+/// <param name="InitStdDev">Spread of the random starting vectors.</param>
+/// <param name="Seed">Random seed (a training is reproducible from it).</param>
+/// <param name="Ranking">Settings of the list-ranking model; null when it was not trained.</param>
+[FieldsMayBeAbsent]
 public sealed record ModelHyperparameters(
     int Factors, double LearningRate, double Regularization, double BiasRegularization, int? Epochs, int? BestEpoch,
     double InitStdDev, int Seed, RankingHyperparameters? Ranking)
@@ -14,4 +26,10 @@ public sealed record ModelHyperparameters(
 }
 
 /// <summary>The ranking head's settings.</summary>
+/// <param name="Factors">Size of its taste vectors.</param>
+/// <param name="Iterations">Training iterations.</param>
+/// <param name="Regularization">Penalty on large vectors.</param>
+/// <param name="Alpha">How much more a rated item counts than an unrated one.</param>
+/// <param name="Weighting"><c>Binary</c> (every rating counts the same) or <c>Rating</c> (higher ratings count more).</param>
+[FieldsMayBeAbsent]
 public sealed record RankingHyperparameters(int Factors, int Iterations, double Regularization, double Alpha, string Weighting);

@@ -1,5 +1,7 @@
 using RecommenderService.Engine;
 
+using RecommenderService.Api.OpenApi;
+
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="PopularityNdcgAt10">Same, NDCG.</param>
 /// <param name="RankingHeadNdcgAt10">The ranking head's lists on the list users (null without that head).</param>
 /// <param name="RatingHeadNdcgAt10">The rating head's lists on the list users.</param>
-/// <param name="HoldoutRatings">Ratings in the holdout (the newest <c>Training:HoldoutFraction</c>).</param>
+/// <param name="HoldoutRatings">Ratings in the holdout (the newest ratings, 10% by default).</param>
 /// <param name="WarmRatings">Holdout ratings of users who rated before the cut.</param>
 /// <param name="WarmRmse">Rating head on those (null when there are none).</param>
 /// <param name="WarmBaselineRmse">Biases-only baseline on those (null when there are none).</param>
@@ -24,11 +26,13 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="ListSource">Where this version's lists come from: <c>ranking-head</c>, <c>rating-head</c> or <c>popularity</c>.</param>
 /// <param name="Active">The model that was active, scored on the same holdout ratings (null when none was active).</param>
 /// <param name="Timings">Seconds per stage.</param>
+[FieldsMayBeAbsent]
 public sealed record ModelMetrics(
     double Rmse, double Mae, double? PrecisionAt10, double? RecallAt10, double? NdcgAt10,
     double BaselineRmse, double? PopularityPrecisionAt10, double? PopularityNdcgAt10,
     double? RankingHeadNdcgAt10, double? RatingHeadNdcgAt10,
-    int HoldoutRatings, int WarmRatings, double? WarmRmse, double? WarmBaselineRmse, int RankingUsers, string ListSource, ActiveModelComparison? Active, RetrainTimings? Timings)
+    int HoldoutRatings, int WarmRatings, double? WarmRmse, double? WarmBaselineRmse, int RankingUsers,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues(ListSources.RankingHead, ListSources.RatingHead, ListSources.Popularity)] string ListSource, ActiveModelComparison? Active, RetrainTimings? Timings)
 {
     public static ModelMetrics From(HoldoutReport report, ActiveModelComparison? active, RetrainTimings? timings)
     {
