@@ -33,7 +33,7 @@ public static class ItemEndpoints
             .WithDescription("""
                 Ordered by damped mean rating (C·μ + Σr) / (C + n): an item's mean pulled towards the mean of all
                 ratings until it has many ratings, so two 5-star ratings do not beat five hundred 4.6s. Kept in
-                memory; recomputed from per-item statistics within about a second of a write on any replica.
+                memory and recomputed from per-item statistics within about a second of any write, never per request.
                 """);
 
         group.MapPut("/{itemId}", PutItem)

@@ -102,10 +102,13 @@ for run in range(2):
     t = metrics["timings"]
     results.append(v)
     print(f"   v{v} (load avg {load} at start): request->succeeded {seconds:.2f} s; in the job: read {t['readSeconds']:.2f} s,"
-          f" rating head {t['trainSeconds']:.2f} s, ranking head {t.get('rankingSeconds', 0):.2f} s,"
-          f" evaluate {t['evaluateSeconds']:.2f} s, refit both {t['refitSeconds']:.2f} s, total to stored {total:.2f} s;"
+          f" rating head {t['ratingHeadSeconds']:.2f} s, ranking head {t.get('rankingHeadSeconds', 0):.2f} s,"
+          f" evaluate {t['evaluateSeconds']:.2f} s, refit both {t['refitSeconds']:.2f} s, store {t.get('storeSeconds', 0):.2f} s,"
+          f" total to stored {total:.2f} s;"
           f" holdout RMSE {metrics['rmse']:.4f} (baseline {metrics['baselineRmse']:.4f}),"
-          f" lists NDCG@10 {metrics['ndcgAt10']:.4f} (popularity {metrics.get('popularityNdcgAt10', float('nan')):.4f});"
+          f" lists from {metrics.get('listSource')} NDCG@10 {metrics.get('ndcgAt10') or float('nan'):.4f} (popularity {metrics.get('popularityNdcgAt10') or float('nan'):.4f});"
+          f" vs active v{(metrics.get('active') or {}).get('version')} on {(metrics.get('active') or {}).get('ratings')} unseen ratings:"
+          f" {(metrics.get('active') or {}).get('candidateRmse') or float('nan'):.4f} vs {(metrics.get('active') or {}).get('activeRmse') or float('nan'):.4f};"
           f" serving after activation commit: A {delays['A']*1000:.0f} ms, B {delays['B']*1000:.0f} ms")
 
 if len(results) == 2:
