@@ -65,7 +65,7 @@ public sealed class PostgresServerTests(PostgresFixture postgres)
         Assert.Equal("off", await Scalar<string>(connection, "SHOW fsync"));
         Assert.Equal("off", await Scalar<string>(connection, "SHOW synchronous_commit"));
         Assert.Equal("off", await Scalar<string>(connection, "SHOW full_page_writes"));
-        Assert.Equal("200", await Scalar<string>(connection, "SHOW max_connections"));
+        Assert.Equal("500", await Scalar<string>(connection, "SHOW max_connections"));
     }
 
     private static string? DatabaseOf(string connectionString) =>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RecommenderService.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Lifecycle;
 
@@ -11,7 +12,7 @@ namespace RecommenderService.Api.Tests.Lifecycle;
 /// newcomers. Each of these stopped every retrain before the gate compared like with like.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class LiveLoopTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class LiveLoopTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly Dictionary<string, string?> JobsOn = new()
     {
@@ -56,6 +57,10 @@ public sealed class LiveLoopTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.True(second.GetProperty("modelStatus").GetString() == "active", row.ToString());
         var metrics = row.GetProperty("metrics");
         var active = metrics.GetProperty("active");
+        output.WriteLine($"v{v2} {row.GetProperty("status")}: holdout {metrics.GetProperty("holdoutRatings")} ratings, RMSE {metrics.GetProperty("rmse")} " +
+            $"(biases {metrics.GetProperty("baselineRmse")}; users with history {metrics.GetProperty("warmRmse")} vs {metrics.GetProperty("warmBaselineRmse")}); " +
+            $"on the {active.GetProperty("ratings")} ratings v{v1} never saw: candidate {active.GetProperty("candidateRmse")}, v{v1} {active.GetProperty("activeRmse")}; " +
+            $"lists {metrics.GetProperty("listSource")}");
         Assert.Equal(v1, active.GetProperty("version").GetInt32());
         Assert.True(active.GetProperty("applied").GetBoolean());
         // The whole holdout is newer than v1's cut-off, so both were scored on every holdout rating.
@@ -90,6 +95,7 @@ public sealed class LiveLoopTests(PostgresFixture postgres) : IAsyncLifetime
         var row = versions.EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == job.GetProperty("modelVersion").GetInt32());
         Assert.True(job.GetProperty("modelStatus").GetString() == "active", row.ToString());
         var metrics = row.GetProperty("metrics");
+        output.WriteLine(row.ToString());
         Assert.Equal(5_400, metrics.GetProperty("holdoutRatings").GetInt32());
         Assert.Equal(0, metrics.GetProperty("rankingUsers").GetInt32());
         Assert.Equal(0, metrics.GetProperty("warmRatings").GetInt32());
