@@ -244,6 +244,8 @@ public static class Extensions
         app.UseMiddleware<RateLimitHeaders>();
         app.UseRateLimiter();
         app.UseAuthorization();
+        // Last before the endpoints: binding refusals become their 400 here, where the route is still known.
+        app.UseMiddleware<BadRequestBoundary>();
         app.UseMiddleware<RawPathCheck>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
