@@ -3,8 +3,6 @@ using Npgsql;
 using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Engine;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Lifecycle;

@@ -1,9 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using RecommenderService.Api.Lifecycle;
-
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Lifecycle;
 

@@ -1,5 +1,3 @@
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Lifecycle;
 

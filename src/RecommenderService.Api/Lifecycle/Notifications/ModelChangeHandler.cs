@@ -1,7 +1,7 @@
-using RecommenderService.Api.Lifecycle;
+
+using RecommenderService.Api.Infrastructure;
 
 using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Lifecycle;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
-using RecommenderService.Api.Lifecycle;
+
+using RecommenderService.Api.Infrastructure;
 
 using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Lifecycle;
 

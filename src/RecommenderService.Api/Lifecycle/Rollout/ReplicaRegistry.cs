@@ -52,7 +52,7 @@ public sealed class ReplicaRegistry(NpgsqlDataSource database, ReplicaIdentity i
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var (ready, missing) = await ReadAsync(version, heartbeat * LiveHeartbeats, cancellationToken);
+            var (ready, missing) = await ReadAsync(version, heartbeat, cancellationToken);
             if (missing.Count == 0 || watch.Elapsed >= deadline)
                 return new PreloadWait(ready, missing, watch.Elapsed.TotalSeconds);
             // Loads take from milliseconds to seconds; a short poll keeps the rollout close to the slowest one.
@@ -60,8 +60,8 @@ public sealed class ReplicaRegistry(NpgsqlDataSource database, ReplicaIdentity i
         }
     }
 
-    /// <summary>Live replicas and the versions they serve, for readiness and operators.</summary>
-    public async Task<IReadOnlyList<(string ReplicaId, int? Serving, int? Standby)>> LiveAsync(TimeSpan heartbeat, CancellationToken cancellationToken)
+    /// <summary>Replicas that reported within <see cref="LiveHeartbeats"/> heartbeats, and the versions they hold.</summary>
+    private async Task<IReadOnlyList<(string ReplicaId, int? Serving, int? Standby)>> LiveAsync(TimeSpan heartbeat, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             "SELECT replica_id, serving_version, standby_version FROM serving_replicas WHERE heartbeat_at >= now() - $1::interval ORDER BY replica_id");
@@ -73,11 +73,11 @@ public sealed class ReplicaRegistry(NpgsqlDataSource database, ReplicaIdentity i
         return live;
     }
 
-    private async Task<(List<string> Ready, List<string> Missing)> ReadAsync(int version, TimeSpan live, CancellationToken cancellationToken)
+    private async Task<(List<string> Ready, List<string> Missing)> ReadAsync(int version, TimeSpan heartbeat, CancellationToken cancellationToken)
     {
         var ready = new List<string>();
         var missing = new List<string>();
-        foreach (var (id, serving, standby) in await LiveAsync(live / LiveHeartbeats, cancellationToken))
+        foreach (var (id, serving, standby) in await LiveAsync(heartbeat, cancellationToken))
             (serving == version || standby == version ? ready : missing).Add(id);
         return (ready, missing);
     }

@@ -3,9 +3,6 @@ using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Engine;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>All ratings at one instant, as the engine's arrays, and the instant they are complete up to.</summary>

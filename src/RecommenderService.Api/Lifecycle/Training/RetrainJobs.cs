@@ -4,9 +4,6 @@ using Hangfire.States;
 using Hangfire.Storage;
 using RecommenderService.Api.Contracts;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>Queues retrains (never two at once) and reports their state from Hangfire's storage.</summary>

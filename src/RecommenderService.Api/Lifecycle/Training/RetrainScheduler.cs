@@ -1,9 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using Npgsql;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>

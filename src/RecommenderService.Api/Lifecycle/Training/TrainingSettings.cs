@@ -1,9 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using RecommenderService.Engine;
 
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Lifecycle;
 
 /// <summary>
