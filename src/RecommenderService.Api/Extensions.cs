@@ -161,7 +161,6 @@ public static class Extensions
         services.AddSingleton<RatingSnapshotReader>();
         services.AddSingleton<ModelVersionStore>();
         services.AddSingleton<TrainingLock>();
-        services.AddTransient<RetrainJob>();
         services.AddSingleton<ModelRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelRefresher>());
         services.AddSingleton<ReplicaIdentity>();
@@ -196,6 +195,8 @@ public static class Extensions
             options.ServerName = $"recommender-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         });
         services.AddSingleton<RetrainJobs>();
+        // The job and its recovery need Hangfire, so they exist only where jobs run (and validate there).
+        services.AddTransient<RetrainJob>();
         services.AddSingleton<TrainingRecovery>();
         services.AddHostedService<TrainingRecoveryService>();
         services.AddHostedService<RetrainScheduler>();
