@@ -46,11 +46,14 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         using var admin = Client(service, RecommenderApiFactory.AdminKey);
         using var client = Client(service, RecommenderApiFactory.ClientKey);
         var version = await RetrainAsync(admin);
+        // Two rounds of traffic with a scrape between them: rate() needs a counter that grows between two samples,
+        // and a round that fits between two scrapes would first appear already at its final value (rate 0, and the
+        // dashboard's ratios and quantiles NaN).
+        await ServeTrafficAsync(admin, client, ratings);
+        await ScrapedSinceNowAsync(prometheus);
         await ServeTrafficAsync(admin, client, ratings);
         // Read nothing before a scrape that started after the last request.
-        var trafficEnd = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        await prometheus.WaitAsync(async () => (await prometheus.QueryAsync("timestamp(up{job=\"recommender\"})")).Single().Value > trafficEnd + 0.1,
-            TimeSpan.FromSeconds(30), "Prometheus did not scrape after the traffic");
+        await ScrapedSinceNowAsync(prometheus);
 
         // A retrain and a swap, as Prometheus recorded them.
         await prometheus.WaitAsync(async () => (await prometheus.QueryAsync("recommender_active_model_version{job=\"recommender\"}")).SingleOrDefault().Value == version,
@@ -88,6 +91,13 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         var rules = Rules(await prometheus.RulesAsync());
         Assert.Equal(8, rules.Count);
         Assert.All(rules, rule => Assert.True(rule.Health == "ok", $"{rule.Name}: {rule.Health} {rule.Error}"));
+    }
+
+    private static async Task ScrapedSinceNowAsync(PrometheusServer prometheus)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        await prometheus.WaitAsync(async () => (await prometheus.QueryAsync("timestamp(up{job=\"recommender\"})")).Single().Value > now + 0.1,
+            TimeSpan.FromSeconds(30), "Prometheus did not scrape after the traffic");
     }
 
     private static HttpClient Client(KestrelApiFactory service, string key)

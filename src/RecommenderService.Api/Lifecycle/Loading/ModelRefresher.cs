@@ -40,6 +40,27 @@ public sealed class ModelRefresher(ActiveModelLoader loader, IOptions<TrainingSe
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="activate"/> and, when it activated a version, loads it here before anything else may load:
+    /// the refresh the activation's own NOTIFY triggers waits for the gate and then finds the version served. So the
+    /// replica that activates always swaps inside its rollout (one trace, one swap-delay sample), never on a
+    /// background refresh that happened to win the race.
+    /// </summary>
+    public async Task<ActivationResult> ActivateAndServeAsync(Func<Task<ActivationResult>> activate, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var result = await activate();
+            if (result.Activated) await loader.LoadActiveAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromSeconds(settings.Value.PollSeconds);

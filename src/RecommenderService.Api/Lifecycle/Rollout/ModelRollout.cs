@@ -38,11 +38,10 @@ public sealed class ModelRollout(
         }
         preloading.Dispose();
         var swapping = metrics.Stage(RetrainStage.Swap);
-        var result = await versions.ActivateAsync(version, trained, cancellationToken);
+        // This replica serves it before answering; the others swap on the NOTIFY sent on commit.
+        var result = await refresher.ActivateAndServeAsync(() => versions.ActivateAsync(version, trained, cancellationToken), cancellationToken);
         if (result.Activated)
         {
-            // This replica serves it before answering; the others swap on the NOTIFY sent on commit.
-            await refresher.RefreshNowAsync(cancellationToken);
             logger.LogInformation("Version {Version} active; this replica serves {Serving}", version, holder.Current?.Version);
         }
         swapping.Dispose();
