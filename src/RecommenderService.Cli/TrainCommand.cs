@@ -26,7 +26,8 @@ internal sealed class TrainCommand : ICommand
         var rankingOptions = args.Switch("no-ranking") ? null : RankingFlags.Apply(args, Name);
 
         var total = Stopwatch.StartNew();
-        var ratings = RatingFileReader.Read(path);
+        // Training never looks at time: not keeping it saves 8 bytes a rating.
+        var ratings = RatingFileReader.Read(path, new RatingFileReadOptions { KeepTimes = false });
         var readSeconds = total.Elapsed.TotalSeconds;
         output.WriteLine($"Read {ratings.Count} ratings ({ratings.UserCount} users, {ratings.ItemCount} items) from {path} in {readSeconds:F3} s");
         if (ratings.Count == 0) throw new RatingFileException(path, 0, "no ratings to train on");

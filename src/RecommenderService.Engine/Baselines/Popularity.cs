@@ -48,6 +48,7 @@ public static class Popularity
     public static ScoredItem[] Rank(RatingSet ratings, double priorCount, int count, ReadOnlySpan<int> excluded, long? since = null)
     {
         ArgumentNullException.ThrowIfNull(ratings);
+        if (since is not null) ratings.RequireTimes("Popularity since a time");
         var counts = new int[ratings.ItemCount];
         var sums = new double[ratings.ItemCount];
         double total = 0;
