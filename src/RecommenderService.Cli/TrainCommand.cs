@@ -35,8 +35,10 @@ internal sealed class TrainCommand : ICommand
         output.WriteLine($"{"epoch",5}  {"train RMSE",10}  {"valid RMSE",10}  {"seconds",8}");
 
         var trainClock = Stopwatch.StartNew();
+        // Without a ranking head nothing reads the ratings after the rating head: they become its grid, not a copy.
         var result = TrainingPolicy.Fit(ratings, options, p =>
-            output.WriteLine($"{p.Epoch,5}  {p.TrainRmse,10:F4}  {(p.ValidationRmse is { } v ? v.ToString("F4") : "-"),10}  {p.Seconds,8:F3}"));
+            output.WriteLine($"{p.Epoch,5}  {p.TrainRmse,10:F4}  {(p.ValidationRmse is { } v ? v.ToString("F4") : "-"),10}  {p.Seconds,8:F3}"),
+            consumeRatings: rankingOptions is null);
         var trainSeconds = trainClock.Elapsed.TotalSeconds;
         if (options.Epochs is null)
             output.WriteLine($"Best epoch {result.BestEpoch} (validation RMSE {result.BestValidationRmse:F4}); refit on all ratings for {result.BestEpoch} epochs");
@@ -65,7 +67,7 @@ internal sealed class TrainCommand : ICommand
 
     private static void WriteTestError(FactorModel model, string testPath, TextWriter output)
     {
-        var test = RatingFileReader.Read(testPath, new RatingFileReadOptions { Users = model.Users.Clone(), Items = model.Items.Clone() });
+        var test = RatingFileReader.Read(testPath, new RatingFileReadOptions { Users = model.Users.Clone(), Items = model.Items.Clone(), KeepTimes = false });
         var predicted = new float[test.Count];
         for (var r = 0; r < test.Count; r++)
         {

@@ -31,12 +31,24 @@ public sealed class RatingSet
     /// <summary>External item ids by dense index.</summary>
     public IdMap Items { get; }
 
-    public int[] User { get; }
-    public int[] Item { get; }
-    public float[] Value { get; }
+    public int[] User { get; private set; }
+    public int[] Item { get; private set; }
+    public float[] Value { get; private set; }
 
     /// <summary>Unix seconds; 0 when the source had no timestamps; empty when they were not kept (see <see cref="HasTimes"/>).</summary>
-    public long[] Time { get; }
+    public long[] Time { get; private set; }
+
+    /// <summary>
+    /// Empties the set (every array, <see cref="Count"/> 0; the id maps stay): for a set whose only reader has made
+    /// its own copy of what it needs, so the memory can be collected while other references to the set remain.
+    /// </summary>
+    internal void Release()
+    {
+        User = [];
+        Item = [];
+        Value = [];
+        Time = [];
+    }
 
     /// <summary>False for a set read without keeping timestamps: <see cref="Time"/> is then empty.</summary>
     public bool HasTimes => Time.Length == Count;

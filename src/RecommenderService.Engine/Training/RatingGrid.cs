@@ -12,15 +12,7 @@ namespace RecommenderService.Engine;
 /// </summary>
 internal sealed class RatingGrid
 {
-    /// <summary>One rating as the trainer reads it: 8 bytes, contiguous within a run (the user is the run's).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Entry
-    {
-        public int Item;
-        public float Value;
-    }
-
-    /// <summary>The ratings of one user within one block: <c>Entries[Start..Start+Count)</c>.</summary>
+    /// <summary>The ratings of one user within one block: <c>Items[Start..Start+Count)</c> and the same of <c>Values</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Run
     {
@@ -29,9 +21,17 @@ internal sealed class RatingGrid
         public int Count;
     }
 
+    /// <param name="ratings">The ratings to partition.</param>
+    /// <param name="size">B, the number of bands per side.</param>
+    /// <param name="seed">Seeds the assignment of users and items to bands.</param>
+    /// <param name="consume">
+    /// Build the grid in <paramref name="ratings"/>' own arrays and empty the set (<see cref="RatingSet.Release"/>):
+    /// the peak is the set plus 4 bytes a rating instead of plus 8. For a set nobody else reads (a holdout phase's
+    /// training part, or a caller that says so).
+    /// </param>
     // Runs once per training on millions of ratings: compile it optimised at once instead of starting in tier 0.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RatingGrid(RatingSet ratings, int size, int seed)
+    public RatingGrid(RatingSet ratings, int size, int seed, bool consume = false)
     {
         Size = size;
         var rng = SeededRandom.For(seed, 0x6772_6964);
@@ -65,11 +65,33 @@ internal sealed class RatingGrid
             buckets[k + 1] += buckets[k];
         }
 
-        Entries = new Entry[users.Length];
-        for (var r = 0; r < users.Length; r++)
+        if (consume)
         {
-            var slot = buckets[(long)itemBand[items[r]] * userCount + rank[users[r]]]++;
-            Entries[slot] = new Entry { Item = items[r], Value = values[r] };
+            // Built mostly in the set's own arrays, so that at no point do a full copy and the whole set coexist:
+            // slots go into the user array, values scatter into one new array, items scatter into the old value
+            // array (4 bytes each, viewed as ints) and are copied back over the item array, which becomes the grid's.
+            // Every pass reads sequentially and writes either sequentially or independently (no chain of dependent
+            // misses: an in-place cycle-following permutation measured 6.7 s for 8.5M ratings on a busy machine).
+            var slots = users;
+            for (var r = 0; r < slots.Length; r++) slots[r] = buckets[(long)itemBand[items[r]] * userCount + rank[users[r]]]++;
+            Values = new float[values.Length];
+            for (var r = 0; r < slots.Length; r++) Values[slots[r]] = values[r];
+            var placedItems = MemoryMarshal.Cast<float, int>(values.AsSpan());
+            for (var r = 0; r < slots.Length; r++) placedItems[slots[r]] = items[r];
+            placedItems.CopyTo(items);
+            Items = items;
+            ratings.Release();
+        }
+        else
+        {
+            Items = new int[users.Length];
+            Values = new float[users.Length];
+            for (var r = 0; r < users.Length; r++)
+            {
+                var slot = buckets[(long)itemBand[items[r]] * userCount + rank[users[r]]]++;
+                Items[slot] = items[r];
+                Values[slot] = values[r];
+            }
         }
 
         // After the scatter, buckets[k] is the end of bucket k (= start of k + 1); bucket 0 starts at 0.
@@ -94,8 +116,11 @@ internal sealed class RatingGrid
     /// <summary>B, the number of bands per side.</summary>
     public int Size { get; }
 
-    /// <summary>All ratings, grouped by block and within a block by user.</summary>
-    public Entry[] Entries { get; }
+    /// <summary>The item of every rating, grouped by block and within a block by user.</summary>
+    public int[] Items { get; }
+
+    /// <summary>The value of every rating, in the order of <see cref="Items"/>.</summary>
+    public float[] Values { get; }
 
     /// <summary>All runs; block b owns <c>Runs[RunStart[b]..RunStart[b+1])</c>.</summary>
     public Run[] Runs { get; }

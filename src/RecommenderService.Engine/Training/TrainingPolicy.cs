@@ -12,19 +12,21 @@ public static class TrainingPolicy
     /// The result's <see cref="TrainingResult.History"/> holds both phases (the refit's epochs have no validation
     /// RMSE), <see cref="TrainingResult.EpochsRun"/> counts both, and <see cref="TrainingResult.BestEpoch"/> and
     /// <see cref="TrainingResult.BestValidationRmse"/> come from the holdout phase.
+    /// The holdout phase's training part is a copy made here, so it always becomes the grid itself (consumed);
+    /// <paramref name="consumeRatings"/> says the caller will not read <paramref name="all"/> again, so it may too.
     /// </remarks>
     public static TrainingResult Fit(RatingSet all, TrainingOptions options, Action<EpochProgress>? onEpoch = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool consumeRatings = false)
     {
         ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (options.Epochs is not null)
-            return new SgdTrainer(options).Train(all, null, onEpoch, cancellationToken);
+            return new SgdTrainer(options).Train(all, null, onEpoch, cancellationToken, consumeRatings: consumeRatings);
 
         var holdout = Holdout(all, options.ValidationFraction, options.Seed);
-        var search = new SgdTrainer(options).Train(holdout.Train, holdout.Test, onEpoch, cancellationToken);
-        var refit = Refit(all, options, search, onEpoch, cancellationToken);
+        var search = new SgdTrainer(options).Train(holdout.Train, holdout.Test, onEpoch, cancellationToken, consumeRatings: true);
+        var refit = Refit(all, options, search, onEpoch, cancellationToken, consumeRatings);
         var history = new List<EpochProgress>(search.History.Count + refit.History.Count);
         history.AddRange(search.History);
         history.AddRange(refit.History);
@@ -36,14 +38,14 @@ public static class TrainingPolicy
     /// (<see cref="TrainingOptions.WarmRefitShare"/>), or with share 0 a fresh run for the best epoch count.
     /// </summary>
     public static TrainingResult Refit(RatingSet all, TrainingOptions options, TrainingResult search,
-        Action<EpochProgress>? onEpoch = null, CancellationToken cancellationToken = default)
+        Action<EpochProgress>? onEpoch = null, CancellationToken cancellationToken = default, bool consumeRatings = false)
     {
         ArgumentNullException.ThrowIfNull(search);
         var best = Math.Max(1, search.BestEpoch);
         var trainer = new SgdTrainer(options with { Epochs = options.RefitEpochs(best) });
         return options.WarmRefitShare > 0 && search.Checkpoint is not null
-            ? trainer.Train(all, null, onEpoch, cancellationToken, warmStart: search)
-            : trainer.Train(all, null, onEpoch, cancellationToken);
+            ? trainer.Train(all, null, onEpoch, cancellationToken, warmStart: search, consumeRatings: consumeRatings)
+            : trainer.Train(all, null, onEpoch, cancellationToken, consumeRatings: consumeRatings);
     }
 
     /// <summary>A seeded random holdout of <paramref name="fraction"/> of the ratings (at least one, never all).</summary>
