@@ -61,7 +61,13 @@ internal sealed class TrainCommand : ICommand
         output.WriteLine($"Wrote {modelPath} ({model.Users.Count} users, {model.Items.Count} items, {heads}) in {writeClock.Elapsed.TotalSeconds:F3} s");
         output.WriteLine($"Total {total.Elapsed.TotalSeconds:F3} s (read {readSeconds:F3} s, train {trainSeconds:F3} s, {result.EpochsRun} epochs"
             + (rankingOptions is null ? ")" : $", ranking head {rankingSeconds:F3} s)"));
-        if (args.String("test") is { } testPath) WriteTestError(model, testPath, output);
+        if (args.String("test") is { } testPath)
+        {
+            // The training's grid and state are garbage now: collected first, their memory holds the test set
+            // instead of the process growing by it.
+            GC.Collect();
+            WriteTestError(model, testPath, output);
+        }
         return RecsysCommandLine.Success;
     }
 

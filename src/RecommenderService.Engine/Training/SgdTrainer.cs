@@ -129,10 +129,18 @@ public sealed class SgdTrainer
         var (finalUserBias, finalItemBias) = (final.UserBias, final.ItemBias);
         if (o.LearnMean && o.UseBiases)
         {
-            // Copies: the best state may be the checkpoint a warm refit continues from.
-            (finalUserBias, finalItemBias) = ((float[])finalUserBias.Clone(), (float[])finalItemBias.Clone());
-            if (ReferenceEquals(finalP, final.P)) finalP = (float[])finalP.Clone();
-            if (ReferenceEquals(finalQ, final.Q)) finalQ = (float[])finalQ.Clone();
+            // The best state is the checkpoint a warm refit continues from (uncentered, from μ = 0): centre copies
+            // then. Otherwise in place: a copy of the factors is the model's size again at the peak.
+            if (o.WarmRefitShare > 0)
+            {
+                (finalUserBias, finalItemBias) = ((float[])finalUserBias.Clone(), (float[])finalItemBias.Clone());
+                if (ReferenceEquals(finalP, final.P)) finalP = (float[])finalP.Clone();
+                if (ReferenceEquals(finalQ, final.Q)) finalQ = (float[])finalQ.Clone();
+            }
+            else
+            {
+                checkpoint = null;
+            }
             mu = MeanCentering.Center(mu, finalUserBias, finalItemBias, finalP, finalQ, k);
         }
         var model = new FactorModel(userIds.Clone(), itemIds.Clone(), k, mu,
