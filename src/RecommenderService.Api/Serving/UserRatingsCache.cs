@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,6 +17,10 @@ public sealed class UserRatingsCache : IDisposable
     private readonly MemoryCache _cache;
     private readonly MemoryCacheEntryOptions _entryOptions = new() { Size = 1 };
     private readonly CacheMetrics _metrics;
+
+    // One string per item id across every cached user: the reader returns a new string per row, and with
+    // 100k users of ~70 ratings each the copies were millions of long-lived objects for the GC to trace.
+    private readonly ConcurrentDictionary<string, string> _itemIds = new(StringComparer.Ordinal);
 
     // Bumped by every invalidation. A load that overlapped one may have read the old rows, so it is
     // served but not cached (a cheap, global guard against caching a stale read forever).
@@ -64,6 +69,7 @@ public sealed class UserRatingsCache : IDisposable
     {
         Interlocked.Increment(ref _generation);
         _cache.Clear();
+        _itemIds.Clear(); // items deleted since are not kept alive by the table
     }
 
     private async Task<UserRatings> LoadAsync(string userId, CancellationToken cancellationToken)
@@ -88,7 +94,8 @@ public sealed class UserRatingsCache : IDisposable
             exists = true;
             changedAt = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
             if (reader.IsDBNull(1)) continue; // a user row without ratings
-            items.Add(reader.GetString(1));
+            var itemId = reader.GetString(1);
+            items.Add(_itemIds.GetOrAdd(itemId, itemId));
             values.Add(reader.GetFloat(2));
         }
         return exists ? new UserRatings(userId, changedAt, items.ToArray(), values.ToArray()) : UserRatings.Unknown(userId);
