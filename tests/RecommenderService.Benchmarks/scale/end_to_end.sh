@@ -91,6 +91,7 @@ run_wrk() { # mode -> "rps p50 p99 errors"
   MODE="$1" USERS="$users" API_KEY="$client_key" wrk -t1 -c16 -d"${wrk_seconds}s" --latency -s "$here/../load/serving.lua" "$base_url" \
     | grep '^RESULT' | python3 -c 'import re,sys; f=dict(re.findall(r"(\w+)=([\w.]+)", sys.stdin.read())); print(f["rps"], f["p50_ms"], f["p99_ms"], int(f["errors"]) + int(f["non2xx"]))'
 }
+serve() {
 echo "==> Serving: wrk -t1 -c16 -d${wrk_seconds}s, live / recommendations (first) / recommendations (second) / live"
 read -r live1_rps live1_p50 live1_p99 live1_err < <(run_wrk live)
 echo "    live:                 $live1_rps req/s p50 $live1_p50 ms p99 $live1_p99 ms errors $live1_err (load $(load))"
@@ -105,9 +106,41 @@ live_rps=$(python3 -c "print(round(($live1_rps + $live2_rps) / 2))")
 ratio1=$(python3 -c "print(round($rec1_rps / $live_rps, 2))")
 ratio2=$(python3 -c "print(round($rec2_rps / $live_rps, 2))")
 echo "    ratio recommendations/live: first $ratio1, second $ratio2; RSS while serving $serving_rss_mb MB"
+}
+serve
 
 if [[ -n "$csv" ]]; then
   [[ -s "$csv" ]] || echo "label,ratings,users,items,import_s,retrain_s,read_s,rating_head_s,ranking_head_s,evaluate_s,refit_s,store_s,preload_s,swap_s,peak_rss_mb,serving_rss_mb,factors,best_epoch,epochs,holdout_rmse,holdout_ndcg10,list_source,live_rps,rec_first_rps,rec_first_p50_ms,rec_first_p99_ms,rec_second_rps,rec_second_p50_ms,rec_second_p99_ms,errors,load1,date" > "$csv"
   echo "$label,$ratings,$users,$items,$import_seconds,$retrain_seconds,$s_read,$s_rating,$s_ranking,$s_evaluate,$s_refit,$s_store,$s_preload,$s_swap,$peak_rss_mb,$serving_rss_mb,$factors,$best_epoch,$epochs,$rmse,$ndcg,$list_source,$live_rps,$rec1_rps,$rec1_p50,$rec1_p99,$rec2_rps,$rec2_p50,$rec2_p99,$((live1_err + rec1_err + rec2_err + live2_err)),$(load | cut -d' ' -f1),$(date -u +%FT%TZ)" >> "$csv"
   echo "==> row appended to $csv"
 fi
+
+# VARIANTS: serving again on the same database and model, the service restarted with extra environment each
+# time (a cold user cache, as after a deployment), to compare runtime settings side by side, e.g.
+#   VARIANTS='workstation-gc:DOTNET_gcServer=0 no-concurrent-gc:DOTNET_gcConcurrent=0,DOTNET_TieredPGO=0'
+for variant in ${VARIANTS:-}; do
+  name="${variant%%:*}"
+  IFS=, read -r -a extra <<< "${variant#*:}"
+  echo "==> Variant $name: ${extra[*]}"
+  # An entry CS+=key=value (no spaces) is appended to the connection string instead, e.g. CS+=MaxAutoPrepare=20.
+  connection="Host=127.0.0.1;Port=$pg_port;Database=recommender;Username=postgres"
+  environment=()
+  for e in "${extra[@]}"; do
+    if [[ "$e" == CS+=* ]]; then connection+=";${e#CS+=}"; else environment+=("$e"); fi
+  done
+  kill "$service_pid" && wait "$service_pid" 2>/dev/null || true
+  (
+    cd "$work/service"
+    exec env ConnectionStrings__Recommender="$connection" \
+      Auth__AdminKeys__0="$admin_key" Auth__ClientKeys__0="$client_key" \
+      RateLimiting__Enabled=false ASPNETCORE_URLS="$base_url" ASPNETCORE_ENVIRONMENT=Production \
+      Serilog__MinimumLevel__Default=Warning "${environment[@]}" \
+      dotnet RecommenderService.Api.dll >>"$work/service.log" 2>&1
+  ) &
+  service_pid=$!
+  for _ in $(seq 1 600); do
+    curl -fsS "$base_url/api/v1/users/1/recommendations?count=10" "${client[@]}" 2>/dev/null | grep -q '"modelVersion":[0-9]' && break
+    sleep 0.5
+  done
+  serve
+done
