@@ -131,6 +131,7 @@ public static class Extensions
         services.AddSingleton<ModelHolder>();
         services.AddSingleton<ActiveModelLoader>();
         services.AddHostedService<ModelStartupLoader>();
+        services.AddSingleton<ItemExternalIds>();
         services.AddSingleton<UserRatingsCache>();
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ItemTitles>();

@@ -80,12 +80,13 @@ def metric(stage):
 h = m["hyperparameters"]
 print(" ".join(str(round(x, 2)) for x in [t.get("readSeconds"), t.get("ratingHeadSeconds"), t.get("rankingHeadSeconds"),
     t.get("evaluateSeconds"), t.get("refitSeconds"), t.get("storeSeconds"), metric("preload"), metric("swap")]),
-    h.get("factors"), h.get("bestEpoch"), h.get("epochs"), round(m["metrics"]["rmse"], 4), round(m["metrics"].get("ndcgAt10") or 0, 4), m.get("listSource"))
+    h.get("factors"), h.get("bestEpoch"), h.get("epochs"), round(m["metrics"]["rmse"], 4), round(m["metrics"].get("ndcgAt10") or 0, 4), m.get("listSource"),
+    round(m["metrics"].get("rankingHeadNdcgAt10") or 0, 4), round(m["metrics"].get("popularityNdcgAt10") or 0, 4))
 ' "$work/metrics.txt")"
-read -r s_read s_rating s_ranking s_evaluate s_refit s_store s_preload s_swap factors best_epoch epochs rmse ndcg list_source <<< "$stages"
+read -r s_read s_rating s_ranking s_evaluate s_refit s_store s_preload s_swap factors best_epoch epochs rmse ndcg list_source ranking_ndcg popularity_ndcg <<< "$stages"
 echo "    version $version active after $retrain_seconds s (load $(load)); peak RSS $peak_rss_mb MB (before $rss_before_mb MB, after $rss_after_mb MB)"
 echo "    stages: read $s_read, rating head $s_rating, ranking head $s_ranking, evaluate $s_evaluate, refit $s_refit, store $s_store, preload $s_preload, swap $s_swap s"
-echo "    k=$factors best epoch $best_epoch epochs $epochs; holdout RMSE $rmse, NDCG@10 $ndcg, lists from $list_source"
+echo "    k=$factors best epoch $best_epoch epochs $epochs; holdout RMSE $rmse, NDCG@10 $ndcg, lists from $list_source (NDCG@10 ranking head $ranking_ndcg, popularity $popularity_ndcg)"
 
 run_wrk() { # mode -> "rps p50 p99 errors"
   MODE="$1" USERS="$users" API_KEY="$client_key" wrk -t1 -c16 -d"${wrk_seconds}s" --latency -s "$here/../load/serving.lua" "$base_url" \
