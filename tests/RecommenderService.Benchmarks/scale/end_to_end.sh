@@ -7,9 +7,9 @@
 #      GET /api/v1/model reports the new version active; the stages from the version's timings (read, rating
 #      head, ranking head, evaluate, refit, store) and from /metrics (preload, swap); the replica's peak RSS
 #      during the retrain (the kernel's high-water mark, reset just before the request);
-#   3. wrk -t1 -c16 -d10s, side by side on the same server: /health/live, then recommendations for random
-#      users of all of the file's users twice (the first 10 s after activation, when nearly every list is
-#      computed fresh, and the next 10 s), then /health/live again.
+#   3. wrk -t1 -c16 -d10s, side by side on the same server, after 2 s of each to warm the JIT: /health/live,
+#      then recommendations for random users of all of the file's users twice (the first 10 s, when nearly every
+#      list is computed fresh, and the next 10 s), then /health/live again.
 # Prints every figure with `uptime`, and appends one row to the CSV file if one is given.
 #
 #   tests/RecommenderService.Benchmarks/scale/end_to_end.sh RATINGS_FILE LABEL [CSV_FILE]
@@ -89,10 +89,14 @@ echo "    stages: read $s_read, rating head $s_rating, ranking head $s_ranking, 
 echo "    k=$factors best epoch $best_epoch epochs $epochs; holdout RMSE $rmse, NDCG@10 $ndcg, lists from $list_source (NDCG@10 ranking head $ranking_ndcg, popularity $popularity_ndcg)"
 
 run_wrk() { # mode -> "rps p50 p99 errors"
-  MODE="$1" USERS="$users" API_KEY="$client_key" wrk -t1 -c16 -d"${wrk_seconds}s" --latency -s "$here/../load/serving.lua" "$base_url" \
+  MODE="$1" USERS="$users" API_KEY="$client_key" wrk -t1 -c16 -d"$([[ -n "${WRK_WARMUP:-}" ]] && echo 2 || echo "$wrk_seconds")s" --latency -s "$here/../load/serving.lua" "$base_url" \
     | grep '^RESULT' | python3 -c 'import re,sys; f=dict(re.findall(r"(\w+)=([\w.]+)", sys.stdin.read())); print(f["rps"], f["p50_ms"], f["p99_ms"], int(f["errors"]) + int(f["non2xx"]))'
 }
 serve() {
+# 2 s of each first, not counted: the JIT compiles the request paths (a deployed replica is past that); it lists
+# a few thousand of the users, so the first counted 10 s still compute nearly every list fresh.
+WRK_WARMUP=1 run_wrk live >/dev/null
+WRK_WARMUP=1 run_wrk recommendations >/dev/null
 echo "==> Serving: wrk -t1 -c16 -d${wrk_seconds}s, live / recommendations (first) / recommendations (second) / live"
 read -r live1_rps live1_p50 live1_p99 live1_err < <(run_wrk live)
 echo "    live:                 $live1_rps req/s p50 $live1_p50 ms p99 $live1_p99 ms errors $live1_err (load $(load))"
