@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Observability;
@@ -26,13 +25,6 @@ public sealed class RecommendationService(
     ErasedUsers erased,
     ILogger<RecommendationService> logger)
 {
-    // A user's list stays the same until their ratings change or the model swaps, and either makes a new
-    // view: so the last list computed from a view is remembered with it, and a repeated request skips the
-    // pass over every item's factors (at k=128 that pass reads the whole Q matrix, most of a request's cost).
-    private readonly ConditionalWeakTable<UserModelView, RankedList> _lastLists = new();
-
-    private sealed record RankedList(int Depth, bool ExcludeRated, ScoredItem[] Top);
-
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
         var serving = models.Current;
@@ -81,12 +73,16 @@ public sealed class RecommendationService(
                     top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
                 else
                 {
-                    // A deeper list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
-                    if (!_lastLists.TryGetValue(view, out var last) || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
+                    // A user's list stays the same until their ratings change or the model swaps, and either makes a
+                    // new view: so the last list ranked from a view is kept on it (UserModelView.LastList), and a
+                    // repeated request skips the pass over every item's factors (most of a request's cost). A deeper
+                    // list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
+                    var last = view.LastList;
+                    if (last is null || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
                     {
                         caches.ListCacheMiss();
                         last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, rated));
-                        _lastLists.AddOrUpdate(view, last);
+                        view.LastList = last;
                     }
                     else
                     {

@@ -49,4 +49,18 @@ public sealed class UserRatings
 /// <param name="Vector">p_u (from the model, or solved by fold-in); null for popularity.</param>
 /// <param name="RatedModelItems">The user's rated items as indices of the model, sorted.</param>
 /// <param name="RankingVector">The user's vector in the ranking head, when the model has one.</param>
-public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null);
+public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null)
+{
+    private RankedList? _lastList;
+
+    /// <summary>
+    /// The last list ranked from this view, kept on the view itself: a new view (ratings changed, model swapped)
+    /// starts without one. Held here rather than in a ConditionalWeakTable keyed by the view, whose dependent
+    /// handle per cached user made every garbage collection slower as the number of users served grew.
+    /// </summary>
+    public RankedList? LastList
+    {
+        get => Volatile.Read(ref _lastList);
+        set => Volatile.Write(ref _lastList, value);
+    }
+}

@@ -56,9 +56,10 @@ public sealed class RetrainJob(
         // We hold the lock, so a version still in 'training' belongs to a process that died.
         await recovery.FailInterruptedAsync(cancellationToken);
 
-        var options = settings.Value.ToOptions(parameters, scale.Value.Scale);
+        // Checked before anything is read; the defaults that depend on the data's size are settled after the read.
+        var options = settings.Value.ToOptions(parameters, scale.Value.Scale, ratings: 0);
         options.Validate();
-        var ranking = settings.Value.ToRankingOptions(parameters);
+        var ranking = settings.Value.ToRankingOptions(parameters, ratings: 0);
         ranking?.Validate();
         var jobId = context?.BackgroundJob.Id;
         var version = await versions.CreateTrainingAsync(jobId, ModelHyperparameters.From(options, null, ranking), cancellationToken);
@@ -76,6 +77,11 @@ public sealed class RetrainJob(
             var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
             logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items), read in {Seconds:F2} s",
                 version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, snapshot.ReadSeconds);
+
+            options = settings.Value.ToOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
+            ranking = settings.Value.ToRankingOptions(parameters, snapshot.Ratings.Count);
+            options.Validate();
+            ranking?.Validate();
 
             var phase = "early-stopping";
             SetPhase(context, phase);
