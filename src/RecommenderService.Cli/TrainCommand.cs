@@ -13,7 +13,9 @@ internal sealed class TrainCommand : ICommand
         + "and seconds per epoch) and then the ranking head (implicit ALS on which items each user rated, printing\n"
         + "iteration, loss per rating and seconds), and writes both to MODEL. --no-ranking skips the ranking head.\n"
         + "--test FILE: afterwards, the rating head's RMSE and MAE on FILE's ratings (users or items the model does\n"
-        + "not know get mu plus the biases it knows), read after the timed part.\n\n"
+        + "not know get mu plus the biases it knows), read after the timed part.\n"
+        + "Defaults depend on the number of ratings as in the service (from 1,000,000 on: adaptive steps, learned mean,\n"
+        + "k = 64, patience 2, warm refit, 5 ranking iterations); the flags below show the small-data defaults.\n\n"
         + "Flags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(["ratings", "output", "test", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "no-ranking" };
@@ -22,8 +24,9 @@ internal sealed class TrainCommand : ICommand
     {
         var path = args.Required("ratings");
         var modelPath = args.Required("output");
-        var options = TrainingFlags.Apply(args, Name);
-        var rankingOptions = args.Switch("no-ranking") ? null : RankingFlags.Apply(args, Name);
+        // Checked before the (possibly long) read; applied again below over the defaults for the data's size.
+        TrainingFlags.Apply(args, Name);
+        if (!args.Switch("no-ranking")) RankingFlags.Apply(args, Name);
 
         var total = Stopwatch.StartNew();
         // Training never looks at time: not keeping it saves 8 bytes a rating.
@@ -31,6 +34,9 @@ internal sealed class TrainCommand : ICommand
         var readSeconds = total.Elapsed.TotalSeconds;
         output.WriteLine($"Read {ratings.Count} ratings ({ratings.UserCount} users, {ratings.ItemCount} items) from {path} in {readSeconds:F3} s");
         if (ratings.Count == 0) throw new RatingFileException(path, 0, "no ratings to train on");
+        // The service's defaults for this many ratings (DataSizeDefaults), then the flags.
+        var options = TrainingFlags.Apply(args, Name, DataSizeDefaults.Training(ratings.Count));
+        var rankingOptions = args.Switch("no-ranking") ? null : RankingFlags.Apply(args, Name, DataSizeDefaults.Ranking(ratings.Count));
         output.WriteLine($"Training: {TrainingFlags.Describe(options)}");
         output.WriteLine($"{"epoch",5}  {"train RMSE",10}  {"valid RMSE",10}  {"seconds",8}");
 
