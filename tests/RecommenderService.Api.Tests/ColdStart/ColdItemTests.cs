@@ -38,10 +38,11 @@ public sealed class ColdItemTests(PostgresFixture postgres, ITestOutputHelper ou
     private HttpClient _admin = null!;
     private RatingSet _ratings = null!;
     private int _version;
+    private string _database = null!;
 
     public async Task InitializeAsync()
     {
-        var database = await postgres.CreateDatabaseAsync();
+        var database = _database = await postgres.CreateDatabaseAsync();
         _host = new RecommenderApiFactory(database, JobsOn);
         _client = _host.CreateClientAsClient();
         _admin = _host.CreateClientAsAdmin();
@@ -156,6 +157,26 @@ public sealed class ColdItemTests(PostgresFixture postgres, ITestOutputHelper ou
         var ids = similar.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetString()!).ToList();
         Assert.True(ids.Count(id => !id.StartsWith("new-", StringComparison.Ordinal) && TestData.ClusterOf(id) == 3) >= 4, string.Join(", ", ids));
         Assert.DoesNotContain(ids, id => !id.StartsWith("new-", StringComparison.Ordinal) && TestData.ClusterOf(id) == 1);
+    }
+
+    [Fact]
+    public async Task Another_replica_loads_the_map_with_the_model_and_serves_an_item_added_elsewhere_after_its_notice()
+    {
+        await using var other = new RecommenderApiFactory(_database, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
+        var client = other.CreateClientAsClient();
+        // Started after the new items were added: it reads them with the model, whose stored file carries the map.
+        var before = await client.GetAsync($"/api/v1/items/{NewItem(4, 0)}/similar");
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        await PutItemAsync("late-arrival", TestData.ClusteredItemAttributes(4, 1));
+        HttpResponseMessage? similar = null;
+        var heard = await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(5), async () =>
+            (similar = await client.GetAsync("/api/v1/items/late-arrival/similar?count=10")).StatusCode == HttpStatusCode.OK);
+
+        Assert.True(heard, "the other replica never served the item added on this one");
+        var ids = (await similar!.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("itemId").GetString()!).ToList();
+        Assert.True(ids.Count(id => (id.StartsWith("new-", StringComparison.Ordinal) ? GenreOfNew(id) : TestData.ClusterOf(id)) == 4) >= 9, string.Join(", ", ids));
     }
 
     [Fact]
