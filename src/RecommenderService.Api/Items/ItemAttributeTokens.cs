@@ -52,7 +52,15 @@ public static class ItemAttributeTokens
     /// <summary>The tokens of an <c>attributes</c> column value as PostgreSQL returns it (<c>attributes::text</c>).</summary>
     public static string[] FromJson(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        return From(document.RootElement);
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 1024 });
+            return From(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            // A row written around the API (deeper than any reader allows) must not stop every other item being served.
+            return [];
+        }
     }
 }

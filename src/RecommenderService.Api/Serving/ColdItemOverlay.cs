@@ -52,9 +52,6 @@ public sealed class ColdItemOverlay
         };
     }
 
-    /// <summary>How many items the served model holds from their attributes (0 without a model or a map).</summary>
-    public int ServedFromAttributes => Volatile.Read(ref _built)?.Cold.Count ?? 0;
-
     /// <summary>Records that an item's catalogue data changed (cheap; called on the notification thread too).</summary>
     public void ItemChanged(string itemId)
     {
@@ -112,14 +109,15 @@ public sealed class ColdItemOverlay
                 Volatile.Write(ref _built, next);
                 return next.Served;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 lock (_pendingLock)
                 {
-                    // Whatever was taken is read again next time.
+                    // Whatever was taken is read again next time, also when the asking request went away.
                     if (all) _rereadAll = true;
                     else _pending.UnionWith(changed);
                 }
+                if (ex is OperationCanceledException) throw;
                 Interlocked.Exchange(ref _retryAt, Stopwatch.GetTimestamp() + (long)(RetryAfterFailure.TotalSeconds * Stopwatch.Frequency));
                 _logger.LogWarning("Could not read item attributes for version {Version} ({Error}); serving the items from attributes as they were",
                     trained.Version, ex.Message);
