@@ -115,8 +115,8 @@ public sealed class RecommendationService(
     /// </summary>
     private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
         serving.ListsFromRankingHead && view.RankingVector is { } ranking
-            ? TopN.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded)
-            : TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
+            ? TopKScan.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded)
+            : TopKScan.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
         FeedQuery feed, CancellationToken cancellationToken)

@@ -11,9 +11,9 @@ namespace RecommenderService.Engine;
 /// <code>
 /// var model = TrainingPolicy.Fit(ratings, new TrainingOptions()).Model
 ///     .WithRanking(new RankingTrainer(new RankingOptions()).Train(ratings));
-/// var list = TopN.ForUserRanking(model, user, 10, ratedItems);           // a known user
+/// var list = TopKScan.ForUserRanking(model, user, 10, ratedItems);           // a known user
 /// var x = FoldIn.SolveRanking(model, ratedItems, ratingValues);            // a fresh user
-/// var fresh = TopN.ForUserRanking(model, x, 10, ratedItems);
+/// var fresh = TopKScan.ForUserRanking(model, x, 10, ratedItems);
 /// </code>
 /// </example>
 /// <remarks>

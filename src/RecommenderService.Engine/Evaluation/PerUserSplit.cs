@@ -38,6 +38,7 @@ public static class PerUserSplit
     public static DataSplit LeaveLastOut(RatingSet ratings)
     {
         ArgumentNullException.ThrowIfNull(ratings);
+        ratings.RequireTimes("A per-user split by newest rating");
         var last = new int[ratings.UserCount];
         var count = new int[ratings.UserCount];
         Array.Fill(last, -1);

@@ -3,16 +3,39 @@ using System.Buffers;
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// The best <c>count</c> of a stream of scored items, kept in a bounded min-heap whose root is the worst kept
-/// item, so most candidates are rejected by one comparison. Higher score wins; equal scores go to the lower
-/// item index, which makes every ranking deterministic. Also holds the exclusion bitset used by the scans.
+/// Top-k selection, the one used by every ranking in the engine: the best <c>count</c> of a stream of scored
+/// items, kept in a bounded min-heap whose root is the worst kept item, so most candidates are rejected by one
+/// comparison. Higher score wins; equal scores go to the lower item index, which makes every ranking
+/// deterministic; NaN scores are never kept. Also holds the exclusion bitset used by the scans
+/// (<see cref="TopKScan"/>, <see cref="ListScore"/>, <see cref="ItemSimilarity"/>, <see cref="Popularity"/>).
 /// </summary>
-internal struct TopItems
+internal struct TopK
 {
     private readonly ScoredItem[] _heap;
     private int _count;
 
-    public TopItems(int capacity) => _heap = capacity > 0 ? new ScoredItem[capacity] : [];
+    public TopK(int capacity) => _heap = capacity > 0 ? new ScoredItem[capacity] : [];
+
+    /// <summary>
+    /// The <paramref name="count"/> highest of a dense score vector (one per item index), best first, skipping NaN
+    /// scores and the items in <paramref name="excluded"/> (any order).
+    /// </summary>
+    public static ScoredItem[] Of(ReadOnlySpan<float> scores, int count, ReadOnlySpan<int> excluded)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var top = new TopK(Math.Min(count, scores.Length));
+        var skip = RentExclusions(excluded, scores.Length, out _);
+        try
+        {
+            for (var i = 0; i < scores.Length; i++)
+                if (!IsExcluded(skip, i)) top.Offer(i, scores[i]);
+        }
+        finally
+        {
+            Return(skip);
+        }
+        return top.ToSortedArray();
+    }
 
     /// <summary>True when <paramref name="a"/> ranks before <paramref name="b"/>.</summary>
     public static bool Better(ScoredItem a, ScoredItem b) => a.Score > b.Score || (a.Score == b.Score && a.Item < b.Item);

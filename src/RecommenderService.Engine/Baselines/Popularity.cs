@@ -21,21 +21,21 @@ public static class Popularity
         if (count <= 0 || counts.IsEmpty) return [];
 
         var items = counts.Length;
-        var top = new TopItems(Math.Min(count, items));
-        var skip = TopItems.RentExclusions(excluded, items, out _);
+        var top = new TopK(Math.Min(count, items));
+        var skip = TopK.RentExclusions(excluded, items, out _);
         try
         {
             var prior = priorCount * globalMean;
             for (var i = 0; i < items; i++)
             {
                 var weight = priorCount + counts[i];
-                if (weight <= 0 || TopItems.IsExcluded(skip, i)) continue;
+                if (weight <= 0 || TopK.IsExcluded(skip, i)) continue;
                 top.Offer(i, (float)((prior + sums[i]) / weight));
             }
         }
         finally
         {
-            TopItems.Return(skip);
+            TopK.Return(skip);
         }
         return top.ToSortedArray();
     }
@@ -48,6 +48,7 @@ public static class Popularity
     public static ScoredItem[] Rank(RatingSet ratings, double priorCount, int count, ReadOnlySpan<int> excluded, long? since = null)
     {
         ArgumentNullException.ThrowIfNull(ratings);
+        if (since is not null) ratings.RequireTimes("Popularity since a time");
         var counts = new int[ratings.ItemCount];
         var sums = new double[ratings.ItemCount];
         double total = 0;

@@ -8,14 +8,15 @@ namespace RecommenderService.Engine;
 /// </summary>
 /// <remarks>
 /// Subsets (train/test splits) share the id maps of their parent, so an index means the same user or item
-/// in every part of a split. The arrays are exactly <see cref="Count"/> long.
+/// in every part of a split. The arrays are exactly <see cref="Count"/> long, except <see cref="Time"/>, which is
+/// empty in a set read without timestamps (<see cref="RatingFileReadOptions.KeepTimes"/>).
 /// </remarks>
 public sealed class RatingSet
 {
     public RatingSet(IdMap users, IdMap items, int[] user, int[] item, float[] value, long[] time)
     {
-        if (user.Length != item.Length || user.Length != value.Length || user.Length != time.Length)
-            throw new ArgumentException("Rating arrays must have the same length.");
+        if (user.Length != item.Length || user.Length != value.Length || (time.Length != user.Length && time.Length != 0))
+            throw new ArgumentException("Rating arrays must have the same length (times: the same, or none).");
         Users = users;
         Items = items;
         User = user;
@@ -34,8 +35,17 @@ public sealed class RatingSet
     public int[] Item { get; }
     public float[] Value { get; }
 
-    /// <summary>Unix seconds; 0 when the source had no timestamps.</summary>
+    /// <summary>Unix seconds; 0 when the source had no timestamps; empty when they were not kept (see <see cref="HasTimes"/>).</summary>
     public long[] Time { get; }
+
+    /// <summary>False for a set read without keeping timestamps: <see cref="Time"/> is then empty.</summary>
+    public bool HasTimes => Time.Length == Count;
+
+    /// <summary>Throws for a set without timestamps, naming what needed them.</summary>
+    public void RequireTimes(string purpose)
+    {
+        if (!HasTimes) throw new InvalidOperationException($"{purpose} needs timestamps, and these ratings were read without them.");
+    }
 
     public int Count => User.Length;
     public int UserCount => Users.Count;
@@ -47,14 +57,14 @@ public sealed class RatingSet
         var user = new int[indices.Length];
         var item = new int[indices.Length];
         var value = new float[indices.Length];
-        var time = new long[indices.Length];
+        var time = HasTimes ? new long[indices.Length] : [];
         for (var k = 0; k < indices.Length; k++)
         {
             var r = indices[k];
             user[k] = User[r];
             item[k] = Item[r];
             value[k] = Value[r];
-            time[k] = Time[r];
+            if (time.Length > 0) time[k] = Time[r];
         }
         return new RatingSet(Users, Items, user, item, value, time);
     }

@@ -12,7 +12,7 @@ namespace RecommenderService.Engine;
 /// head alone (g = ½ for every item).
 /// </summary>
 /// <remarks>
-/// <para>One type used by every list path (known users through <see cref="TopN"/>, folded-in users, and
+/// <para>One type used by every list path (known users through <see cref="TopKScan"/>, folded-in users, and
 /// <see cref="RankingHeadPredictor"/> in evaluation) so the service lists exactly what was measured.</para>
 /// <para>Why a product: the ranking head alone lists items users will watch whatever they think of them (MovieLens-100k,
 /// per-user 75/25 split, seed 42: 3.4 % of the listed items were rated ≤ 2). The product is the natural estimate of
@@ -65,8 +65,8 @@ public sealed record ListScore
         Check(model, ratingVector, rankingVector);
         var items = model.Items.Count;
         if (count <= 0 || items == 0) return [];
-        var top = new TopItems(Math.Min(count, items));
-        var excluded = TopItems.RentExclusions(excludedItems, items, out _);
+        var top = new TopK(Math.Min(count, items));
+        var excluded = TopK.RentExclusions(excludedItems, items, out _);
         try
         {
             Span<float> scores = stackalloc float[Chunk];
@@ -76,12 +76,12 @@ public sealed record ListScore
                 var n = Math.Min(Chunk, items - first);
                 Score(model, ratingVector, userBias, rankingVector, first, scores[..n], ratings[..n]);
                 for (var j = 0; j < n; j++)
-                    if (!TopItems.IsExcluded(excluded, first + j)) top.Offer(first + j, scores[j]);
+                    if (!TopK.IsExcluded(excluded, first + j)) top.Offer(first + j, scores[j]);
             }
         }
         finally
         {
-            TopItems.Return(excluded);
+            TopK.Return(excluded);
         }
         return top.ToSortedArray();
     }

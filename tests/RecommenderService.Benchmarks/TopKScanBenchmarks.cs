@@ -4,7 +4,7 @@ using RecommenderService.Engine;
 /// <summary>Top-10 for one user: one SIMD pass over Q plus the bounded heap, with and without the user's rated items excluded.</summary>
 [MemoryDiagnoser]
 [MedianColumn]
-public class TopNBenchmarks
+public class TopKScanBenchmarks
 {
     private FactorModel _model = null!;
     private int[] _rated = null!;
@@ -20,10 +20,10 @@ public class TopNBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public ScoredItem[] Top10() => TopN.ForUser(_model, 7, 10, []);
+    public ScoredItem[] Top10() => TopKScan.ForUser(_model, 7, 10, []);
 
     [Benchmark]
-    public ScoredItem[] Top10Excluding200Rated() => TopN.ForUser(_model, 7, 10, _rated);
+    public ScoredItem[] Top10Excluding200Rated() => TopKScan.ForUser(_model, 7, 10, _rated);
 
     [Benchmark]
     public ScoredItem[] MostSimilar10() => ItemSimilarity.MostSimilar(_model, 11, 10);

@@ -74,7 +74,7 @@ public static class Evaluation
             var excluded = new int[u < train.UserCount ? start[u + 1] - start[u] : 0];
             for (var e = 0; e < excluded.Length; e++) excluded[e] = train.Item[rows[start[u] + e]];
             predictor.ScoreItems(u, scores);
-            var top = ItemRanking.Top(scores, options.K, excluded);
+            var top = TopK.Of(scores, options.K, excluded);
             ranked[x] = Array.ConvertAll(top, s => s.Item);
             return scores;
         }, _ => { });

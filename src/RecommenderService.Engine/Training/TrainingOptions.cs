@@ -41,6 +41,16 @@ public sealed record TrainingOptions
     /// </summary>
     public bool AdaptiveSteps { get; init; }
 
+    /// <summary>
+    /// Learn the global mean instead of fixing μ at the data's mean first: training starts from μ = 0, so the
+    /// biases and factors fit whole ratings, and afterwards <see cref="MeanCentering"/> moves the average user's and
+    /// item's share back into μ, b_u and b_i without changing any prediction. With <see cref="AdaptiveSteps"/> the
+    /// large first errors fill the step accumulators early, which anneals the steps: on generated data (1M ratings,
+    /// k = 64, 20 epochs) test RMSE 0.6034 against 0.6214 with μ fixed, and LIBMF's 0.6053. On MovieLens-100k it
+    /// measured worse (0.9202 against 0.9032), so it is an option, not the default.
+    /// </summary>
+    public bool LearnMean { get; init; }
+
     /// <summary>Multiplier applied to η after every epoch (1 = constant step).</summary>
     public float LearningRateDecay { get; init; } = 0.98f;
 

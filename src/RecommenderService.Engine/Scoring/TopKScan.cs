@@ -1,14 +1,14 @@
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// Top-N recommendations: one SIMD pass over the item factors scoring every item, a bounded min-heap keeping the
+/// A user's top-k list from a model: one SIMD pass over the item factors scoring every item, <see cref="TopK"/> keeping the
 /// best, excluded items skipped through a bitset. <see cref="ForUser(FactorModel, int, int, ReadOnlySpan{int})"/>
 /// ranks by the rating head (μ + b_u + b_i + p_u·q_i); <see cref="ForUserRanking(FactorModel, int, int, ReadOnlySpan{int})"/>
 /// by the ranking head alone (x_u·y_i); <see cref="ForUserList(FactorModel, int, int, ReadOnlySpan{int}, ListScore?)"/> by
 /// <see cref="ListScore"/> (the ranking head weighted by the rating head), which is what lists use when the model has a
 /// ranking head.
 /// </summary>
-public static class TopN
+public static class TopKScan
 {
     // Scores are computed a chunk at a time into a stack buffer, so the pass allocates nothing.
     private const int Chunk = 256;
@@ -91,8 +91,8 @@ public static class TopN
         if (count <= 0 || items == 0) return [];
         var k = vector.Length;
         var q = itemFactors.AsSpan();
-        var top = new TopItems(Math.Min(count, items));
-        var excluded = TopItems.RentExclusions(excludedItems, items, out _);
+        var top = new TopK(Math.Min(count, items));
+        var excluded = TopK.RentExclusions(excludedItems, items, out _);
         try
         {
             Span<float> dots = stackalloc float[Chunk];
@@ -103,14 +103,14 @@ public static class TopN
                 for (var j = 0; j < n; j++)
                 {
                     var item = first + j;
-                    if (TopItems.IsExcluded(excluded, item)) continue;
+                    if (TopK.IsExcluded(excluded, item)) continue;
                     top.Offer(item, itemBias is null ? dots[j] : constant + itemBias[item] + dots[j]);
                 }
             }
         }
         finally
         {
-            TopItems.Return(excluded);
+            TopK.Return(excluded);
         }
         return top.ToSortedArray();
     }

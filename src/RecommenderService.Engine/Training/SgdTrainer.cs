@@ -122,8 +122,18 @@ public sealed class SgdTrainer
         }
 
         var final = best ?? state;
+        var (finalP, finalQ) = (Unpad(final.P, users, stride, k), Unpad(final.Q, items, stride, k));
+        var (finalUserBias, finalItemBias) = (final.UserBias, final.ItemBias);
+        if (o.LearnMean && o.UseBiases)
+        {
+            // Copies: the best state may be the checkpoint a warm refit continues from.
+            (finalUserBias, finalItemBias) = ((float[])finalUserBias.Clone(), (float[])finalItemBias.Clone());
+            if (ReferenceEquals(finalP, final.P)) finalP = (float[])finalP.Clone();
+            if (ReferenceEquals(finalQ, final.Q)) finalQ = (float[])finalQ.Clone();
+            mu = MeanCentering.Center(mu, finalUserBias, finalItemBias, finalP, finalQ, k);
+        }
         var model = new FactorModel(train.Users.Clone(), train.Items.Clone(), k, mu,
-            final.UserBias, final.ItemBias, Unpad(final.P, users, stride, k), Unpad(final.Q, items, stride, k), o.Scale);
+            finalUserBias, finalItemBias, finalP, finalQ, o.Scale);
         return new TrainingResult(model, history.Count, bestEpoch, bestRmse, history) { Checkpoint = checkpoint };
     }
 
@@ -133,7 +143,7 @@ public sealed class SgdTrainer
         var state = new State(train.UserCount, train.ItemCount, stride, _options.AdaptiveSteps);
         Initialise(state, train, _options.Factors, threads);
         var grid = new RatingGrid(train, GridSize > 0 ? GridSize : ChooseGridSize(train, threads), _options.Seed);
-        return (state, grid, _options.UseBiases ? (float)train.Mean() : 0f);
+        return (state, grid, _options.UseBiases && !_options.LearnMean ? (float)train.Mean() : 0f);
     }
 
     /// <summary>

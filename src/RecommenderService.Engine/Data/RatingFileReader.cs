@@ -120,6 +120,7 @@ public static class RatingFileReader
         private int[] _item;
         private float[] _value;
         private long[] _time;
+        private readonly bool _keepTimes;
         private int _count;
 
         public ParseState(string name, RatingFileReadOptions options, int capacity)
@@ -131,7 +132,8 @@ public static class RatingFileReader
             _user = new int[capacity];
             _item = new int[capacity];
             _value = new float[capacity];
-            _time = new long[capacity];
+            _keepTimes = options.KeepTimes;
+            _time = _keepTimes ? new long[capacity] : [];
         }
 
         /// <summary>Parses every complete line; returns how many bytes were consumed.</summary>
@@ -236,7 +238,7 @@ public static class RatingFileReader
             _user[_count] = user;
             _item[_count] = item;
             _value[_count] = value;
-            _time[_count] = time;
+            if (_keepTimes) _time[_count] = time;
             _count++;
             _line++;
             position = p + 1;
@@ -294,13 +296,13 @@ public static class RatingFileReader
             _user[_count] = _users.GetOrAdd(user);
             _item[_count] = _items.GetOrAdd(item);
             _value[_count] = value;
-            _time[_count] = time;
+            if (_keepTimes) _time[_count] = time;
             _count++;
         }
 
         // Arrays already of the exact size (the usual case, see EstimateCapacity) are used as they are, not copied.
         public RatingSet Build() =>
-            new(_users.ToIdMap(), _items.ToIdMap(), Exact(_user), Exact(_item), Exact(_value), Exact(_time));
+            new(_users.ToIdMap(), _items.ToIdMap(), Exact(_user), Exact(_item), Exact(_value), _keepTimes ? Exact(_time) : []);
 
         private T[] Exact<T>(T[] values) => values.Length == _count ? values : values[.._count];
 
@@ -379,7 +381,7 @@ public static class RatingFileReader
             Array.Resize(ref _user, size);
             Array.Resize(ref _item, size);
             Array.Resize(ref _value, size);
-            Array.Resize(ref _time, size);
+            if (_keepTimes) Array.Resize(ref _time, size);
         }
     }
 }

@@ -55,14 +55,14 @@ public static class ItemSimilarity
 
     private static ScoredItem[] Scan(float[] factors, int k, ReadOnlySpan<float> norms, int items, int item, int count, ReadOnlySpan<int> excludedItems)
     {
-        var excluded = TopItems.RentExclusions(excludedItems, items, out _);
+        var excluded = TopK.RentExclusions(excludedItems, items, out _);
         try
         {
             return Scan(factors, k, norms, items, item, count, excluded);
         }
         finally
         {
-            TopItems.Return(excluded);
+            TopK.Return(excluded);
         }
     }
 
@@ -71,7 +71,7 @@ public static class ItemSimilarity
         var q = factors.AsSpan();
         var self = q.Slice(item * k, k);
         var selfNorm = norms[item];
-        var top = new TopItems(Math.Min(count, items - 1));
+        var top = new TopK(Math.Min(count, items - 1));
         Span<float> dots = stackalloc float[Chunk];
         for (var first = 0; first < items; first += Chunk)
         {
@@ -80,7 +80,7 @@ public static class ItemSimilarity
             for (var j = 0; j < n; j++)
             {
                 var other = first + j;
-                if (other == item || TopItems.IsExcluded(excluded, other)) continue;
+                if (other == item || TopK.IsExcluded(excluded, other)) continue;
                 var denominator = selfNorm * norms[other];
                 top.Offer(other, denominator > 0 ? dots[j] / denominator : 0f);
             }

@@ -76,7 +76,7 @@ public static class FoldIn
     /// A fresh user's ranking vector from the items they rated (and the ratings, used when the head weights confidence
     /// by rating), with the ranking head's item factors fixed: the same regularised least-squares the
     /// <see cref="RankingTrainer"/> solves for a known user, (YᵀY + Σ c'_i y_i y_iᵀ + λI) x = Σ (1 + c'_i) y_i,
-    /// solved exactly by Cholesky in double. Rank with <see cref="TopN.ForUserRanking(FactorModel, ReadOnlySpan{float}, int, ReadOnlySpan{int})"/>.
+    /// solved exactly by Cholesky in double. Rank with <see cref="TopKScan.ForUserRanking(FactorModel, ReadOnlySpan{float}, int, ReadOnlySpan{int})"/>.
     /// </summary>
     /// <remarks>YᵀY is computed on the first call per model and cached; afterwards a solve is O(n·k² + k³).</remarks>
     /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>

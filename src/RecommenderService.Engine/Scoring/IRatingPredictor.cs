@@ -20,6 +20,6 @@ public interface IRatingPredictor
     {
         var scores = new float[itemCount];
         ScoreItems(user, scores);
-        return ItemRanking.Top(scores, count, excluded);
+        return TopK.Of(scores, count, excluded);
     }
 }

@@ -23,6 +23,7 @@ public static class TemporalSplit
         var n = ratings.Count;
         var order = new int[n];
         for (var r = 0; r < n; r++) order[r] = r;
+        ratings.RequireTimes("A temporal split");
         var time = ratings.Time;
         order.AsSpan().Sort((a, b) => time[a] != time[b] ? time[a].CompareTo(time[b]) : a.CompareTo(b));
 

@@ -44,7 +44,7 @@ public static class RatingFileWriter
             span[used++] = (byte)'\t';
             used += FormatRating(ratings.Value[r], span[used..]);
             span[used++] = (byte)'\t';
-            Utf8Formatter.TryFormat(ratings.Time[r], span[used..], out var written);
+            Utf8Formatter.TryFormat(ratings.HasTimes ? ratings.Time[r] : 0, span[used..], out var written);
             used += written;
             span[used++] = (byte)'\n';
         }
