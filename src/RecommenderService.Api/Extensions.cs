@@ -136,6 +136,8 @@ public static class Extensions
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<CatalogueAttributes>();
+        services.AddSingleton<ColdItemOverlay>();
         services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());

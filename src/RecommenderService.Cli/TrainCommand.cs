@@ -8,16 +8,18 @@ internal sealed class TrainCommand : ICommand
 {
     public string Name => "train";
     public string Summary => "train a model (rating head + ranking head) on a rating file and write it";
-    public string Usage => "Usage: recsys train --ratings FILE --output MODEL [--test FILE] [--no-ranking] [flags]\n\n"
+    public string Usage => "Usage: recsys train --ratings FILE --output MODEL [--test FILE] [--no-ranking] [--item-attributes FILE] [flags]\n\n"
         + "Trains on every rating of FILE the rating head (biased MF by SGD, printing epoch, train RMSE, validation RMSE\n"
         + "and seconds per epoch) and then the ranking head (implicit ALS on which items each user rated, printing\n"
         + "iteration, loss per rating and seconds), and writes both to MODEL. --no-ranking skips the ranking head.\n"
         + "--test FILE: afterwards, the rating head's RMSE and MAE on FILE's ratings (users or items the model does\n"
         + "not know get mu plus the biases it knows), read after the timed part.\n"
         + "Defaults depend on the number of ratings as in the service (from 1,000,000 on: adaptive steps, learned mean,\n"
-        + "k = 64, patience 2, warm refit, 5 ranking iterations); the flags below show the small-data defaults.\n\n"
+        + "k = 64, patience 2, warm refit, 5 ranking iterations); the flags below show the small-data defaults.\n"
+        + "--item-attributes FILE ('item TAB attr|attr' lines or MovieLens u.item genres) also fits and stores the map\n"
+        + "from attributes to item vectors that the service uses for items added after training.\n\n"
         + "Flags:\n" + TrainingFlags.Help + RankingFlags.Help;
-    public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(["ratings", "output", "test", .. TrainingFlags.Names, .. RankingFlags.Names]);
+    public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(["ratings", "output", "test", "item-attributes", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "no-ranking" };
 
     public int Execute(CommandArguments args, TextWriter output)
@@ -59,6 +61,15 @@ internal sealed class TrainCommand : ICommand
             rankingSeconds = rankingClock.Elapsed.TotalSeconds;
             model = model.WithRanking(head);
             output.WriteLine($"Ranking head trained in {rankingSeconds:F3} s");
+        }
+
+        if (args.Has("item-attributes"))
+        {
+            var attributes = ItemAttributeFile.Read(args.Required("item-attributes"));
+            model = model.WithAttributeMap(AttributeFactors.FitOnRatings(model, ratings, attributes));
+            output.WriteLine(model.AttributeMap is { } map
+                ? $"Attribute map fitted on {map.FittedItems} items over {map.Attributes.Count} attributes"
+                : "No rated item has attributes: no attribute map");
         }
 
         var writeClock = Stopwatch.StartNew();

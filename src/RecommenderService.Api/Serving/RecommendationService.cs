@@ -11,10 +11,11 @@ namespace RecommenderService.Api.Serving;
 
 /// <summary>
 /// Makes a user's list: from the model, from a folded-in vector, or from popularity (API.md,
-/// "Recommendations"). Reads the active model once per request through <see cref="ModelHolder"/>.
+/// "Recommendations"). Reads the served model once per request through <see cref="ColdItemOverlay"/> (the active
+/// model with untrained catalogue items derived from their attributes, so new items can enter lists).
 /// </summary>
 public sealed class RecommendationService(
-    ModelHolder models,
+    ColdItemOverlay models,
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
@@ -27,7 +28,7 @@ public sealed class RecommendationService(
 {
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
-        var serving = models.Current;
+        var serving = await models.CurrentAsync(cancellationToken);
         UserRatings user;
         try
         {
@@ -51,7 +52,7 @@ public sealed class RecommendationService(
             var model = serving.Model;
             model.Users.TryGetIndex(userId, out var index);
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
-                model.Ranking?.UserVector(index).ToArray());
+                model.Ranking?.UserVector(index).ToArray(), serving.ColdStamp);
             if (serving.ListSource != ListSource.Popularity)
             {
                 var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);

@@ -25,7 +25,7 @@ public sealed class FactorModel
     public FactorModel(
         IdMap users, IdMap items, int factors, float globalMean,
         float[] userBias, float[] itemBias, float[] userFactors, float[] itemFactors, RatingScale scale,
-        RankingHead? ranking = null)
+        RankingHead? ranking = null, AttributeFactors? attributeMap = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(factors);
         if (userBias.Length != users.Count || userFactors.Length != (long)users.Count * factors)
@@ -46,6 +46,11 @@ public sealed class FactorModel
                 $"The ranking head has {ranking.UserCount} users and {ranking.ItemCount} items; the model has {users.Count} and {items.Count}.",
                 nameof(ranking));
         Ranking = ranking;
+        if (attributeMap is not null && (attributeMap.RatingFactors != factors || attributeMap.RankingFactors != (ranking?.Factors ?? 0)))
+            throw new ArgumentException(
+                $"The attribute map derives k={attributeMap.RatingFactors}, h={attributeMap.RankingFactors}; the model has k={factors}, h={ranking?.Factors ?? 0}.",
+                nameof(attributeMap));
+        AttributeMap = attributeMap;
     }
 
     /// <summary>
@@ -53,8 +58,16 @@ public sealed class FactorModel
     /// not copied. The head must be indexed like this model, e.g. trained by <see cref="RankingTrainer"/> on the
     /// ratings this model was trained on.
     /// </summary>
+    /// <remarks>Drops the <see cref="AttributeMap"/>: it was fitted to the old head's item vectors.</remarks>
     public FactorModel WithRanking(RankingHead? ranking) =>
         new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, ranking);
+
+    /// <summary>
+    /// The same model carrying <paramref name="map"/> (null removes it), the map from item attributes to item vectors
+    /// fitted on this model's items (<see cref="AttributeFactors.Fit"/>). Arrays are shared, not copied.
+    /// </summary>
+    public FactorModel WithAttributeMap(AttributeFactors? map) =>
+        new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, Ranking, map);
 
     public IdMap Users { get; }
     public IdMap Items { get; }
@@ -81,6 +94,13 @@ public sealed class FactorModel
     /// only predicts ratings. Predictions always come from the rating head above.
     /// </summary>
     public RankingHead? Ranking { get; }
+
+    /// <summary>
+    /// The optional map from item attributes to item vectors, fitted at training time on the trained items, so an item
+    /// added later with attributes but no ratings can be served (<see cref="ColdItems"/>); null when no trained item
+    /// had attributes or the model predates the map.
+    /// </summary>
+    public AttributeFactors? AttributeMap { get; }
 
     /// <summary>|q_i| for every item, computed once on first use (for cosine similarity) and then shared.</summary>
     public ReadOnlySpan<float> ItemNorms

@@ -19,6 +19,10 @@ namespace RecommenderService.Engine;
 /// <para>Optional section RANK (the <see cref="FactorModel.Ranking"/> head, written only when present, flags 0 so older
 /// readers skip it): i32 k, i32 users, i32 items, f32 α, f32 λ, i32 weighting, then X (users × k f32) and Y (items × k f32).
 /// A file without it loads as a model without a ranking head.</para>
+/// <para>Optional section ATTR (the <see cref="FactorModel.AttributeMap"/>, written only when present, flags 0): i32 A
+/// (attributes), i32 k, i32 h (0 without a ranking head), i32 items fitted on, the attribute names encoded as UIDS, then
+/// (A + 1) × (1 + k + h) f32 weights, row-major, the intercept row last. A file without it loads without a map: its new
+/// items wait for the next training, as before the map existed.</para>
 /// <para>Room to grow: a reader skips sections whose tag it does not know unless their flags mark them required,
 /// so a later part (a ranking head) can be added as a new optional section without a version bump; a change
 /// older readers must not ignore sets the required flag or bumps the version.</para>
@@ -36,8 +40,9 @@ public static class ModelSerializer
 
     private static readonly uint Meta = Tag("META"), UserIds = Tag("UIDS"), ItemIds = Tag("IIDS"),
         UserBias = Tag("UBIA"), ItemBias = Tag("IBIA"), UserFactors = Tag("PFAC"), ItemFactors = Tag("QFAC"),
-        Ranking = Tag("RANK");
+        Ranking = Tag("RANK"), AttributeMap = Tag("ATTR");
     private const int RankingHeaderBytes = 24;
+    private const int AttributeHeaderBytes = 16;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> (from its current position).</summary>
     public static void Write(FactorModel model, Stream stream)
@@ -55,6 +60,9 @@ public static class ModelSerializer
         };
         if (model.Ranking is { } head)
             sections = [.. sections, (Ranking, RankingHeaderBytes + (head.UserFactors.Length + (long)head.ItemFactors.Length) * 4)];
+        var attributeNames = model.AttributeMap is { } map ? EncodeIds(map.Attributes) : null;
+        if (model.AttributeMap is { } fitted)
+            sections = [.. sections, (AttributeMap, AttributeHeaderBytes + attributeNames!.Length + fitted.Weights.Length * 4L)];
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Put(ReadOnlySpan<byte> bytes)
@@ -71,7 +79,8 @@ public static class ModelSerializer
         {
             var entry = header.Slice(16 + s * SectionEntryBytes, SectionEntryBytes);
             BinaryPrimitives.WriteUInt32LittleEndian(entry, sections[s].Tag);
-            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], sections[s].Tag == Ranking ? 0u : RequiredFlag);
+            // Both heads' extras are optional: a reader that predates them still serves the rating head.
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], sections[s].Tag == Ranking || sections[s].Tag == AttributeMap ? 0u : RequiredFlag);
             BinaryPrimitives.WriteInt64LittleEndian(entry[8..], sections[s].Length);
         }
         Put(header[..(16 + sections.Length * SectionEntryBytes)]);
@@ -102,6 +111,17 @@ public static class ModelSerializer
             Put(rankingHeader);
             Put(MemoryMarshal.AsBytes(ranking.UserFactors.AsSpan()));
             Put(MemoryMarshal.AsBytes(ranking.ItemFactors.AsSpan()));
+        }
+        if (model.AttributeMap is { } attributes)
+        {
+            Span<byte> attributeHeader = stackalloc byte[AttributeHeaderBytes];
+            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader, attributes.Attributes.Count);
+            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader[4..], attributes.RatingFactors);
+            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader[8..], attributes.RankingFactors);
+            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader[12..], attributes.FittedItems);
+            Put(attributeHeader);
+            Put(attributeNames!);
+            Put(MemoryMarshal.AsBytes(attributes.Weights));
         }
 
         Span<byte> digest = stackalloc byte[HashBytes];
@@ -150,6 +170,7 @@ public static class ModelSerializer
         Span<byte> metaBytes = stackalloc byte[24];
         float[]? userBias = null, itemBias = null, userFactors = null, itemFactors = null;
         RankingHead? rankingHead = null;
+        AttributeFactors? attributeMap = null;
         for (var s = 0; s < sectionCount; s++)
         {
             var entry = table.Slice(s * SectionEntryBytes, SectionEntryBytes);
@@ -185,6 +206,11 @@ public static class ModelSerializer
                 if (factors < 0) throw new ModelFormatException($"Corrupt model: section {name} comes before META.");
                 rankingHead = reader.ReadRanking(length, users, items, name);
             }
+            else if (tag == AttributeMap)
+            {
+                if (factors < 0) throw new ModelFormatException($"Corrupt model: section {name} comes before META.");
+                attributeMap = reader.ReadAttributeMap(length, factors, name);
+            }
             else if ((flags & RequiredFlag) != 0)
             {
                 throw new ModelFormatException($"The model needs section {name}, which this reader does not know; it was written by a newer version.");
@@ -211,13 +237,18 @@ public static class ModelSerializer
 
         if (userIds is null || itemIds is null || userBias is null || itemBias is null || userFactors is null || itemFactors is null)
             throw new ModelFormatException("Corrupt model: a required section (ids, biases or factors) is missing.");
-        return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead);
+        if (attributeMap is not null && attributeMap.RankingFactors != (rankingHead?.Factors ?? 0))
+            throw new ModelFormatException(
+                $"Corrupt model: section ATTR derives ranking vectors of {attributeMap.RankingFactors} factors; the ranking head has {rankingHead?.Factors ?? 0}.");
+        return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead, attributeMap);
     }
 
-    private static byte[] EncodeIds(IdMap ids)
+    private static byte[] EncodeIds(IdMap ids) => EncodeIds(ids.Ids);
+
+    private static byte[] EncodeIds(IReadOnlyList<string> ids)
     {
         var bytes = 4 + 4L * ids.Count;
-        foreach (var id in ids.Ids) bytes += Encoding.UTF8.GetByteCount(id);
+        foreach (var id in ids) bytes += Encoding.UTF8.GetByteCount(id);
         if (bytes > int.MaxValue) throw new InvalidOperationException("The id map is too large to serialise.");
         var result = new byte[bytes];
         BinaryPrimitives.WriteInt32LittleEndian(result, ids.Count);
@@ -297,6 +328,28 @@ public static class ModelSerializer
             Read(MemoryMarshal.AsBytes(x.AsSpan()), $"section {name}");
             Read(MemoryMarshal.AsBytes(y.AsSpan()), $"section {name}");
             return new RankingHead(k, x, y, alpha, weighting, lambda);
+        }
+
+        public AttributeFactors ReadAttributeMap(int length, int factors, string name)
+        {
+            if (length < AttributeHeaderBytes)
+                throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, too short for its header.");
+            Span<byte> header = stackalloc byte[AttributeHeaderBytes];
+            Read(header, $"section {name}");
+            var count = BinaryPrimitives.ReadInt32LittleEndian(header);
+            var k = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+            var h = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+            var fitted = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
+            if (count < 0 || k != factors || h < 0 || fitted < 0)
+                throw new ModelFormatException($"Corrupt model: section {name} has {count} attributes, k {k}, h {h}, {fitted} items; META has k {factors}.");
+            var weightBytes = (count + 1L) * (1L + k + h) * 4;
+            var nameBytes = length - AttributeHeaderBytes - weightBytes;
+            if (nameBytes < 4 + 4L * count)
+                throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, too short for {count} attributes and their weights.");
+            var names = ReadIds((int)nameBytes, count, name);
+            var weights = new float[weightBytes / 4];
+            Read(MemoryMarshal.AsBytes(weights.AsSpan()), $"section {name}");
+            return AttributeFactors.FromWeights(names.Ids.ToArray(), weights, k, h, fitted);
         }
 
         public IdMap ReadIds(int length, int count, string name)

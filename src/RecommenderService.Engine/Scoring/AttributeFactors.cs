@@ -43,6 +43,54 @@ public sealed class AttributeFactors
 
     private int Targets => 1 + RatingFactors + RankingFactors;
 
+    /// <summary>The fitted weights, (attributes + 1) rows × (1 + k + h) columns, row-major, the intercept last (for the model file).</summary>
+    internal ReadOnlySpan<float> Weights => _weights;
+
+    /// <summary>A map read back from a model file (see <see cref="ModelSerializer"/>).</summary>
+    /// <exception cref="ArgumentException">Duplicate attributes or weights of the wrong size.</exception>
+    internal static AttributeFactors FromWeights(string[] attributes, float[] weights, int ratingFactors, int rankingFactors, int fittedItems)
+    {
+        if (weights.Length != (long)(attributes.Length + 1) * (1 + ratingFactors + rankingFactors))
+            throw new ArgumentException("The weights do not match the attribute count and factor dimensions.", nameof(weights));
+        if (attributes.Distinct(StringComparer.Ordinal).Count() != attributes.Length)
+            throw new ArgumentException("An attribute appears twice.", nameof(attributes));
+        return new AttributeFactors(attributes, weights, ratingFactors, rankingFactors, fittedItems);
+    }
+
+    /// <summary>
+    /// Whether any of <paramref name="attributes"/> was seen at fitting time. An item with none of them would get the
+    /// intercept alone (the mean item), which says nothing about it, so callers leave such items out.
+    /// </summary>
+    public bool Recognises(IEnumerable<string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        foreach (var a in attributes)
+            if (_index.ContainsKey(a)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Fits the map on the items of a model trained on <paramref name="ratings"/> that have attributes in
+    /// <paramref name="attributesById"/> (keyed by external item id; empty lists count as none), each weighted by its
+    /// number of ratings, as <see cref="ColdItemEvaluation"/> measured best. Null when no such item has attributes.
+    /// </summary>
+    public static AttributeFactors? FitOnRatings(FactorModel model, RatingSet ratings,
+        IReadOnlyDictionary<string, string[]> attributesById, float regularization = 1f)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(attributesById);
+        var counts = new int[model.Items.Count];
+        var toModel = new int[ratings.ItemCount];
+        for (var i = 0; i < toModel.Length; i++) toModel[i] = model.Items.TryGetIndex(ratings.Items[i], out var m) ? m : -1;
+        foreach (var i in ratings.Item)
+            if (toModel[i] >= 0) counts[toModel[i]]++;
+        string[]? Of(int item) => attributesById.TryGetValue(model.Items[item], out var a) && a.Length > 0 ? a : null;
+        var any = false;
+        for (var i = 0; i < counts.Length && !any; i++) any = counts[i] > 0 && Of(i) is not null;
+        return any ? Fit(model, Of, i => counts[i] > 0, regularization, i => counts[i]) : null;
+    }
+
     /// <summary>
     /// Fits the regression on every item of <paramref name="model"/> for which <paramref name="attributesOf"/> returns
     /// attributes and <paramref name="trained"/> (when given) is true, each item weighted by <paramref name="weightOf"/>

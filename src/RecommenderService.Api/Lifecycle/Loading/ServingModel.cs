@@ -12,4 +12,11 @@ public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset
 {
     /// <summary>Whether lists are ordered by the ranking head (it won and the model has one).</summary>
     public bool ListsFromRankingHead => ListSource == ListSource.RankingHead && Model.Ranking is not null;
+
+    /// <summary>
+    /// 0 for the model as trained; for the same version with the catalogue's untrained items appended from their
+    /// attributes (<see cref="Serving.ColdItemOverlay"/>), a number that changes whenever that set changes, so views
+    /// computed against one set are not reused with another.
+    /// </summary>
+    public long ColdStamp { get; init; }
 }
