@@ -5,7 +5,7 @@ namespace RecommenderService.Engine;
 /// <summary>
 /// The service's training recipe, in one place so the service and <c>recsys evaluate --temporal</c> measure the
 /// same thing: hold out the newest ratings, early-stop the rating head on them, train the ranking head on the
-/// same earlier ratings, judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
+/// same earlier ratings (its penalty chosen on their own newest part, <see cref="RankingSearch"/>), judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
 /// then refit both heads on every rating (the rating head for the best epoch count), so the newest raters are
 /// in the served model.
 /// </summary>
@@ -31,6 +31,9 @@ public static class TemporalTraining
         var ratingSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
+        // The penalty is chosen on the newest ratings before the cut (never on the holdout that judges the model).
+        var search = ranking?.PenaltySearch is null ? null : RankingSearch.Choose(split.Train, ranking, temporal: true, cancellationToken);
+        ranking = search?.Options ?? ranking;
         var held = ranking is null ? fitted.Model : fitted.Model.WithRanking(new RankingTrainer(ranking).Train(split.Train, onRankingIteration, cancellationToken));
         var rankingSeconds = watch.Elapsed.TotalSeconds;
 
@@ -47,7 +50,10 @@ public static class TemporalTraining
         var refitSeconds = watch.Elapsed.TotalSeconds;
 
         return new TemporalTrainingResult(refit, held, split, testRows, options with { Epochs = epochs }, fitted.BestEpoch, report,
-            new StageTimings(ratingSeconds, rankingSeconds, evaluateSeconds, refitSeconds));
+            new StageTimings(ratingSeconds, rankingSeconds, evaluateSeconds, refitSeconds))
+        {
+            Ranking = ranking, RankingSearch = search,
+        };
     }
 
     /// <summary>Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>).</summary>

@@ -1,0 +1,30 @@
+namespace RecommenderService.Engine;
+
+/// <summary>How <see cref="RankingSearch"/> looks for the ranking head's penalty.</summary>
+/// <remarks>
+/// FIGURES
+/// </remarks>
+public sealed record RankingSearchOptions
+{
+    /// <summary>Share of the training ratings held out to judge the candidates (the newest, or per user).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Lists are judged for at most this many validation users (a seeded sample), to bound the cost.</summary>
+    public int MaxUsers { get; init; } = 2_000;
+
+    /// <summary>Each step multiplies (or divides) λ by this.</summary>
+    public float Factor { get; init; } = 2f;
+
+    /// <summary>At most this many steps each way (2⁴ = 16 times or a sixteenth of the rule's λ).</summary>
+    public int MaxSteps { get; init; } = 4;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (!(ValidationFraction > 0 && ValidationFraction < 1))
+            throw new ArgumentException($"RankingSearchOptions.ValidationFraction must be in (0, 1) (was {ValidationFraction}).", nameof(ValidationFraction));
+        if (MaxUsers < 0) throw new ArgumentException($"RankingSearchOptions.MaxUsers must be 0 (all) or positive (was {MaxUsers}).", nameof(MaxUsers));
+        if (!(Factor > 1) || !float.IsFinite(Factor)) throw new ArgumentException($"RankingSearchOptions.Factor must be above 1 (was {Factor}).", nameof(Factor));
+        if (MaxSteps < 1) throw new ArgumentException($"RankingSearchOptions.MaxSteps must be at least 1 (was {MaxSteps}).", nameof(MaxSteps));
+    }
+}
