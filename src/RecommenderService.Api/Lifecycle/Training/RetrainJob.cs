@@ -96,6 +96,11 @@ public sealed class RetrainJob(
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
                 OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
             metrics.TrainingRan(trained.Timings);
+            if (trained.RankingSearch is { Steps.Count: > 0 } search)
+                logger.LogInformation(
+                    "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",
+                    search.Steps.Count, search.Multiplier, search.Steps.Where(s => s.Multiplier == search.Multiplier).Max(s => s.Ndcg),
+                    search.PopularityNdcg, trained.Model.Ranking?.Regularization);
 
             var comparison = active is null ? null : CompareWithActive(trained, snapshot, active);
             var decision = QualityGate.Decide(trained.Report, comparison, settings.Value.QualityMargin);
@@ -108,7 +113,7 @@ public sealed class RetrainJob(
             var timings = new RetrainTimings(snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
                 trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
             var completed = new CompletedTraining(
-                ModelHyperparameters.From(trained.Options, trained.BestEpoch, ranking),
+                ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization),
                 ModelMetrics.From(trained.Report, comparison, timings),
                 trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
                 snapshot.DataCutoff, decision.Rejection);
