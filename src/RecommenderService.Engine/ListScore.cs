@@ -33,6 +33,12 @@ public sealed record ListScore
     /// <summary>The ranking head alone (β = 0).</summary>
     public static ListScore RankingOnly { get; } = new() { Sharpness = 0 };
 
+    /// <summary>
+    /// The score lists from a model's ranking head are ordered by when <paramref name="source"/> serves them:
+    /// <see cref="RankingOnly"/> for <see cref="ListSource.RankingHeadOnly"/>, otherwise <see cref="Default"/>.
+    /// </summary>
+    public static ListScore For(ListSource source) => source == ListSource.RankingHeadOnly ? RankingOnly : Default;
+
     /// <summary>β: how steeply the predicted rating weighs, per star of a 1–5 scale; 0 = not at all.</summary>
     public float Sharpness { get; init; } = 0.5f;
 

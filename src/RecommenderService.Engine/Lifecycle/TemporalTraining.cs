@@ -73,20 +73,24 @@ public static class TemporalTraining
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
         // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
-        ListScores? rankingHead = null, ratingHead = null, popularity = null;
+        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, popularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {
             popularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
             ratingHead = Evaluation.Lists(rating, train, warm, options);
-            if (model.Ranking is not null) rankingHead = Evaluation.Lists(new RankingHeadPredictor(model), train, warm, options);
+            if (model.Ranking is not null)
+            {
+                rankingHead = Evaluation.Lists(new RankingHeadPredictor(model), train, warm, options);
+                rankingHeadOnly = Evaluation.Lists(new RankingHeadPredictor(model, "ranking-only", ListScore.RankingOnly), train, warm, options);
+            }
             listUsers = popularity.Value.Rated.Users;
         }
-        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null);
+        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null, rankingHeadOnly?.Rated);
         return new HoldoutReport(ErrorMetrics.Rmse(predicted, test.Value), ErrorMetrics.Mae(predicted, test.Value), baselineRmse,
             test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, source)
         {
-            RankingHeadLists = rankingHead, RatingHeadLists = ratingHead, PopularityLists = popularity,
+            RankingHeadLists = rankingHead, RankingHeadOnlyLists = rankingHeadOnly, RatingHeadLists = ratingHead, PopularityLists = popularity,
         };
     }
 

@@ -173,10 +173,10 @@ public sealed class RetrainJob(
     {
         logger.LogInformation(
             "Version {Version} on {HoldoutRatings} holdout ratings: RMSE {Rmse:F4} (biases {BaselineRmse:F4}); lists on {ListUsers} users with history: " +
-            "ranking head {RankingNdcg}, rating head {RatingNdcg}, popularity {PopularityNdcg} -> {ListSource}; against active version {ActiveVersion}: " +
+            "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity {PopularityNdcg} -> {ListSource}; against active version {ActiveVersion}: " +
             "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
             version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
-            report.RankingHead?.Ndcg, report.RatingHead?.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
+            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
             active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
         if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
     }
