@@ -2,7 +2,12 @@ namespace RecommenderService.Engine;
 
 /// <summary>How <see cref="RankingSearch"/> looks for the ranking head's penalty.</summary>
 /// <remarks>
-/// FIGURES
+/// Measured with the service's recipe (<see cref="TemporalTraining"/>, newest 10 % as holdout, lists judged on holdout
+/// users with history, NDCG@10 every held-out item relevant). MovieLens-100k, per-user 75/25 (seed 42): the search
+/// keeps ×1 (×2 and ×½ both lower on the validation users), so the figures there are unchanged. Generated 1M ratings
+/// (10k users, 5k items, <c>recsys generate</c> seed 42): choice following popularity, the search walked ×1 → ×2 →
+/// ×4 (×8 lower) and the ranking head alone went from NDCG@10 0.316 (×1) to 0.324 against popularity's 0.323;
+/// choice following taste, it kept ×1 (×2 and ×½ both lower): 0.343 alone, 0.331 weighted, popularity 0.239.
 /// </remarks>
 public sealed record RankingSearchOptions
 {
