@@ -28,8 +28,8 @@ namespace RecommenderService.Engine;
 /// of every blend of these two heads measured. Chosen on an inner per-user split of the training part (25 %, seed 7)
 /// and confirmed on the test split, with the ranking head's λ fixed at 10–40 and k 32–128: the product form
 /// above, a threshold relative to the user's baseline μ + b_u (σ(β (r̂ − μ − b_u − δ)), β 0.5–2, δ −0.5–0.5), a mix of
-/// both, hard drops below r̂ 2.5–3.25, and s + w (r̂ − 3): with any-rated ≥ 0.42 none passed liked 0.3228 or went below
-/// disliked 0.0268; reaching disliked ≤ 0.02 took any-rated down to ≤ 0.40 (e.g. β 2, τ 3.5: 0.391 / 0.315 / 0.019;
+/// both, hard drops below r̂ 2.5–3.25, and s + w (r̂ − 3): with any-rated ≥ 0.42 none passed liked 0.3209 or went below
+/// disliked 0.0282; reaching disliked ≤ 0.02 took any-rated down to ≤ 0.40 (e.g. β 2, τ 3.5: 0.391 / 0.315 / 0.019;
 /// user-relative β 1, δ −0.5: 0.4168 / 0.3227 / 0.0261). Ranking
 /// heads trained with low ratings as weaker or no evidence (ratings ≤ 2 neutral, dropped, or at confidence 1;
 /// c = 1 + α ((r − 1)²/2 − 1)) moved the frontier a little (best: the squared weighting with β = 0.5, τ = 3,
