@@ -50,6 +50,20 @@ public sealed class RankingSearchTests
     }
 
     [Fact]
+    public void Where_choice_follows_popularity_the_recipe_does_not_serve_the_weighted_lists_that_lose_to_popularity()
+    {
+        var result = TemporalTraining.Run(Generated(0), new TrainingOptions { Factors = 8, Epochs = 10, Threads = 2 }, Small, 0.1);
+        var report = result.Report;
+        var figures = $"weighted {report.RankingHead?.Ndcg:F4}, alone {report.RankingHeadOnlyLists?.Rated.Ndcg:F4}, popularity {report.Popularity?.Ndcg:F4} -> {report.ListSource}";
+
+        // Stars do not decide what these users pick, so weighting the ranking head by them loses hits.
+        Assert.True(report.RankingHead!.Value.Ndcg < report.RankingHeadOnlyLists!.Value.Rated.Ndcg, figures);
+        Assert.NotEqual(ListSource.RankingHead, report.ListSource);
+        Assert.True(report.ChosenLists!.Value.Ndcg >= report.Popularity!.Value.Ndcg, figures);
+        Assert.Equal(report.ListSource == ListSource.RankingHeadOnly ? report.RankingHeadOnlyLists : report.PopularityLists, report.ChosenListScores);
+    }
+
+    [Fact]
     public void Without_the_search_the_recipe_trains_with_the_penalty_as_given()
     {
         var ratings = Generated(0);
