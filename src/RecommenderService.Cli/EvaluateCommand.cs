@@ -85,7 +85,7 @@ internal sealed class EvaluateCommand : ICommand
             if (!rankingOnly)
                 results.Add(Run("mf", () => new FactorModelPredictor(rating = TrainingPolicy.Fit(train, options).Model, "mf"), train, test, evaluation, log)!);
             results.Add(Run("ranking", () => new RankingHeadPredictor(
-                both = (rating ?? MeanOnly(train, options)).WithRanking(new RankingTrainer(rankingOptions).Train(train)), score: listScore), train, test, evaluation, log)!);
+                both = (rating ?? MeanOnly(train, options)).WithRanking(RankingFlags.Train(train, rankingOptions, _temporalRatings is not null, log)), score: listScore), train, test, evaluation, log)!);
             if (!rankingOnly && listScore.Sharpness != 0)
                 results.Add(Run("ranking-head", () => new RankingHeadPredictor(both!, "ranking-head", ListScore.RankingOnly), train, test, evaluation, log)!);
             if (!rankingOnly && !perUser)
@@ -156,10 +156,11 @@ internal sealed class EvaluateCommand : ICommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = TemporalTraining.Run(all, options, ranking, fraction);
         var report = result.Report;
+        if (result.RankingSearch is { } search) log.WriteLine($"  service      {RankingFlags.Describe(search)}");
         log.WriteLine(FormattableString.Invariant(
             $"  service      RMSE {report.Rmse:F4} (biases {report.BaselineRmse:F4}; users with history {report.WarmRmse:F4} vs {report.WarmBaselineRmse:F4} on {report.WarmRatings} ratings); ") +
             FormattableString.Invariant(
-            $"lists on {report.ListUsers} users with history: ranking head {report.RankingHead?.Ndcg:F4}, rating head {report.RatingHead?.Ndcg:F4}, popularity {report.Popularity?.Ndcg:F4} -> {report.ListSource}; {clock.Elapsed.TotalSeconds:F2} s"));
+            $"lists on {report.ListUsers} users with history: ranking head {report.RankingHead?.Ndcg:F4} (alone {report.RankingHeadOnlyLists?.Rated.Ndcg:F4}), rating head {report.RatingHead?.Ndcg:F4}, popularity {report.Popularity?.Ndcg:F4} -> {report.ListSource}; {clock.Elapsed.TotalSeconds:F2} s"));
         return new EvaluationResult("service", report.Rmse, report.Mae, report.ChosenLists ?? default, clock.Elapsed.TotalSeconds)
         {
             Lists = report.ChosenListScores ?? default,

@@ -56,7 +56,7 @@ internal sealed class TrainCommand : ICommand
         {
             output.WriteLine($"Ranking head: {RankingFlags.Describe(rankingOptions)}");
             var rankingClock = Stopwatch.StartNew();
-            var head = new RankingTrainer(rankingOptions).Train(ratings, p =>
+            var head = RankingFlags.Train(ratings, rankingOptions, temporal: false, output, p =>
                 output.WriteLine($"  ranking iteration {p.Iteration,3}  loss/rating {p.Loss:F4}  {p.Seconds:F3} s"));
             rankingSeconds = rankingClock.Elapsed.TotalSeconds;
             model = model.WithRanking(head);

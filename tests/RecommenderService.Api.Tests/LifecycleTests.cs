@@ -60,6 +60,11 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("active", job.GetProperty("modelStatus").GetString());
         Assert.Equal(version, model.GetProperty("version").GetInt32());
         Assert.Equal(8, model.GetProperty("hyperparameters").GetProperty("factors").GetInt32());
+        // The recorded ranking penalty is the one the served head was trained with (the rule and the search resolved
+        // against the data), not the options' unused fixed value.
+        var served = _hosts[^1].Services.GetRequiredService<ModelHolder>().Current!.Model.Ranking!;
+        Assert.Equal(served.Regularization,
+            model.GetProperty("hyperparameters").GetProperty("ranking").GetProperty("regularization").GetSingle(), 3);
         var metrics = model.GetProperty("metrics");
         Assert.True(metrics.GetProperty("rmse").GetDouble() < metrics.GetProperty("baselineRmse").GetDouble());
         foreach (var name in new[] { "mae", "precisionAt10", "recallAt10", "ndcgAt10" })

@@ -7,14 +7,16 @@ public sealed class QualityGateTests
 {
     private static RankingScores Lists(double ndcg, int users = 100) => new(10, ndcg / 2, ndcg / 2, ndcg, users);
 
-    private static HoldoutReport Report(double rmse = 0.90, double baseline = 0.95, double? ranking = 0.40, double rating = 0.30, double popularity = 0.25, int listUsers = 100, double? warmRmse = null, int warmRatings = 800)
+    private static HoldoutReport Report(double rmse = 0.90, double baseline = 0.95, double? ranking = 0.40, double rating = 0.30, double popularity = 0.25, int listUsers = 100, double? warmRmse = null, int warmRatings = 800,
+        double? rankingOnly = null)
     {
+        RankingScores? o = rankingOnly is { } y && listUsers > 0 ? Lists(y, listUsers) : null;
         RankingScores? r = ranking is { } x && listUsers > 0 ? Lists(x, listUsers) : null;
         RankingScores? a = listUsers > 0 ? Lists(rating, listUsers) : null;
         RankingScores? p = listUsers > 0 ? Lists(popularity, listUsers) : null;
         return new HoldoutReport(rmse, 0.7, baseline, 1000, warmRatings, warmRatings > 0 ? warmRmse ?? rmse - 0.05 : double.NaN,
             warmRatings > 0 ? baseline - 0.02 : double.NaN, listUsers, r, a, p,
-            HoldoutReport.ChooseListSource(r, a, p, ranking is not null));
+            HoldoutReport.ChooseListSource(r, a, p, ranking is not null, o));
     }
 
     private static ActiveModelComparison Active(double candidate, double active, int ratings = 500) =>
@@ -81,4 +83,15 @@ public sealed class QualityGateTests
         Assert.True(decision.Accepted);
         Assert.Equal(ListSource.RankingHead, decision.ListSource);
     }
+
+    [Fact]
+    public void When_the_weighted_lists_lose_to_popularity_the_ranking_head_alone_serves_if_it_beats_popularity()
+    {
+        Assert.Equal(ListSource.RankingHeadOnly, QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.325), null, 0.02).ListSource);
+        Assert.Equal(ListSource.Popularity, QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.32), null, 0.02).ListSource);
+    }
+
+    [Fact]
+    public void Weighted_lists_that_beat_popularity_serve_even_where_the_ranking_head_alone_scores_higher() =>
+        Assert.Equal(ListSource.RankingHead, QualityGate.Decide(Report(ranking: 0.33, popularity: 0.24, rankingOnly: 0.34), null, 0.02).ListSource);
 }

@@ -56,6 +56,35 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
     }
 
     [Fact]
+    public async Task A_version_whose_lists_come_from_the_ranking_head_alone_lists_by_the_ranking_score_unweighted()
+    {
+        // The gate chose the ranking head alone (the weighted lists lost to popularity on its holdout).
+        await TestData.StoreActiveModelAsync(_factory.ConnectionString, _model, DateTimeOffset.UtcNow,
+            metrics: """{"rmse": 0.9, "listSource": "ranking-head-only"}""");
+        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        const string user = "7";
+
+        var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/recommendations?count=10");
+        var model = await _factory.CreateClientAsAdmin().GetFromJsonAsync<JsonElement>("/api/v1/model");
+
+        _model.Users.TryGetIndex(user, out var u);
+        _ratings.Users.TryGetIndex(user, out var ratingUser);
+        var rated = new HashSet<int>();
+        for (var r = 0; r < _ratings.Count; r++)
+            if (_ratings.User[r] == ratingUser && _model.Items.TryGetIndex(_ratings.Items[_ratings.Item[r]], out var i)) rated.Add(i);
+        float Score(int i) => _model.Ranking!.Score(u, i);
+        var expected = Enumerable.Range(0, _model.Items.Count).Where(i => !rated.Contains(i))
+            .OrderByDescending(Score).ThenBy(i => i).Take(10).ToList();
+        var weighted = TopKScan.ForUserList(_model, u, 10, rated.ToArray()).Select(s => s.Item).ToList();
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal("ranking-head-only", model.GetProperty("listSource").GetString());
+        Assert.NotEqual(expected, weighted); // the two orders differ on this data, so the test tells them apart
+        Assert.Equal(expected.Select(i => _model.Items[i]), items.Select(i => i.GetProperty("itemId").GetString()));
+        Assert.Equal(Score(expected[0]), items[0].GetProperty("score").GetDouble(), 3);
+        Assert.Equal(_model.Predict(u, expected[0]), items[0].GetProperty("predictedRating").GetDouble(), 3);
+    }
+
+    [Fact]
     public async Task A_new_user_is_folded_into_the_ranking_head_and_gets_their_clusters_items()
     {
         // Items of cluster 2 are item-2, item-7, item-12, ...: a newcomer who loves three of them.

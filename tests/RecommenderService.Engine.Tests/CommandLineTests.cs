@@ -122,6 +122,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("train", "--ratings", "x", "--output", "y", "--factors", "many")]
     [InlineData("train", "--ratings", "x")]
     [InlineData("evaluate", "--ratings", "x", "--kfold", "5", "--holdout", "0.2")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-search", "maybe")]
     [InlineData("frobnicate")]
     public void A_bad_command_line_exits_2_with_a_message_on_stderr(params string[] args)
     {
@@ -137,6 +138,24 @@ public sealed class CommandLineTests : IDisposable
         var (code, _, err) = Run("train", "--ratings", bad, "--output", _dir.File("m"), "--epochs", "1");
         Assert.Equal(1, code);
         Assert.Contains($"{bad}:2:", err);
+    }
+
+    [Fact]
+    public void Evaluate_reports_the_ranking_penalty_search_unless_it_is_switched_off()
+    {
+        var ratings = _dir.File("search.tsv");
+        Assert.Equal(0, Run("generate", "--users", "300", "--items", "120", "--ratings", "6000", "--output", ratings, "--choice-affinity", "0").Code);
+        string[] common = ["evaluate", "--ratings", ratings, "--per-user", "0.25", "--ranking-only", "--threads", "1", "--ranking-factors", "8"];
+
+        var searched = Run([.. common]);
+        var fixedPenalty = Run([.. common, "--ranking-search", "off"]);
+
+        Assert.Equal(0, searched.Code);
+        Assert.Matches(@"penalty search: x1 \(lambda [0-9.]+\) NDCG@10 [0-9.]+, .*; chose x[0-9.]+", searched.Out);
+        Assert.Contains("penalty search on", searched.Out);
+        Assert.Equal(0, fixedPenalty.Code);
+        Assert.DoesNotContain("penalty search:", fixedPenalty.Out);
+        Assert.Contains("penalty search off", fixedPenalty.Out);
     }
 
     [Fact]

@@ -22,8 +22,8 @@ namespace RecommenderService.Api.Contracts;
 /// <param name="JobId">The retrain job that made it; null for versions made otherwise.</param>
 /// <param name="ListSource">
 /// Where the version's lists come from, the source that won on its held-out ratings: <c>ranking-head</c> (the
-/// list-ranking model), <c>rating-head</c> (ordered by predicted rating) or <c>popularity</c>; null for a version that
-/// never finished training.
+/// list-ranking model weighted by the predicted rating), <c>ranking-head-only</c> (the list-ranking model alone),
+/// <c>rating-head</c> (ordered by predicted rating) or <c>popularity</c>; null for a version that never finished training.
 /// </param>
 public sealed record ModelVersionResponse(
     int Version,
@@ -36,7 +36,7 @@ public sealed record ModelVersionResponse(
     [property: SchemaAs(typeof(ModelMetrics))] JsonElement Metrics,
     double TrainingSeconds,
     string? JobId,
-    [property: AllowedValues(ListSources.RankingHead, ListSources.RatingHead, ListSources.Popularity)] string? ListSource)
+    [property: AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string? ListSource)
 {
     public static ModelVersionResponse From(ModelVersionEntity entity) => new(
         entity.Version,
@@ -52,7 +52,7 @@ public sealed record ModelVersionResponse(
         ListSourceOf(entity.Metrics));
 
     /// <summary>
-    /// Where the version's lists come from (<c>ranking-head</c>, <c>rating-head</c> or <c>popularity</c>): the source
+    /// Where the version's lists come from (<c>ranking-head</c>, <c>ranking-head-only</c>, <c>rating-head</c> or <c>popularity</c>): the source
     /// that won on its holdout; null for a version that never finished training.
     /// </summary>
     private static string? ListSourceOf(string metrics)

@@ -105,13 +105,13 @@ public sealed class RecommendationService(
         top.Length <= feed.Offset ? [] : top.AsSpan(feed.Offset, Math.Min(feed.Count, top.Length - feed.Offset)).ToArray();
 
     /// <summary>
-    /// The list: ordered by the engine's <see cref="ListScore"/> (ranking head weighted by the rating head) when the
-    /// ranking head won on the model's holdout (it is trained for lists),
+    /// The list: ordered by the engine's <see cref="ListScore"/> (ranking head weighted by the rating head, or alone
+    /// when that won) when the ranking head won on the model's holdout (it is trained for lists),
     /// otherwise by the rating head's predicted rating.
     /// </summary>
     private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
         serving.ListsFromRankingHead && view.RankingVector is { } ranking
-            ? TopKScan.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded)
+            ? TopKScan.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded, serving.ListScore)
             : TopKScan.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,

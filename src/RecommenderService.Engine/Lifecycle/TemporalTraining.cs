@@ -5,7 +5,7 @@ namespace RecommenderService.Engine;
 /// <summary>
 /// The service's training recipe, in one place so the service and <c>recsys evaluate --temporal</c> measure the
 /// same thing: hold out the newest ratings, early-stop the rating head on them, train the ranking head on the
-/// same earlier ratings, judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
+/// same earlier ratings (its penalty chosen on their own newest part, <see cref="RankingSearch"/>), judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
 /// then refit both heads on every rating (the rating head for the best epoch count), so the newest raters are
 /// in the served model; last, given item attributes, fit the served model's <see cref="FactorModel.AttributeMap"/> on
 /// its items, so items added later with attributes are served before the next training (<see cref="ColdItems"/>).
@@ -35,6 +35,9 @@ public static class TemporalTraining
         var ratingSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
+        // The penalty is chosen on the newest ratings before the cut (never on the holdout that judges the model).
+        var search = ranking?.PenaltySearch is null ? null : RankingSearch.Choose(split.Train, ranking, temporal: true, cancellationToken);
+        ranking = search?.Options ?? ranking;
         var held = ranking is null ? fitted.Model : fitted.Model.WithRanking(new RankingTrainer(ranking).Train(split.Train, onRankingIteration, cancellationToken));
         var rankingSeconds = watch.Elapsed.TotalSeconds;
 
@@ -53,7 +56,10 @@ public static class TemporalTraining
         var refitSeconds = watch.Elapsed.TotalSeconds;
 
         return new TemporalTrainingResult(refit, held, split, testRows, options with { Epochs = epochs }, fitted.BestEpoch, report,
-            new StageTimings(ratingSeconds, rankingSeconds, evaluateSeconds, refitSeconds));
+            new StageTimings(ratingSeconds, rankingSeconds, evaluateSeconds, refitSeconds))
+        {
+            Ranking = ranking, RankingSearch = search,
+        };
     }
 
     /// <summary>Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>).</summary>
@@ -73,20 +79,24 @@ public static class TemporalTraining
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
         // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
-        ListScores? rankingHead = null, ratingHead = null, popularity = null;
+        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, popularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {
             popularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
             ratingHead = Evaluation.Lists(rating, train, warm, options);
-            if (model.Ranking is not null) rankingHead = Evaluation.Lists(new RankingHeadPredictor(model), train, warm, options);
+            if (model.Ranking is not null)
+            {
+                rankingHead = Evaluation.Lists(new RankingHeadPredictor(model), train, warm, options);
+                rankingHeadOnly = Evaluation.Lists(new RankingHeadPredictor(model, "ranking-only", ListScore.RankingOnly), train, warm, options);
+            }
             listUsers = popularity.Value.Rated.Users;
         }
-        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null);
+        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null, rankingHeadOnly?.Rated);
         return new HoldoutReport(ErrorMetrics.Rmse(predicted, test.Value), ErrorMetrics.Mae(predicted, test.Value), baselineRmse,
             test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, source)
         {
-            RankingHeadLists = rankingHead, RatingHeadLists = ratingHead, PopularityLists = popularity,
+            RankingHeadLists = rankingHead, RankingHeadOnlyLists = rankingHeadOnly, RatingHeadLists = ratingHead, PopularityLists = popularity,
         };
     }
 

@@ -11,4 +11,11 @@ namespace RecommenderService.Engine;
 /// <param name="Timings">Seconds per stage.</param>
 public sealed record TemporalTrainingResult(
     FactorModel Model, FactorModel HoldoutModel, DataSplit Split, int[] TestRows,
-    TrainingOptions Options, int BestEpoch, HoldoutReport Report, StageTimings Timings);
+    TrainingOptions Options, int BestEpoch, HoldoutReport Report, StageTimings Timings)
+{
+    /// <summary>The ranking head's options both heads were trained with (the penalty the search chose); null without a ranking head.</summary>
+    public RankingOptions? Ranking { get; init; }
+
+    /// <summary>The penalty search on the ratings before the cut; null when it was off or there is no ranking head.</summary>
+    public RankingSearchResult? RankingSearch { get; init; }
+}

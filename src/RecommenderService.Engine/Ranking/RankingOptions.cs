@@ -57,6 +57,13 @@ public sealed record RankingOptions
         return (float)Math.Max(1e-3, perRating * ratings.Count / (double)Math.Max(1, ratings.ItemCount));
     }
 
+    /// <summary>
+    /// When set, <see cref="TemporalTraining"/> and <c>recsys evaluate</c>/<c>train</c> choose a multiplier of the
+    /// penalty above on a validation split of the training ratings (<see cref="RankingSearch"/>) before training;
+    /// null trains with the penalty as given. <see cref="RankingTrainer"/> itself always trains with the penalty as given.
+    /// </summary>
+    public RankingSearchOptions? PenaltySearch { get; init; } = new();
+
     /// <summary>α in the confidence c = 1 + α·w(r) of a rated item; unrated items have confidence 1 and preference 0.</summary>
     public float Alpha { get; init; } = 0.25f;
 
@@ -93,6 +100,7 @@ public sealed record RankingOptions
         if (!Enum.IsDefined(Weighting)) Fail(nameof(Weighting), $"is not a known weighting (was {Weighting}).");
         if (ConjugateGradientSteps < 0) Fail(nameof(ConjugateGradientSteps), $"must be zero (exact solves) or positive (was {ConjugateGradientSteps}).");
         if (!float.IsFinite(InitStdDev) || InitStdDev <= 0) Fail(nameof(InitStdDev), $"must be a positive number (was {InitStdDev}).");
+        PenaltySearch?.Validate();
         if (Threads < 0) Fail(nameof(Threads), $"must be 0 (all cores) or positive (was {Threads}).");
     }
 

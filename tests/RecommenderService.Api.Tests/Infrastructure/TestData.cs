@@ -99,7 +99,8 @@ public static class TestData
     }
 
     /// <summary>Stores <paramref name="model"/> as a new version and makes it the active one.</summary>
-    public static async Task<int> StoreActiveModelAsync(string connectionString, FactorModel model, DateTimeOffset dataCutoff, byte[]? blobOverride = null)
+    public static async Task<int> StoreActiveModelAsync(string connectionString, FactorModel model, DateTimeOffset dataCutoff, byte[]? blobOverride = null,
+        string metrics = """{"rmse": 0.9}""")
     {
         using var stream = new MemoryStream();
         ModelSerializer.Write(model, stream);
@@ -112,12 +113,13 @@ public static class TestData
         int version;
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO model_versions (status, hyperparameters, metrics, user_count, item_count, rating_count, training_seconds, data_cutoff, trained_at, activated_at)
-            VALUES ('active', '{"factors": 8}', '{"rmse": 0.9}', $1, $2, 0, 0.1, $3, $3, now()) RETURNING version
+            VALUES ('active', '{"factors": 8}', $4::jsonb, $1, $2, 0, 0.1, $3, $3, now()) RETURNING version
             """, connection, transaction))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = model.Users.Count });
             insert.Parameters.Add(new NpgsqlParameter { Value = model.Items.Count });
             insert.Parameters.Add(new NpgsqlParameter { Value = dataCutoff });
+            insert.Parameters.Add(new NpgsqlParameter { Value = metrics });
             version = (int)(await insert.ExecuteScalarAsync())!;
         }
         await ExecuteAsync(connection, transaction, "INSERT INTO model_blobs (version, data, size_bytes) VALUES ($1, $2, $3)", version, blob, (long)blob.Length);

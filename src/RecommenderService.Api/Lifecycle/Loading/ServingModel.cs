@@ -11,7 +11,10 @@ namespace RecommenderService.Api.Lifecycle;
 public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset DataCutoff, DateTimeOffset TrainedAt, ListSource ListSource)
 {
     /// <summary>Whether lists are ordered by the ranking head (it won and the model has one).</summary>
-    public bool ListsFromRankingHead => ListSource == ListSource.RankingHead && Model.Ranking is not null;
+    public bool ListsFromRankingHead => (ListSource is ListSource.RankingHead or ListSource.RankingHeadOnly) && Model.Ranking is not null;
+
+    /// <summary>The score lists from the ranking head are ordered by (weighted by the rating head unless the source says otherwise).</summary>
+    public ListScore ListScore => ListScore.For(ListSource);
 
     /// <summary>
     /// 0 for the model as trained; for the same version with the catalogue's untrained items appended from their

@@ -109,6 +109,11 @@ public sealed class RetrainJob(
             if (trained.Model.AttributeMap is { } map)
                 logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
                     map.FittedItems, map.Attributes.Count);
+            if (trained.RankingSearch is { Steps.Count: > 0 } search)
+                logger.LogInformation(
+                    "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",
+                    search.Steps.Count, search.Multiplier, search.Steps.Where(s => s.Multiplier == search.Multiplier).Max(s => s.Ndcg),
+                    search.PopularityNdcg, trained.Model.Ranking?.Regularization);
 
             var comparison = active is null ? null : CompareWithActive(trained, snapshot, active);
             var decision = QualityGate.Decide(trained.Report, comparison, settings.Value.QualityMargin);
@@ -121,7 +126,7 @@ public sealed class RetrainJob(
             var timings = new RetrainTimings(snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
                 trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
             var completed = new CompletedTraining(
-                ModelHyperparameters.From(trained.Options, trained.BestEpoch, ranking),
+                ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization),
                 ModelMetrics.From(trained.Report, comparison, timings),
                 trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
                 snapshot.DataCutoff, decision.Rejection);
@@ -181,10 +186,10 @@ public sealed class RetrainJob(
     {
         logger.LogInformation(
             "Version {Version} on {HoldoutRatings} holdout ratings: RMSE {Rmse:F4} (biases {BaselineRmse:F4}); lists on {ListUsers} users with history: " +
-            "ranking head {RankingNdcg}, rating head {RatingNdcg}, popularity {PopularityNdcg} -> {ListSource}; against active version {ActiveVersion}: " +
+            "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity {PopularityNdcg} -> {ListSource}; against active version {ActiveVersion}: " +
             "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
             version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
-            report.RankingHead?.Ndcg, report.RatingHead?.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
+            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
             active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
         if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
     }

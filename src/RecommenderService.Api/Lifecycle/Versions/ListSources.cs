@@ -8,11 +8,13 @@ public static class ListSources
     public const string RankingHead = "ranking-head";
     public const string RatingHead = "rating-head";
     public const string Popularity = "popularity";
+    public const string RankingHeadOnly = "ranking-head-only";
 
     public static string Name(ListSource source) => source switch
     {
         ListSource.RankingHead => RankingHead,
         ListSource.RatingHead => RatingHead,
+        ListSource.RankingHeadOnly => RankingHeadOnly,
         _ => Popularity,
     };
 
@@ -22,6 +24,7 @@ public static class ListSources
         RankingHead => ListSource.RankingHead,
         RatingHead => ListSource.RatingHead,
         Popularity => ListSource.Popularity,
+        RankingHeadOnly => hasRankingHead ? ListSource.RankingHeadOnly : ListSource.RatingHead,
         _ => hasRankingHead ? ListSource.RankingHead : ListSource.RatingHead,
     };
 }

@@ -19,16 +19,21 @@ public sealed record ModelHyperparameters(
     int Factors, double LearningRate, double Regularization, double BiasRegularization, int? Epochs, int? BestEpoch,
     double InitStdDev, int Seed, RankingHyperparameters? Ranking)
 {
-    public static ModelHyperparameters From(TrainingOptions options, int? bestEpoch, RankingOptions? ranking) => new(
+    /// <param name="options">The rating head's options.</param>
+    /// <param name="bestEpoch">Its early-stopping epoch.</param>
+    /// <param name="ranking">The ranking head's options (null without the head).</param>
+    /// <param name="rankingRegularization">The λ the served ranking head was trained with (the options' rule and the
+    /// penalty search resolved against the data); null takes the options' fixed λ.</param>
+    public static ModelHyperparameters From(TrainingOptions options, int? bestEpoch, RankingOptions? ranking, float? rankingRegularization = null) => new(
         options.Factors, options.LearningRate, options.Regularization, options.BiasRegularization, options.Epochs, bestEpoch,
         options.InitStdDev, options.Seed,
-        ranking is null ? null : new RankingHyperparameters(ranking.Factors, ranking.Iterations, ranking.Regularization, ranking.Alpha, ranking.Weighting.ToString()));
+        ranking is null ? null : new RankingHyperparameters(ranking.Factors, ranking.Iterations, rankingRegularization ?? ranking.Regularization, ranking.Alpha, ranking.Weighting.ToString()));
 }
 
 /// <summary>The ranking head's settings.</summary>
 /// <param name="Factors">Size of its taste vectors.</param>
 /// <param name="Iterations">Training iterations.</param>
-/// <param name="Regularization">Penalty on large vectors.</param>
+/// <param name="Regularization">Penalty on large vectors (the value the served head was trained with, chosen on the data).</param>
 /// <param name="Alpha">How much more a rated item counts than an unrated one.</param>
 /// <param name="Weighting"><c>Binary</c> (every rating counts the same) or <c>Rating</c> (higher ratings count more).</param>
 [FieldsMayBeAbsent]

@@ -23,7 +23,7 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="WarmRmse">Rating head on those (null when there are none).</param>
 /// <param name="WarmBaselineRmse">Biases-only baseline on those (null when there are none).</param>
 /// <param name="RankingUsers">Holdout users with an earlier rating: the users lists are judged on.</param>
-/// <param name="ListSource">Where this version's lists come from: <c>ranking-head</c>, <c>rating-head</c> or <c>popularity</c>.</param>
+/// <param name="ListSource">Where this version's lists come from: <c>ranking-head</c>, <c>ranking-head-only</c>, <c>rating-head</c> or <c>popularity</c>.</param>
 /// <param name="Active">The model that was active, scored on the same holdout ratings (null when none was active).</param>
 /// <param name="Timings">Seconds per stage.</param>
 /// <remarks>
@@ -37,7 +37,7 @@ public sealed record ModelMetrics(
     double BaselineRmse, double? PopularityPrecisionAt10, double? PopularityNdcgAt10,
     double? RankingHeadNdcgAt10, double? RatingHeadNdcgAt10,
     int HoldoutRatings, int WarmRatings, double? WarmRmse, double? WarmBaselineRmse, int RankingUsers,
-    [property: System.ComponentModel.DataAnnotations.AllowedValues(ListSources.RankingHead, ListSources.RatingHead, ListSources.Popularity)] string ListSource, ActiveModelComparison? Active, RetrainTimings? Timings)
+    [property: System.ComponentModel.DataAnnotations.AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string ListSource, ActiveModelComparison? Active, RetrainTimings? Timings)
 {
     public static ModelMetrics From(HoldoutReport report, ActiveModelComparison? active, RetrainTimings? timings)
     {
@@ -50,8 +50,12 @@ public sealed record ModelMetrics(
         {
             LikedPrecisionAt10 = lists?.Liked.Precision, LikedNdcgAt10 = lists?.Liked.Ndcg, DislikedAt10 = lists?.Disliked,
             PopularityLikedPrecisionAt10 = report.PopularityLists?.Liked.Precision, PopularityDislikedAt10 = report.PopularityLists?.Disliked,
+            RankingHeadOnlyNdcgAt10 = report.RankingHeadOnlyLists?.Rated.Ndcg,
         };
     }
+
+    /// <summary>The ranking head's lists without the predicted-rating weighting, on the list users (null without that head).</summary>
+    public double? RankingHeadOnlyNdcgAt10 { get; init; }
 
     /// <summary>Lists of the chosen source, only liked held-out items relevant: precision@10.</summary>
     public double? LikedPrecisionAt10 { get; init; }

@@ -1,0 +1,102 @@
+namespace RecommenderService.Engine.Tests;
+
+public sealed class RankingSearchTests
+{
+    // A penalty well below what either data set wants alone, so the search has to walk.
+    private static readonly RankingOptions Small = new() { Factors = 16, Iterations = 8, Threads = 2, RegularizationPerItemRating = 0.1f };
+
+    private static RatingSet Generated(double choiceAffinity) => SyntheticRatings.Generate(new SyntheticRatingsOptions
+    {
+        Users = 2_000, Items = 600, Ratings = 60_000, Seed = 5, ChoiceAffinity = choiceAffinity,
+    });
+
+    [Fact]
+    public void When_choice_follows_popularity_the_search_raises_the_penalty_towards_popularity()
+    {
+        var search = RankingSearch.Choose(Generated(0), Small, temporal: true);
+
+        Assert.True(search.Multiplier > 1, Describe(search));
+        // The personal penalty loses clearly to popularity; the chosen one matches it.
+        Assert.True(search.Steps[0].Ndcg < 0.9 * search.PopularityNdcg, Describe(search));
+        Assert.True(Chosen(search) >= 0.99 * search.PopularityNdcg, Describe(search));
+        // The chosen head is judged no worse than every other candidate, and the options carry the choice.
+        Assert.Equal(search.Steps.Max(s => s.Ndcg), search.Steps.Single(s => s.Multiplier == search.Multiplier).Ndcg);
+        Assert.Equal(Small.RegularizationPerItemRating * search.Multiplier, search.Options.RegularizationPerItemRating);
+    }
+
+    [Fact]
+    public void When_choice_follows_taste_the_search_keeps_a_personal_penalty_that_beats_popularity()
+    {
+        var taste = RankingSearch.Choose(Generated(8), Small, temporal: true);
+        var popularity = RankingSearch.Choose(Generated(0), Small, temporal: true);
+
+        Assert.True(taste.Multiplier <= popularity.Multiplier, $"taste: {Describe(taste)}; popularity: {Describe(popularity)}");
+        // Where taste decides, the chosen head beats popularity on the validation users by far, and a much larger
+        // penalty (towards popularity) would have lost that.
+        Assert.True(Chosen(taste) > 1.2 * taste.PopularityNdcg, Describe(taste));
+        Assert.True(taste.Steps[^1].Ndcg < Chosen(taste), Describe(taste));
+    }
+
+    [Fact]
+    public void The_service_recipe_trains_both_heads_with_the_penalty_the_search_chose()
+    {
+        var ratings = Generated(0);
+        var result = TemporalTraining.Run(ratings, new TrainingOptions { Factors = 8, Epochs = 5, Threads = 2 }, Small, 0.1);
+
+        var search = Assert.IsType<RankingSearchResult>(result.RankingSearch);
+        Assert.Equal(search.Options, result.Ranking);
+        Assert.Equal(search.Options.EffectiveRegularization(result.Split.Train), result.HoldoutModel.Ranking!.Regularization);
+        Assert.Equal(search.Options.EffectiveRegularization(ratings), result.Model.Ranking!.Regularization);
+    }
+
+    [Fact]
+    public void Where_choice_follows_popularity_the_recipe_does_not_serve_the_weighted_lists_that_lose_to_popularity()
+    {
+        var result = TemporalTraining.Run(Generated(0), new TrainingOptions { Factors = 8, Epochs = 10, Threads = 2 }, Small, 0.1);
+        var report = result.Report;
+        var figures = $"weighted {report.RankingHead?.Ndcg:F4}, alone {report.RankingHeadOnlyLists?.Rated.Ndcg:F4}, popularity {report.Popularity?.Ndcg:F4} -> {report.ListSource}";
+
+        // Stars do not decide what these users pick, so weighting the ranking head by them loses hits.
+        Assert.True(report.RankingHead!.Value.Ndcg < report.RankingHeadOnlyLists!.Value.Rated.Ndcg, figures);
+        Assert.NotEqual(ListSource.RankingHead, report.ListSource);
+        Assert.True(report.ChosenLists!.Value.Ndcg >= report.Popularity!.Value.Ndcg, figures);
+        Assert.Equal(report.ListSource == ListSource.RankingHeadOnly ? report.RankingHeadOnlyLists : report.PopularityLists, report.ChosenListScores);
+    }
+
+    [Fact]
+    public void Without_the_search_the_recipe_trains_with_the_penalty_as_given()
+    {
+        var ratings = Generated(0);
+        var options = Small with { PenaltySearch = null };
+        var result = TemporalTraining.Run(ratings, new TrainingOptions { Factors = 8, Epochs = 5, Threads = 2 }, options, 0.1);
+
+        Assert.Null(result.RankingSearch);
+        Assert.Equal(options.EffectiveRegularization(ratings), result.Model.Ranking!.Regularization);
+    }
+
+    [Fact]
+    public void With_nobody_to_judge_the_options_come_back_unchanged()
+    {
+        // Validation users who rated nothing before: no list can be judged.
+        var train = new RatingSet(new IdMap(["a", "b"]), new IdMap(["x", "y"]), [0], [0], [4f], [1]);
+        var test = new RatingSet(train.Users, train.Items, [1], [1], [5f], [2]);
+
+        var search = RankingSearch.Choose(new DataSplit(train, test), Small);
+
+        Assert.Equal(1f, search.Multiplier);
+        Assert.Same(Small, search.Options);
+        Assert.Empty(search.Steps);
+    }
+
+    [Fact]
+    public void Invalid_search_settings_are_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Small with { PenaltySearch = new RankingSearchOptions { Factor = 1 } }).Validate());
+        Assert.Contains("Factor", e.Message);
+    }
+
+    private static double Chosen(RankingSearchResult search) => search.Steps.Single(s => s.Multiplier == search.Multiplier).Ndcg;
+
+    private static string Describe(RankingSearchResult search) =>
+        string.Join(", ", search.Steps.Select(s => $"x{s.Multiplier}: {s.Ndcg:F4}")) + $"; popularity {search.PopularityNdcg:F4}; chose x{search.Multiplier}";
+}
