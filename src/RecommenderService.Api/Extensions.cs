@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -119,6 +120,12 @@ public static class Extensions
         // IAntiforgery is registered: a forged cross-site form cannot trigger or delete jobs. API routes bind
         // no forms, so they are not affected.
         builder.Services.AddAntiforgery();
+        // The tokens are protected with the data-protection key ring; by default each process keeps its own (in
+        // $HOME, or only in memory in a container), so a form rendered by one replica failed when the load balancer
+        // sent its POST to another. The ring lives in PostgreSQL, shared by every replica and kept across restarts.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("RecommenderService")
+            .PersistKeysToDbContext<RecommenderDbContext>();
     }
 
     private static void AddServing(this WebApplicationBuilder builder)

@@ -1,11 +1,12 @@
 using System.Text;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Persistence;
 
 /// <summary>The service's tables. Bulk paths (imports, the training read) bypass EF and use COPY.</summary>
-public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> options) : DbContext(options)
+public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<ItemEntity> Items => Set<ItemEntity>();
@@ -17,6 +18,13 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<ItemStatChangeEntity> ItemStatChanges => Set<ItemStatChangeEntity>();
     public DbSet<ErasedUserEntity> ErasedUsers => Set<ErasedUserEntity>();
     public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
+
+    /// <summary>
+    /// ASP.NET Core's data-protection key ring (owned by the data-protection system, which reads and writes it):
+    /// in the database so every replica shares it, and a dashboard form rendered by one replica can be posted to
+    /// another (its antiforgery token is protected with these keys).
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

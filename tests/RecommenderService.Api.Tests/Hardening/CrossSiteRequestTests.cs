@@ -18,22 +18,27 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
 {
     private RecommenderApiFactory _factory = null!;
 
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["RateLimiting:Enabled"] = "false",
+        ["Training:JobsEnabled"] = "true",
+        ["Training:PollSeconds"] = "30",
+        ["Training:QueuePollSeconds"] = "30",
+    };
+
     public async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-            ["Training:JobsEnabled"] = "true",
-            ["Training:PollSeconds"] = "30",
-            ["Training:QueuePollSeconds"] = "30",
-        });
+        _factory = await RecommenderApiFactory.CreateAsync(postgres, Settings);
     }
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
-    private HttpClient Browser(string key)
+    private HttpClient Browser(string key) => Browser(_factory, key);
+
+    /// <summary>A client signed in with Basic credentials; cookies handled by hand, so they can move between replicas.</summary>
+    private static HttpClient Browser(RecommenderApiFactory factory, string key, bool handleCookies = true)
     {
-        var client = _factory.CreateClient();
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = handleCookies });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:" + key)));
         return client;
     }
@@ -101,6 +106,34 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(1, await JobCountAsync());
+    }
+
+    [Fact]
+    public async Task A_dashboard_form_rendered_by_one_replica_can_be_posted_to_another()
+    {
+        // A second replica on the same database, as behind a load balancer.
+        await using var other = new RecommenderApiFactory(_factory.ConnectionString, Settings);
+        var browserA = Browser(_factory, RecommenderApiFactory.AdminKey, handleCookies: false);
+        var rendered = await browserA.GetAsync("/hangfire/recurring");
+        var page = await rendered.Content.ReadAsStringAsync();
+        var header = Meta(page, "csrf-header");
+        var token = Meta(page, "csrf-token");
+        // The browser's antiforgery cookie, as it would send it to whichever replica gets the POST.
+        var cookie = Assert.Single(rendered.Headers.GetValues("Set-Cookie"), c => c.Contains("Antiforgery", StringComparison.OrdinalIgnoreCase)).Split(';')[0];
+
+        var browserB = Browser(other, RecommenderApiFactory.AdminKey, handleCookies: false);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/hangfire/recurring/trigger")
+        {
+            Content = new FormUrlEncodedContent([new("jobs[]", "retrain")]),
+        };
+        request.Headers.Add(header, token);
+        request.Headers.Add("Cookie", cookie);
+        var response = await browserB.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(1, await JobCountAsync());
+        // The key ring both replicas used is the database's, not a file of this machine's that pods would not share.
+        Assert.True(await TestData.ScalarAsync(_factory.ConnectionString, "SELECT count(*) FROM data_protection_keys") >= 1);
     }
 
     private static string Meta(string html, string name)
