@@ -105,6 +105,35 @@ public sealed class LiveLoopTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal("model", list.GetProperty("strategy").GetString());
     }
 
+    [Fact]
+    public async Task Ratings_imported_without_timestamps_are_judged_on_users_with_history_and_lists_come_from_the_model()
+    {
+        // Every rating carries the import's time, rows grouped by user: the holdout must not be "the last users".
+        await using var host = new RecommenderApiFactory(await postgres.CreateDatabaseAsync(), JobsOn);
+        var admin = host.CreateClientAsAdmin();
+        var ratings = TestData.ClusteredRatings();
+        var csv = new System.Text.StringBuilder();
+        for (var r = 0; r < ratings.Count; r++)
+            csv.Append(ratings.Users[ratings.User[r]]).Append(',').Append(ratings.Items[ratings.Item[r]]).Append(',')
+                .Append(ratings.Value[r].ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        var import = await admin.PostAsync("/api/v1/ratings/import", new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv"));
+        Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        Assert.Equal(1, await TestData.ScalarAsync(host.ConnectionString, "SELECT count(DISTINCT rated_at) FROM ratings"));
+
+        var (_, job) = await RetrainDriver.RetrainAndWaitAsync(admin, Good);
+
+        var model = await admin.GetFromJsonAsync<JsonElement>("/api/v1/model");
+        output.WriteLine(model.ToString());
+        Assert.True(job.GetProperty("modelStatus").GetString() == "active", job.ToString());
+        var metrics = model.GetProperty("metrics");
+        // Held out at random among equal times: most holdout users have training ratings, so lists are judged.
+        Assert.True(metrics.GetProperty("rankingUsers").GetInt32() > 50, metrics.ToString());
+        Assert.True(metrics.GetProperty("warmRatings").GetInt32() > metrics.GetProperty("holdoutRatings").GetInt32() / 2, metrics.ToString());
+        Assert.NotEqual("popularity", metrics.GetProperty("listSource").GetString());
+        var list = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{ratings.Users[0]}/recommendations");
+        Assert.Equal("model", list.GetProperty("strategy").GetString());
+    }
+
     private static async Task PostBatchesAsync(HttpClient admin, List<object> rows)
     {
         foreach (var chunk in rows.Chunk(10_000))
