@@ -32,6 +32,10 @@ def main(source, target):
         time_axis.bar(millions, values, width=width, bottom=bottom, label=name)
         bottom = [b + v for b, v in zip(bottom, values)]
     time_axis.plot(millions, [float(r["retrain_s"]) for r in rows], "ko-", label="request -> active")
+    # The machine is shared: the load average next to each point says how much of the 2 cores the run had.
+    for x, r in zip(millions, rows):
+        time_axis.annotate(f"load {float(r['load1']):.0f}", (x, float(r["retrain_s"])), textcoords="offset points",
+                           xytext=(0, 6), ha="center", fontsize=7)
     time_axis.set(title="Retrain through the service", xlabel="ratings (millions)", ylabel="seconds")
     time_axis.legend(fontsize=7)
 
