@@ -14,7 +14,7 @@ internal sealed class TrainCommand : ICommand
         + "iteration, loss per rating and seconds), and writes both to MODEL. --no-ranking skips the ranking head.\n"
         + "--test FILE: afterwards, the rating head's RMSE and MAE on FILE's ratings (users or items the model does\n"
         + "not know get mu plus the biases it knows), read after the timed part.\n"
-        + "Defaults depend on the number of ratings as in the service (from 1,000,000 on: adaptive steps, learned mean,\n"
+        + "Defaults depend on the number of ratings as in the service (from 1,000,000 on: adaptive steps,\n"
         + "k = 64, patience 2, warm refit, 5 ranking iterations); the flags below show the small-data defaults.\n"
         + "--item-attributes FILE ('item TAB attr|attr' lines or MovieLens u.item genres) also fits and stores the map\n"
         + "from attributes to item vectors that the service uses for items added after training.\n\n"
