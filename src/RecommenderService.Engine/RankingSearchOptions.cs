@@ -8,6 +8,11 @@ namespace RecommenderService.Engine;
 /// (10k users, 5k items, <c>recsys generate</c> seed 42): choice following popularity, the search walked ×1 → ×2 →
 /// ×4 (×8 lower) and the ranking head alone went from NDCG@10 0.316 (×1) to 0.324 against popularity's 0.323;
 /// choice following taste, it kept ×1 (×2 and ×½ both lower): 0.343 alone, 0.331 weighted, popularity 0.239.
+/// Generated 10M ratings (100k users, 20k items; rating head k = 16, 10 epochs to bound the run): choice following
+/// popularity, ×4 (validation NDCG@10 0.206 at ×1, 0.216 at ×4, popularity 0.217) and on the holdout the head alone
+/// P@10 0.2386 / NDCG@10 0.2570 against popularity's 0.2386 / 0.2571; choice following taste, ×1 and the weighted
+/// lists 0.238 / 0.262 against popularity's 0.181 / 0.191. The search costs three to five trainings of the head:
+/// 169 s of the 264 s recipe at 10M on this 2-core machine under load.
 /// </remarks>
 public sealed record RankingSearchOptions
 {
