@@ -99,7 +99,7 @@ public static class Extensions
                 "e.g. \"Host=127.0.0.1;Port=5432;Database=recommender;Username=postgres\".");
 
         // One data source per process: EF and the bulk COPY paths share its connection pool.
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(AutoPrepare.Apply(connectionString)));
         builder.Services.AddDbContext<RecommenderDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<DatabaseMigrator>();
@@ -131,10 +131,13 @@ public static class Extensions
         services.AddSingleton<ModelHolder>();
         services.AddSingleton<ActiveModelLoader>();
         services.AddHostedService<ModelStartupLoader>();
+        services.AddSingleton<ItemExternalIds>();
         services.AddSingleton<UserRatingsCache>();
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<CatalogueAttributes>();
+        services.AddSingleton<ColdItemOverlay>();
         services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());

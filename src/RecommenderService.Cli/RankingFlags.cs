@@ -21,9 +21,9 @@ internal static class RankingFlags
         """;
 
     /// <summary>The ranking options; <c>--threads</c> and <c>--seed</c> (shared with the rating head) apply too.</summary>
-    public static RankingOptions Apply(CommandArguments args, string command)
+    public static RankingOptions Apply(CommandArguments args, string command, RankingOptions? start = null)
     {
-        var o = new RankingOptions();
+        var o = start ?? new RankingOptions();
         var weighting = args.String("ranking-weighting");
         var search = args.String("ranking-search");
         o = o with

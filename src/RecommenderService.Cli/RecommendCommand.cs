@@ -52,7 +52,7 @@ internal sealed class RecommendCommand : ICommand
                 for (var u = c * chunk; u < Math.Min(userCount, (c + 1) * chunk); u++)
                 {
                     var id = model.Users[u];
-                    var list = model.Ranking is null ? TopN.ForUser(model, u, count, excluded[u]) : TopN.ForUserList(model, u, count, excluded[u]);
+                    var list = model.Ranking is null ? TopKScan.ForUser(model, u, count, excluded[u]) : TopKScan.ForUserList(model, u, count, excluded[u]);
                     foreach (var s in list)
                     {
                         text.Append(id).Append('\t').Append(model.Items[s.Item]).Append('\t')

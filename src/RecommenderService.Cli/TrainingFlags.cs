@@ -6,7 +6,7 @@ namespace RecommenderService.Cli;
 internal static class TrainingFlags
 {
     public static readonly string[] Names = ["factors", "epochs", "learning-rate", "regularization", "threads", "seed", "steps", "init-sd",
-        "bias-learning-rate", "decay", "patience", "warm-refit"];
+        "bias-learning-rate", "decay", "patience", "warm-refit", "mean"];
 
     /// <summary>Flag help, with the defaults read from <see cref="TrainingOptions"/> so it cannot go stale.</summary>
     public static string Help { get; } = BuildHelp(new TrainingOptions());
@@ -20,6 +20,8 @@ internal static class TrainingFlags
           --steps RULE          fixed (η decayed by --decay per epoch) or adaptive (LIBMF's per-row AdaGrad: η/√G)
                                 (default {(d.AdaptiveSteps ? "adaptive" : "fixed")})
           --init-sd S           σ of the factors' random start (default {d.InitStdDev})
+          --mean RULE           fixed (μ = the ratings' mean from the start) or learned (train from μ = 0, then
+                                center the model; pairs with --steps adaptive) (default {(d.LearnMean ? "learned" : "fixed")})
           --bias-learning-rate B  step size of the biases (default {d.BiasLearningRate})
           --decay D             η multiplier per epoch (default {d.LearningRateDecay})
           --patience P          epochs without a validation improvement before early stopping ends (default {d.Patience})
@@ -47,6 +49,13 @@ internal static class TrainingFlags
                 "fixed" => false,
                 var other => throw new UsageException($"--steps must be fixed or adaptive (was '{other}').", command),
             },
+            LearnMean = args.String("mean") switch
+            {
+                null => o.LearnMean,
+                "learned" => true,
+                "fixed" => false,
+                var other => throw new UsageException($"--mean must be fixed or learned (was '{other}').", command),
+            },
             InitStdDev = (float?)args.Double("init-sd", 0, 10) ?? o.InitStdDev,
             BiasLearningRate = (float?)args.Double("bias-learning-rate", 0, 10, minExclusive: true) ?? o.BiasLearningRate,
             LearningRateDecay = (float?)args.Double("decay", 0, 1, minExclusive: true) ?? o.LearningRateDecay,
@@ -66,5 +75,5 @@ internal static class TrainingFlags
 
     public static string Describe(TrainingOptions o) =>
         $"factors {o.Factors}, {(o.Epochs is { } e ? $"{e} epochs" : $"early stopping (max {o.MaxEpochs}, patience {o.Patience}) + refit")}, "
-        + $"{(o.AdaptiveSteps ? "adaptive" : "fixed")} steps, learning rate {o.LearningRate:G4}, regularization {o.Regularization:G4}, threads {o.EffectiveThreads}, seed {o.Seed}";
+        + $"{(o.AdaptiveSteps ? "adaptive" : "fixed")} steps, {(o.LearnMean ? "learned" : "fixed")} mean, learning rate {o.LearningRate:G4}, regularization {o.Regularization:G4}, threads {o.EffectiveThreads}, seed {o.Seed}";
 }

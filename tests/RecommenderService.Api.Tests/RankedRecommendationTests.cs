@@ -75,7 +75,7 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
         float Score(int i) => _model.Ranking!.Score(u, i);
         var expected = Enumerable.Range(0, _model.Items.Count).Where(i => !rated.Contains(i))
             .OrderByDescending(Score).ThenBy(i => i).Take(10).ToList();
-        var weighted = TopN.ForUserList(_model, u, 10, rated.ToArray()).Select(s => s.Item).ToList();
+        var weighted = TopKScan.ForUserList(_model, u, 10, rated.ToArray()).Select(s => s.Item).ToList();
         var items = list.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal("ranking-head-only", model.GetProperty("listSource").GetString());
         Assert.NotEqual(expected, weighted); // the two orders differ on this data, so the test tells them apart

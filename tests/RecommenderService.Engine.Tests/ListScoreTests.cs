@@ -27,8 +27,8 @@ public sealed class ListScoreTests
         var model = new FactorModel(new IdMap(["u"]), new IdMap(["a", "b", "c"]), 1, 3f, [0f], [-1.5f, 1.5f, 0f], [1f], [0f, 0f, 0f],
             RatingScale.OneToFive, new RankingHead(1, [1f], [0.6f, 0.5f, 0.1f], 0.25f, ConfidenceWeighting.Rating, 20f));
 
-        Assert.Equal([0, 1, 2], TopN.ForUserList(model, 0, 3, [], ListScore.RankingOnly).Select(s => s.Item));
-        var list = TopN.ForUserList(model, 0, 3, []);
+        Assert.Equal([0, 1, 2], TopKScan.ForUserList(model, 0, 3, [], ListScore.RankingOnly).Select(s => s.Item));
+        var list = TopKScan.ForUserList(model, 0, 3, []);
         Assert.Equal([1, 0, 2], list.Select(s => s.Item));
         Assert.Equal(ListScore.Default.Combine(0.5f, 4.5f, model.Scale), list[0].Score);
         // Evaluation scores exactly what the list ranks by.

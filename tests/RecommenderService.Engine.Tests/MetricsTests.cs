@@ -70,8 +70,8 @@ public sealed class MetricsTests
     public void Top_items_are_best_first_skip_excluded_and_break_ties_by_index()
     {
         float[] scores = [1, 5, 3, 5, 4, float.NaN];
-        Assert.Equal([1, 3, 4], ItemRanking.Top(scores, 3, []).Select(s => s.Item));
-        Assert.Equal([3, 2, 0], ItemRanking.Top(scores, 3, [4, 1]).Select(s => s.Item));
-        Assert.Equal(5, ItemRanking.Top(scores, 10, []).Length);
+        Assert.Equal([1, 3, 4], TopK.Of(scores, 3, []).Select(s => s.Item));
+        Assert.Equal([3, 2, 0], TopK.Of(scores, 3, [4, 1]).Select(s => s.Item));
+        Assert.Equal(5, TopK.Of(scores, 10, []).Length);
     }
 }

@@ -176,6 +176,77 @@ public sealed class ModelSerializerTests
         Assert.Contains("RANK", error.Message);
     }
 
+    private static readonly FactorModel WithAttributeMap = WithRanking.WithAttributeMap(AttributeFactors.Fit(WithRanking,
+        i => i switch { 0 => ["genre:Comedy"], 1 => ["genre:Drama", "année:1995"], 2 => ["genre:Comedy", "genre:Drama"], _ => null },
+        regularization: 0.5f));
+
+    [Fact]
+    public void A_model_with_an_attribute_map_round_trips_bit_exact_and_derives_the_same_vectors()
+    {
+        var bytes = Serialize(WithAttributeMap);
+        var copy = ModelSerializer.Read(new MemoryStream(bytes));
+
+        Assert.NotNull(copy.AttributeMap);
+        var (map, read) = (WithAttributeMap.AttributeMap!, copy.AttributeMap!);
+        Assert.Equal(map.Attributes, read.Attributes);
+        Assert.Equal((map.RatingFactors, map.RankingFactors, map.FittedItems), (read.RatingFactors, read.RankingFactors, read.FittedItems));
+        foreach (var attributes in new string[][] { ["genre:Comedy"], ["année:1995", "genre:Drama"], [] })
+        {
+            var (b, q, y) = map.Derive(attributes);
+            var (rb, rq, ry) = read.Derive(attributes);
+            Assert.Equal(b, rb);
+            Assert.True(SameBits(q, rq) && SameBits(y, ry));
+        }
+        Assert.NotNull(copy.Ranking);
+        Assert.Equal(bytes, Serialize(copy));
+    }
+
+    [Fact]
+    public void The_attribute_map_section_is_optional_so_older_readers_skip_it()
+    {
+        var bytes = Serialize(WithAttributeMap);
+        Assert.Equal(9, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)));
+        var entry = bytes.AsSpan(16 + 8 * 16, 16);
+        Assert.Equal("ATTR", Encoding.ASCII.GetString(entry[..4]));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]));
+        Assert.Equal(Serialize(WithRanking).Length, bytes.Length - 16 - (int)BinaryPrimitives.ReadInt64LittleEndian(entry[8..]));
+    }
+
+    /// <summary>
+    /// A model with a ranking head written by the serializer before the ATTR section existed (commit e696b2c): 2 users,
+    /// 3 items, k = 2, h = 1.
+    /// </summary>
+    private const string FileFromBeforeTheAttributeMap =
+        "UlNGTU9ERUwBAAAACAAAAE1FVEEBAAAAGAAAAAAAAABVSURTAQAAABAAAAAAAAAASUlEUwEAAAAWAAAAAAAAAFVCSUEBAAAACAAAAAAAAABJQklBAQAAAAwAAAAAAAAAUEZBQwEAAAAQAAAAAAAAAFFGQUMBAAAAGAAAAAAAAABSQU5LAAAAACwAAAAAAAAAAgAAAAIAAAADAAAAAABgQAAAgD8AAKBAAgAAAAIAAAACAAAAdTF1MgMAAAACAAAAAgAAAAIAAABpMWkyaTMAAIA+AAAAvwAAAD8AAIC/AAAAAAAAgD8AAAA/AACAvwAAAEAAAAA/AACAPgAAQL8AAIA/AAAAAAAAAD4BAAAAAgAAAAMAAAAAAIA+AAAAQAAAAAAAAIA/AACAvwAAAD8AAMA/AAAAwCtj0Aa49Gr0ikVIdNBJ1HBLpyWKozSwkX0Uc9dkDxRc";
+
+    [Fact]
+    public void A_file_written_before_the_attribute_map_loads_without_one_and_predicts_as_before()
+    {
+        var old = Convert.FromBase64String(FileFromBeforeTheAttributeMap);
+
+        var model = ModelSerializer.Read(new MemoryStream(old));
+
+        Assert.Null(model.AttributeMap);
+        Assert.Equal(["i1", "i2", "i3"], model.Items.Ids);
+        // μ 3.5 + b_u 0.25 + b_i 0.5 + (1, 0.5)·(0.5, 0.25) = 4.875; ranking x_0 · y_1 = 1 · 1.5.
+        Assert.Equal(4.875f, model.Predict(0, 0), 5);
+        Assert.Equal(1.5f, model.Ranking!.Score(0, 1), 5);
+        Assert.Equal(old, Serialize(model));
+        Assert.Same(model, ColdItems.Append(model, [new("new", ["genre:Comedy"])]));
+    }
+
+    [Fact]
+    public void An_attribute_map_whose_factors_disagree_with_the_model_is_refused()
+    {
+        // k = 3 where META says 5: the map would derive vectors of the wrong length.
+        var section = new byte[16 + 4 + 4 * (1 + 3 + 2)];
+        BinaryPrimitives.WriteInt32LittleEndian(section.AsSpan(4), 3);
+        BinaryPrimitives.WriteInt32LittleEndian(section.AsSpan(8), 2);
+        var bytes = WithExtraSection(Serialize(WithRanking), "ATTR", flags: 0, section);
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("ATTR", error.Message);
+    }
+
     /// <summary>Appends a section (table entry and data) the way a later writer would, with a fresh checksum.</summary>
     private static byte[] WithExtraSection(byte[] model, string tag, uint flags, byte[] data)
     {

@@ -81,7 +81,7 @@ public sealed class RankingHeadTests
         var u = 7;
         var own = rows.AsSpan(start[u], start[u + 1] - start[u]).ToArray();
         var x = FoldIn.SolveRanking(model, own.Select(r => ratings.Item[r]).ToArray(), own.Select(r => ratings.Value[r]).ToArray());
-        var list = TopN.ForUserRanking(model, x, own.Length, []);
+        var list = TopKScan.ForUserRanking(model, x, own.Length, []);
         Assert.True(list.Count(s => own.Any(r => ratings.Item[r] == s.Item)) >= own.Length / 2);
     }
 
@@ -97,8 +97,8 @@ public sealed class RankingHeadTests
             var values = rows.AsSpan(start[u], start[u + 1] - start[u]).ToArray().Select(r => ratings.Value[r]).ToArray();
             foreach (var list in new[]
             {
-                TopN.ForUserRanking(model, u, 20, rated),
-                TopN.ForUserRanking(model, FoldIn.SolveRanking(model, rated, values), 20, rated),
+                TopKScan.ForUserRanking(model, u, 20, rated),
+                TopKScan.ForUserRanking(model, FoldIn.SolveRanking(model, rated, values), 20, rated),
             })
             {
                 Assert.Equal(Math.Min(20, 50 - rated.Distinct().Count()), list.Length);
@@ -121,7 +121,7 @@ public sealed class RankingHeadTests
             var expected = Enumerable.Range(0, 300).Where(i => !excluded.Contains(i))
                 .Select(i => (Item: i, Score: Enumerable.Range(0, 16).Sum(f => (double)head.UserVector(u)[f] * head.ItemVector(i)[f])))
                 .OrderByDescending(s => s.Score).ThenBy(s => s.Item).Take(12).ToArray();
-            var actual = TopN.ForUserRanking(model, u, 12, excluded);
+            var actual = TopKScan.ForUserRanking(model, u, 12, excluded);
             for (var r = 0; r < 12; r++) Assert.Equal(expected[r].Score, actual[r].Score, 1e-4);
             // Near-ties may swap between summation orders; the sets of clearly separated items agree.
             Assert.Equal(expected[0].Item, actual[0].Item);
@@ -181,7 +181,7 @@ public sealed class RankingHeadTests
     {
         var model = TestData.RandomModel(5, 5, 2);
         Assert.Null(model.Ranking);
-        Assert.Throws<InvalidOperationException>(() => TopN.ForUserRanking(model, 0, 3, []));
+        Assert.Throws<InvalidOperationException>(() => TopKScan.ForUserRanking(model, 0, 3, []));
         Assert.Throws<InvalidOperationException>(() => FoldIn.SolveRanking(model, [1], [4f]));
         Assert.Throws<ArgumentException>(() => model.WithRanking(new RankingHead(2, new float[8], new float[10], 1, ConfidenceWeighting.Binary, 1)));
     }

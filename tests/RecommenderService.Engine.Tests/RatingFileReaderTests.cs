@@ -35,6 +35,26 @@ public sealed class RatingFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void Without_keeping_times_the_set_has_none_and_time_based_splits_say_so()
+    {
+        var path = _dir.Write("t.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n196\t377\t1\t878887116\n");
+
+        var set = RatingFileReader.Read(path, new RatingFileReadOptions { KeepTimes = false });
+
+        Assert.False(set.HasTimes);
+        Assert.Empty(set.Time);
+        Assert.Equal([3f, 3f, 1f], set.Value);
+        var part = set.Subset([2, 0]);
+        Assert.Equal([1f, 3f], part.Value);
+        Assert.False(part.HasTimes);
+        var error = Assert.Throws<InvalidOperationException>(() => TemporalSplit.Split(set, 0.5));
+        Assert.Contains("timestamps", error.Message);
+        Assert.True(RatingFileReader.Read(path).HasTimes);
+        // A bad timestamp is still refused: not keeping times does not mean not checking them.
+        Assert.Throws<RatingFileException>(() => RatingFileReader.Read(_dir.Write("bad.data", "1\t2\t3\tsoon\n"), new RatingFileReadOptions { KeepTimes = false }));
+    }
+
+    [Fact]
     public void Movielens_ratings_dat_double_colon_format_parses()
     {
         var set = RatingFileReader.Read(_dir.Write("ratings.dat", "1::1193::5::978300760\n1::661::3::978302109\n"));

@@ -212,6 +212,46 @@ public sealed class SgdTrainerTests
         Assert.NotSame(ratings.Users, model.Users);
     }
 
+    [Fact]
+    public void A_grid_that_consumes_its_ratings_equals_one_that_keeps_them_and_empties_the_set()
+    {
+        var ratings = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 500, Items = 150, Ratings = 20_000, Seed = 6 });
+        var copy = ratings.Subset(Enumerable.Range(0, ratings.Count).ToArray());
+
+        var copied = new RatingGrid(ratings, 4, 9);
+        var consumed = new RatingGrid(copy, 4, 9, consume: true);
+
+        Assert.Equal(copied.Items, consumed.Items);
+        Assert.Equal(copied.Values, consumed.Values);
+        Assert.Equal(copied.Runs.Select(r => (r.User, r.Start, r.Count)), consumed.Runs.Select(r => (r.User, r.Start, r.Count)));
+        Assert.Equal(copied.RunStart, consumed.RunStart);
+        // The consumed set let go of its arrays (its id maps stay); the kept one is untouched.
+        Assert.Equal(0, copy.Count);
+        Assert.Empty(copy.Item);
+        Assert.Equal(ratings.UserCount, copy.UserCount);
+        Assert.Equal(20_000, ratings.Count);
+        // Every rating is in the run of its user, in its block: the grid is a regrouping, nothing lost or duplicated.
+        var fromGrid = consumed.Runs.SelectMany(r => Enumerable.Range(r.Start, r.Count).Select(x => (r.User, consumed.Items[x], consumed.Values[x])));
+        var original = Enumerable.Range(0, ratings.Count).Select(r => (ratings.User[r], ratings.Item[r], ratings.Value[r]));
+        Assert.Equal(original.Order(), fromGrid.Order());
+    }
+
+    [Fact]
+    public void Training_on_consumed_ratings_gives_the_same_model_bit_for_bit()
+    {
+        var ratings = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 400, Items = 120, Ratings = 15_000, Seed = 2 });
+        var options = new TrainingOptions { Factors = 8, Threads = 1, Seed = 5, MaxEpochs = 30, Patience = 3 };
+        var copy = ratings.Subset(Enumerable.Range(0, ratings.Count).ToArray());
+
+        var kept = TrainingPolicy.Fit(ratings, options).Model;
+        var consumed = TrainingPolicy.Fit(copy, options, consumeRatings: true).Model;
+
+        Assert.True(SameBits(kept.UserFactors, consumed.UserFactors));
+        Assert.True(SameBits(kept.ItemFactors, consumed.ItemFactors));
+        Assert.True(SameBits(kept.ItemBias, consumed.ItemBias));
+        Assert.Equal(kept.GlobalMean, consumed.GlobalMean);
+    }
+
     private static bool SameBits(float[] a, float[] b) =>
         MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(b.AsSpan()));
 }

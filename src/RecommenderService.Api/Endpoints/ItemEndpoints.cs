@@ -86,9 +86,10 @@ public static class ItemEndpoints
             .WithName("GetSimilarItems")
             .WithSummary("Get the items most similar to an item (\"people who liked this also liked\")")
             .WithDescription("""
-                Similarity is how alike two items' taste profiles are in the trained model, from -1 to 1. 404 when the
-                service has never seen the item; 409 when no model has been trained yet or the item is newer than the
-                model (it gets similar items after the next training). `filter=key:value` (repeatable, applied before
+                Similarity is how alike two items' taste profiles are in the trained model, from -1 to 1. An item newer
+                than the model is placed by its attributes when the model has seen any of them. 404 when the service has
+                never seen the item; 409 when no model has been trained yet or the item is newer than the model and none
+                of its attributes was seen in training (it gets similar items after the next training). `filter=key:value` (repeatable, applied before
                 the cut) and `include=attributes` work as for recommendations. Carries an `ETag` (`If-None-Match`
                 answers 304).
                 """)
@@ -185,7 +186,7 @@ public static class ItemEndpoints
             title: "Item not in the model",
             detail: outcome.NoModel
                 ? "No model is active yet, so there are no item factors to compare. Try again after the first training."
-                : $"Item '{itemId}' is newer than the active model; it gets similar items after the next retraining.",
+                : $"Item '{itemId}' is newer than the active model and has no attributes it has seen; it gets similar items after the next retraining.",
             statusCode: StatusCodes.Status409Conflict);
     }
 

@@ -45,7 +45,8 @@ public static class RecommendationEndpoints
             .WithSummary("Predict the rating a user would give an item")
             .WithDescription("""
                 The stars, on the rating scale. For a user the model cannot personalise yet, the item's typical rating
-                (`strategy` is then `popularity`). 404 when the service has never seen the item.
+                (`strategy` is then `popularity`). An item newer than the model is predicted from its attributes when
+                the model has seen any of them. 404 when the service has never seen the item.
                 """)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

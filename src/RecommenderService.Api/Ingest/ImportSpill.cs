@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Ingest;
 
@@ -13,6 +14,10 @@ namespace RecommenderService.Api.Ingest;
 /// error or a dropped connection rolls the whole transaction back: still all or nothing.
 /// </summary>
 /// <remarks>
+/// A user is stamped changed and named in a notice once per import, by the chunk that first meets them: a
+/// generated or exported file names most users in every chunk, and stamping them again would write a new
+/// version of every user row per chunk (a 25M-line import of 162k users: 16M dead rows) and repeat every
+/// name in the notices a hundred times.
 /// Chunks lock their users in sorted order within a chunk, not across chunks, so a concurrent writer can
 /// deadlock with an import; PostgreSQL then aborts one of them. If it picks the import, only the current
 /// chunk is run again (a savepoint; its rows are still in memory); a writer runs its whole transaction again
@@ -39,6 +44,20 @@ internal sealed class ImportSpill : IAsyncDisposable
         ON CONFLICT (user_id, item_id) DO UPDATE
             SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
         """;
+
+    // Creates or stamps the chunk's users in sorted order (the lock order of every writer). ON CONFLICT DO UPDATE
+    // locks every conflicting row, also those its WHERE skips, so the import holds all its users as before;
+    // but only users not yet stamped by this transaction (now() is its start time) get a new row version, and
+    // only they come back, to be named in this chunk's notices.
+    private const string StampUsersSql = """
+        INSERT INTO users (external_id, ratings_changed_at)
+        SELECT u, now() FROM unnest($1::text[]) AS u ORDER BY u COLLATE "C"
+        ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
+            WHERE users.ratings_changed_at IS DISTINCT FROM now()
+        RETURNING external_id
+        """;
+
+    private const string UserIdsSql = "SELECT id, external_id FROM users WHERE external_id = ANY($1::text[])";
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -97,8 +116,7 @@ internal sealed class ImportSpill : IAsyncDisposable
 
     private async Task StageChunkAsync(ImportRows rows, CancellationToken cancellationToken)
     {
-        // Each chunk names its users in notices, delivered only if the whole import commits.
-        var (userKeys, itemKeys) = await RatingImporter.UpsertIdsAsync(_connection, _transaction, rows, notify: true, cancellationToken);
+        var (userKeys, itemKeys) = await UpsertIdsAsync(rows, cancellationToken);
 
         await using var copy = await _connection.BeginBinaryImportAsync(CopySql, cancellationToken);
         copy.Timeout = TimeSpan.Zero; // see RatingImporter.NoTimeout
@@ -115,6 +133,47 @@ internal sealed class ImportSpill : IAsyncDisposable
             else copy.Write(new DateTime(ticks, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
         }
         await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Keys of the chunk's users and items. Users met for the first time in this import are stamped and named in
+    /// notices, delivered only if the whole import commits.
+    /// </summary>
+    private async Task<(int[] UserKeys, int[] ItemKeys)> UpsertIdsAsync(ImportRows rows, CancellationToken cancellationToken)
+    {
+        var stamped = new List<string>();
+        await using (var stamp = new NpgsqlCommand(StampUsersSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout })
+        {
+            stamp.Parameters.Add(RatingImporter.Text(rows.UserIds));
+            await using var reader = await stamp.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) stamped.Add(reader.GetString(0));
+        }
+
+        var userKeys = new int[rows.UserCount];
+        var itemKeys = new int[rows.ItemCount];
+        await using var batch = new NpgsqlBatch(_connection, _transaction)
+        {
+            Timeout = RatingImporter.NoTimeout,
+            BatchCommands =
+            {
+                RatingImporter.Command(UserIdsSql, RatingImporter.Text(rows.UserIds)),
+                RatingImporter.Command(RatingImporter.InsertItemsSql, RatingImporter.Text(rows.ItemIds)),
+                RatingImporter.Command(RatingImporter.ItemIdsSql, RatingImporter.Text(rows.ItemIds)),
+            },
+        };
+        if (stamped.Count > 0)
+            batch.BatchCommands.Add(RatingImporter.Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
+            {
+                Value = RatingChangeChannel.Encode(stamped), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+            }));
+        await using var ids = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await ids.ReadAsync(cancellationToken))
+            userKeys[rows.UserIndex(ids.GetString(1))] = ids.GetInt32(0);
+        // The item insert returns no rows; the next result with two columns is the item ids.
+        while (await ids.NextResultAsync(cancellationToken) && ids.FieldCount != 2) { }
+        while (await ids.ReadAsync(cancellationToken))
+            itemKeys[rows.ItemIndex(ids.GetString(1))] = ids.GetInt32(0);
+        return (userKeys, itemKeys);
     }
 
     /// <summary>Merges everything staged into <c>ratings</c> and commits (which delivers the chunks' notices); the ratings stored.</summary>

@@ -54,7 +54,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         RETURNING id, external_id, xmax = 0 AS created, now()
         """;
 
-    private const string InsertItemsSql = """
+    internal const string InsertItemsSql = """
         INSERT INTO items (external_id)
         SELECT i FROM unnest($1::text[]) AS i ORDER BY i COLLATE "C"
         ON CONFLICT (external_id) DO NOTHING
@@ -62,7 +62,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
     // A statement of its own: in READ COMMITTED it sees items another transaction committed while the
     // insert above waited on them (items are never deleted).
-    private const string ItemIdsSql = "SELECT id, external_id FROM items WHERE external_id = ANY($1::text[])";
+    internal const string ItemIdsSql = "SELECT id, external_id FROM items WHERE external_id = ANY($1::text[])";
 
     // A user this transaction created cannot have a stored rating yet: ids are never reused, a deleted
     // user's ratings go with them, and any other writer of that user waits for this commit on the user row.
@@ -112,15 +112,17 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
                 // Once a line is bad nothing will be stored: keep parsing only to report a few more.
                 if (errors.Count == 0)
-                    foreach (var rating in parsed) rows.Add(rating);
+                    foreach (var rating in parsed)
+                    {
+                        rows.Add(rating);
+                        if (rows.Count < chunkRows) continue;
+                        // More than a chunk: from here on the lines go to the staging table, exactly a chunk at a
+                        // time whatever the size of the network reads.
+                        spill ??= await ImportSpill.BeginAsync(dataSource, logger, cancellationToken);
+                        await spill.StageAsync(rows, cancellationToken);
+                        rows = new ImportRows();
+                    }
                 parsed.Clear();
-                if (errors.Count == 0 && rows.Count >= chunkRows)
-                {
-                    // More than a chunk: from here on the lines go to the staging table, a chunk at a time.
-                    spill ??= await ImportSpill.BeginAsync(dataSource, logger, cancellationToken);
-                    await spill.StageAsync(rows, cancellationToken);
-                    rows = new ImportRows();
-                }
                 if (read.IsCompleted) break;
             }
 
@@ -205,7 +207,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
 
     private static async Task<long> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, CancellationToken cancellationToken)
     {
-        var (userDbIds, itemDbIds, userCreated, now) = await UpsertIdsWithCreationAsync(connection, transaction, rows, notify: true, cancellationToken);
+        var (userDbIds, itemDbIds, userCreated, now) = await UpsertIdsWithCreationAsync(connection, transaction, rows, cancellationToken);
 
         // Key every line by its database ids; sorted, the last line of each pair is the one kept.
         var count = rows.Count;
@@ -243,19 +245,9 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         return distinct;
     }
 
-    /// <summary>
-    /// Creates the rows' users (stamping them changed) and items in sorted order and returns their keys, by
-    /// the rows' user and item numbers.
-    /// </summary>
-    internal static async Task<(int[] UserKeys, int[] ItemKeys)> UpsertIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        ImportRows rows, bool notify, CancellationToken cancellationToken)
-    {
-        var (users, items, _, _) = await UpsertIdsWithCreationAsync(connection, transaction, rows, notify, cancellationToken);
-        return (users, items);
-    }
-
+    /// <summary>Creates or stamps the rows' users and creates their items, in sorted order; their keys, which users are new, and now(). The notices name every user.</summary>
     private static async Task<(int[] UserKeys, int[] ItemKeys, bool[] UserCreated, DateTime Now)> UpsertIdsWithCreationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, bool notify, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows, CancellationToken cancellationToken)
     {
         var userDbIds = new int[rows.UserCount];
         var userCreated = new bool[rows.UserCount];
@@ -276,8 +268,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         // Every imported user by name (several notices for many users), never "drop everyone": a million
         // users is ~1,800 notices (14 MB) that a replica handles in about a second, and the cache entries of
         // users the import did not touch stay warm. Delivered on commit only.
-        if (notify)
-            batch.BatchCommands.Add(Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
+        batch.BatchCommands.Add(Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
             {
                 Value = RatingChangeChannel.Encode(rows.UserIds), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
             }));
@@ -317,13 +308,13 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         await copy.CompleteAsync(cancellationToken);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    internal static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(parameters);
         return command;
     }
 
-    private static NpgsqlParameter Text(List<string> values) =>
+    internal static NpgsqlParameter Text(List<string> values) =>
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

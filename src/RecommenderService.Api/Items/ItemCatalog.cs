@@ -6,7 +6,7 @@ using RecommenderService.Api.Serving;
 namespace RecommenderService.Api.Items;
 
 /// <summary>Catalogue data of items (title, attributes) and their rating statistics.</summary>
-public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles)
+public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles, ColdItemOverlay coldItems)
 {
     /// <summary>Creates or replaces an item's catalogue data; true when the item is new.</summary>
     public async Task<bool> UpsertAsync(string itemId, ItemRequest request, CancellationToken cancellationToken)
@@ -38,6 +38,8 @@ public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles)
         }
         await transaction.CommitAsync(cancellationToken);
         titles.Invalidate(itemId);
+        // This replica serves the write from the next request on; the others follow the notice.
+        coldItems.ItemChanged(itemId);
         return inserted;
     }
 

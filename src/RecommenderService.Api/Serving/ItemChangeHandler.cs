@@ -1,15 +1,20 @@
 namespace RecommenderService.Api.Serving;
 
-/// <summary>Drops cached titles of items changed in any replica.</summary>
-public sealed class ItemChangeHandler(ItemTitles titles) : INotificationHandler
+/// <summary>Drops cached titles of items changed in any replica and has items served from attributes re-read.</summary>
+public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldItems) : INotificationHandler
 {
     public string Channel => ItemTitles.ChangeChannel;
 
-    public void Handle(string payload) => titles.Invalidate(payload);
+    public void Handle(string payload)
+    {
+        titles.Invalidate(payload);
+        coldItems.ItemChanged(payload);
+    }
 
     public Task ResynchroniseAsync(CancellationToken cancellationToken)
     {
         titles.Clear();
+        coldItems.Resynchronise();
         return Task.CompletedTask;
     }
 }

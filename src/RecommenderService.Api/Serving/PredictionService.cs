@@ -8,10 +8,11 @@ namespace RecommenderService.Api.Serving;
 /// <summary>
 /// Predicted ratings (API.md, <c>GET .../predictions/{itemId}</c>), with the same strategy rules as lists:
 /// the user's model vector, a folded-in vector, or — for a user the model cannot personalise — the
-/// item's baseline (μ + b_i from the model, or its damped mean when the model does not know the item).
+/// item's baseline (μ + b_i from the model, or its damped mean when the model does not know the item). An item added
+/// after training is in the served model when its attributes derive its vectors (<see cref="ColdItemOverlay"/>).
 /// </summary>
 public sealed class PredictionService(
-    ModelHolder models,
+    ColdItemOverlay models,
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
@@ -20,7 +21,7 @@ public sealed class PredictionService(
     /// <summary>The prediction, or null when the item is unknown to the service.</summary>
     public async Task<PredictionResponse?> PredictAsync(string userId, string itemId, CancellationToken cancellationToken)
     {
-        var serving = models.Current;
+        var serving = await models.CurrentAsync(cancellationToken);
         if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item))
         {
             var model = serving.Model;

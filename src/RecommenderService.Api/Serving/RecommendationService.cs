@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Npgsql;
 using RecommenderService.Api.Contracts;
 using RecommenderService.Api.Observability;
@@ -12,10 +11,11 @@ namespace RecommenderService.Api.Serving;
 
 /// <summary>
 /// Makes a user's list: from the model, from a folded-in vector, or from popularity (API.md,
-/// "Recommendations"). Reads the active model once per request through <see cref="ModelHolder"/>.
+/// "Recommendations"). Reads the served model once per request through <see cref="ColdItemOverlay"/> (the active
+/// model with untrained catalogue items derived from their attributes, so new items can enter lists).
 /// </summary>
 public sealed class RecommendationService(
-    ModelHolder models,
+    ColdItemOverlay models,
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
@@ -26,16 +26,9 @@ public sealed class RecommendationService(
     ErasedUsers erased,
     ILogger<RecommendationService> logger)
 {
-    // A user's list stays the same until their ratings change or the model swaps, and either makes a new
-    // view: so the last list computed from a view is remembered with it, and a repeated request skips the
-    // pass over every item's factors (at k=128 that pass reads the whole Q matrix, most of a request's cost).
-    private readonly ConditionalWeakTable<UserModelView, RankedList> _lastLists = new();
-
-    private sealed record RankedList(int Depth, bool ExcludeRated, ScoredItem[] Top);
-
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
-        var serving = models.Current;
+        var serving = await models.CurrentAsync(cancellationToken);
         UserRatings user;
         try
         {
@@ -59,7 +52,7 @@ public sealed class RecommendationService(
             var model = serving.Model;
             model.Users.TryGetIndex(userId, out var index);
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
-                model.Ranking?.UserVector(index).ToArray());
+                model.Ranking?.UserVector(index).ToArray(), serving.ColdStamp);
             if (serving.ListSource != ListSource.Popularity)
             {
                 var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
@@ -81,12 +74,16 @@ public sealed class RecommendationService(
                     top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
                 else
                 {
-                    // A deeper list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
-                    if (!_lastLists.TryGetValue(view, out var last) || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
+                    // A user's list stays the same until their ratings change or the model swaps, and either makes a
+                    // new view: so the last list ranked from a view is kept on it (UserModelView.LastList), and a
+                    // repeated request skips the pass over every item's factors (most of a request's cost). A deeper
+                    // list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
+                    var last = view.LastList;
+                    if (last is null || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
                     {
                         caches.ListCacheMiss();
                         last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, rated));
-                        _lastLists.AddOrUpdate(view, last);
+                        view.LastList = last;
                     }
                     else
                     {
@@ -114,8 +111,8 @@ public sealed class RecommendationService(
     /// </summary>
     private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
         serving.ListsFromRankingHead && view.RankingVector is { } ranking
-            ? TopN.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded, serving.ListScore)
-            : TopN.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
+            ? TopKScan.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded, serving.ListScore)
+            : TopKScan.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
         FeedQuery feed, CancellationToken cancellationToken)

@@ -7,12 +7,15 @@ using RecommenderService.Api.Lifecycle;
 
 namespace RecommenderService.Api.Serving;
 
-/// <summary>Items whose factor vectors point the same way (cosine similarity) as a given item's.</summary>
-public sealed class SimilarItemsService(ModelHolder models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes)
+/// <summary>
+/// Items whose factor vectors point the same way (cosine similarity) as a given item's, in the served model: items
+/// added after training are there with vectors from their attributes (<see cref="ColdItemOverlay"/>).
+/// </summary>
+public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes)
 {
     public async Task<SimilarItemsOutcome> FindAsync(string itemId, FeedQuery feed, CancellationToken cancellationToken)
     {
-        var serving = models.Current;
+        var serving = await models.CurrentAsync(cancellationToken);
         if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item))
         {
             var known = await catalog.ExistsAsync(itemId, cancellationToken);

@@ -38,10 +38,10 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
         // folded in from their current ratings, which are all written after the erasure.
         if (unchangedSinceTraining && erased.MayUseStoredVector(user.UserId) && model.Users.TryGetIndex(user.UserId, out var userIndex))
             return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated,
-                model.Ranking?.UserVector(userIndex).ToArray());
+                model.Ranking?.UserVector(userIndex).ToArray(), serving.ColdStamp);
 
         if (items.Count == 0)
-            return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated);
+            return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated, ColdStamp: serving.ColdStamp);
 
         // Both heads are folded in from the same ratings, each against its own fixed item factors.
         var started = Stopwatch.GetTimestamp();
@@ -50,6 +50,6 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
         var folded = FoldIn.Solve(model, itemArray, valueArray, options.Value.FoldInRegularization * items.Count);
         var ranking = model.Ranking is null ? null : FoldIn.SolveRanking(model, itemArray, valueArray);
         metrics.FoldedIn(Stopwatch.GetElapsedTime(started));
-        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking);
+        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking, serving.ColdStamp);
     }
 }

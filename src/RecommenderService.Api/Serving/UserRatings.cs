@@ -34,7 +34,7 @@ public sealed class UserRatings
     public UserModelView ViewFor(ServingModel model, Func<ServingModel, UserRatings, UserModelView> compute)
     {
         var view = Volatile.Read(ref _view);
-        if (view is not null && view.ModelVersion == model.Version) return view;
+        if (view is not null && view.ModelVersion == model.Version && view.ColdStamp == model.ColdStamp) return view;
         // Two requests may compute it at once; both results are equal, the last write wins harmlessly.
         view = compute(model, this);
         Volatile.Write(ref _view, view);
@@ -49,4 +49,21 @@ public sealed class UserRatings
 /// <param name="Vector">p_u (from the model, or solved by fold-in); null for popularity.</param>
 /// <param name="RatedModelItems">The user's rated items as indices of the model, sorted.</param>
 /// <param name="RankingVector">The user's vector in the ranking head, when the model has one.</param>
-public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null);
+/// <param name="ColdStamp">The <see cref="ServingModel.ColdStamp"/> of the model computed for: indices of items served
+/// from their attributes, and a fold-in over the user's ratings of them, hold for that set of such items only.</param>
+public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null,
+    long ColdStamp = 0)
+{
+    private RankedList? _lastList;
+
+    /// <summary>
+    /// The last list ranked from this view, kept on the view itself: a new view (ratings changed, model swapped)
+    /// starts without one. Held here rather than in a ConditionalWeakTable keyed by the view, whose dependent
+    /// handle per cached user made every garbage collection slower as the number of users served grew.
+    /// </summary>
+    public RankedList? LastList
+    {
+        get => Volatile.Read(ref _lastList);
+        set => Volatile.Write(ref _lastList, value);
+    }
+}

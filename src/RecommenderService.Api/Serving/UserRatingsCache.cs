@@ -21,9 +21,12 @@ public sealed class UserRatingsCache : IDisposable
     // served but not cached (a cheap, global guard against caching a stale read forever).
     private long _generation;
 
-    public UserRatingsCache(NpgsqlDataSource database, IOptions<ServingOptions> options, CacheMetrics metrics)
+    private readonly ItemExternalIds _items;
+
+    public UserRatingsCache(NpgsqlDataSource database, ItemExternalIds items, IOptions<ServingOptions> options, CacheMetrics metrics)
     {
         _database = database;
+        _items = items;
         _metrics = metrics;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.UserCacheSize) });
         Enabled = options.Value.UserCacheSize > 0;
@@ -68,30 +71,33 @@ public sealed class UserRatingsCache : IDisposable
 
     private async Task<UserRatings> LoadAsync(string userId, CancellationToken cancellationToken)
     {
+        // Item ids come back as surrogate keys and are mapped in memory (ItemExternalIds): joining items here made
+        // one index probe per rating, most of the read's cost. Every cached user shares the items' id strings.
         const string sql = """
-            SELECT u.ratings_changed_at, i.external_id, r.value
+            SELECT u.ratings_changed_at, r.item_id, r.value
             FROM users u
             LEFT JOIN ratings r ON r.user_id = u.id
-            LEFT JOIN items i ON i.id = r.item_id
             WHERE u.external_id = $1
             """;
-        await using var command = _database.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-
         var exists = false;
         DateTimeOffset? changedAt = null;
-        var items = new List<string>();
+        var items = new List<int>();
         var values = new List<float>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var command = _database.CreateCommand(sql))
         {
-            exists = true;
-            changedAt = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
-            if (reader.IsDBNull(1)) continue; // a user row without ratings
-            items.Add(reader.GetString(1));
-            values.Add(reader.GetFloat(2));
+            command.Parameters.Add(new NpgsqlParameter { Value = userId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                exists = true;
+                changedAt = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+                if (reader.IsDBNull(1)) continue; // a user row without ratings
+                items.Add(reader.GetInt32(1));
+                values.Add(reader.GetFloat(2));
+            }
         }
-        return exists ? new UserRatings(userId, changedAt, items.ToArray(), values.ToArray()) : UserRatings.Unknown(userId);
+        if (!exists) return UserRatings.Unknown(userId);
+        return new UserRatings(userId, changedAt, await _items.ResolveAsync(items, cancellationToken), values.ToArray());
     }
 
     public void Dispose() => _cache.Dispose();

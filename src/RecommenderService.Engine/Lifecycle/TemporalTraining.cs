@@ -7,18 +7,22 @@ namespace RecommenderService.Engine;
 /// same thing: hold out the newest ratings, early-stop the rating head on them, train the ranking head on the
 /// same earlier ratings (its penalty chosen on their own newest part, <see cref="RankingSearch"/>), judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
 /// then refit both heads on every rating (the rating head for the best epoch count), so the newest raters are
-/// in the served model.
+/// in the served model; last, given item attributes, fit the served model's <see cref="FactorModel.AttributeMap"/> on
+/// its items, so items added later with attributes are served before the next training (<see cref="ColdItems"/>).
 /// </summary>
 public static class TemporalTraining
 {
     /// <summary>Lists are judged on at most this many holdout users (a seeded sample), to bound evaluation time.</summary>
     public const int MaxListUsers = 5_000;
 
-    /// <summary>Runs the recipe. <paramref name="ranking"/> null trains the rating head only.</summary>
+    /// <summary>
+    /// Runs the recipe. <paramref name="ranking"/> null trains the rating head only. <paramref name="itemAttributes"/>
+    /// (attribute tokens by external item id) null or without any rated item fits no attribute map.
+    /// </summary>
     public static TemporalTrainingResult Run(
         RatingSet all, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
         Action<EpochProgress>? onEpoch = null, Action<RankingProgress>? onRankingIteration = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string[]>? itemAttributes = null)
     {
         ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,6 +51,8 @@ public static class TemporalTraining
             ? TrainingPolicy.Refit(all, options, fitted, onEpoch, cancellationToken).Model
             : new SgdTrainer(options).Train(all, null, onEpoch, cancellationToken).Model;
         if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken));
+        // Fitted last, on the served vectors: it must map attributes to the vectors the served items have.
+        if (itemAttributes is not null) refit = refit.WithAttributeMap(AttributeFactors.FitOnRatings(refit, all, itemAttributes));
         var refitSeconds = watch.Elapsed.TotalSeconds;
 
         return new TemporalTrainingResult(refit, held, split, testRows, options with { Epochs = epochs }, fitted.BestEpoch, report,

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
+using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Tests.Infrastructure;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
@@ -102,6 +104,37 @@ public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifeti
         var problem = await AssertFieldProblemAsync(response, "line 61");
         Assert.Contains("nine", problem.GetProperty("errors").GetProperty("line 61")[0].GetString());
         Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+    }
+
+    [Fact]
+    public async Task A_streamed_import_stamps_and_names_each_user_once_however_many_chunks_name_them()
+    {
+        await _admin.PutAsJsonAsync("/api/v1/users/hub/ratings/i99", new { rating = 2 }); // an existing user
+        await using var listener = new NpgsqlConnection(_factory.ConnectionString);
+        await listener.OpenAsync();
+        var named = new List<string>();
+        listener.Notification += (_, e) =>
+        {
+            if (RatingChangeChannel.TryDecode(e.Payload, out var ids)) lock (named) named.AddRange(ids);
+        };
+        await new NpgsqlCommand("LISTEN rating_changes", listener).ExecuteNonQueryAsync();
+        // Every other line is the same user, in every chunk of 7 lines, beside users each chunk names alone (so
+        // the chunks' notices differ: PostgreSQL folds identical notices of one transaction into one).
+        var lines = new List<string>();
+        for (var n = 0; n < 84; n++)
+            lines.Add(n % 2 == 0 ? $"hub,i{n},4" : $"v{n},i{n % 5},3");
+
+        var response = await ImportAsync(lines);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        // All notices of the import arrive together on commit; one more round trip flushes them to this connection.
+        await new NpgsqlCommand("SELECT 1", listener).ExecuteScalarAsync();
+        var expected = lines.Select(l => l[..l.IndexOf(',')]).Distinct().Order().ToList();
+        // Named once each: a user is stamped (and named) only by the first chunk that meets them; a user stamped
+        // again by every chunk would be named by all twelve.
+        lock (named) Assert.Equal(expected, named.Order());
+        Assert.Equal(expected.Count, await TestData.ScalarAsync(_factory.ConnectionString,
+            "SELECT count(*) FROM users WHERE (external_id = 'hub' OR external_id LIKE 'v%') AND ratings_changed_at > now() - interval '1 minute'"));
     }
 
     private async Task<double> ValueAsync(string user, string item) =>

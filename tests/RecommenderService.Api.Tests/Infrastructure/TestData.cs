@@ -41,6 +41,28 @@ public static class TestData
         return builder.Build();
     }
 
+    /// <summary>
+    /// The catalogue attributes of an item of <see cref="ClusteredRatings"/> ("item-7" is in cluster 7 % 5 = 2): its
+    /// cluster as a genre, which is what its taste profile follows, and a year, which says nothing about it.
+    /// </summary>
+    public static string ClusteredItemAttributes(int cluster, int seed) =>
+        $$"""{"genres": ["Genre{{cluster}}"], "year": {{1990 + seed % 7}}}""";
+
+    /// <summary>The cluster of a <see cref="ClusteredRatings"/> item id ("item-7" → 2).</summary>
+    public static int ClusterOf(string itemId, int clusters = 5) => int.Parse(itemId["item-".Length..], System.Globalization.CultureInfo.InvariantCulture) % clusters;
+
+    /// <summary>Sets the <c>attributes</c> JSON of existing items (set-up straight in the database, as ratings are).</summary>
+    public static async Task SetItemAttributesAsync(string connectionString, IReadOnlyDictionary<string, string> attributes)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, transaction,
+            "UPDATE items SET attributes = x.a::jsonb FROM unnest($1::text[], $2::text[]) AS x(i, a) WHERE items.external_id = x.i",
+            attributes.Keys.ToArray(), attributes.Values.ToArray());
+        await transaction.CommitAsync();
+    }
+
     /// <summary>A deterministic model of <paramref name="ratings"/> (one thread, fixed seed).</summary>
     public static FactorModel Train(RatingSet ratings, int factors = 8, int epochs = 40) =>
         new SgdTrainer(new TrainingOptions { Factors = factors, Epochs = epochs, Threads = 1, Seed = 7 }).Train(ratings).Model;

@@ -15,4 +15,11 @@ public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset
 
     /// <summary>The score lists from the ranking head are ordered by (weighted by the rating head unless the source says otherwise).</summary>
     public ListScore ListScore => ListScore.For(ListSource);
+
+    /// <summary>
+    /// 0 for the model as trained; for the same version with the catalogue's untrained items appended from their
+    /// attributes (<see cref="Serving.ColdItemOverlay"/>), a number that changes whenever that set changes, so views
+    /// computed against one set are not reused with another.
+    /// </summary>
+    public long ColdStamp { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
+using RecommenderService.Api.Items;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Options;
 using RecommenderService.Engine;
@@ -16,6 +17,7 @@ namespace RecommenderService.Api.Lifecycle;
 /// </summary>
 public sealed class RetrainJob(
     RatingSnapshotReader snapshots,
+    CatalogueAttributes catalogue,
     ModelVersionStore versions,
     TrainingLock trainingLock,
     TrainingRecovery recovery,
@@ -56,9 +58,10 @@ public sealed class RetrainJob(
         // We hold the lock, so a version still in 'training' belongs to a process that died.
         await recovery.FailInterruptedAsync(cancellationToken);
 
-        var options = settings.Value.ToOptions(parameters, scale.Value.Scale);
+        // Checked before anything is read; the defaults that depend on the data's size are settled after the read.
+        var options = settings.Value.ToOptions(parameters, scale.Value.Scale, ratings: 0);
         options.Validate();
-        var ranking = settings.Value.ToRankingOptions(parameters);
+        var ranking = settings.Value.ToRankingOptions(parameters, ratings: 0);
         ranking?.Validate();
         var jobId = context?.BackgroundJob.Id;
         var version = await versions.CreateTrainingAsync(jobId, ModelHyperparameters.From(options, null, ranking), cancellationToken);
@@ -74,8 +77,15 @@ public sealed class RetrainJob(
 
             SetPhase(context, "reading");
             var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
-            logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items), read in {Seconds:F2} s",
-                version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, snapshot.ReadSeconds);
+            // Outside the ratings' snapshot: the map learns from the trained items' attributes, which a write in between only edits.
+            var attributes = await catalogue.ReadAllAsync(cancellationToken);
+            logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items, {ItemsWithAttributes} catalogue items with attributes), read in {Seconds:F2} s",
+                version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, attributes.Count, snapshot.ReadSeconds);
+
+            options = settings.Value.ToOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
+            ranking = settings.Value.ToRankingOptions(parameters, snapshot.Ratings.Count);
+            options.Validate();
+            ranking?.Validate();
 
             var phase = "early-stopping";
             SetPhase(context, phase);
@@ -94,8 +104,11 @@ public sealed class RetrainJob(
             }
 
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
-                OnEpoch, OnRankingIteration, cancellationToken), cancellationToken);
+                OnEpoch, OnRankingIteration, cancellationToken, attributes), cancellationToken);
             metrics.TrainingRan(trained.Timings);
+            if (trained.Model.AttributeMap is { } map)
+                logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
+                    map.FittedItems, map.Attributes.Count);
             if (trained.RankingSearch is { Steps.Count: > 0 } search)
                 logger.LogInformation(
                     "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",

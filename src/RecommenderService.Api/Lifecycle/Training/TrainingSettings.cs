@@ -66,11 +66,14 @@ public sealed class TrainingSettings
     [Range(1, 1024)] public int? RankingFactors { get; set; }
     public int Seed { get; set; } = 42;
 
-    /// <summary>The ranking head's options for a run, or null when the head is switched off.</summary>
-    public RankingOptions? ToRankingOptions(RetrainParameters? overrides)
+    /// <summary>
+    /// The ranking head's options for a run on <paramref name="ratings"/> ratings (the defaults depend on the data's
+    /// size, see <see cref="DataSizeDefaults"/>), or null when the head is switched off.
+    /// </summary>
+    public RankingOptions? ToRankingOptions(RetrainParameters? overrides, long ratings)
     {
         if (!(overrides?.Ranking ?? RankingEnabled)) return null;
-        var defaults = new RankingOptions();
+        var defaults = DataSizeDefaults.Ranking(ratings);
         return defaults with
         {
             Factors = overrides?.RankingFactors ?? RankingFactors ?? defaults.Factors,
@@ -79,10 +82,13 @@ public sealed class TrainingSettings
         };
     }
 
-    /// <summary>The engine options for a run: these settings, then the request's overrides.</summary>
-    public TrainingOptions ToOptions(RetrainParameters? overrides, RatingScale scale)
+    /// <summary>
+    /// The engine options for a run on <paramref name="ratings"/> ratings: the defaults for that size (see
+    /// <see cref="DataSizeDefaults"/>), then these settings, then the request's overrides.
+    /// </summary>
+    public TrainingOptions ToOptions(RetrainParameters? overrides, RatingScale scale, long ratings)
     {
-        var defaults = new TrainingOptions();
+        var defaults = DataSizeDefaults.Training(ratings);
         return defaults with
         {
             Factors = overrides?.Factors ?? Factors ?? defaults.Factors,
