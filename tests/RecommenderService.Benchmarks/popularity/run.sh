@@ -5,7 +5,7 @@
 # EXPLAIN ANALYZE's execution time. Then what the statement triggers that keep the statistics add to a CSV
 # import of the file: the same import with them on and off, alternating.
 #
-#   tests/RecommenderService.Benchmarks/popularity/run.sh /work/shared/data/ml-100k/u.data [copies, default 1] [runs, default 7] [import runs, default 5]
+#   tests/RecommenderService.Benchmarks/popularity/run.sh path/to/ml-100k/u.data [copies, default 1] [runs, default 7] [import runs, default 5]
 #
 # copies > 1 imports the file that many times with user ids suffixed (#2, #3, ...) to show how each query
 # grows with the number of ratings (items stay the same). Uses ingest/throwaway_service.sh (a throwaway
