@@ -52,8 +52,19 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres, ITestOutputHelp
 
         await using var survivor = new RecommenderApiFactory(database, Jobs.ToDictionary(p => p.Key, p => (string?)p.Value));
         var client = survivor.CreateClientAsAdmin();
-        var response = await client.PostAsJsonAsync("/api/v1/model/retrain", new { factors = 8, maxEpochs = 20, ranking = false });
-        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        // The killed process's database session holds the training lock until PostgreSQL has noticed the dropped
+        // connection (milliseconds, longer on a loaded machine); until then "a training is running" is the truthful
+        // answer. A client asks again, as it would; the requirement is a new retrain within the minute.
+        HttpResponseMessage response;
+        JsonElement accepted;
+        while (true)
+        {
+            response = await client.PostAsJsonAsync("/api/v1/model/retrain", new { factors = 8, maxEpochs = 20, ranking = false });
+            accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (!accepted.TryGetProperty("alreadyQueued", out var queued) || !queued.GetBoolean()) break;
+            Assert.True(sinceCrash.Elapsed < TimeSpan.FromSeconds(30), $"still 'already queued' {sinceCrash.Elapsed.TotalSeconds:F1} s after the crash: {accepted}");
+            await Task.Delay(200);
+        }
         var acceptedAfter = sinceCrash.Elapsed;
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
