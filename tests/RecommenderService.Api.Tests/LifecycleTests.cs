@@ -15,18 +15,9 @@ namespace RecommenderService.Api.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private static readonly Dictionary<string, string?> JobsOn = new()
-    {
-        ["Training:JobsEnabled"] = "true",
-        ["Training:QueuePollSeconds"] = "0.2",
-        ["Training:PollSeconds"] = "30",
-        ["Training:PreloadTimeoutSeconds"] = "10",
-        ["Training:HeartbeatSeconds"] = "0.5",
-        ["RateLimiting:Enabled"] = "false",
-    };
+    private static readonly Dictionary<string, string?> JobsOn = RetrainSettings.JobsOn(("Training:PollSeconds", "30"));
 
-    /// <summary>Settings that learn the clustered test data well (the service's defaults are tuned for MovieLens).</summary>
-    private static readonly object Good = new { factors = 8, learningRate = 0.03, initStdDev = 0.1, maxEpochs = 150 };
+    private static readonly object Good = RetrainSettings.Good;
 
     private readonly List<RecommenderApiFactory> _hosts = [];
     private string _database = null!;

@@ -22,16 +22,9 @@ public sealed class ColdItemTests(PostgresFixture postgres, ITestOutputHelper ou
     private const int Clusters = 5;
     private const int NewPerGenre = 6;
 
-    private static readonly Dictionary<string, string?> JobsOn = new()
-    {
-        ["Training:JobsEnabled"] = "true",
-        ["Training:QueuePollSeconds"] = "0.2",
-        ["Training:PreloadTimeoutSeconds"] = "10",
-        ["Training:HeartbeatSeconds"] = "0.5",
-        ["RateLimiting:Enabled"] = "false",
-    };
+    private static readonly Dictionary<string, string?> JobsOn = RetrainSettings.JobsOn();
 
-    private static readonly object Good = new { factors = 8, learningRate = 0.03, initStdDev = 0.1, maxEpochs = 150 };
+    private static readonly object Good = RetrainSettings.Good;
 
     private RecommenderApiFactory _host = null!;
     private HttpClient _client = null!;

@@ -14,16 +14,9 @@ namespace RecommenderService.Api.Tests.Lifecycle;
 [Collection(PostgresCollection.Name)]
 public sealed class LiveLoopTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly Dictionary<string, string?> JobsOn = new()
-    {
-        ["Training:JobsEnabled"] = "true",
-        ["Training:QueuePollSeconds"] = "0.2",
-        ["Training:PreloadTimeoutSeconds"] = "10",
-        ["Training:HeartbeatSeconds"] = "0.5",
-        ["RateLimiting:Enabled"] = "false",
-    };
+    private static readonly Dictionary<string, string?> JobsOn = RetrainSettings.JobsOn();
 
-    private static readonly object Good = new { factors = 8, learningRate = 0.03, initStdDev = 0.1, maxEpochs = 150 };
+    private static readonly object Good = RetrainSettings.Good;
 
     private RecommenderApiFactory _host = null!;
     private string _database = null!;

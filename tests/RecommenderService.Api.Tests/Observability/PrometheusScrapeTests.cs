@@ -30,7 +30,7 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         ["RateLimiting:ClientBurst"] = "2",
     };
 
-    private static readonly object Good = new { factors = 8, learningRate = 0.03, initStdDev = 0.1, maxEpochs = 150 };
+    private static readonly object Good = RetrainSettings.Good;
 
     [Fact]
     public async Task A_retrain_and_a_swap_are_visible_in_prometheus_and_every_dashboard_query_has_data()

@@ -15,16 +15,10 @@ namespace RecommenderService.Api.Tests.Observability;
 [Collection(PostgresCollection.Name)]
 public sealed class RetrainTelemetryTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private static readonly Dictionary<string, string?> JobsOn = new()
-    {
-        ["Training:JobsEnabled"] = "true",
-        ["Training:QueuePollSeconds"] = "0.2",
-        ["Training:PollSeconds"] = "30",
-        ["Training:PreloadSeconds"] = "0.3",
-        ["RateLimiting:Enabled"] = "false",
-    };
+    private static readonly Dictionary<string, string?> JobsOn =
+        RetrainSettings.JobsOn(("Training:PollSeconds", "30"), ("Training:PreloadSeconds", "0.3"));
 
-    private static readonly object Good = new { factors = 8, learningRate = 0.03, initStdDev = 0.1, maxEpochs = 150 };
+    private static readonly object Good = RetrainSettings.Good;
 
     private readonly List<RecommenderApiFactory> _hosts = [];
     private string _database = null!;
