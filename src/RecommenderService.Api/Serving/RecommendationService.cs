@@ -122,7 +122,7 @@ public sealed class RecommendationService(
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
-        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(ids, cancellationToken) : null;
+        var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
         {
@@ -150,6 +150,20 @@ public sealed class RecommendationService(
         }
     }
 
+    /// <summary>Attributes are decoration too (<c>include=attributes</c>): without the database, none rather than no list.</summary>
+    private async ValueTask<System.Text.Json.JsonElement?[]> AttributesAsync(string[] ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await attributes.AttributesAsync(ids, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Item attributes unavailable: {Error}", ex.Message);
+            return new System.Text.Json.JsonElement?[ids.Length];
+        }
+    }
+
     private async Task<RecommendedItem[]> PopularListAsync(FeedQuery feed, string[] rated, HashSet<string>? matching, CancellationToken cancellationToken)
     {
         var snapshot = await popularity.GetAsync(cancellationToken);
@@ -164,7 +178,7 @@ public sealed class RecommendationService(
             page.Add(entry);
             if (page.Count == feed.Count) break;
         }
-        var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(page.Select(e => snapshot.ItemIds[e.Item]).ToArray(), cancellationToken) : null;
+        var extras = feed.IncludeAttributes ? await AttributesAsync(page.Select(e => snapshot.ItemIds[e.Item]).ToArray(), cancellationToken) : null;
         var items = new RecommendedItem[page.Count];
         for (var k = 0; k < page.Count; k++)
         {

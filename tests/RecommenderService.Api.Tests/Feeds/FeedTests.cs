@@ -99,6 +99,24 @@ public sealed class FeedTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attributes_nested_past_the_json_limit_in_a_row_written_around_the_api_are_left_out_not_a_500()
+    {
+        var path = $"/api/v1/users/{User}/recommendations?count=100&excludeRated=false&include=attributes";
+        var first = Ids(await GetAsync(path))[0];
+        var deep = new string('[', 100) + new string(']', 100);
+        Assert.Equal(1, await TestData.ScalarAsync(_factory.ConnectionString,
+            $"WITH u AS (UPDATE items SET attributes = '{{\"deep\": {deep}}}'::jsonb WHERE external_id = $1 RETURNING 1) SELECT count(*) FROM u", first));
+
+        var response = await _client.GetAsync(path);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var items = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
+        var item = Assert.Single(items, i => i.GetProperty("itemId").GetString() == first);
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("attributes").ValueKind);
+        Assert.Contains(items, i => i.GetProperty("attributes").ValueKind == JsonValueKind.Object);
+    }
+
+    [Fact]
     public async Task Several_filters_must_all_hold_and_match_strings_and_numbers()
     {
         var list = await GetAsync($"/api/v1/users/{User}/recommendations?count=100&excludeRated=false&filter=genres:Sci-Fi&filter=language:en&include=attributes");

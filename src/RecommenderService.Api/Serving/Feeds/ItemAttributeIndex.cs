@@ -45,8 +45,16 @@ public sealed class ItemAttributeIndex(NpgsqlDataSource database)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                using var document = JsonDocument.Parse(reader.GetString(1));
-                found[reader.GetString(0)] = document.RootElement.Clone();
+                // A row written around the API may nest deeper than JSON's default limit, which the response writer
+                // shares: such attributes are left out of the page rather than failing the whole request.
+                try
+                {
+                    using var document = JsonDocument.Parse(reader.GetString(1));
+                    found[reader.GetString(0)] = document.RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                }
             }
         }
         for (var k = 0; k < itemIds.Count; k++)
