@@ -19,7 +19,8 @@ namespace RecommenderService.Api.Serving;
 /// attributes read once), warmed as soon as it is swapped in.</para>
 /// <para>A rebuild that changes nothing (a title edit, an item the model knows) keeps the served instance, so users'
 /// views and remembered lists survive it. When the database cannot be read, the last served set keeps serving and the
-/// rebuild is retried a second later rather than on every request.</para>
+/// rebuild is retried a second later rather than on every request; while a rebuild for the served model is reading,
+/// other requests are served the set it will replace instead of waiting for it.</para>
 /// </remarks>
 public sealed class ColdItemOverlay
 {
@@ -49,6 +50,8 @@ public sealed class ColdItemOverlay
         models.Swapped += serving =>
         {
             if (serving?.Model.AttributeMap is not null) _ = Task.Run(() => CurrentAsync(CancellationToken.None));
+            // Nothing to append to a model without a map: let the previous model and its copy go.
+            else Volatile.Write(ref _built, null);
         };
     }
 
@@ -81,12 +84,19 @@ public sealed class ColdItemOverlay
         var current = built is not null && built.Trained == trained;
         if (current && built!.Generation == Interlocked.Read(ref _generation)) return built.Served;
         if (Stopwatch.GetTimestamp() < Interlocked.Read(ref _retryAt)) return current ? built!.Served : trained;
+        // A rebuild for this model is already reading the catalogue: serve the set it will replace rather than queue
+        // every request behind its database read (during an outage, the whole connection timeout).
+        if (!_gate.Wait(0))
+        {
+            if (current) return built!.Served;
+            await _gate.WaitAsync(cancellationToken);
+        }
         return await RebuildAsync(trained, cancellationToken);
     }
 
+    /// <summary>Rebuilds for <paramref name="trained"/>; the caller holds the gate, which this releases.</summary>
     private async Task<ServingModel> RebuildAsync(ServingModel trained, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
         string[] changed;
         bool all;
         long generation;
