@@ -46,7 +46,8 @@ public static class TemporalTraining
         var evaluateSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var epochs = options.Epochs ?? Math.Max(1, fitted.BestEpoch);
+        // What the refit runs: the best epoch count from scratch, or its share on top of the best state (warm refit).
+        var epochs = options.Epochs ?? options.RefitEpochs(Math.Max(1, fitted.BestEpoch));
         var refit = options.Epochs is null
             ? TrainingPolicy.Refit(all, options, fitted, onEpoch, cancellationToken).Model
             : new SgdTrainer(options).Train(all, null, onEpoch, cancellationToken).Model;
