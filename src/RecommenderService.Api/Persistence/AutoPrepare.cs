@@ -5,8 +5,8 @@ namespace RecommenderService.Api.Persistence;
 
 /// <summary>
 /// Turns on Npgsql's automatic preparation unless the connection string sets it. The serving path repeats a few
-/// statements (a user's ratings, joined through users and items; titles; attributes) for every user it has not
-/// seen yet; prepared once per pooled connection, PostgreSQL skips parsing and planning the join on every later
+/// statements (a user's ratings, read through users and ratings; titles; attributes) for every user it has not
+/// seen yet; prepared once per pooled connection, PostgreSQL skips parsing and planning them on every later
 /// execution. An operator behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
 /// before 1.21) sets <c>Max Auto Prepare=0</c> in the connection string.
 /// </summary>
