@@ -5,11 +5,13 @@ namespace RecommenderService.Cli;
 /// <summary>The ranking-head flags shared by train and evaluate, applied over <see cref="RankingOptions"/>' defaults.</summary>
 internal static class RankingFlags
 {
-    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting", "ranking-search"];
+    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-warm-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting", "ranking-search"];
 
     public static readonly string Help = $"""
           --ranking-factors K       ranking head's factor dimension (default {new RankingOptions().Factors})
           --ranking-iterations N    implicit-ALS iterations (default {new RankingOptions().Iterations})
+          --ranking-warm-iterations N  iterations when continuing from the penalty search's chosen head, 0 = train
+                                    from scratch instead (default: 0; 2 from 1M ratings on)
           --ranking-alpha A         confidence of a rated item is 1 + A*w(r) (default {new RankingOptions().Alpha})
           --ranking-regularization L  fixed L2 penalty per ranking vector (default: scaled, see next)
           --ranking-regularization-per-rating C  penalty = C x mean ratings per item (default {new RankingOptions().RegularizationPerItemRating})
@@ -30,6 +32,7 @@ internal static class RankingFlags
         {
             Factors = args.Int("ranking-factors", 1, 4096) ?? o.Factors,
             Iterations = args.Int("ranking-iterations", 1, 10_000) ?? o.Iterations,
+            WarmStartIterations = args.Int("ranking-warm-iterations", 0, 10_000) is { } warm ? (warm == 0 ? null : warm) : o.WarmStartIterations,
             Alpha = (float?)args.Double("ranking-alpha", 0, 1e6) ?? o.Alpha,
             Regularization = (float?)args.Double("ranking-regularization", 0, 1e6, minExclusive: true) ?? o.Regularization,
             RegularizationPerItemRating = args.Has("ranking-regularization")
@@ -64,7 +67,7 @@ internal static class RankingFlags
     }
 
     public static string Describe(RankingOptions o) =>
-        $"implicit ALS, factors {o.Factors}, {o.Iterations} iterations, alpha {o.Alpha:G4} ({o.Weighting.ToString().ToLowerInvariant()}), "
+        $"implicit ALS, factors {o.Factors}, {o.Iterations} iterations{(o.WarmStartIterations is { } w ? $" ({w} from a warm start)" : "")}, alpha {o.Alpha:G4} ({o.Weighting.ToString().ToLowerInvariant()}), "
         + (o.RegularizationPerItemRating is { } c ? $"regularization {c:G4} x ratings per item, " : $"regularization {o.Regularization:G4}, ")
         + $"{(o.ConjugateGradientSteps == 0 ? "exact solves" : $"{o.ConjugateGradientSteps} CG steps")}, "
         + $"penalty search {(o.PenaltySearch is null ? "off" : "on")}, threads {o.EffectiveThreads}, seed {o.Seed}";
@@ -81,12 +84,14 @@ internal static class RankingFlags
     /// </summary>
     public static RankingHead Train(RatingSet train, RankingOptions options, bool temporal, TextWriter log, Action<RankingProgress>? onIteration = null)
     {
+        RankingHead? chosen = null;
         if (options.PenaltySearch is not null)
         {
             var search = RankingSearch.Choose(train, options, temporal);
             log.WriteLine($"  {Describe(search)}");
-            options = search.Options;
+            (options, chosen) = (search.Options, search.Head);
         }
-        return new RankingTrainer(options).Train(train, onIteration);
+        // The chosen candidate was trained on most of these ratings: continue from it (when the options say so).
+        return new RankingTrainer(options).Train(train, onIteration, warmStart: chosen);
     }
 }

@@ -38,7 +38,10 @@ public static class TemporalTraining
         // The penalty is chosen on the newest ratings before the cut (never on the holdout that judges the model).
         var search = ranking?.PenaltySearch is null ? null : RankingSearch.Choose(split.Train, ranking, temporal: true, cancellationToken);
         ranking = search?.Options ?? ranking;
-        var held = ranking is null ? fitted.Model : fitted.Model.WithRanking(new RankingTrainer(ranking).Train(split.Train, onRankingIteration, cancellationToken));
+        // Each later head continues from the one before it (the chosen candidate, then the holdout phase's head) on a
+        // superset of its ratings instead of starting from noise.
+        var heldHead = ranking is null ? null : new RankingTrainer(ranking).Train(split.Train, onRankingIteration, cancellationToken, search?.Head);
+        var held = heldHead is null ? fitted.Model : fitted.Model.WithRanking(heldHead);
         var rankingSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
@@ -51,7 +54,7 @@ public static class TemporalTraining
         var refit = options.Epochs is null
             ? TrainingPolicy.Refit(all, options, fitted, onEpoch, cancellationToken).Model
             : new SgdTrainer(options).Train(all, null, onEpoch, cancellationToken).Model;
-        if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken));
+        if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken, heldHead));
         // Fitted last, on the served vectors: it must map attributes to the vectors the served items have.
         if (itemAttributes is not null) refit = refit.WithAttributeMap(AttributeFactors.FitOnRatings(refit, all, itemAttributes));
         var refitSeconds = watch.Elapsed.TotalSeconds;

@@ -45,32 +45,32 @@ public static class RankingSearch
         var popularity = Evaluation.Ranking(PopularityPredictor.Fit(train, RatingScale.OneToFive), train, warm, evaluation).Ndcg;
         var meanOnly = new FactorModel(train.Users, train.Items, 0, 0f, new float[train.UserCount], new float[train.ItemCount], [], [], RatingScale.OneToFive);
 
-        double Judge(float multiplier)
+        (double Ndcg, RankingHead Head) Judge(float multiplier)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var candidate = Scaled(options, multiplier);
             var head = new RankingTrainer(candidate).Train(train, cancellationToken: cancellationToken);
             var ndcg = Evaluation.Ranking(new RankingHeadPredictor(meanOnly.WithRanking(head), "search", ListScore.RankingOnly), train, warm, evaluation).Ndcg;
             steps.Add(new RankingSearchStep(multiplier, head.Regularization, ndcg));
-            return ndcg;
+            return (ndcg, head);
         }
 
         var best = 1f;
-        var bestNdcg = Judge(1f);
+        var (bestNdcg, bestHead) = Judge(1f);
         foreach (var factor in new[] { search.Factor, 1f / search.Factor })
         {
             var moved = false;
             for (var step = 1; step <= search.MaxSteps; step++)
             {
                 var multiplier = best * factor;
-                var ndcg = Judge(multiplier);
+                var (ndcg, head) = Judge(multiplier);
                 if (!(ndcg > bestNdcg)) break;
-                (best, bestNdcg, moved) = (multiplier, ndcg, true);
+                (best, bestNdcg, bestHead, moved) = (multiplier, ndcg, head, true);
             }
             // Raising λ helped, so lowering it from the raised value cannot; only try down when up failed at once.
             if (moved) break;
         }
-        return new RankingSearchResult(Scaled(options, best), best, steps, popularity);
+        return new RankingSearchResult(Scaled(options, best), best, steps, popularity, bestHead);
     }
 
     /// <summary>

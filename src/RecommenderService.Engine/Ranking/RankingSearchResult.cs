@@ -5,7 +5,12 @@ namespace RecommenderService.Engine;
 /// <param name="Multiplier">The chosen multiplier of the penalty (1 = the rule's own λ, also when nothing could be judged).</param>
 /// <param name="Steps">Every multiplier tried, in order, with its validation NDCG@10.</param>
 /// <param name="PopularityNdcg">Popularity's NDCG@10 on the same validation users (null when nothing could be judged).</param>
-public sealed record RankingSearchResult(RankingOptions Options, float Multiplier, IReadOnlyList<RankingSearchStep> Steps, double? PopularityNdcg);
+/// <param name="Head">
+/// The chosen candidate, trained on the validation split's training part (null when nothing could be judged): a warm
+/// start for the head trained on all of the search's ratings (<see cref="RankingTrainer.Train"/>).
+/// </param>
+public sealed record RankingSearchResult(RankingOptions Options, float Multiplier, IReadOnlyList<RankingSearchStep> Steps, double? PopularityNdcg,
+    RankingHead? Head = null);
 
 /// <summary>One trial of <see cref="RankingSearch"/>.</summary>
 /// <param name="Multiplier">Multiplier of the penalty.</param>

@@ -43,7 +43,13 @@ public sealed class RankingTrainer
     /// same set with <see cref="FactorModel.WithRanking"/>). Reports each iteration to <paramref name="onIteration"/>.
     /// </summary>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> fires (checked between rows).</exception>
-    public RankingHead Train(RatingSet ratings, Action<RankingProgress>? onIteration = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <paramref name="warmStart"/>: a head of the same factor dimension trained on a subset of <paramref name="ratings"/>
+    /// (sharing its id maps). With <see cref="RankingOptions.WarmStartIterations"/> set, its user and item vectors replace
+    /// the random start for the rows it has and training runs that many iterations; otherwise it is ignored.
+    /// </remarks>
+    public RankingHead Train(RatingSet ratings, Action<RankingProgress>? onIteration = null, CancellationToken cancellationToken = default,
+        RankingHead? warmStart = null)
     {
         ArgumentNullException.ThrowIfNull(ratings);
         if (ratings.Count == 0) throw new ArgumentException("Cannot train on an empty rating set.", nameof(ratings));
@@ -57,11 +63,20 @@ public sealed class RankingTrainer
         var y = new float[(long)ratings.ItemCount * k];
         SeededRandom.For(o.Seed, 0x72616e6b, 1).FillGaussian(x, o.InitStdDev);
         SeededRandom.For(o.Seed, 0x72616e6b, 2).FillGaussian(y, o.InitStdDev);
+        var iterations = o.Iterations;
+        if (warmStart is not null && o.WarmStartIterations is { } warmIterations)
+        {
+            if (warmStart.Factors != k || warmStart.UserFactors.Length > x.Length || warmStart.ItemFactors.Length > y.Length)
+                throw new ArgumentException("The warm start must be a head of the same dimension on a subset of these ratings.", nameof(warmStart));
+            warmStart.UserFactors.CopyTo(x, 0);
+            warmStart.ItemFactors.CopyTo(y, 0);
+            iterations = warmIterations;
+        }
 
         var lambda = o.EffectiveRegularization(ratings);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var gramY = ImplicitLeastSquares.Gram(y, k, threads);
-        for (var iteration = 1; iteration <= o.Iterations; iteration++)
+        for (var iteration = 1; iteration <= iterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();

@@ -46,5 +46,5 @@ public static class DataSizeDefaults
     /// <summary>The ranking head's defaults for <paramref name="ratings"/> ratings.</summary>
     public static RankingOptions Ranking(long ratings) => ratings < LargeRatings
         ? new RankingOptions()
-        : new RankingOptions { Iterations = 5 };
+        : new RankingOptions { Iterations = 5, WarmStartIterations = 2 };
 }

@@ -158,6 +158,11 @@ public sealed class SgdTrainer
         foreach (var i in train.Item) seenItem[i] = true;
         var mu = _options.UseBiases && !_options.LearnMean ? (float)train.Mean() : 0f;
         var grid = new RatingGrid(train, GridSize > 0 ? GridSize : ChooseGridSize(train, threads), _options.Seed, consume);
+        // The consumed set's arrays are garbage now (a third of the set at least), but the runtime keeps their pages;
+        // the state allocated next would come on top. A compacting collection that returns free memory to the OS
+        // lets the state reuse them: recsys train's peak on 8.5M ratings 246 → 197 MB (LIBMF 146-150 MB), for
+        // ~0.1 s. Only when consuming: a service training from a shared set must not pause its requests for it.
+        if (consume) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         var stride = SgdKernel.PaddedLength(_options.Factors);
         var state = new State(users, items, stride, _options.AdaptiveSteps);
