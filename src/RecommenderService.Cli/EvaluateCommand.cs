@@ -18,7 +18,8 @@ internal sealed class EvaluateCommand : ICommand
         + "round(n_u*F) of each user's n_u ratings as test (at most n_u-1; numpy RandomState(seed) shuffles each user's\n"
         + "rows in user order), rows: popularity, mf, ranking-head, ranking, and the similar-items hit rate.\n"
         + "--inner F: for choosing settings without the test part: after the split, the test part is dropped and\n"
-        + "the training part split again per user (F of each user's training ratings as test, --inner-seed, default 7).\n"
+        + "the training part split again per user (F of each user's training ratings as test, --inner-seed, default 7);\n"
+        + "the test part's items are left out of lists like rated items (found, they would count as misses).\n"
         + "--cold-items F: item cold start; ceil(items*F) items (numpy RandomState(seed).permutation) held out with all\n"
         + "their ratings, mf and the ranking head trained on the rest, the held-out items given vectors from their\n"
         + "attributes (--item-attributes: 'item TAB attr|attr' lines or MovieLens u.item genres; ridge regression\n"
@@ -82,8 +83,11 @@ internal sealed class EvaluateCommand : ICommand
             if (inner >= 1) throw new UsageException("the inner test fraction must be below 1", Name);
             if (args.Has("temporal")) throw new UsageException("--inner splits per user; it does not combine with --temporal", Name);
             var innerSeed = (uint)(args.Int("inner-seed") ?? 7);
-            splits = splits.Select(s => PerUserSplit.Split(s.Train, inner, innerSeed)).ToArray();
-            protocol += $", inner per-user split of the training part ({inner:P0} of each user's training ratings as test, numpy seed {innerSeed}; the test part unused)";
+            if (splits.Length != 1) throw new UsageException("--inner needs a single split (--per-user, --holdout or --train/--test)", Name);
+            evaluation = evaluation with { AlsoExcluded = splits[0].Test };
+            splits = [PerUserSplit.Split(splits[0].Train, inner, innerSeed)];
+            protocol += $", inner per-user split of the training part ({inner:P0} of each user's training ratings as test, numpy seed {innerSeed}; "
+                + "the test part is neither trained on nor judged by, its items are left out of lists like rated ones)";
         }
         log.WriteLine($"{protocol}: {splits.Length} split(s), read and split in {clock.Elapsed.TotalSeconds:F2} s; model: {TrainingFlags.Describe(options)}");
         log.WriteLine($"ranking head: {RankingFlags.Describe(rankingOptions)}");
