@@ -77,6 +77,12 @@ public sealed record RankingOptions
     /// A rating ≤ this on a 1–5 scale (scaled to <see cref="Scale"/>) is an explicit negative (preference 0,
     /// confidence 1 + <see cref="NegativeAlpha"/>) instead of a chosen item; null = every rated item is chosen.
     /// </summary>
+    /// <remarks>
+    /// Off by default: on MovieLens-100k it makes the head alone list fewer disliked items (negatives ≤ 1: disliked@10
+    /// 0.0296 instead of 0.0344, liked P@10 0.3117 instead of 0.3068, any-rated 0.4235 instead of 0.4251), but the
+    /// service's lists (<see cref="ListScore"/>) already take most of that out and stay on the same trade-off
+    /// (figures in <see cref="ListScore"/>'s remarks).
+    /// </remarks>
     public float? NegativeThreshold { get; init; }
 
     /// <summary>Confidence bonus of an explicit negative (see <see cref="NegativeThreshold"/>).</summary>

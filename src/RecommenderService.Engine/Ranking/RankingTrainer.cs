@@ -4,8 +4,10 @@ namespace RecommenderService.Engine;
 
 /// <summary>
 /// Trains the <see cref="RankingHead"/> of a model by implicit alternating least squares (Hu, Koren and Volinsky
-/// 2008) on the same ratings as the rating head, read as implicit feedback: every rated item is "chosen"
-/// (preference 1, confidence 1 + α·w(r)), every other item "not chosen" (preference 0, confidence 1).
+/// 2008) on the same ratings as the rating head, read as implicit feedback (<see cref="RankingOptions.Feedback"/>):
+/// every rated item is "chosen" (preference 1, confidence 1 + α·w(r)), every other item "not chosen" (preference 0,
+/// confidence 1); with <see cref="RankingOptions.NegativeThreshold"/>, a rating at or below it is "not wanted"
+/// (preference 0, confidence 1 + <see cref="RankingOptions.NegativeAlpha"/>).
 /// </summary>
 /// <remarks>
 /// <para>Why implicit ALS, measured on MovieLens-100k, per-user 75/25 split (seed 42), top-10 without training
