@@ -123,6 +123,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("train", "--ratings", "x")]
     [InlineData("evaluate", "--ratings", "x", "--kfold", "5", "--holdout", "0.2")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-search", "maybe")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "maybe")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "5")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-weighting", "cubed")]
     [InlineData("frobnicate")]
     public void A_bad_command_line_exits_2_with_a_message_on_stderr(params string[] args)
     {
