@@ -9,7 +9,7 @@ internal sealed class EvaluateCommand : ICommand
     public string Name => "evaluate";
     public string Summary => "compare the model's two heads with the baselines (RMSE, MAE, P/R/NDCG@10)";
     public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F))\n"
-        + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only]\n"
+        + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only] [--inner F [--inner-seed S]]\n"
         + "       recsys evaluate --ratings FILE --cold-items F --item-attributes FILE [flags]\n"
         + "                      [--liked-threshold T] [--disliked-threshold T] [--list-sharpness B] [--list-threshold T] [flags]\n\n"
         + "Protocols: --train/--test two files; --kfold K shuffled K-fold CV (mean and std over folds, numpy\n"
@@ -17,6 +17,9 @@ internal sealed class EvaluateCommand : ICommand
         + "fraction F as test (test = first ceil(n*F) of numpy RandomState(seed).permutation(n)); --per-user F\n"
         + "round(n_u*F) of each user's n_u ratings as test (at most n_u-1; numpy RandomState(seed) shuffles each user's\n"
         + "rows in user order), rows: popularity, mf, ranking-head, ranking, and the similar-items hit rate.\n"
+        + "--inner F: for choosing settings without the test part: after the split, the test part is dropped and\n"
+        + "the training part split again per user (F of each user's training ratings as test, --inner-seed, default 7);\n"
+        + "the test part's items are left out of lists like rated items (found, they would count as misses).\n"
         + "--cold-items F: item cold start; ceil(items*F) items (numpy RandomState(seed).permutation) held out with all\n"
         + "their ratings, mf and the ranking head trained on the rest, the held-out items given vectors from their\n"
         + "attributes (--item-attributes: 'item TAB attr|attr' lines or MovieLens u.item genres; ridge regression\n"
@@ -40,7 +43,7 @@ internal sealed class EvaluateCommand : ICommand
         + "without liked items skipped); disliked@10 = share of the 10 listed items the user rated <= --disliked-threshold\n"
         + "(default 2 on 1-5, scaled). seconds = fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
 
     // With --temporal: every rating, for the service's own recipe (TemporalTraining), which splits them itself.
@@ -51,7 +54,7 @@ internal sealed class EvaluateCommand : ICommand
         var options = TrainingFlags.Apply(args, Name);
         var seed = (uint)(args.Int("seed") ?? 42);
         var svdRank = args.Int("svd-rank", 1, 1000) ?? 20;
-        var rankingOptions = RankingFlags.Apply(args, Name);
+        var rankingOptions = RankingFlags.Apply(args, Name, options.Scale);
         var perUser = args.Has("per-user");
         var rankingOnly = args.Switch("ranking-only");
         var evaluation = new EvaluationOptions
@@ -74,6 +77,18 @@ internal sealed class EvaluateCommand : ICommand
 
         var clock = Stopwatch.StartNew();
         var (protocol, splits) = Splits(args, seed);
+        if (args.Double("inner", 0, 1, minExclusive: true) is { } inner)
+        {
+            // Settings are chosen here, never on the test part: it is dropped, and the training part split again.
+            if (inner >= 1) throw new UsageException("the inner test fraction must be below 1", Name);
+            if (args.Has("temporal")) throw new UsageException("--inner splits per user; it does not combine with --temporal", Name);
+            var innerSeed = (uint)(args.Int("inner-seed") ?? 7);
+            if (splits.Length != 1) throw new UsageException("--inner needs a single split (--per-user, --holdout or --train/--test)", Name);
+            evaluation = evaluation with { AlsoExcluded = splits[0].Test };
+            splits = [PerUserSplit.Split(splits[0].Train, inner, innerSeed)];
+            protocol += $", inner per-user split of the training part ({inner:P0} of each user's training ratings as test, numpy seed {innerSeed}; "
+                + "the test part is neither trained on nor judged by, its items are left out of lists like rated ones)";
+        }
         log.WriteLine($"{protocol}: {splits.Length} split(s), read and split in {clock.Elapsed.TotalSeconds:F2} s; model: {TrainingFlags.Describe(options)}");
         log.WriteLine($"ranking head: {RankingFlags.Describe(rankingOptions)}");
 

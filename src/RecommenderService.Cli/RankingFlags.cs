@@ -5,7 +5,7 @@ namespace RecommenderService.Cli;
 /// <summary>The ranking-head flags shared by train and evaluate, applied over <see cref="RankingOptions"/>' defaults.</summary>
 internal static class RankingFlags
 {
-    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-warm-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting", "ranking-search"];
+    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-warm-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting", "ranking-negatives", "ranking-negative-alpha", "ranking-search"];
 
     public static readonly string Help = $"""
           --ranking-factors K       ranking head's factor dimension (default {new RankingOptions().Factors})
@@ -16,18 +16,22 @@ internal static class RankingFlags
           --ranking-regularization L  fixed L2 penalty per ranking vector (default: scaled, see next)
           --ranking-regularization-per-rating C  penalty = C x mean ratings per item (default {new RankingOptions().RegularizationPerItemRating})
           --ranking-cg-steps S      conjugate-gradient steps per row, 0 = exact Cholesky (default {new RankingOptions().ConjugateGradientSteps})
-          --ranking-weighting W     binary (w = 1) or rating (w = r) (default {new RankingOptions().Weighting.ToString().ToLowerInvariant()})
+          --ranking-weighting W     binary (w = 1), rating (w = r) or squared (w = r^2) (default {WeightingName(new RankingOptions().Weighting)})
+          --ranking-negatives T|off a rating <= T on a 1-5 scale (scaled to --scale) is an explicit negative
+                                    (preference 0) instead of a chosen item; off = none (default {(new RankingOptions().NegativeThreshold is { } t ? t.ToString(System.Globalization.CultureInfo.InvariantCulture) : "off")})
+          --ranking-negative-alpha A  confidence of an explicit negative is 1 + A (default {new RankingOptions().NegativeAlpha})
           --ranking-search on|off   choose the penalty's multiplier (x2 steps while NDCG@10 improves) on a validation
                                     split of the training ratings: their newest 10 % under --temporal, else 10 % of
                                     each user's (default on)
         """;
 
-    /// <summary>The ranking options; <c>--threads</c> and <c>--seed</c> (shared with the rating head) apply too.</summary>
-    public static RankingOptions Apply(CommandArguments args, string command, RankingOptions? start = null)
+    /// <summary>The ranking options on the ratings' <paramref name="scale"/>; <c>--threads</c> and <c>--seed</c> (shared with the rating head) apply too.</summary>
+    public static RankingOptions Apply(CommandArguments args, string command, RatingScale scale, RankingOptions? start = null)
     {
-        var o = start ?? new RankingOptions();
+        var o = (start ?? new RankingOptions()) with { Scale = scale };
         var weighting = args.String("ranking-weighting");
         var search = args.String("ranking-search");
+        var negatives = args.String("ranking-negatives");
         o = o with
         {
             Factors = args.Int("ranking-factors", 1, 4096) ?? o.Factors,
@@ -44,8 +48,16 @@ internal static class RankingFlags
                 null => o.Weighting,
                 "binary" => ConfidenceWeighting.Binary,
                 "rating" => ConfidenceWeighting.Rating,
-                _ => throw new UsageException($"--ranking-weighting: '{weighting}' is not binary or rating", command),
+                "squared" => ConfidenceWeighting.RatingSquared,
+                _ => throw new UsageException($"--ranking-weighting: '{weighting}' is not binary, rating or squared", command),
             },
+            NegativeThreshold = negatives switch
+            {
+                null => o.NegativeThreshold,
+                "off" => null,
+                _ => (float?)args.Double("ranking-negatives", 1, 5) ?? o.NegativeThreshold,
+            },
+            NegativeAlpha = (float?)args.Double("ranking-negative-alpha", 0, 1e6) ?? o.NegativeAlpha,
             PenaltySearch = search switch
             {
                 null or "on" => o.PenaltySearch,
@@ -67,10 +79,17 @@ internal static class RankingFlags
     }
 
     public static string Describe(RankingOptions o) =>
-        $"implicit ALS, factors {o.Factors}, {o.Iterations} iterations{(o.WarmStartIterations is { } w ? $" ({w} from a warm start)" : "")}, alpha {o.Alpha:G4} ({o.Weighting.ToString().ToLowerInvariant()}), "
+        $"implicit ALS, factors {o.Factors}, {o.Iterations} iterations{(o.WarmStartIterations is { } w ? $" ({w} from a warm start)" : "")}, alpha {o.Alpha:G4} ({WeightingName(o.Weighting)}), "
+        + (o.NegativeThreshold is { } t ? $"negatives <= {t:G3} (of 1-5) at alpha {o.NegativeAlpha:G4}, " : "no negatives, ")
         + (o.RegularizationPerItemRating is { } c ? $"regularization {c:G4} x ratings per item, " : $"regularization {o.Regularization:G4}, ")
         + $"{(o.ConjugateGradientSteps == 0 ? "exact solves" : $"{o.ConjugateGradientSteps} CG steps")}, "
         + $"penalty search {(o.PenaltySearch is null ? "off" : "on")}, threads {o.EffectiveThreads}, seed {o.Seed}";
+
+    private static string WeightingName(ConfidenceWeighting weighting) => weighting switch
+    {
+        ConfidenceWeighting.RatingSquared => "squared",
+        _ => weighting.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>One line on what the penalty search tried and chose.</summary>
     public static string Describe(RankingSearchResult search) =>

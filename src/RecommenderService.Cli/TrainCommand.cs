@@ -27,8 +27,8 @@ internal sealed class TrainCommand : ICommand
         var path = args.Required("ratings");
         var modelPath = args.Required("output");
         // Checked before the (possibly long) read; applied again below over the defaults for the data's size.
-        TrainingFlags.Apply(args, Name);
-        if (!args.Switch("no-ranking")) RankingFlags.Apply(args, Name);
+        var scale = TrainingFlags.Apply(args, Name).Scale;
+        if (!args.Switch("no-ranking")) RankingFlags.Apply(args, Name, scale);
 
         var total = Stopwatch.StartNew();
         // Training never looks at time: not keeping it saves 8 bytes a rating.
@@ -38,7 +38,7 @@ internal sealed class TrainCommand : ICommand
         if (ratings.Count == 0) throw new RatingFileException(path, 0, "no ratings to train on");
         // The service's defaults for this many ratings (DataSizeDefaults), then the flags.
         var options = TrainingFlags.Apply(args, Name, DataSizeDefaults.Training(ratings.Count));
-        var rankingOptions = args.Switch("no-ranking") ? null : RankingFlags.Apply(args, Name, DataSizeDefaults.Ranking(ratings.Count));
+        var rankingOptions = args.Switch("no-ranking") ? null : RankingFlags.Apply(args, Name, options.Scale, DataSizeDefaults.Ranking(ratings.Count));
         output.WriteLine($"Training: {TrainingFlags.Describe(options)}");
         output.WriteLine($"{"epoch",5}  {"train RMSE",10}  {"valid RMSE",10}  {"seconds",8}");
 

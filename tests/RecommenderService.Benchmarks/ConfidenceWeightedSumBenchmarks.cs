@@ -12,6 +12,7 @@ public class ConfidenceWeightedSumBenchmarks
     private float[] _others = null!;
     private int[] _rated = null!;
     private float[] _bonus = null!;
+    private float[] _target = null!;
     private float[] _v = null!;
     private float[] _acc = null!;
 
@@ -22,6 +23,7 @@ public class ConfidenceWeightedSumBenchmarks
         _others = Enumerable.Range(0, 20_000 * Factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         _rated = Enumerable.Range(0, 70).Select(_ => random.Next(20_000)).ToArray();
         _bonus = _rated.Select(_ => 0.25f * random.Next(1, 6)).ToArray();
+        _target = _bonus.Select(c => 1 + c).ToArray();
         _v = Enumerable.Range(0, Factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         _acc = new float[Factors];
     }
@@ -29,14 +31,14 @@ public class ConfidenceWeightedSumBenchmarks
     [Benchmark(Baseline = true)]
     public float TwoLibraryCallsPerItem()
     {
-        ConfidenceWeightedSum.AccumulateAnyLength(_others, Factors, _rated, _bonus, _v, _acc, 0, 1);
+        ConfidenceWeightedSum.AccumulateAnyLength(_others, Factors, _rated, _bonus, _target, _v, _acc, 0, 1);
         return _acc[0];
     }
 
     [Benchmark]
     public float Fused()
     {
-        ConfidenceWeightedSum.Accumulate(_others, Factors, _rated, _bonus, _v, _acc, 0, 1);
+        ConfidenceWeightedSum.Accumulate(_others, Factors, _rated, _bonus, _target, _v, _acc, 0, 1);
         return _acc[0];
     }
 }

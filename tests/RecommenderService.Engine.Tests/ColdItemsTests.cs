@@ -34,6 +34,23 @@ public sealed class ColdItemsTests
     }
 
     [Fact]
+    public void The_served_head_keeps_how_the_trained_head_read_ratings_so_fold_in_is_unchanged()
+    {
+        // A head with explicit negatives: users folded in against the served model must read a 1 as "not wanted".
+        var trained = Trained();
+        var feedback = new RankingFeedback(ConfidenceWeighting.RatingSquared, 0.1f, 2f, 4f);
+        var head = trained.Ranking!;
+        // Same item vectors, so the trained map still fits them.
+        var model = trained.WithRanking(new RankingHead(head.Factors, head.UserFactors, head.ItemFactors, feedback, head.Regularization))
+            .WithAttributeMap(trained.AttributeMap);
+
+        var served = ColdItems.Append(model, [new("new-a", ["a"])]);
+
+        Assert.Equal(4, served.Items.Count);
+        Assert.Equal(feedback, served.Ranking!.Feedback);
+    }
+
+    [Fact]
     public void Items_the_model_has_or_whose_attributes_it_does_not_recognise_are_left_out()
     {
         var model = Trained();

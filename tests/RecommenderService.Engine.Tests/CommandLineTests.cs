@@ -123,6 +123,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("train", "--ratings", "x")]
     [InlineData("evaluate", "--ratings", "x", "--kfold", "5", "--holdout", "0.2")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-search", "maybe")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "maybe")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "5")]
+    [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-weighting", "cubed")]
     [InlineData("frobnicate")]
     public void A_bad_command_line_exits_2_with_a_message_on_stderr(params string[] args)
     {
@@ -156,6 +159,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, fixedPenalty.Code);
         Assert.DoesNotContain("penalty search:", fixedPenalty.Out);
         Assert.Contains("penalty search off", fixedPenalty.Out);
+    }
+
+    [Fact]
+    public void Evaluate_inner_judges_a_split_of_the_training_part_and_never_the_test_part()
+    {
+        var ratings = _dir.File("inner.tsv");
+        Assert.Equal(0, Run("generate", "--users", "200", "--items", "80", "--ratings", "4000", "--output", ratings).Code);
+        string[] common = ["evaluate", "--ratings", ratings, "--per-user", "0.25", "--ranking-only", "--threads", "1", "--ranking-factors", "8",
+            "--ranking-search", "off", "--json"];
+
+        var outer = Run([.. common]);
+        var inner = Run([.. common, "--inner", "0.25"]);
+        var otherSeed = Run([.. common, "--inner", "0.25", "--inner-seed", "8"]);
+
+        Assert.Equal(0, inner.Code);
+        int TestRatings(string json) => JsonDocument.Parse(json).RootElement.GetProperty("testRatings").GetInt32();
+        // About a quarter of the remaining three quarters, on another seed other ratings.
+        Assert.InRange(TestRatings(inner.Out), TestRatings(outer.Out) * 0.6, TestRatings(outer.Out) * 0.9);
+        Assert.NotEqual(inner.Out, otherSeed.Out);
+        Assert.Equal(2, Run([.. common, "--inner", "1"]).Code);
     }
 
     [Fact]

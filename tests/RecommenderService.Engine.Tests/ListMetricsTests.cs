@@ -64,4 +64,29 @@ public sealed class ListMetricsTests
         Assert.Equal(4f, lists.LikedThreshold);
         Assert.Equal(2f, lists.DislikedThreshold);
     }
+
+    [Fact]
+    public void Items_of_also_excluded_ratings_are_left_out_of_lists_like_training_items()
+    {
+        // An inner split of a training part: u's outer test items 1 and 2 are u's own; a list that found them would
+        // count them as misses. Left out, the list moves on to the inner test item 3.
+        var users = new IdMap(["u"]);
+        var items = new IdMap(["0", "1", "2", "3", "4"]);
+        RatingSet Set(params (string Item, float Value)[] ratings)
+        {
+            var b = new RatingSetBuilder(users: users, items: items);
+            foreach (var (item, value) in ratings) b.Add("u", item, value);
+            return b.Build();
+        }
+        var train = Set(("0", 4));
+        var test = Set(("3", 5));
+        var outer = Set(("1", 5), ("2", 1));
+        var options = new EvaluationOptions { K = 1, MaxRankingUsers = 0 };
+
+        var plain = Evaluation.Lists(new FixedOrder(), train, test, options);
+        var excluding = Evaluation.Lists(new FixedOrder(), train, test, options with { AlsoExcluded = outer });
+
+        Assert.Equal(0, plain.Rated.Precision, 12);
+        Assert.Equal(1, excluding.Rated.Precision, 12);
+    }
 }

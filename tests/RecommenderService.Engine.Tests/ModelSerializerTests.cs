@@ -135,6 +135,56 @@ public sealed class ModelSerializerTests
         Assert.Equal(Serialize(WithRanking), Serialize(copy));
     }
 
+    private static readonly FactorModel WithNegatives = Model.WithRanking(new RankingHead(2,
+        Enumerable.Range(0, 6).Select(i => i * 0.5f - 1).ToArray(), Enumerable.Range(0, 8).Select(i => MathF.Cos(i)).ToArray(),
+        new RankingFeedback(ConfidenceWeighting.RatingSquared, 0.5f, 2f, 4f), 20f));
+
+    [Fact]
+    public void A_ranking_head_with_negatives_round_trips_and_folds_in_the_same()
+    {
+        var copy = ModelSerializer.Read(new MemoryStream(Serialize(WithNegatives)));
+
+        Assert.Equal(WithNegatives.Ranking!.Feedback, copy.Ranking!.Feedback);
+        Assert.True(SameBits(WithNegatives.Ranking.ItemFactors, copy.Ranking.ItemFactors));
+        Assert.Equal(Serialize(WithNegatives), Serialize(copy));
+        // The fold-in reads the rating 1 as a negative in both.
+        Assert.Equal(FoldIn.SolveRanking(WithNegatives, [0, 2], [1f, 5f]), FoldIn.SolveRanking(copy, [0, 2], [1f, 5f]));
+    }
+
+    [Fact]
+    public void The_negatives_section_is_required_and_comes_before_the_ranking_head()
+    {
+        // An older reader would fold users in with every rating chosen; it must refuse the file instead.
+        var bytes = Serialize(WithNegatives);
+        Assert.Equal(9, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)));
+        var negatives = bytes.AsSpan(16 + 7 * 16, 16);
+        Assert.Equal("RNEG", Encoding.ASCII.GetString(negatives[..4]));
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(negatives[4..]));
+        Assert.Equal("RANK", Encoding.ASCII.GetString(bytes.AsSpan(16 + 8 * 16, 4)));
+    }
+
+    [Fact]
+    public void A_file_without_negatives_loads_with_every_rating_chosen_as_before()
+    {
+        var copy = ModelSerializer.Read(new MemoryStream(Serialize(WithRanking)));
+
+        Assert.False(copy.Ranking!.Feedback.HasNegatives);
+        Assert.Equal(RankingFeedback.ChosenOnly(ConfidenceWeighting.Rating, 0.25f), copy.Ranking.Feedback);
+        Assert.Equal(8, BinaryPrimitives.ReadInt32LittleEndian(Serialize(WithRanking).AsSpan(12)));
+    }
+
+    [Fact]
+    public void A_negatives_section_without_a_ranking_head_is_refused()
+    {
+        var data = new byte[8];
+        BinaryPrimitives.WriteSingleLittleEndian(data, 2f);
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4), 4f);
+        var bytes = WithExtraSection(Serialize(Model), "RNEG", flags: 1, data);
+
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("RNEG", error.Message);
+    }
+
     [Fact]
     public void A_model_without_a_ranking_head_has_no_ranking_section_and_loads_without_one()
     {

@@ -216,7 +216,7 @@ public sealed class RankingHeadTests
         return dot / Math.Sqrt(na * nb);
     }
 
-    private static double[] GaussianElimination(double[,] a, double[] b)
+    internal static double[] GaussianElimination(double[,] a, double[] b)
     {
         var n = b.Length;
         for (var c = 0; c < n; c++)

@@ -84,6 +84,8 @@ public sealed class SgdKernelTests
         var others = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var rated = new[] { 3, 17, 0, 49, 22, 8, 31 };
         var bonus = new[] { 0.5f, 1.25f, 0f, 0.75f, 1f, 0.25f, 2f };
+        // Targets (1 + c') for chosen items, 0 for the two explicit negatives.
+        var target = new[] { 1.5f, 0f, 1f, 1.75f, 2f, 0f, 3f };
         var v = Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var start = Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble()).ToArray();
         var expected = start.Select(x => (double)x).ToArray();
@@ -91,11 +93,11 @@ public sealed class SgdKernelTests
         {
             double dot = 0;
             for (var f = 0; f < factors; f++) dot += (double)others[rated[j] * factors + f] * v[f];
-            var weight = @base * (1 + bonus[j]) + sign * bonus[j] * dot;
+            var weight = @base * target[j] + sign * bonus[j] * dot;
             for (var f = 0; f < factors; f++) expected[f] += weight * others[rated[j] * factors + f];
         }
         var actual = (float[])start.Clone();
-        ConfidenceWeightedSum.Accumulate(others, factors, rated, bonus, v, actual, @base, sign);
+        ConfidenceWeightedSum.Accumulate(others, factors, rated, bonus, target, v, actual, @base, sign);
         for (var f = 0; f < factors; f++) Assert.Equal(expected[f], actual[f], 4);
     }
 

@@ -66,13 +66,18 @@ public static class Evaluation
         }
         var users = RankingUsers(candidates, options);
         var (start, rows) = PerUserSplit.GroupByUser(train);
+        var also = options.AlsoExcluded;
+        var (alsoStart, alsoRows) = also is null ? (Array.Empty<int>(), Array.Empty<int>()) : PerUserSplit.GroupByUser(also);
         var itemCount = Math.Max(train.ItemCount, test.ItemCount);
         var ranked = new int[users.Length][];
         Parallel.For(0, users.Length, () => new float[itemCount], (x, _, scores) =>
         {
             var u = users[x];
-            var excluded = new int[u < train.UserCount ? start[u + 1] - start[u] : 0];
-            for (var e = 0; e < excluded.Length; e++) excluded[e] = train.Item[rows[start[u] + e]];
+            var own = u < train.UserCount ? start[u + 1] - start[u] : 0;
+            var more = also is not null && u < also.UserCount ? alsoStart[u + 1] - alsoStart[u] : 0;
+            var excluded = new int[own + more];
+            for (var e = 0; e < own; e++) excluded[e] = train.Item[rows[start[u] + e]];
+            for (var e = 0; e < more; e++) excluded[own + e] = also!.Item[alsoRows[alsoStart[u] + e]];
             predictor.ScoreItems(u, scores);
             var top = TopK.Of(scores, options.K, excluded);
             ranked[x] = Array.ConvertAll(top, s => s.Item);

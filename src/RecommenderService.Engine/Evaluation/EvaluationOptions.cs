@@ -36,6 +36,14 @@ public sealed record EvaluationOptions
     /// </summary>
     public bool UsersWithTrainingOnly { get; init; }
 
+    /// <summary>
+    /// Ratings whose items are left out of each user's list like the training items, though nothing is trained on
+    /// them or judged by them (indexed like the training part). For an inner split of a training part: the outer
+    /// test part's items are the user's too, and a list that found them would otherwise count them as misses,
+    /// which favours lists that are worse at finding what users rate.
+    /// </summary>
+    public RatingSet? AlsoExcluded { get; init; }
+
     /// <summary>The liked threshold in force.</summary>
     public float EffectiveLikedThreshold => LikedThreshold ?? Scale.FromOneToFive(4f);
 

@@ -18,7 +18,11 @@ namespace RecommenderService.Engine;
 /// (i32 count, i32 UTF-8 byte length per id, the bytes), UBIA, IBIA (f32 biases), PFAC, QFAC (f32 rows).</para>
 /// <para>Optional section RANK (the <see cref="FactorModel.Ranking"/> head, written only when present, flags 0 so older
 /// readers skip it): i32 k, i32 users, i32 items, f32 α, f32 λ, i32 weighting, then X (users × k f32) and Y (items × k f32).
-/// A file without it loads as a model without a ranking head.</para>
+/// A file without it loads as a model without a ranking head. Weighting 0 binary, 1 rating, 2 rating squared.</para>
+/// <para>Section RNEG (the head's explicit negatives, <see cref="RankingFeedback.DislikedAt"/>; written before RANK and
+/// only when the head has them, flags required: a reader that would fold users in without them must refuse the file):
+/// f32 disliked-at on the model's scale, f32 confidence bonus of a negative. A file without it loads with every rated
+/// item chosen, as heads were trained before negatives existed.</para>
 /// <para>Optional section ATTR (the <see cref="FactorModel.AttributeMap"/>, written only when present, flags 0): i32 A
 /// (attributes), i32 k, i32 h (0 without a ranking head), i32 items fitted on, the attribute names encoded as UIDS, then
 /// (A + 1) × (1 + k + h) f32 weights, row-major, the intercept row last. A file without it loads without a map: its new
@@ -40,8 +44,9 @@ public static class ModelSerializer
 
     private static readonly uint Meta = Tag("META"), UserIds = Tag("UIDS"), ItemIds = Tag("IIDS"),
         UserBias = Tag("UBIA"), ItemBias = Tag("IBIA"), UserFactors = Tag("PFAC"), ItemFactors = Tag("QFAC"),
-        Ranking = Tag("RANK"), AttributeMap = Tag("ATTR");
+        Ranking = Tag("RANK"), RankingNegatives = Tag("RNEG"), AttributeMap = Tag("ATTR");
     private const int RankingHeaderBytes = 24;
+    private const int RankingNegativesBytes = 8;
     private const int AttributeHeaderBytes = 16;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> (from its current position).</summary>
@@ -58,6 +63,8 @@ public static class ModelSerializer
             (UserBias, model.UserBias.Length * 4L), (ItemBias, model.ItemBias.Length * 4L),
             (UserFactors, model.UserFactors.Length * 4L), (ItemFactors, model.ItemFactors.Length * 4L),
         };
+        if (model.Ranking is { Feedback.HasNegatives: true })
+            sections = [.. sections, (RankingNegatives, RankingNegativesBytes)];
         if (model.Ranking is { } head)
             sections = [.. sections, (Ranking, RankingHeaderBytes + (head.UserFactors.Length + (long)head.ItemFactors.Length) * 4)];
         var attributeNames = model.AttributeMap is { } map ? EncodeIds(map.Attributes) : null;
@@ -99,6 +106,13 @@ public static class ModelSerializer
         Put(MemoryMarshal.AsBytes(model.ItemBias.AsSpan()));
         Put(MemoryMarshal.AsBytes(model.UserFactors.AsSpan()));
         Put(MemoryMarshal.AsBytes(model.ItemFactors.AsSpan()));
+        if (model.Ranking is { Feedback: { HasNegatives: true } feedback })
+        {
+            Span<byte> negatives = stackalloc byte[RankingNegativesBytes];
+            BinaryPrimitives.WriteSingleLittleEndian(negatives, feedback.DislikedAt);
+            BinaryPrimitives.WriteSingleLittleEndian(negatives[4..], feedback.NegativeAlpha);
+            Put(negatives);
+        }
         if (model.Ranking is { } ranking)
         {
             Span<byte> rankingHeader = stackalloc byte[RankingHeaderBytes];
@@ -168,8 +182,10 @@ public static class ModelSerializer
         var scale = RatingScale.OneToFive;
         IdMap? userIds = null, itemIds = null;
         Span<byte> metaBytes = stackalloc byte[24];
+        Span<byte> negativeBytes = stackalloc byte[RankingNegativesBytes];
         float[]? userBias = null, itemBias = null, userFactors = null, itemFactors = null;
         RankingHead? rankingHead = null;
+        (float DislikedAt, float Bonus)? rankingNegatives = null;
         AttributeFactors? attributeMap = null;
         for (var s = 0; s < sectionCount; s++)
         {
@@ -206,6 +222,17 @@ public static class ModelSerializer
                 if (factors < 0) throw new ModelFormatException($"Corrupt model: section {name} comes before META.");
                 rankingHead = reader.ReadRanking(length, users, items, name);
             }
+            else if (tag == RankingNegatives)
+            {
+                if (length != RankingNegativesBytes)
+                    throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, expected {RankingNegativesBytes}.");
+                var negatives = negativeBytes;
+                reader.Read(negatives, $"section {name}");
+                rankingNegatives = (BinaryPrimitives.ReadSingleLittleEndian(negatives), BinaryPrimitives.ReadSingleLittleEndian(negatives[4..]));
+                if (!float.IsFinite(rankingNegatives.Value.DislikedAt) || !(float.IsFinite(rankingNegatives.Value.Bonus) && rankingNegatives.Value.Bonus >= 0))
+                    throw new ModelFormatException(
+                        $"Corrupt model: section {name} has invalid settings (disliked at {rankingNegatives.Value.DislikedAt}, bonus {rankingNegatives.Value.Bonus}).");
+            }
             else if (tag == AttributeMap)
             {
                 if (factors < 0) throw new ModelFormatException($"Corrupt model: section {name} comes before META.");
@@ -237,6 +264,12 @@ public static class ModelSerializer
 
         if (userIds is null || itemIds is null || userBias is null || itemBias is null || userFactors is null || itemFactors is null)
             throw new ModelFormatException("Corrupt model: a required section (ids, biases or factors) is missing.");
+        if (rankingNegatives is { } n)
+        {
+            if (rankingHead is null) throw new ModelFormatException("Corrupt model: section RNEG without a ranking head (RANK).");
+            rankingHead = new RankingHead(rankingHead.Factors, rankingHead.UserFactors, rankingHead.ItemFactors,
+                rankingHead.Feedback with { DislikedAt = n.DislikedAt, NegativeAlpha = n.Bonus }, rankingHead.Regularization);
+        }
         if (attributeMap is not null && attributeMap.RankingFactors != (rankingHead?.Factors ?? 0))
             throw new ModelFormatException(
                 $"Corrupt model: section ATTR derives ranking vectors of {attributeMap.RankingFactors} factors; the ranking head has {rankingHead?.Factors ?? 0}.");

@@ -7,8 +7,9 @@ namespace RecommenderService.Engine;
 
 /// <summary>
 /// The inner loop of an implicit-ALS row solve: acc += Σ_j w_j y_j over a row's rated items with
-/// w_j = base·(1 + c'_j) + sign·c'_j·(y_j·v). With base 1, sign −1 that is the rated items' share of the residual
-/// b − A v; with base 0, sign 1 their share of the product A v (<see cref="ImplicitLeastSquares"/>).
+/// w_j = base·t_j + sign·c'_j·(y_j·v), t_j = p_j·(1 + c'_j) the item's target (its preference times its confidence).
+/// With base 1, sign −1 that is the rated items' share of the residual b − A v; with base 0, sign 1 their share of
+/// the product A v (<see cref="ImplicitLeastSquares"/>).
 /// </summary>
 /// <remarks>
 /// One pass per item that loads y_j once for both its dot product and its scaled add, and keeps the accumulator
@@ -19,31 +20,31 @@ namespace RecommenderService.Engine;
 internal static class ConfidenceWeightedSum
 {
     public static void Accumulate(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
-        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+        ReadOnlySpan<float> target, ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
     {
         if (Vector512.IsHardwareAccelerated && k % Vector512<float>.Count == 0 && k <= 4 * Vector512<float>.Count)
-            Accumulate512(others, k, rated, bonus, v, acc, @base, sign);
+            Accumulate512(others, k, rated, bonus, target, v, acc, @base, sign);
         else if (Vector256.IsHardwareAccelerated && k % Vector256<float>.Count == 0 && k <= 4 * Vector256<float>.Count)
-            Accumulate256(others, k, rated, bonus, v, acc, @base, sign);
+            Accumulate256(others, k, rated, bonus, target, v, acc, @base, sign);
         else
-            AccumulateAnyLength(others, k, rated, bonus, v, acc, @base, sign);
+            AccumulateAnyLength(others, k, rated, bonus, target, v, acc, @base, sign);
     }
 
     /// <summary>Any k: two vectorised library calls per item (the former implementation).</summary>
     internal static void AccumulateAnyLength(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
-        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+        ReadOnlySpan<float> target, ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
     {
         for (var j = 0; j < rated.Length; j++)
         {
             var c = bonus[j];
             var y = others.Slice(rated[j] * k, k);
-            var weight = @base * (1 + c) + sign * c * TensorPrimitives.Dot(y, v);
+            var weight = @base * target[j] + sign * c * TensorPrimitives.Dot(y, v);
             if (weight != 0) TensorPrimitives.MultiplyAdd(y, weight, acc, acc);
         }
     }
 
     private static void Accumulate512(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
-        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+        ReadOnlySpan<float> target, ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
     {
         var n = k / Vector512<float>.Count;
         ref var vr = ref MemoryMarshal.GetReference(v);
@@ -69,7 +70,7 @@ internal static class ConfidenceWeightedSum
             var c = bonus[j];
             var dot = Vector512.Sum(Vector512.FusedMultiplyAdd(y3, v3,
                 Vector512.FusedMultiplyAdd(y2, v2, Vector512.FusedMultiplyAdd(y1, v1, y0 * v0))));
-            var weight = Vector512.Create(@base * (1 + c) + sign * c * dot);
+            var weight = Vector512.Create(@base * target[j] + sign * c * dot);
             a0 = Vector512.FusedMultiplyAdd(y0, weight, a0);
             a1 = Vector512.FusedMultiplyAdd(y1, weight, a1);
             a2 = Vector512.FusedMultiplyAdd(y2, weight, a2);
@@ -82,7 +83,7 @@ internal static class ConfidenceWeightedSum
     }
 
     private static void Accumulate256(ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus,
-        ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
+        ReadOnlySpan<float> target, ReadOnlySpan<float> v, Span<float> acc, float @base, float sign)
     {
         var n = k / Vector256<float>.Count;
         ref var vr = ref MemoryMarshal.GetReference(v);
@@ -107,7 +108,7 @@ internal static class ConfidenceWeightedSum
             var c = bonus[j];
             var dot = Vector256.Sum(Vector256.FusedMultiplyAdd(y3, v3,
                 Vector256.FusedMultiplyAdd(y2, v2, Vector256.FusedMultiplyAdd(y1, v1, y0 * v0))));
-            var weight = Vector256.Create(@base * (1 + c) + sign * c * dot);
+            var weight = Vector256.Create(@base * target[j] + sign * c * dot);
             a0 = Vector256.FusedMultiplyAdd(y0, weight, a0);
             a1 = Vector256.FusedMultiplyAdd(y1, weight, a1);
             a2 = Vector256.FusedMultiplyAdd(y2, weight, a2);

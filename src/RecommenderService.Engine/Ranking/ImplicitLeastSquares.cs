@@ -4,9 +4,11 @@ namespace RecommenderService.Engine;
 
 /// <summary>
 /// The row solve of implicit ALS (Hu, Koren and Volinsky): with the other side's factors Y fixed, a row's vector is
-/// argmin Σ_all j c_j (p_j − x·y_j)² + λ|x|², p_j = 1 for the row's rated items and 0 elsewhere, c_j = 1 + c'_j for
-/// rated items and 1 elsewhere. Its normal equations are (YᵀY + Σ_rated c'_j y_j y_jᵀ + λI) x = Σ_rated (1 + c'_j) y_j:
-/// YᵀY is shared by every row (the "YᵀY trick"), so a row costs O(n_u k²) to build, not O(items · k²).
+/// argmin Σ_all j c_j (p_j − x·y_j)² + λ|x|², c_j = 1 + c'_j for rated items and 1 elsewhere, p_j = 0 for unrated
+/// items and, for rated ones, 1 (chosen) or 0 (an explicit negative: rated, and disliked; see
+/// <see cref="RankingFeedback"/>). Its normal equations are (YᵀY + Σ_rated c'_j y_j y_jᵀ + λI) x = Σ_rated t_j y_j with
+/// the target t_j = p_j (1 + c'_j): YᵀY is shared by every row (the "YᵀY trick"), so a row costs O(n_u k²) to build,
+/// not O(items · k²). A negative only adds its confidence to the left side.
 /// </summary>
 internal static class ImplicitLeastSquares
 {
@@ -49,7 +51,7 @@ internal static class ImplicitLeastSquares
     /// (k) are scratch; the solution is written to <paramref name="x"/>.
     /// </summary>
     public static void SolveExact(ReadOnlySpan<double> gram, float regularization, ReadOnlySpan<float> others, int k,
-        ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, Span<float> x, Span<double> a, Span<double> b, Span<double> z)
+        ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, ReadOnlySpan<float> target, Span<float> x, Span<double> a, Span<double> b, Span<double> z)
     {
         gram.CopyTo(a);
         b.Clear();
@@ -61,7 +63,7 @@ internal static class ImplicitLeastSquares
             double extra = bonus[j];
             if (extra != 0)
                 for (var r = 0; r < k; r++) FoldIn.AddScaled(a.Slice(r * k, r + 1), z, extra * z[r]);
-            FoldIn.AddScaled(b, z, 1 + extra);
+            if (target[j] != 0) FoldIn.AddScaled(b, z, target[j]);
         }
         FoldIn.CholeskySolve(a, b, k);
         for (var f = 0; f < k; f++) x[f] = (float)b[f];
@@ -74,20 +76,20 @@ internal static class ImplicitLeastSquares
     /// (<see cref="ConfidenceWeightedSum"/>).
     /// </summary>
     public static void SolveConjugateGradient(ReadOnlySpan<float> gram, float regularization, ReadOnlySpan<float> others, int k,
-        ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, Span<float> x, int steps, Span<float> r, Span<float> p, Span<float> ap)
+        ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, ReadOnlySpan<float> target, Span<float> x, int steps, Span<float> r, Span<float> p, Span<float> ap)
     {
         // r = b − A x, in one pass over the rated items.
         RowDots.Compute(gram, x, r);
         TensorPrimitives.MultiplyAdd(x, regularization, r, r);
         TensorPrimitives.Negate(r, r);
-        ConfidenceWeightedSum.Accumulate(others, k, rated, bonus, x, r, 1, -1);
+        ConfidenceWeightedSum.Accumulate(others, k, rated, bonus, target, x, r, 1, -1);
         r.CopyTo(p);
         var rs = TensorPrimitives.Dot(r, r);
         for (var step = 0; step < steps && rs > 1e-20f; step++)
         {
             RowDots.Compute(gram, p, ap);
             TensorPrimitives.MultiplyAdd(p, regularization, ap, ap);
-            ConfidenceWeightedSum.Accumulate(others, k, rated, bonus, p, ap, 0, 1);
+            ConfidenceWeightedSum.Accumulate(others, k, rated, bonus, target, p, ap, 0, 1);
             var curvature = TensorPrimitives.Dot(p, ap);
             if (!(curvature > 0)) break;
             var step_ = rs / curvature;
@@ -101,17 +103,19 @@ internal static class ImplicitLeastSquares
 
     /// <summary>
     /// The row's share of the implicit loss without the penalty: Σ_all j c_j (p_j − x·y_j)², computed as
-    /// xᵀ(YᵀY)x + Σ_rated [(1 + c'_j)(1 − s_j)² − s_j²] with s_j = x·y_j. <paramref name="scratch"/> holds k floats.
+    /// xᵀ(YᵀY)x + Σ_rated [(1 + c'_j)(p_j − s_j)² − s_j²] with s_j = x·y_j and p_j = t_j / (1 + c'_j). <paramref name="scratch"/> holds k floats.
     /// </summary>
     public static double Loss(ReadOnlySpan<float> gram, ReadOnlySpan<float> others, int k, ReadOnlySpan<int> rated,
-        ReadOnlySpan<float> bonus, ReadOnlySpan<float> x, Span<float> scratch)
+        ReadOnlySpan<float> bonus, ReadOnlySpan<float> target, ReadOnlySpan<float> x, Span<float> scratch)
     {
         RowDots.Compute(gram, x, scratch);
         double loss = TensorPrimitives.Dot(scratch, x);
         for (var j = 0; j < rated.Length; j++)
         {
             double s = TensorPrimitives.Dot(others.Slice(rated[j] * k, k), x);
-            loss += (1 + bonus[j]) * (1 - s) * (1 - s) - s * s;
+            var c = 1 + bonus[j];
+            var p = target[j] / c;
+            loss += c * (p - s) * (p - s) - s * s;
         }
         return loss;
     }

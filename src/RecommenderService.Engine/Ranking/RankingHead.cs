@@ -8,26 +8,31 @@ namespace RecommenderService.Engine;
 /// the score is not a rating. Immutable, and indexed by the model's user and item indices.
 /// </summary>
 /// <remarks>
-/// <see cref="Alpha"/>, <see cref="Weighting"/> and <see cref="Regularization"/> are the trainer's, kept so that
+/// <see cref="Feedback"/> and <see cref="Regularization"/> are the trainer's, kept so that
 /// <see cref="FoldIn.SolveRanking"/> solves a fresh user exactly as training solved a known one.
 /// </remarks>
 public sealed class RankingHead
 {
+    /// <summary>A head whose every rated item was chosen (no explicit negatives).</summary>
     public RankingHead(int factors, float[] userFactors, float[] itemFactors, float alpha, ConfidenceWeighting weighting, float regularization)
+        : this(factors, userFactors, itemFactors, RankingFeedback.ChosenOnly(weighting, alpha), regularization)
+    {
+    }
+
+    public RankingHead(int factors, float[] userFactors, float[] itemFactors, RankingFeedback feedback, float regularization)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(factors, 1);
         ArgumentNullException.ThrowIfNull(userFactors);
         ArgumentNullException.ThrowIfNull(itemFactors);
         if (userFactors.Length % factors != 0 || itemFactors.Length % factors != 0)
             throw new ArgumentException("The ranking factor arrays are not whole rows of the factor dimension.");
-        if (!float.IsFinite(alpha) || alpha < 0) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "α must be zero or positive.");
+        feedback.Validate();
         if (!float.IsFinite(regularization) || regularization <= 0)
             throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "λ must be positive.");
         Factors = factors;
         UserFactors = userFactors;
         ItemFactors = itemFactors;
-        Alpha = alpha;
-        Weighting = weighting;
+        Feedback = feedback;
         Regularization = regularization;
     }
 
@@ -40,10 +45,13 @@ public sealed class RankingHead
     /// <summary>Y, row-major, items × <see cref="Factors"/>.</summary>
     public float[] ItemFactors { get; }
 
-    /// <summary>α of the confidence c = 1 + α·w(r).</summary>
-    public float Alpha { get; }
+    /// <summary>How ratings were read as feedback: chosen items' confidence, explicit negatives.</summary>
+    public RankingFeedback Feedback { get; }
 
-    public ConfidenceWeighting Weighting { get; }
+    /// <summary>α of a chosen item's confidence c = 1 + α·w(r).</summary>
+    public float Alpha => Feedback.Alpha;
+
+    public ConfidenceWeighting Weighting => Feedback.Weighting;
 
     /// <summary>λ of the per-row ridge penalty.</summary>
     public float Regularization { get; }
@@ -57,11 +65,8 @@ public sealed class RankingHead
     /// <summary>The ranking score x_u·y_i.</summary>
     public float Score(int user, int item) => TensorPrimitives.Dot(UserVector(user), ItemVector(item));
 
-    /// <summary>The confidence bonus α·w(r) of a rated item (its confidence is 1 plus this).</summary>
-    public float ConfidenceBonus(float rating) => ConfidenceBonus(Alpha, Weighting, rating);
-
-    internal static float ConfidenceBonus(float alpha, ConfidenceWeighting weighting, float rating) =>
-        weighting == ConfidenceWeighting.Rating ? alpha * rating : alpha;
+    /// <summary>The confidence bonus of a rated item (its confidence is 1 plus this) and its target p·(1 + bonus).</summary>
+    public (float Bonus, float Target) FeedbackOf(float rating) => Feedback.Of(rating);
 
     /// <summary>|y_i| for every item, computed once on first use (for cosine similarity) and then shared.</summary>
     public ReadOnlySpan<float> ItemNorms

@@ -4,8 +4,10 @@ namespace RecommenderService.Engine;
 
 /// <summary>
 /// Trains the <see cref="RankingHead"/> of a model by implicit alternating least squares (Hu, Koren and Volinsky
-/// 2008) on the same ratings as the rating head, read as implicit feedback: every rated item is "chosen"
-/// (preference 1, confidence 1 + α·w(r)), every other item "not chosen" (preference 0, confidence 1).
+/// 2008) on the same ratings as the rating head, read as implicit feedback (<see cref="RankingOptions.Feedback"/>):
+/// every rated item is "chosen" (preference 1, confidence 1 + α·w(r)), every other item "not chosen" (preference 0,
+/// confidence 1); with <see cref="RankingOptions.NegativeThreshold"/>, a rating at or below it is "not wanted"
+/// (preference 0, confidence 1 + <see cref="RankingOptions.NegativeAlpha"/>).
 /// </summary>
 /// <remarks>
 /// <para>Why implicit ALS, measured on MovieLens-100k, per-user 75/25 split (seed 42), top-10 without training
@@ -86,7 +88,7 @@ public sealed class RankingTrainer
             var loss = Loss(x, byUser, y, gramY, lambda, parallel) / ratings.Count;
             onIteration?.Invoke(new RankingProgress(iteration, loss, clock.Elapsed.TotalSeconds));
         }
-        return new RankingHead(k, x, y, o.Alpha, o.Weighting, lambda);
+        return new RankingHead(k, x, y, o.Feedback, lambda);
     }
 
     private void SolveRows(float[] rows, Feedback feedback, float[] others, double[] gram, float lambda, ParallelOptions parallel)
@@ -110,10 +112,11 @@ public sealed class RankingTrainer
                 }
                 var rated = feedback.Other.AsSpan(from, length);
                 var bonus = feedback.Bonus.AsSpan(from, length);
+                var target = feedback.Target.AsSpan(from, length);
                 if (steps == 0)
-                    ImplicitLeastSquares.SolveExact(gram, lambda, others, k, rated, bonus, x, s.A, s.B, s.Z);
+                    ImplicitLeastSquares.SolveExact(gram, lambda, others, k, rated, bonus, target, x, s.A, s.B, s.Z);
                 else
-                    ImplicitLeastSquares.SolveConjugateGradient(gramF, lambda, others, k, rated, bonus, x, steps, s.R, s.P, s.Ap);
+                    ImplicitLeastSquares.SolveConjugateGradient(gramF, lambda, others, k, rated, bonus, target, x, steps, s.R, s.P, s.Ap);
             }
             return s;
         }, _ => { });
@@ -132,7 +135,7 @@ public sealed class RankingTrainer
             for (var u = task * RowsPerTask; u < Math.Min(users, (task + 1) * RowsPerTask); u++)
             {
                 var (from, length) = (byUser.Start[u], byUser.Start[u + 1] - byUser.Start[u]);
-                sum += ImplicitLeastSquares.Loss(gramF, y, k, byUser.Other.AsSpan(from, length), byUser.Bonus.AsSpan(from, length),
+                sum += ImplicitLeastSquares.Loss(gramF, y, k, byUser.Other.AsSpan(from, length), byUser.Bonus.AsSpan(from, length), byUser.Target.AsSpan(from, length),
                     x.AsSpan(u * k, k), scratch);
             }
             partial[task] = sum;
@@ -159,8 +162,8 @@ public sealed class RankingTrainer
         public readonly float[] R = new float[k], P = new float[k], Ap = new float[k];
     }
 
-    /// <summary>Ratings grouped by one side (users or items), CSR: row r's partners and confidence bonuses α·w(r).</summary>
-    private sealed record Feedback(int[] Start, int[] Other, float[] Bonus)
+    /// <summary>Ratings grouped by one side (users or items), CSR: row r's partners, confidence bonuses c' and targets p·(1 + c').</summary>
+    private sealed record Feedback(int[] Start, int[] Other, float[] Bonus, float[] Target)
     {
         public static Feedback Group(int[] row, int[] other, float[] value, int rows, RankingOptions o)
         {
@@ -170,13 +173,15 @@ public sealed class RankingTrainer
             var next = start[..^1];
             var partners = new int[row.Length];
             var bonus = new float[row.Length];
+            var target = new float[row.Length];
+            var rule = o.Feedback;
             for (var j = 0; j < row.Length; j++)
             {
                 var at = next[row[j]]++;
                 partners[at] = other[j];
-                bonus[at] = RankingHead.ConfidenceBonus(o.Alpha, o.Weighting, value[j]);
+                (bonus[at], target[at]) = rule.Of(value[j]);
             }
-            return new Feedback(start, partners, bonus);
+            return new Feedback(start, partners, bonus, target);
         }
     }
 }

@@ -199,7 +199,7 @@ public sealed class AttributeFactors
         var withItems = new FactorModel(model.Users, model.Items, model.Factors, model.GlobalMean, model.UserBias, bias,
             model.UserFactors, factors, model.Scale);
         return model.Ranking is { } h
-            ? withItems.WithRanking(new RankingHead(h.Factors, h.UserFactors, ranking!, h.Alpha, h.Weighting, h.Regularization))
+            ? withItems.WithRanking(new RankingHead(h.Factors, h.UserFactors, ranking!, h.Feedback, h.Regularization))
             : withItems;
     }
 

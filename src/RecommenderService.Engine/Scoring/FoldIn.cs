@@ -73,9 +73,10 @@ public static class FoldIn
     }
 
     /// <summary>
-    /// A fresh user's ranking vector from the items they rated (and the ratings, used when the head weights confidence
-    /// by rating), with the ranking head's item factors fixed: the same regularised least-squares the
-    /// <see cref="RankingTrainer"/> solves for a known user, (YᵀY + Σ c'_i y_i y_iᵀ + λI) x = Σ (1 + c'_i) y_i,
+    /// A fresh user's ranking vector from the items they rated and the ratings (read as the head's
+    /// <see cref="RankingHead.Feedback"/>: confidence by rating, low ratings as explicit negatives), with the ranking
+    /// head's item factors fixed: the same regularised least-squares the <see cref="RankingTrainer"/> solves for a
+    /// known user, (YᵀY + Σ c'_i y_i y_iᵀ + λI) x = Σ p_i (1 + c'_i) y_i,
     /// solved exactly by Cholesky in double. Rank with <see cref="TopKScan.ForUserRanking(FactorModel, ReadOnlySpan{float}, int, ReadOnlySpan{int})"/>.
     /// </summary>
     /// <remarks>YᵀY is computed on the first call per model and cached; afterwards a solve is O(n·k² + k³).</remarks>
@@ -92,13 +93,14 @@ public static class FoldIn
 
         var k = head.Factors;
         var bonus = new float[items.Length];
-        for (var j = 0; j < bonus.Length; j++) bonus[j] = head.ConfidenceBonus(values[j]);
+        var target = new float[items.Length];
+        for (var j = 0; j < bonus.Length; j++) (bonus[j], target[j]) = head.FeedbackOf(values[j]);
         var a = ArrayPool<double>.Shared.Rent(k * k + 2 * k);
         try
         {
             var x = new float[k];
             var scratch = a.AsSpan(0, k * k + 2 * k);
-            ImplicitLeastSquares.SolveExact(head.ItemGram, head.Regularization, head.ItemFactors, k, items, bonus, x,
+            ImplicitLeastSquares.SolveExact(head.ItemGram, head.Regularization, head.ItemFactors, k, items, bonus, target, x,
                 scratch[..(k * k)], scratch.Slice(k * k, k), scratch.Slice(k * k + k, k));
             return x;
         }

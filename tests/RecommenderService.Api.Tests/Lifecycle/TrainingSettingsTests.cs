@@ -10,7 +10,7 @@ public sealed class TrainingSettingsTests
     public void Small_data_keeps_the_tuned_defaults()
     {
         var options = new TrainingSettings().ToOptions(null, RatingScale.OneToFive, ratings: 100_000);
-        var ranking = new TrainingSettings().ToRankingOptions(null, ratings: 100_000)!;
+        var ranking = new TrainingSettings().ToRankingOptions(null, RatingScale.OneToFive, ratings: 100_000)!;
 
         Assert.Equal(new TrainingOptions().Factors, options.Factors);
         Assert.False(options.AdaptiveSteps);
@@ -21,7 +21,7 @@ public sealed class TrainingSettingsTests
     public void Large_data_takes_the_large_data_recipe()
     {
         var options = new TrainingSettings().ToOptions(null, RatingScale.OneToFive, ratings: 8_500_000);
-        var ranking = new TrainingSettings().ToRankingOptions(null, ratings: 8_500_000)!;
+        var ranking = new TrainingSettings().ToRankingOptions(null, RatingScale.OneToFive, ratings: 8_500_000)!;
         var recipe = DataSizeDefaults.Training(8_500_000);
 
         Assert.True(options.AdaptiveSteps);
@@ -40,7 +40,7 @@ public sealed class TrainingSettingsTests
         var requested = settings.ToOptions(new RetrainParameters { Factors = 16, Epochs = 5 }, RatingScale.OneToFive, ratings: 8_500_000);
 
         Assert.Equal(128, configured.Factors);
-        Assert.Equal(32, settings.ToRankingOptions(null, ratings: 8_500_000)!.Factors);
+        Assert.Equal(32, settings.ToRankingOptions(null, RatingScale.OneToFive, ratings: 8_500_000)!.Factors);
         Assert.Equal(16, requested.Factors);
         Assert.Equal(5, requested.Epochs);
         Assert.True(requested.AdaptiveSteps);

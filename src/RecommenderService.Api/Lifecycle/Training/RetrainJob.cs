@@ -61,7 +61,7 @@ public sealed class RetrainJob(
         // Checked before anything is read; the defaults that depend on the data's size are settled after the read.
         var options = settings.Value.ToOptions(parameters, scale.Value.Scale, ratings: 0);
         options.Validate();
-        var ranking = settings.Value.ToRankingOptions(parameters, ratings: 0);
+        var ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, ratings: 0);
         ranking?.Validate();
         var jobId = context?.BackgroundJob.Id;
         var version = await versions.CreateTrainingAsync(jobId, ModelHyperparameters.From(options, null, ranking), cancellationToken);
@@ -83,7 +83,7 @@ public sealed class RetrainJob(
                 version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, attributes.Count, snapshot.ReadSeconds);
 
             options = settings.Value.ToOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
-            ranking = settings.Value.ToRankingOptions(parameters, snapshot.Ratings.Count);
+            ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
             options.Validate();
             ranking?.Validate();
 

@@ -70,13 +70,14 @@ public sealed class TrainingSettings
     /// The ranking head's options for a run on <paramref name="ratings"/> ratings (the defaults depend on the data's
     /// size, see <see cref="DataSizeDefaults"/>), or null when the head is switched off.
     /// </summary>
-    public RankingOptions? ToRankingOptions(RetrainParameters? overrides, long ratings)
+    public RankingOptions? ToRankingOptions(RetrainParameters? overrides, RatingScale scale, long ratings)
     {
         if (!(overrides?.Ranking ?? RankingEnabled)) return null;
         var defaults = DataSizeDefaults.Ranking(ratings);
         return defaults with
         {
             Factors = overrides?.RankingFactors ?? RankingFactors ?? defaults.Factors,
+            Scale = scale,
             Threads = Threads,
             Seed = Seed,
         };
