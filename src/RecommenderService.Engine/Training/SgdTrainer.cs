@@ -130,8 +130,9 @@ public sealed class SgdTrainer
         if (o.LearnMean && o.UseBiases)
         {
             // The best state is the checkpoint a warm refit continues from (uncentered, from μ = 0): centre copies
-            // then. Otherwise in place: a copy of the factors is the model's size again at the peak.
-            if (o.WarmRefitShare > 0)
+            // then. Otherwise in place: a copy of the factors is the model's size again at the peak. Only an
+            // early-stopped run (with validation) is ever refitted, so a fixed-epoch run centres in place.
+            if (o.WarmRefitShare > 0 && validation is not null)
             {
                 (finalUserBias, finalItemBias) = ((float[])finalUserBias.Clone(), (float[])finalItemBias.Clone());
                 if (ReferenceEquals(finalP, final.P)) finalP = (float[])finalP.Clone();
