@@ -30,6 +30,12 @@ public class ListBenchmarks
     [Benchmark(Baseline = true)]
     public ScoredItem[] RatingHeadTop10() => TopKScan.ForUser(_model, 7, 10, _rated);
 
+    /// <summary>The service's list: <see cref="BoundedListScan"/> (the rating head only where the bound lets an item in).</summary>
     [Benchmark]
     public ScoredItem[] ListScoreTop10() => TopKScan.ForUserList(_model, 7, 10, _rated);
+
+    /// <summary>The same list scoring every item in both heads: what <see cref="BoundedListScan"/> replaced.</summary>
+    [Benchmark]
+    public ScoredItem[] ListScoreFullScanTop10() =>
+        ListScore.Default.TopByFullScan(_model, _model.UserVector(7), _model.UserBias[7], _model.Ranking!.UserVector(7), 10, _rated);
 }

@@ -59,14 +59,36 @@ public sealed record ListScore
     private const int Chunk = 256;
 
     /// <summary>The list score of one item from its ranking score and its predicted rating on <paramref name="scale"/>.</summary>
-    public float Combine(float rankingScore, float predictedRating, RatingScale scale)
+    public float Combine(float rankingScore, float predictedRating, RatingScale scale) =>
+        Sharpness == 0 ? rankingScore : CurveFor(scale).Combine(rankingScore, predictedRating);
+
+    /// <summary>g's constants on <paramref name="scale"/>, computed once per list rather than once per item.</summary>
+    internal Curve CurveFor(RatingScale scale)
     {
-        if (Sharpness == 0) return rankingScore;
         var stars = (scale.Max - scale.Min) / 4f;
-        var g = 1f / (1f + MathF.Exp(-Sharpness / stars * (scale.Clamp(predictedRating) - scale.FromOneToFive(Threshold))));
-        // g can underflow to 0 for a hopeless prediction; the floor keeps the score finite and still the lowest.
-        g = MathF.Max(g, 1e-6f);
-        return rankingScore >= 0 ? rankingScore * g : rankingScore / g;
+        return new Curve(-Sharpness / stars, scale.FromOneToFive(Threshold), scale);
+    }
+
+    /// <summary>
+    /// g = σ(β · (r̂ − τ)) with β and τ on one scale. <see cref="Combine"/> is the one definition of the list score: every
+    /// path (the full scan, <see cref="BoundedListScan"/>, evaluation) calls it, so they agree to the bit.
+    /// </summary>
+    internal readonly record struct Curve(float Slope, float Tau, RatingScale Scale)
+    {
+        public float Combine(float rankingScore, float predictedRating)
+        {
+            var g = 1f / (1f + MathF.Exp(Slope * (Scale.Clamp(predictedRating) - Tau)));
+            // g can underflow to 0 for a hopeless prediction; the floor keeps the score finite and still the lowest.
+            g = MathF.Max(g, 1e-6f);
+            return rankingScore >= 0 ? rankingScore * g : rankingScore / g;
+        }
+
+        /// <summary>
+        /// An upper bound of g over every rating on the scale (g is largest at the top, where the clamp holds r̂), with a
+        /// margin of 0.1 % that covers rounding in exp and in the product: so for any item
+        /// <c>Combine(s, r̂) ≤ Bound(s)</c>, whatever r̂ is.
+        /// </summary>
+        public float MaxWeight => MathF.Max(1f / (1f + MathF.Exp(Slope * (Scale.Max - Tau))), 1e-6f) * 1.001f;
     }
 
     /// <summary>
@@ -76,6 +98,21 @@ public sealed record ListScore
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
     public ScoredItem[] Top(FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, ReadOnlySpan<float> rankingVector,
+        int count, ReadOnlySpan<int> excludedItems)
+    {
+        Check(model, ratingVector, rankingVector);
+        // The ranking head alone is one pass, nothing to prune; with a weight, most items never need the rating head
+        // (BoundedListScan: same items, same order, same scores as the full scan).
+        return Sharpness == 0
+            ? TopKScan.ForUserRanking(model, rankingVector, count, excludedItems)
+            : BoundedListScan.Top(this, model, ratingVector, userBias, rankingVector, count, excludedItems);
+    }
+
+    /// <summary>
+    /// <see cref="Top"/> by scoring every item in both heads: the reference <see cref="BoundedListScan"/> is tested
+    /// against, and its benchmark's baseline.
+    /// </summary>
+    internal ScoredItem[] TopByFullScan(FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, ReadOnlySpan<float> rankingVector,
         int count, ReadOnlySpan<int> excludedItems)
     {
         Check(model, ratingVector, rankingVector);
@@ -125,11 +162,12 @@ public sealed record ListScore
         if (model.Factors == 0) ratings.Clear();
         else RowDots.Compute(model.ItemFactors.AsSpan(first * model.Factors, n * model.Factors), ratingVector, ratings);
         var constant = model.GlobalMean + userBias;
+        var curve = CurveFor(model.Scale);
         for (var j = 0; j < n; j++)
-            scores[j] = Combine(scores[j], constant + model.ItemBias[first + j] + ratings[j], model.Scale);
+            scores[j] = curve.Combine(scores[j], constant + model.ItemBias[first + j] + ratings[j]);
     }
 
-    private static void Check(FactorModel model, ReadOnlySpan<float> ratingVector, ReadOnlySpan<float> rankingVector)
+    internal static void Check(FactorModel model, ReadOnlySpan<float> ratingVector, ReadOnlySpan<float> rankingVector)
     {
         ArgumentNullException.ThrowIfNull(model);
         var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
