@@ -39,10 +39,13 @@ public sealed class BoundedListScanTests
         int[] excluded, string what)
     {
         var expected = score.TopByFullScan(model, vector, bias, ranking, count, excluded);
-        var actual = BoundedListScan.Top(score, model, vector, bias, ranking, count, excluded, out _);
-        Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} items, expected {expected.Length}");
-        for (var j = 0; j < expected.Length; j++)
-            Assert.True(expected[j] == actual[j], $"{what}: position {j} is {actual[j]}, expected {expected[j]}");
+        foreach (var pass in new[] { BoundedListScan.FirstPass.Quantized, BoundedListScan.FirstPass.Exact })
+        {
+            var actual = BoundedListScan.Top(score, model, vector, bias, ranking, count, excluded, pass, out _);
+            Assert.True(expected.Length == actual.Length, $"{what}, {pass}: {actual.Length} items, expected {expected.Length}");
+            for (var j = 0; j < expected.Length; j++)
+                Assert.True(expected[j] == actual[j], $"{what}, {pass}: position {j} is {actual[j]}, expected {expected[j]}");
+        }
     }
 
     public static TheoryData<int, int, int, int, int> Shapes => new()
@@ -90,7 +93,7 @@ public sealed class BoundedListScanTests
                 Enumerable.Repeat(0.1f, 16).ToArray(), Enumerable.Repeat(0.2f, 600 * 16).ToArray(), RatingScale.OneToFive)
             .WithRanking(new RankingHead(16, Enumerable.Repeat(0.3f, 16).ToArray(), Enumerable.Repeat(-0.1f, 600 * 16).ToArray(), 0.25f,
                 ConfidenceWeighting.Rating, 20f));
-        var list = BoundedListScan.Top(ListScore.Default, model, model.UserVector(0), 0, model.Ranking!.UserVector(0), 10, [0, 2, 300], out _);
+        var list = BoundedListScan.Top(ListScore.Default, model, model.UserVector(0), 0, model.Ranking!.UserVector(0), 10, [0, 2, 300]);
 
         Assert.Equal([1, 3, 4, 5, 6, 7, 8, 9, 10, 11], list.Select(s => s.Item));
         AssertSame(ListScore.Default, model, model.UserVector(0), 0, model.Ranking!.UserVector(0), 10, [0, 2, 300], "all tied");
@@ -130,14 +133,29 @@ public sealed class BoundedListScanTests
                     [5, 450, 699], $"user {user}, count {count}");
     }
 
-    [Fact]
-    public void Most_items_never_need_the_rating_head()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Most_items_never_need_the_rating_head(bool quantized)
     {
+        var pass = quantized ? BoundedListScan.FirstPass.Quantized : BoundedListScan.FirstPass.Exact;
         // The point of the bound: on a 20,000-item model a 10-item list scores a small share of the catalogue in both heads.
         var model = RandomModel(31, 20_000, 64, 64, RatingScale.OneToFive, spread: 0.5f);
-        BoundedListScan.Top(ListScore.Default, model, model.UserVector(0), model.UserBias[0], model.Ranking!.UserVector(0), 10, [], out var scored);
+        BoundedListScan.Top(ListScore.Default, model, model.UserVector(0), model.UserBias[0], model.Ranking!.UserVector(0), 10, [], pass, out var scored);
 
         Assert.InRange(scored, 10, 2000);
+    }
+
+    [Fact]
+    public void Ranking_vectors_without_a_usable_norm_get_the_full_scans_list()
+    {
+        // Zero, so tiny its squares underflow, and huge enough to overflow the norm: the 8-bit pass's bound needs ‖p‖.
+        var model = RandomModel(51, 700, 16, 16, RatingScale.OneToFive, duplicates: 20);
+        foreach (var factor in new[] { 0f, 1e-25f, 1e30f })
+        {
+            var ranking = model.Ranking!.UserVector(1).ToArray().Select(v => v * factor).ToArray();
+            AssertSame(ListScore.Default, model, model.UserVector(1), model.UserBias[1], ranking, 20, [4], $"p × {factor}");
+        }
     }
 
     [Fact]
@@ -151,7 +169,7 @@ public sealed class BoundedListScanTests
         {
             AssertSame(ListScore.Default, model, model.UserVector(user), model.UserBias[user], model.Ranking.UserVector(user), 500, [],
                 $"user {user}");
-            var list = BoundedListScan.Top(ListScore.Default, model, model.UserVector(user), model.UserBias[user], model.Ranking.UserVector(user), 500, [], out _);
+            var list = BoundedListScan.Top(ListScore.Default, model, model.UserVector(user), model.UserBias[user], model.Ranking.UserVector(user), 500, []);
             Assert.DoesNotContain(list, s => s.Item == 3 || s.Item == 7);
         }
     }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace RecommenderService.Engine;
 
@@ -21,57 +23,98 @@ namespace RecommenderService.Engine;
 /// </remarks>
 internal static class BoundedListScan
 {
-    // The ranking head is scored a chunk at a time into a stack buffer, so the pass allocates nothing.
+    // The fp32 pass scores the ranking head a chunk at a time into a stack buffer, so it allocates nothing.
     private const int Chunk = 256;
+
+    /// <summary>Which first pass over the ranking head finds the candidates (both give the full scan's list).</summary>
+    internal enum FirstPass
+    {
+        /// <summary>The 8-bit copy (<see cref="RankingHead.ItemScanCopy"/>) with its error bound: a quarter of the bytes.</summary>
+        Quantized,
+
+        /// <summary>The fp32 factors themselves.</summary>
+        Exact,
+    }
 
     public static ScoredItem[] Top(ListScore score, FactorModel model, ReadOnlySpan<float> ratingVector, float userBias,
         ReadOnlySpan<float> rankingVector, int count, ReadOnlySpan<int> excludedItems) =>
-        Top(score, model, ratingVector, userBias, rankingVector, count, excludedItems, out _);
+        Top(score, model, ratingVector, userBias, rankingVector, count, excludedItems, FirstPass.Quantized, out _);
 
-    /// <summary>As above; <paramref name="scored"/> says how many items needed the rating head (the benchmark and the tests read it).</summary>
+    /// <summary>As above with the first pass chosen; <paramref name="scored"/> says how many items needed the rating head.</summary>
     public static ScoredItem[] Top(ListScore score, FactorModel model, ReadOnlySpan<float> ratingVector, float userBias,
-        ReadOnlySpan<float> rankingVector, int count, ReadOnlySpan<int> excludedItems, out int scored)
+        ReadOnlySpan<float> rankingVector, int count, ReadOnlySpan<int> excludedItems, FirstPass pass, out int scored)
     {
         scored = 0;
-        var head = model.Ranking!;
         var items = model.Items.Count;
         if (count <= 0 || items == 0) return [];
-        var curve = score.CurveFor(model.Scale);
-        var weight = curve.MaxWeight;
-        var constant = model.GlobalMean + userBias;
-        var k = model.Factors;
-        var h = head.Factors;
-        var top = new TopK(Math.Min(count, items));
+        var list = new Candidates(score, model, ratingVector, userBias, Math.Min(count, items));
         var excluded = TopK.RentExclusions(excludedItems, items, out _);
         try
         {
-            Span<float> s = stackalloc float[Chunk];
-            Span<float> rating = stackalloc float[1];
-            for (var first = 0; first < items; first += Chunk)
-            {
-                var n = Math.Min(Chunk, items - first);
-                var chunk = s[..n];
-                RowDots.Compute(head.ItemFactors.AsSpan(first * h, n * h), rankingVector, chunk);
-                if (excluded is not null) DropExcluded(excluded, first, chunk);
-                for (var j = 0; j < n; j++)
-                {
-                    var si = chunk[j];
-                    // NaN (an excluded item, or a NaN score the full scan would not keep either) fails the test too.
-                    if (top.IsFull && !(Bound(si, weight) >= top.Worst.Score)) continue;
-                    if (float.IsNaN(si)) continue;
-                    var item = first + j;
-                    if (k == 0) rating[0] = 0;
-                    else RowDots.Compute(model.ItemFactors.AsSpan(item * k, k), ratingVector, rating);
-                    top.Offer(item, curve.Combine(si, constant + model.ItemBias[item] + rating[0]));
-                    scored++;
-                }
-            }
+            // ‖p‖ scales the 8-bit pass's error bound (0.1 % up for its rounding); a vector with a non-finite value has no
+            // useful bound, and one so small its squares underflow no reliable norm, so those take the fp32 pass.
+            var norm = TensorPrimitives.Norm(rankingVector) * 1.001f;
+            if (pass == FirstPass.Quantized && float.IsFinite(norm) && norm > 1e-18f) ScanQuantized(ref list, excluded, rankingVector, norm);
+            else ScanExact(ref list, excluded, rankingVector);
         }
         finally
         {
             TopK.Return(excluded);
         }
-        return top.ToSortedArray();
+        scored = list.Scored;
+        return list.Top.ToSortedArray();
+    }
+
+    private static void ScanExact(ref Candidates list, ulong[]? excluded, ReadOnlySpan<float> rankingVector)
+    {
+        var head = list.Model.Ranking!;
+        var items = list.Model.Items.Count;
+        var h = head.Factors;
+        Span<float> s = stackalloc float[Chunk];
+        for (var first = 0; first < items; first += Chunk)
+        {
+            var n = Math.Min(Chunk, items - first);
+            var chunk = s[..n];
+            RowDots.Compute(head.ItemFactors.AsSpan(first * h, n * h), rankingVector, chunk);
+            if (excluded is not null) DropExcluded(excluded, first, chunk);
+            // NaN (an excluded item, or a NaN score the full scan would not keep either) fails the test.
+            for (var j = 0; j < n; j++)
+                if (list.MayEnter(chunk[j])) list.Offer(first + j, chunk[j]);
+        }
+    }
+
+    private static void ScanQuantized(ref Candidates list, ulong[]? excluded, ReadOnlySpan<float> rankingVector, float norm)
+    {
+        var head = list.Model.Ranking!;
+        var items = list.Model.Items.Count;
+        var h = head.Factors;
+        var copy = head.ItemScanCopy;
+        Span<float> p = stackalloc float[copy.PaddedFactors];
+        p.Clear();
+        rankingVector.CopyTo(p);
+        Span<float> exact = stackalloc float[1];
+        var norms = Vector512.Create(norm);
+        var weight = Vector512.Create(list.Weight);
+        var radius = copy.Radius;
+        for (var block = 0; block < copy.Blocks; block++)
+        {
+            // s ≤ upper for every item of the block; the bound of upper is monotone in it, so an item whose bound is
+            // below the kept worst cannot enter.
+            var upper = Vector512.FusedMultiplyAdd(norms, Vector512.Create(radius, block * QuantizedRows.Block), copy.Estimates(block, p));
+            var bound = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(upper, Vector512<float>.Zero), upper * weight, upper / weight);
+            var mask = Vector512.GreaterThanOrEqual(bound, Vector512.Create(list.Threshold)).ExtractMostSignificantBits();
+            while (mask != 0)
+            {
+                var lane = BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                var item = block * QuantizedRows.Block + lane;
+                if (item >= items) break; // the padding after the last item
+                // The kept worst may have risen since the block's test.
+                if (TopK.IsExcluded(excluded, item) || !list.MayEnter(upper[lane])) continue;
+                RowDots.Compute(head.ItemFactors.AsSpan(item * h, h), rankingVector, exact);
+                if (list.MayEnter(exact[0])) list.Offer(item, exact[0]);
+            }
+        }
     }
 
     /// <summary>An upper bound of the list score of an item whose ranking score is <paramref name="s"/>, whatever its rating.</summary>
@@ -91,6 +134,40 @@ internal static class BoundedListScan
                 if (j < chunk.Length) chunk[j] = float.NaN;
                 bits &= bits - 1;
             }
+        }
+    }
+
+    /// <summary>The list being built: the kept top-k and what it takes to score one candidate exactly.</summary>
+    private ref struct Candidates(ListScore score, FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, int keep)
+    {
+        public readonly FactorModel Model = model;
+        private readonly ListScore.Curve _curve = score.CurveFor(model.Scale);
+        public readonly float Weight = score.CurveFor(model.Scale).MaxWeight;
+        private readonly float _constant = model.GlobalMean + userBias;
+        private readonly ReadOnlySpan<float> _ratingVector = ratingVector;
+        public TopK Top = new(keep);
+        public int Scored;
+
+        /// <summary>The kept worst's score once the list is full; below it no bound lets an item in.</summary>
+        public readonly float Threshold => Top.IsFull ? Top.Worst.Score : float.NegativeInfinity;
+
+        /// <summary>False when an item whose ranking score is at most <paramref name="s"/> cannot enter (or s is NaN).</summary>
+        public readonly bool MayEnter(float s) => !Top.IsFull || Bound(s, Weight) >= Top.Worst.Score;
+
+        /// <summary>Scores an item exactly as the full scan does (its fp32 ranking score <paramref name="s"/>) and offers it.</summary>
+        public void Offer(int item, float s)
+        {
+            if (float.IsNaN(s)) return;
+            var k = Model.Factors;
+            var rating = 0f;
+            if (k > 0)
+            {
+                Span<float> dot = stackalloc float[1];
+                RowDots.Compute(Model.ItemFactors.AsSpan(item * k, k), _ratingVector, dot);
+                rating = dot[0];
+            }
+            Top.Offer(item, _curve.Combine(s, _constant + Model.ItemBias[item] + rating));
+            Scored++;
         }
     }
 }
