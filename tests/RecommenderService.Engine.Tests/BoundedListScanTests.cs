@@ -66,7 +66,7 @@ public sealed class BoundedListScanTests
         {
             var model = RandomModel(seed, items, k, h, scale, duplicates);
             var random = new Random(seed);
-            foreach (var score in new[] { ListScore.Default, new ListScore { Sharpness = 2f, Threshold = 4f }, new ListScore { Sharpness = 0.05f } })
+            foreach (var score in new[] { ListScore.Default, new ListScore { Sharpness = 2f, Threshold = 4f }, new ListScore { Sharpness = 0.05f }, new ListScore { Sharpness = -1f } })
                 for (var user = 0; user < model.Users.Count; user++)
                     foreach (var count in new[] { 1, 10, 100, items - 1, items, items + 5 })
                     {

@@ -79,7 +79,7 @@ internal static class BoundedListScan
             if (excluded is not null) DropExcluded(excluded, first, chunk);
             // NaN (an excluded item, or a NaN score the full scan would not keep either) fails the test.
             for (var j = 0; j < n; j++)
-                if (list.MayEnter(chunk[j])) list.Offer(first + j, chunk[j]);
+                if (list.MayEnter(first + j, chunk[j])) list.Offer(first + j, chunk[j]);
         }
     }
 
@@ -110,9 +110,9 @@ internal static class BoundedListScan
                 var item = block * QuantizedRows.Block + lane;
                 if (item >= items) break; // the padding after the last item
                 // The kept worst may have risen since the block's test.
-                if (TopK.IsExcluded(excluded, item) || !list.MayEnter(upper[lane])) continue;
+                if (TopK.IsExcluded(excluded, item) || !list.MayEnter(item, upper[lane])) continue;
                 RowDots.Compute(head.ItemFactors.AsSpan(item * h, h), rankingVector, exact);
-                if (list.MayEnter(exact[0])) list.Offer(item, exact[0]);
+                if (list.MayEnter(item, exact[0])) list.Offer(item, exact[0]);
             }
         }
     }
@@ -138,21 +138,57 @@ internal static class BoundedListScan
     }
 
     /// <summary>The list being built: the kept top-k and what it takes to score one candidate exactly.</summary>
-    private ref struct Candidates(ListScore score, FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, int keep)
+    private ref struct Candidates
     {
-        public readonly FactorModel Model = model;
-        private readonly ListScore.Curve _curve = score.CurveFor(model.Scale);
-        public readonly float Weight = score.CurveFor(model.Scale).MaxWeight;
-        private readonly float _constant = model.GlobalMean + userBias;
-        private readonly ReadOnlySpan<float> _ratingVector = ratingVector;
-        public TopK Top = new(keep);
+        public readonly FactorModel Model;
+        public readonly float Weight;
+        public TopK Top;
         public int Scored;
+        private readonly ListScore.Curve _curve;
+        private readonly float _constant;
+        private readonly ReadOnlySpan<float> _ratingVector;
+        private readonly float _ratingNorm;
+        private readonly ReadOnlySpan<float> _itemNorms;
+
+        public Candidates(ListScore score, FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, int keep)
+        {
+            Model = model;
+            _curve = score.CurveFor(model.Scale);
+            Weight = _curve.MaxWeight;
+            _constant = model.GlobalMean + userBias;
+            _ratingVector = ratingVector;
+            Top = new TopK(keep);
+            // The per-item ceiling of r̂ (ItemCeilingWeight) needs g rising with r̂ (β > 0) and norms to bound the dot with.
+            if (_curve.Slope < 0 && model.Factors > 0)
+            {
+                // 0.2 % up covers the rounding of both norms and of the dot the ceiling bounds.
+                _ratingNorm = TensorPrimitives.Norm(ratingVector) * 1.002f;
+                _itemNorms = model.ItemNorms;
+            }
+        }
 
         /// <summary>The kept worst's score once the list is full; below it no bound lets an item in.</summary>
         public readonly float Threshold => Top.IsFull ? Top.Worst.Score : float.NegativeInfinity;
 
-        /// <summary>False when an item whose ranking score is at most <paramref name="s"/> cannot enter (or s is NaN).</summary>
-        public readonly bool MayEnter(float s) => !Top.IsFull || Bound(s, Weight) >= Top.Worst.Score;
+        /// <summary>
+        /// False when an item whose ranking score is at most <paramref name="s"/> cannot enter (or s is NaN). First with g's
+        /// maximum over the scale; then, for the few that pass, with g at the item's own ceiling of r̂:
+        /// μ + b_u + b_i + ‖p_u‖ ‖q_i‖ ≥ r̂ (Cauchy–Schwarz), far below the scale's top for most items.
+        /// </summary>
+        public readonly bool MayEnter(int item, float s)
+        {
+            if (!Top.IsFull) return true;
+            var worst = Top.Worst.Score;
+            if (!(Bound(s, Weight) >= worst)) return false;
+            return _itemNorms.IsEmpty || Bound(s, ItemCeilingWeight(item)) >= worst;
+        }
+
+        private readonly float ItemCeilingWeight(int item)
+        {
+            var ceiling = _constant + Model.ItemBias[item] + _ratingNorm * _itemNorms[item];
+            // Rounding in exp, as for MaxWeight.
+            return _curve.Weight(ceiling) * 1.001f;
+        }
 
         /// <summary>Scores an item exactly as the full scan does (its fp32 ranking score <paramref name="s"/>) and offers it.</summary>
         public void Offer(int item, float s)

@@ -77,18 +77,24 @@ public sealed record ListScore
     {
         public float Combine(float rankingScore, float predictedRating)
         {
-            var g = 1f / (1f + MathF.Exp(Slope * (Scale.Clamp(predictedRating) - Tau)));
-            // g can underflow to 0 for a hopeless prediction; the floor keeps the score finite and still the lowest.
-            g = MathF.Max(g, 1e-6f);
+            var g = Weight(predictedRating);
             return rankingScore >= 0 ? rankingScore * g : rankingScore / g;
         }
 
+        /// <summary>g for a predicted rating (clamped to the scale).</summary>
+        public float Weight(float predictedRating)
+        {
+            var g = 1f / (1f + MathF.Exp(Slope * (Scale.Clamp(predictedRating) - Tau)));
+            // g can underflow to 0 for a hopeless prediction; the floor keeps the score finite and still the lowest.
+            return MathF.Max(g, 1e-6f);
+        }
+
         /// <summary>
-        /// An upper bound of g over every rating on the scale (g is largest at the top, where the clamp holds r̂), with a
-        /// margin of 0.1 % that covers rounding in exp and in the product: so for any item
-        /// <c>Combine(s, r̂) ≤ Bound(s)</c>, whatever r̂ is.
+        /// An upper bound of g over every rating on the scale (g is monotone in r̂, the clamp holds r̂ to the scale, so it is
+        /// largest at one end), with a margin of 0.1 % that covers rounding in exp and in the product: so for any item
+        /// <c>Combine(s, r̂) ≤ s · MaxWeight</c> (s ≥ 0) or <c>s / MaxWeight</c> (s &lt; 0), whatever r̂ is.
         /// </summary>
-        public float MaxWeight => MathF.Max(1f / (1f + MathF.Exp(Slope * (Scale.Max - Tau))), 1e-6f) * 1.001f;
+        public float MaxWeight => MathF.Max(Weight(Scale.Max), Weight(Scale.Min)) * 1.001f;
     }
 
     /// <summary>
