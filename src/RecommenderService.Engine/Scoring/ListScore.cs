@@ -49,6 +49,17 @@ public sealed record ListScore
     /// </summary>
     public static ListScore For(ListSource source) => source == ListSource.RankingHeadOnly ? RankingOnly : Default;
 
+    /// <summary>
+    /// Builds what lists of <paramref name="model"/> read besides its factors (the ranking head's 8-bit copy, the rating
+    /// head's item norms), so the first requests after a model is loaded do not each build them.
+    /// </summary>
+    public static void Prepare(FactorModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _ = model.Ranking?.ItemScanCopy;
+        _ = model.ItemNorms;
+    }
+
     /// <summary>β: how steeply the predicted rating weighs, per star of a 1–5 scale; 0 = not at all.</summary>
     public float Sharpness { get; init; } = 0.5f;
 
