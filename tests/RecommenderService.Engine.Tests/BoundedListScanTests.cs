@@ -147,6 +147,27 @@ public sealed class BoundedListScanTests
     }
 
     [Fact]
+    public void Items_closer_than_the_8_bit_error_are_told_apart_in_fp32()
+    {
+        // 4,000 copies of one ranking vector with noise far below an 8-bit step, identical in the rating head: the list is
+        // decided by differences the first pass cannot see, so only a sound bound (both error terms) keeps the right items.
+        var random = new Random(61);
+        const int items = 4000, h = 32, k = 8;
+        var baseline = Enumerable.Range(0, h).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var ranking = new float[items * h];
+        for (var i = 0; i < items; i++)
+            for (var j = 0; j < h; j++)
+                ranking[i * h + j] = baseline[j] * (1 + (float)(random.NextDouble() - 0.5) * 2e-3f);
+        var model = new FactorModel(new IdMap(["u"]), new IdMap(Enumerable.Range(0, items).Select(i => $"i{i}")), k, 3f, [0f], new float[items],
+                Enumerable.Repeat(0.1f, k).ToArray(), Enumerable.Repeat(0.2f, items * k).ToArray(), RatingScale.OneToFive)
+            .WithRanking(new RankingHead(h, baseline.Select(v => v + (float)(random.NextDouble() - 0.5) * 0.3f).ToArray(), ranking, 0.25f,
+                ConfidenceWeighting.Rating, 20f));
+
+        foreach (var count in new[] { 1, 10, 100 })
+            AssertSame(ListScore.Default, model, model.UserVector(0), 0, model.Ranking!.UserVector(0), count, [], $"count {count}");
+    }
+
+    [Fact]
     public void Ranking_vectors_without_a_usable_norm_get_the_full_scans_list()
     {
         // Zero, so tiny its squares underflow, and huge enough to overflow the norm: the 8-bit pass's bound needs ‖p‖.

@@ -21,14 +21,17 @@ public sealed class QuantizedRowsTests
 
         for (var trial = 0; trial < 20; trial++)
         {
-            var p = new float[copy.PaddedFactors];
+            var p = new float[k];
+            // Some trials with one dominant component: the user's scale is then coarse for the rest.
             for (var j = 0; j < k; j++) p[j] = (float)((random.NextDouble() - 0.5) * 4);
+            if (trial % 4 == 3) p[0] = 50f;
+            var user = new QuantizedVector(p, copy.PaddedFactors);
             var norm = System.Numerics.Tensors.TensorPrimitives.Norm(p);
             var dots = new float[rows];
-            RowDots.Compute(matrix, p.AsSpan(0, k), dots);
+            RowDots.Compute(matrix, p, dots);
             for (var block = 0; block < copy.Blocks; block++)
             {
-                var estimates = copy.Estimates(block, p);
+                var estimates = copy.Estimates(block, user);
                 for (var lane = 0; lane < QuantizedRows.Block; lane++)
                 {
                     var i = block * QuantizedRows.Block + lane;
@@ -37,15 +40,20 @@ public sealed class QuantizedRowsTests
                         Assert.Equal(0f, estimates[lane]); // padding
                         continue;
                     }
-                    // The scalar reference: p · (a_i c_i) in double from the codes' definition.
+                    // The scalar reference: p̃ · q̃_i in double from both codes' definitions.
                     double reference = 0;
                     var scale = copy.Scales[i];
                     for (var j = 0; j < k; j++)
-                        reference += p[j] * (double)scale * (scale == 0 ? 0 : Math.Clamp(Math.Round(matrix[i * k + j] / (double)scale), -127, 127));
-                    Assert.True(Math.Abs(estimates[lane] - reference) <= 1e-5 * (1 + Math.Abs(reference)) + 1e-6 * norm * scale * 127 * Math.Sqrt(k),
+                    {
+                        var itemCode = scale == 0 ? 0 : Math.Clamp(Math.Round(matrix[i * k + j] / (double)scale), -127, 127);
+                        var userCode = user.Scale == 0 ? 0 : Math.Clamp(Math.Round(p[j] / (double)user.Scale), -64, 64);
+                        reference += (double)user.Scale * userCode * scale * itemCode;
+                    }
+                    Assert.True(Math.Abs(estimates[lane] - reference) <= 1e-6 * (1 + Math.Abs(reference)),
                         $"row {i}: estimate {estimates[lane]}, reference {reference}");
-                    Assert.True(Math.Abs(dots[i] - estimates[lane]) <= norm * copy.Radius[i],
-                        $"row {i}: dot {dots[i]}, estimate {estimates[lane]}, radius {copy.Radius[i]} × ‖p‖ {norm}");
+                    var bound = norm * copy.Radius[i] + user.Error * copy.CodeNorms[i];
+                    Assert.True(Math.Abs(dots[i] - estimates[lane]) <= bound,
+                        $"row {i}: dot {dots[i]}, estimate {estimates[lane]}, bound {bound}");
                 }
             }
         }
@@ -60,7 +68,9 @@ public sealed class QuantizedRowsTests
         Assert.True(float.IsPositiveInfinity(copy.Radius[0]));
         Assert.True(float.IsPositiveInfinity(copy.Radius[2]));
         Assert.True(float.IsFinite(copy.Radius[1]));
-        var estimate = copy.Estimates(0, [1f, 1f, 1f, 0f])[1];
-        Assert.InRange(estimate, 4.75f - 1.8f * copy.Radius[1], 4.75f + 1.8f * copy.Radius[1]);
+        var user = new QuantizedVector([1f, 1f, 1f], copy.PaddedFactors);
+        Assert.Equal(0f, user.Error);
+        var estimate = copy.Estimates(0, user)[1];
+        Assert.InRange(estimate, 4.75f - 1.8f * copy.Radius[1] - user.Error * copy.CodeNorms[1], 4.75f + 1.8f * copy.Radius[1] + user.Error * copy.CodeNorms[1]);
     }
 }

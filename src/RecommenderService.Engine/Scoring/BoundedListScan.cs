@@ -29,7 +29,10 @@ internal static class BoundedListScan
     /// <summary>Which first pass over the ranking head finds the candidates (both give the full scan's list).</summary>
     internal enum FirstPass
     {
-        /// <summary>The 8-bit copy (<see cref="RankingHead.ItemScanCopy"/>) with its error bound: a quarter of the bytes.</summary>
+        /// <summary>
+        /// The 8-bit copy (<see cref="RankingHead.ItemScanCopy"/>) with its error bound: a quarter of the bytes, integer
+        /// arithmetic. Where the CPU lacks AVX-512 BW the fp32 pass runs instead.
+        /// </summary>
         Quantized,
 
         /// <summary>The fp32 factors themselves.</summary>
@@ -54,7 +57,7 @@ internal static class BoundedListScan
             // ‖p‖ scales the 8-bit pass's error bound (0.1 % up for its rounding); a vector with a non-finite value has no
             // useful bound, and one so small its squares underflow no reliable norm, so those take the fp32 pass.
             var norm = TensorPrimitives.Norm(rankingVector) * 1.001f;
-            if (pass == FirstPass.Quantized && float.IsFinite(norm) && norm > 1e-18f) ScanQuantized(ref list, excluded, rankingVector, norm);
+            if (pass == FirstPass.Quantized && QuantizedRows.IsAccelerated && float.IsFinite(norm) && norm > 1e-18f) ScanQuantized(ref list, excluded, rankingVector, norm);
             else ScanExact(ref list, excluded, rankingVector);
         }
         finally
@@ -89,18 +92,20 @@ internal static class BoundedListScan
         var items = list.Model.Items.Count;
         var h = head.Factors;
         var copy = head.ItemScanCopy;
-        Span<float> p = stackalloc float[copy.PaddedFactors];
-        p.Clear();
-        rankingVector.CopyTo(p);
+        var user = new QuantizedVector(rankingVector, copy.PaddedFactors);
         Span<float> exact = stackalloc float[1];
         var norms = Vector512.Create(norm);
+        var error = Vector512.Create(user.Error);
         var weight = Vector512.Create(list.Weight);
         var radius = copy.Radius;
+        var codeNorms = copy.CodeNorms;
         for (var block = 0; block < copy.Blocks; block++)
         {
             // s ≤ upper for every item of the block; the bound of upper is monotone in it, so an item whose bound is
             // below the kept worst cannot enter.
-            var upper = Vector512.FusedMultiplyAdd(norms, Vector512.Create(radius, block * QuantizedRows.Block), copy.Estimates(block, p));
+            var first = block * QuantizedRows.Block;
+            var upper = Vector512.FusedMultiplyAdd(error, Vector512.Create(codeNorms, first),
+                Vector512.FusedMultiplyAdd(norms, Vector512.Create(radius, first), copy.Estimates(block, user)));
             var bound = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(upper, Vector512<float>.Zero), upper * weight, upper / weight);
             var mask = Vector512.GreaterThanOrEqual(bound, Vector512.Create(list.Threshold)).ExtractMostSignificantBits();
             while (mask != 0)
