@@ -10,16 +10,19 @@ namespace RecommenderService.Engine;
 /// (<see cref="ListScore.TopByFullScan"/>), for about half the memory traffic and a few hundred exps instead of one per item.
 /// </summary>
 /// <remarks>
-/// <para>Why it is exact: the list score is s · g for s ≥ 0 and s / g for s &lt; 0, with g = σ(β (r̂ − τ)) largest where
-/// the clamp holds r̂, at the scale's top: so every item's score is at most <c>Bound(s) = s · G</c> (s ≥ 0) or
-/// <c>s / G</c> (s &lt; 0), G = <see cref="ListScore.Curve.MaxWeight"/> (g's maximum with a margin for rounding).
-/// The scan computes s for every item (one pass over the ranking head), and the exact score only when
-/// <c>Bound(s) ≥</c> the worst item kept so far: an item below that cannot beat it, and the kept worst only rises. An
-/// item that ties the worst is still scored, because the lower index wins a tie. The exact score is the full scan's
-/// own arithmetic (<see cref="RowDots"/> for one row accumulates like it does for four, then <see cref="ListScore.Curve.Combine"/>),
-/// so the kept set is the full scan's top-k, and <see cref="TopK"/>'s total order sorts it identically.</para>
-/// <para>Measured (<c>ListBenchmarks</c>, 20,000 items, both heads k = 64): the full scan reads ~10 MB and takes one
-/// <c>MathF.Exp</c> per item.</para>
+/// <para>Why it is exact: the list score is s · g for s ≥ 0 and s / g for s &lt; 0, with g = σ(β (r̂ − τ)) monotone in r̂
+/// and r̂ clamped to the scale, so g is largest at one end of it: every item's score is at most <c>Bound(s) = s · G</c>
+/// (s ≥ 0) or <c>s / G</c> (s &lt; 0), G = <see cref="ListScore.Curve.MaxWeight"/> (with a margin for rounding). The
+/// first pass bounds s for every item (in fp32, or from the 8-bit copy with its error bound, <see cref="QuantizedRows"/>);
+/// an item is scored exactly only when the bound of its s reaches the worst item kept so far (an item below it cannot
+/// beat it, and the kept worst only rises), and after a second check with g at the item's own ceiling of r̂,
+/// μ + b_u + b_i + ‖p_u‖ ‖q_i‖. An item that ties the worst is still scored, because the lower index wins a tie. The
+/// exact score is the full scan's own arithmetic (<see cref="RowDots"/> for one row accumulates like it does for four,
+/// then <see cref="ListScore.Curve.Combine"/>), so the kept set is the full scan's top-k, and <see cref="TopK"/>'s total
+/// order sorts it identically.</para>
+/// <para>Measured (<c>ListBenchmarks</c>, one top-10 over 20,000 items, both heads k = 64, short job, medians): the full
+/// scan 386–438 µs (~10 MB read, one <c>MathF.Exp</c> per item); the fp32 first pass 123–163 µs (a few hundred items
+/// rescored); the 8-bit first pass 43 µs. docs/benchmarks.md has the runs with their load.</para>
 /// </remarks>
 internal static class BoundedListScan
 {
