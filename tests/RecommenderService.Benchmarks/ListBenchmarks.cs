@@ -5,7 +5,9 @@ using RecommenderService.Engine;
 /// One fresh recommendation list, the per-request cost when most users are served for the first time: the rating
 /// head alone and the service's list (ranking head weighted by the rating head, <see cref="ListScore"/>) over 20,000
 /// items, at the small-data rating dimension (k = 256) and the large-data default (k = 64), ranking head h = 64.
-/// Why the large-data recipe's k = 64 matters to serving as well as to training (docs/benchmarks.md).
+/// Why the large-data recipe's k = 64 matters to the rating head's scan, and why lists bound and prune
+/// (<see cref="BoundedListScan"/>: the full scan, the fp32 first pass and the served 8-bit first pass side by side;
+/// figures in docs/benchmarks.md).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
