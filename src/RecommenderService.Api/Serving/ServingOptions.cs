@@ -18,4 +18,11 @@ public sealed class ServingOptions
     /// <summary>How many users' ratings (and folded vectors) a replica keeps in memory.</summary>
     [Range(0, 100_000_000)]
     public int UserCacheSize { get; set; } = 200_000;
+
+    /// <summary>
+    /// Whether a replica reads every user's ratings into the user cache in one pass when it loads a model (at start-up and
+    /// on preload, once until the next bulk import clears the cache), so first lists need no database read. Costs the
+    /// memory of up to <see cref="UserCacheSize"/> users at once, and the read's time before the first model is served.
+    /// </summary>
+    public bool WarmUserCache { get; set; } = true;
 }

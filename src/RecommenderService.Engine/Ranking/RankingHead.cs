@@ -99,6 +99,25 @@ public sealed class RankingHead
         }
     }
 
+    /// <summary>
+    /// The 8-bit copy of <see cref="ItemFactors"/> lists scan first (<see cref="QuantizedRows"/>, a quarter of the bytes),
+    /// built once on first use and then shared: about a millisecond at 20,000 items, so the first list after a swap pays it.
+    /// </summary>
+    internal QuantizedRows ItemScanCopy
+    {
+        get
+        {
+            var copy = Volatile.Read(ref _itemScanCopy);
+            if (copy is null)
+            {
+                copy = QuantizedRows.Build(ItemFactors, Factors);
+                Volatile.Write(ref _itemScanCopy, copy);
+            }
+            return copy;
+        }
+    }
+
     private float[]? _itemNorms;
     private double[]? _itemGram;
+    private QuantizedRows? _itemScanCopy;
 }

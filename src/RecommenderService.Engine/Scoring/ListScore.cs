@@ -70,6 +70,17 @@ public sealed record ListScore
     /// </summary>
     public static ListScore For(ListSource source) => source == ListSource.RankingHeadOnly ? RankingOnly : Default;
 
+    /// <summary>
+    /// Builds what lists of <paramref name="model"/> read besides its factors (the ranking head's 8-bit copy, the rating
+    /// head's item norms), so the first requests after a model is loaded do not each build them.
+    /// </summary>
+    public static void Prepare(FactorModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _ = model.Ranking?.ItemScanCopy;
+        _ = model.ItemNorms;
+    }
+
     /// <summary>β: how steeply the predicted rating weighs, per star of a 1–5 scale; 0 = not at all.</summary>
     public float Sharpness { get; init; } = 0.5f;
 
@@ -80,14 +91,42 @@ public sealed record ListScore
     private const int Chunk = 256;
 
     /// <summary>The list score of one item from its ranking score and its predicted rating on <paramref name="scale"/>.</summary>
-    public float Combine(float rankingScore, float predictedRating, RatingScale scale)
+    public float Combine(float rankingScore, float predictedRating, RatingScale scale) =>
+        Sharpness == 0 ? rankingScore : CurveFor(scale).Combine(rankingScore, predictedRating);
+
+    /// <summary>g's constants on <paramref name="scale"/>, computed once per list rather than once per item.</summary>
+    internal Curve CurveFor(RatingScale scale)
     {
-        if (Sharpness == 0) return rankingScore;
         var stars = (scale.Max - scale.Min) / 4f;
-        var g = 1f / (1f + MathF.Exp(-Sharpness / stars * (scale.Clamp(predictedRating) - scale.FromOneToFive(Threshold))));
-        // g can underflow to 0 for a hopeless prediction; the floor keeps the score finite and still the lowest.
-        g = MathF.Max(g, 1e-6f);
-        return rankingScore >= 0 ? rankingScore * g : rankingScore / g;
+        return new Curve(-Sharpness / stars, scale.FromOneToFive(Threshold), scale);
+    }
+
+    /// <summary>
+    /// g = σ(β · (r̂ − τ)) with β and τ on one scale. <see cref="Combine"/> is the one definition of the list score: every
+    /// path (the full scan, <see cref="BoundedListScan"/>, evaluation) calls it, so they agree to the bit.
+    /// </summary>
+    internal readonly record struct Curve(float Slope, float Tau, RatingScale Scale)
+    {
+        public float Combine(float rankingScore, float predictedRating)
+        {
+            var g = Weight(predictedRating);
+            return rankingScore >= 0 ? rankingScore * g : rankingScore / g;
+        }
+
+        /// <summary>g for a predicted rating (clamped to the scale).</summary>
+        public float Weight(float predictedRating)
+        {
+            var g = 1f / (1f + MathF.Exp(Slope * (Scale.Clamp(predictedRating) - Tau)));
+            // g can underflow to 0 for a hopeless prediction; the floor keeps the score finite and still the lowest.
+            return MathF.Max(g, 1e-6f);
+        }
+
+        /// <summary>
+        /// An upper bound of g over every rating on the scale (g is monotone in r̂, the clamp holds r̂ to the scale, so it is
+        /// largest at one end), with a margin of 0.1 % that covers rounding in exp and in the product: so for any item
+        /// <c>Combine(s, r̂) ≤ s · MaxWeight</c> (s ≥ 0) or <c>s / MaxWeight</c> (s &lt; 0), whatever r̂ is.
+        /// </summary>
+        public float MaxWeight => MathF.Max(Weight(Scale.Max), Weight(Scale.Min)) * 1.001f;
     }
 
     /// <summary>
@@ -97,6 +136,21 @@ public sealed record ListScore
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
     public ScoredItem[] Top(FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, ReadOnlySpan<float> rankingVector,
+        int count, ReadOnlySpan<int> excludedItems)
+    {
+        Check(model, ratingVector, rankingVector);
+        // The ranking head alone is one pass, nothing to prune; with a weight, most items never need the rating head
+        // (BoundedListScan: same items, same order, same scores as the full scan).
+        return Sharpness == 0
+            ? TopKScan.ForUserRanking(model, rankingVector, count, excludedItems)
+            : BoundedListScan.Top(this, model, ratingVector, userBias, rankingVector, count, excludedItems);
+    }
+
+    /// <summary>
+    /// <see cref="Top"/> by scoring every item in both heads: the reference <see cref="BoundedListScan"/> is tested
+    /// against, and its benchmark's baseline.
+    /// </summary>
+    internal ScoredItem[] TopByFullScan(FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, ReadOnlySpan<float> rankingVector,
         int count, ReadOnlySpan<int> excludedItems)
     {
         Check(model, ratingVector, rankingVector);
@@ -146,11 +200,12 @@ public sealed record ListScore
         if (model.Factors == 0) ratings.Clear();
         else RowDots.Compute(model.ItemFactors.AsSpan(first * model.Factors, n * model.Factors), ratingVector, ratings);
         var constant = model.GlobalMean + userBias;
+        var curve = CurveFor(model.Scale);
         for (var j = 0; j < n; j++)
-            scores[j] = Combine(scores[j], constant + model.ItemBias[first + j] + ratings[j], model.Scale);
+            scores[j] = curve.Combine(scores[j], constant + model.ItemBias[first + j] + ratings[j]);
     }
 
-    private static void Check(FactorModel model, ReadOnlySpan<float> ratingVector, ReadOnlySpan<float> rankingVector)
+    internal static void Check(FactorModel model, ReadOnlySpan<float> ratingVector, ReadOnlySpan<float> rankingVector)
     {
         ArgumentNullException.ThrowIfNull(model);
         var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");

@@ -61,6 +61,15 @@ internal struct TopK
         SiftDown(candidate);
     }
 
+    /// <summary>True once <c>count</c> items are kept: from then on only an item better than <see cref="Worst"/> enters.</summary>
+    public readonly bool IsFull => _count == _heap.Length;
+
+    /// <summary>The worst kept item (the heap's root); meaningful only when <see cref="IsFull"/>.</summary>
+    public readonly ScoredItem Worst => _heap[0];
+
+    /// <summary>The kept items in heap order (not sorted).</summary>
+    public readonly ReadOnlySpan<ScoredItem> Kept => _heap.AsSpan(0, _count);
+
     /// <summary>The kept items, best first. Allocates only when fewer than the capacity were offered.</summary>
     public ScoredItem[] ToSortedArray()
     {

@@ -4,6 +4,7 @@ using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Engine;
 
 using RecommenderService.Api.Observability;
+using RecommenderService.Api.Serving;
 
 namespace RecommenderService.Api.Lifecycle;
 
@@ -12,7 +13,8 @@ namespace RecommenderService.Api.Lifecycle;
 /// A blob that fails its checksum or format check is refused with a logged error and the model in
 /// memory keeps serving.
 /// </summary>
-public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, LifecycleMetrics metrics, ILogger<ActiveModelLoader> logger)
+public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, LifecycleMetrics metrics, UserRatingsCache users,
+    ILogger<ActiveModelLoader> logger)
 {
     /// <summary>Loads the version marked active, if it differs from the one served; returns the one now served.</summary>
     public async Task<ServingModel?> LoadActiveAsync(CancellationToken cancellationToken)
@@ -43,6 +45,7 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
             return null;
         }
         if (holder.Current?.Version == version) return holder.Current;
+        await WarmUsersAsync(cancellationToken);
         using var span = Tracing.Source.StartActivity("model.swap")?.SetTag("model.version", version);
         var served = await LoadVersionAsync(version.Value, cancellationToken);
         if (served is not null) metrics.ActiveServed(TimeSpan.FromSeconds(activatedSecondsAgo) + Stopwatch.GetElapsedTime(asked), figures);
@@ -73,7 +76,27 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         if (holder.Current?.Version == version || holder.Standby?.Version == version) return;
         using var span = Tracing.Source.StartActivity("model.preload")?.SetTag("model.version", version);
         var serving = await ReadAsync(version, cancellationToken);
-        if (serving is not null) holder.Standby = serving;
+        if (serving is null) return;
+        await WarmUsersAsync(cancellationToken);
+        holder.Standby = serving;
+    }
+
+    /// <summary>
+    /// Users' ratings into memory before a model serves them (<see cref="UserRatingsCache.WarmAsync"/>; once until the next
+    /// bulk import). Not fatal: without it each user's first list reads their ratings.
+    /// </summary>
+    private async Task WarmUsersAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var cached = await users.WarmAsync(cancellationToken);
+            if (cached > 0) logger.LogInformation("Read {Users} users' ratings into memory in {Milliseconds} ms", cached, watch.ElapsedMilliseconds);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Could not read users' ratings ahead: {Error}", ex.Message);
+        }
     }
 
     /// <summary>Reads and verifies a stored version; null (logged) when it is missing or corrupt.</summary>
@@ -110,6 +133,8 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
             logger.LogError("Refusing model version {Version}: {Reason}; keeping version {Current}", version, ex.Message, holder.Current?.Version);
             return null;
         }
+        // What lists scan first, built here rather than by the first requests after the swap.
+        ListScore.Prepare(model);
         logger.LogInformation(
             "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",
             version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds);
