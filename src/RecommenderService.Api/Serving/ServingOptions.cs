@@ -21,8 +21,9 @@ public sealed class ServingOptions
 
     /// <summary>
     /// Whether a replica reads every user's ratings into the user cache in one pass when it loads a model (at start-up and
-    /// on preload, once until the next bulk import clears the cache), so first lists need no database read. Costs the
-    /// memory of up to <see cref="UserCacheSize"/> users at once, and the read's time before the first model is served.
+    /// on preload, once until the next bulk import clears the cache), so first lists need no database read. The pass runs
+    /// in the background: no load, rollout or swap waits for it, and until it ends a first list reads as without it.
+    /// Costs the memory of up to <see cref="UserCacheSize"/> users at once.
     /// </summary>
     public bool WarmUserCache { get; set; } = true;
 }

@@ -83,7 +83,9 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
     public async Task The_user_cache_counts_misses_hits_invalidations_and_its_size()
     {
         var user = _ratings.Users[5];
-        // The model load read every user's ratings ahead (Serving:WarmUserCache); forget this one so its first list misses.
+        // The model load reads every user's ratings ahead (Serving:WarmUserCache), in the background: let it finish, then
+        // forget this one so its first list misses.
+        await _factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>().UsersReadAhead;
         _factory.Services.GetRequiredService<UserRatingsCache>().Invalidate(user);
         var before = await MetricsText.ScrapeAsync(_scraper);
 

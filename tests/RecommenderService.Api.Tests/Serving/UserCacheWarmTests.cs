@@ -68,7 +68,10 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
         cache.Clear();
         await TestData.StoreActiveModelAsync(_factory.ConnectionString, model, DateTimeOffset.UtcNow);
 
-        await _factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        var loader = _factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>();
+        await loader.LoadActiveAsync(CancellationToken.None);
+        // The load does not wait for the read-ahead (a rollout must not); it has started it.
+        await loader.UsersReadAhead;
 
         var users = model.Users.Ids.Take(20).ToArray();
         Assert.All(users, user => Assert.True(cache.IsCached(user), $"{user} was not read ahead"));
