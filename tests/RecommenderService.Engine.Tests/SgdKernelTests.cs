@@ -102,6 +102,31 @@ public sealed class SgdKernelTests
     }
 
     [Theory]
+    [InlineData(8)]
+    [InlineData(64)]
+    [InlineData(72)]
+    public void Without_targets_the_confidence_weighted_sum_takes_every_item_as_chosen(int factors)
+    {
+        var random = new Random(factors);
+        const int items = 40;
+        var others = Enumerable.Range(0, items * factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var rated = new[] { 3, 17, 0, 39, 22 };
+        var bonus = new[] { 0.5f, 1.25f, 0f, 0.75f, 2f };
+        var chosen = bonus.Select(c => 1 + c).ToArray();
+        var v = Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var start = Enumerable.Range(0, factors).Select(_ => (float)random.NextDouble()).ToArray();
+
+        var explicitTargets = (float[])start.Clone();
+        ConfidenceWeightedSum.Accumulate(others, factors, rated, bonus, chosen, v, explicitTargets, 1, -1);
+        var noTargets = (float[])start.Clone();
+        ConfidenceWeightedSum.Accumulate(others, factors, rated, bonus, [], v, noTargets, 1, -1);
+
+        // Bit for bit: a head without negatives stores no targets, and must train exactly as if it stored 1 + c'.
+        Assert.Equal(explicitTargets, noTargets);
+        Assert.NotEqual(start, noTargets);
+    }
+
+    [Theory]
     [InlineData(7, 5)]
     [InlineData(16, 257)]
     [InlineData(64, 23)]

@@ -63,7 +63,8 @@ internal static class ImplicitLeastSquares
             double extra = bonus[j];
             if (extra != 0)
                 for (var r = 0; r < k; r++) FoldIn.AddScaled(a.Slice(r * k, r + 1), z, extra * z[r]);
-            if (target[j] != 0) FoldIn.AddScaled(b, z, target[j]);
+            var t = ConfidenceWeightedSum.TargetOf(target, bonus[j], j);
+            if (t != 0) FoldIn.AddScaled(b, z, t);
         }
         FoldIn.CholeskySolve(a, b, k);
         for (var f = 0; f < k; f++) x[f] = (float)b[f];
@@ -114,7 +115,7 @@ internal static class ImplicitLeastSquares
         {
             double s = TensorPrimitives.Dot(others.Slice(rated[j] * k, k), x);
             var c = 1 + bonus[j];
-            var p = target[j] / c;
+            var p = ConfidenceWeightedSum.TargetOf(target, bonus[j], j) / c;
             loss += c * (p - s) * (p - s) - s * s;
         }
         return loss;

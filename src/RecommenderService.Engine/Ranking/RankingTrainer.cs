@@ -112,7 +112,7 @@ public sealed class RankingTrainer
                 }
                 var rated = feedback.Other.AsSpan(from, length);
                 var bonus = feedback.Bonus.AsSpan(from, length);
-                var target = feedback.Target.AsSpan(from, length);
+                var target = feedback.TargetsOf(from, length);
                 if (steps == 0)
                     ImplicitLeastSquares.SolveExact(gram, lambda, others, k, rated, bonus, target, x, s.A, s.B, s.Z);
                 else
@@ -135,7 +135,7 @@ public sealed class RankingTrainer
             for (var u = task * RowsPerTask; u < Math.Min(users, (task + 1) * RowsPerTask); u++)
             {
                 var (from, length) = (byUser.Start[u], byUser.Start[u + 1] - byUser.Start[u]);
-                sum += ImplicitLeastSquares.Loss(gramF, y, k, byUser.Other.AsSpan(from, length), byUser.Bonus.AsSpan(from, length), byUser.Target.AsSpan(from, length),
+                sum += ImplicitLeastSquares.Loss(gramF, y, k, byUser.Other.AsSpan(from, length), byUser.Bonus.AsSpan(from, length), byUser.TargetsOf(from, length),
                     x.AsSpan(u * k, k), scratch);
             }
             partial[task] = sum;
@@ -165,6 +165,9 @@ public sealed class RankingTrainer
     /// <summary>Ratings grouped by one side (users or items), CSR: row r's partners, confidence bonuses c' and targets p·(1 + c').</summary>
     private sealed record Feedback(int[] Start, int[] Other, float[] Bonus, float[] Target)
     {
+        /// <summary>The targets of a row's rated items; empty when the head has no negatives (see <see cref="ConfidenceWeightedSum.TargetOf"/>).</summary>
+        public ReadOnlySpan<float> TargetsOf(int from, int length) => Target.Length == 0 ? [] : Target.AsSpan(from, length);
+
         public static Feedback Group(int[] row, int[] other, float[] value, int rows, RankingOptions o)
         {
             var start = new int[rows + 1];
@@ -173,13 +176,15 @@ public sealed class RankingTrainer
             var next = start[..^1];
             var partners = new int[row.Length];
             var bonus = new float[row.Length];
-            var target = new float[row.Length];
             var rule = o.Feedback;
+            // Without negatives every target is 1 + c' and the solvers derive it (ConfidenceWeightedSum.TargetOf).
+            var target = rule.HasNegatives ? new float[row.Length] : [];
             for (var j = 0; j < row.Length; j++)
             {
                 var at = next[row[j]]++;
                 partners[at] = other[j];
-                (bonus[at], target[at]) = rule.Of(value[j]);
+                (bonus[at], var t) = rule.Of(value[j]);
+                if (target.Length > 0) target[at] = t;
             }
             return new Feedback(start, partners, bonus, target);
         }
