@@ -16,8 +16,9 @@ namespace RecommenderService.Engine;
 /// <para>Parallel by LIBMF-style grid blocks (<see cref="RatingGrid"/>): each epoch visits the B×B blocks in B
 /// rounds of B mutually independent blocks, in an order drawn from the seed. Within a block the ratings are
 /// grouped by user; each epoch shuffles the order of those user runs and the order of the ratings within each
-/// run. That is a shuffled order per epoch that keeps p_u in L1 for a whole run, which is what makes the loop
-/// fast (a uniformly random order within a block measured 3× slower per core, at equal ML-100k accuracy).</para>
+/// run (with adaptive steps, the ratings within a run in the first epoch of a training only). That is a shuffled
+/// order per epoch that keeps p_u in L1 for a whole run, which is what makes the loop fast (a uniformly random order
+/// within a block measured 3× slower per core, at equal ML-100k accuracy).</para>
 /// <para>Because blocks of one round share no rows and every random stream is keyed by (seed, epoch, block), the
 /// result for a given seed and grid is identical bit for bit however the threads interleave; with
 /// <see cref="TrainingOptions.Threads"/> = 1 (grid 1×1) it is reproducible on any machine with the same SIMD width.</para>
