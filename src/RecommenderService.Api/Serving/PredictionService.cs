@@ -29,9 +29,9 @@ public sealed class PredictionService(
             var view = user.Count > 0 ? views.For(serving, user) : null;
             float score;
             string strategy;
-            if (view?.Vector is { } vector)
+            if (view is { HasVector: true })
             {
-                score = model.Score(vector, view.Bias, item);
+                score = model.Score(view.RatingVectorIn(model), view.Bias, item);
                 strategy = view.Strategy;
             }
             else

@@ -51,8 +51,8 @@ public sealed class RecommendationService(
             logger.LogWarning("Database unavailable ({Error}); serving user {UserId} from the model without exclusions", ex.Message, userId);
             var model = serving.Model;
             model.Users.TryGetIndex(userId, out var index);
-            var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], model.UserVector(index).ToArray(), [],
-                model.Ranking?.UserVector(index).ToArray(), serving.ColdStamp);
+            var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], null, [],
+                ColdStamp: serving.ColdStamp, UserIndex: index);
             if (serving.ListSource != ListSource.Popularity)
             {
                 var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
@@ -110,15 +110,16 @@ public sealed class RecommendationService(
     /// otherwise by the rating head's predicted rating.
     /// </summary>
     private static ScoredItem[] Rank(ServingModel serving, UserModelView view, int count, int[] excluded) =>
-        serving.ListsFromRankingHead && view.RankingVector is { } ranking
-            ? TopKScan.ForUserList(serving.Model, view.Vector, view.Bias, ranking, count, excluded, serving.ListScore)
-            : TopKScan.ForUser(serving.Model, view.Vector, view.Bias, count, excluded);
+        serving.ListsFromRankingHead && view.HasRankingVectorIn(serving.Model)
+            ? TopKScan.ForUserList(serving.Model, view.RatingVectorIn(serving.Model), view.Bias, view.RankingVectorIn(serving.Model), count, excluded,
+                serving.ListScore)
+            : TopKScan.ForUser(serving.Model, view.RatingVectorIn(serving.Model), view.Bias, count, excluded);
 
     private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
         FeedQuery feed, CancellationToken cancellationToken)
     {
         var model = serving.Model;
-        var ranked = view.RankingVector is not null && serving.ListsFromRankingHead;
+        var ranked = view.HasRankingVectorIn(model) && serving.ListsFromRankingHead;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await TitlesAsync(ids, cancellationToken);
@@ -129,7 +130,7 @@ public sealed class RecommendationService(
             var item = top[k].Item;
             // The rating head's prediction is always shown as the rating; the list's own score is the
             // ListScore (a relative preference, not stars) when the ranking head ordered the list.
-            var rating = Math.Round(model.Scale.Clamp(model.Score(view.Vector, view.Bias, item)), 4);
+            var rating = Math.Round(model.Scale.Clamp(model.Score(view.RatingVectorIn(model), view.Bias, item)), 4);
             items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k]);
         }
         metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);

@@ -37,8 +37,8 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
         // one learnt before the erasure (a model trained or preloaded before it, or a rollback), so they are
         // folded in from their current ratings, which are all written after the erasure.
         if (unchangedSinceTraining && erased.MayUseStoredVector(user.UserId) && model.Users.TryGetIndex(user.UserId, out var userIndex))
-            return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], model.UserVector(userIndex).ToArray(), rated,
-                model.Ranking?.UserVector(userIndex).ToArray(), serving.ColdStamp);
+            return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], null, rated,
+                ColdStamp: serving.ColdStamp, UserIndex: userIndex);
 
         if (items.Count == 0)
             return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated, ColdStamp: serving.ColdStamp);

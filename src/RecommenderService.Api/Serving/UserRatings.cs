@@ -1,3 +1,4 @@
+using RecommenderService.Engine;
 using RecommenderService.Api.Lifecycle;
 
 namespace RecommenderService.Api.Serving;
@@ -46,14 +47,33 @@ public sealed class UserRatings
 /// <param name="ModelVersion">The model this view was computed for.</param>
 /// <param name="Strategy">One of <see cref="RecommendationStrategy"/>.</param>
 /// <param name="Bias">b_u (from the model, or solved by fold-in).</param>
-/// <param name="Vector">p_u (from the model, or solved by fold-in); null for popularity.</param>
+/// <param name="Vector">p_u solved by fold-in; null for popularity and for a user the model knows (see <paramref name="UserIndex"/>).</param>
 /// <param name="RatedModelItems">The user's rated items as indices of the model, sorted.</param>
-/// <param name="RankingVector">The user's vector in the ranking head, when the model has one.</param>
+/// <param name="RankingVector">The user's folded-in vector in the ranking head, when the model has one.</param>
 /// <param name="ColdStamp">The <see cref="ServingModel.ColdStamp"/> of the model computed for: indices of items served
 /// from their attributes, and a fold-in over the user's ratings of them, hold for that set of such items only.</param>
+/// <param name="UserIndex">
+/// The user's row in the model when it serves its own vectors (-1 otherwise): read from the model at each use
+/// rather than copied, because every copy is two long-lived arrays per user, and promoting ~10,000 new views a second
+/// made the collector pause 20-50 ms at a time in the first seconds after a model load (docs/benchmarks.md).
+/// </param>
 public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null,
-    long ColdStamp = 0)
+    long ColdStamp = 0, int UserIndex = -1)
 {
+    /// <summary>Whether the model scores this user personally (its own vector or a folded-in one).</summary>
+    public bool HasVector => Vector is not null || UserIndex >= 0;
+
+    /// <summary>p_u in <paramref name="model"/> (the model of <see cref="ModelVersion"/>); empty without a vector.</summary>
+    public ReadOnlySpan<float> RatingVectorIn(FactorModel model) =>
+        Vector ?? (UserIndex >= 0 ? model.UserVector(UserIndex) : ReadOnlySpan<float>.Empty);
+
+    /// <summary>Whether the user has a vector in <paramref name="model"/>'s ranking head.</summary>
+    public bool HasRankingVectorIn(FactorModel model) => RankingVector is not null || (UserIndex >= 0 && model.Ranking is not null);
+
+    /// <summary>The user's vector in <paramref name="model"/>'s ranking head; empty without one.</summary>
+    public ReadOnlySpan<float> RankingVectorIn(FactorModel model) =>
+        RankingVector ?? (UserIndex >= 0 && model.Ranking is { } head ? head.UserVector(UserIndex) : ReadOnlySpan<float>.Empty);
+
     private RankedList? _lastList;
 
     /// <summary>
