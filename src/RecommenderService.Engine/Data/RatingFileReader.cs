@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -152,50 +153,55 @@ public static class RatingFileReader
         }
 
         /// <summary>
+        /// One id field of <see cref="TryParseSimpleLine"/> up to its separator (which it steps over): where it starts, its
+        /// length, and whether it is all digits with their value (a numeric id is interned without hashing its bytes).
+        /// False when the line ends first or the field is empty.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool TryReadId(ReadOnlySpan<byte> b, ref int p, byte separator, int step, out int start, out int length,
+            out bool numeric, out uint value)
+        {
+            start = p;
+            value = 0;
+            numeric = true;
+            length = 0;
+            while (true)
+            {
+                if ((uint)p >= (uint)b.Length) return false;
+                var c = b[p];
+                if (c == separator) break;
+                if (c is (byte)'\n' or (byte)'\r') return false;
+                var digit = (uint)(c - '0');
+                if (digit > 9) numeric = false; else value = value * 10 + digit;
+                p++;
+            }
+            length = p - start;
+            if (length == 0 || (step == 2 && ((uint)(p + 1) >= (uint)b.Length || b[p + 1] != (byte)':'))) return false;
+            p += step;
+            return true;
+        }
+
+        /// <summary>The index of an id read by <see cref="TryReadId"/>; a numeric one without a leading zero by its value.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Intern(ByteIdInterner ids, ReadOnlySpan<byte> id, bool numeric, uint value) =>
+            numeric && id[0] != (byte)'0' && ByteIdInterner.IsNumericValue(id.Length, value)
+                ? ids.GetOrAddNumeric(value, id)
+                : ids.GetOrAdd(id);
+
+        /// <summary>
         /// The fast path for the overwhelmingly common line: digits-only or plain ids, a rating like "4" or
         /// "3.5", an optional integer timestamp, LF or CRLF. One pass over the bytes, no slicing per field.
         /// Anything else (and a line cut by the block end) returns false untouched, for <see cref="ParseLine"/>.
         /// </summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool TryParseSimpleLine(ReadOnlySpan<byte> b, ref int position)
         {
             var separator = _format == RatingFileFormat.Csv ? (byte)',' : _format == RatingFileFormat.DoubleColon ? (byte)':' : (byte)'\t';
             var step = _format == RatingFileFormat.DoubleColon ? 2 : 1;
             var p = position;
 
-            var userStart = p;
-            uint userValue = 0;
-            var userNumeric = true;
-            while (true)
-            {
-                if ((uint)p >= (uint)b.Length) return false;
-                var c = b[p];
-                if (c == separator) break;
-                if (c is (byte)'\n' or (byte)'\r') return false;
-                var digit = (uint)(c - '0');
-                if (digit > 9) userNumeric = false; else userValue = userValue * 10 + digit;
-                p++;
-            }
-            var userLength = p - userStart;
-            if (userLength == 0 || (step == 2 && ((uint)(p + 1) >= (uint)b.Length || b[p + 1] != (byte)':'))) return false;
-            p += step;
-
-            var itemStart = p;
-            uint itemValue = 0;
-            var itemNumeric = true;
-            while (true)
-            {
-                if ((uint)p >= (uint)b.Length) return false;
-                var c = b[p];
-                if (c == separator) break;
-                if (c is (byte)'\n' or (byte)'\r') return false;
-                var digit = (uint)(c - '0');
-                if (digit > 9) itemNumeric = false; else itemValue = itemValue * 10 + digit;
-                p++;
-            }
-            var itemLength = p - itemStart;
-            if (itemLength == 0 || (step == 2 && ((uint)(p + 1) >= (uint)b.Length || b[p + 1] != (byte)':'))) return false;
-            p += step;
+            if (!TryReadId(b, ref p, separator, step, out var userStart, out var userLength, out var userNumeric, out var userValue)) return false;
+            if (!TryReadId(b, ref p, separator, step, out var itemStart, out var itemLength, out var itemNumeric, out var itemValue)) return false;
 
             // Rating: 1-3 digits, optionally '.' and one digit.
             var ratingStart = p;
@@ -228,12 +234,8 @@ public static class RatingFileReader
             }
             if (b[p] != (byte)'\n') return false;
 
-            var user = userNumeric && b[userStart] != (byte)'0' && ByteIdInterner.IsNumericValue(userLength, userValue)
-                ? _users.GetOrAddNumeric(userValue, b.Slice(userStart, userLength))
-                : _users.GetOrAdd(b.Slice(userStart, userLength));
-            var item = itemNumeric && b[itemStart] != (byte)'0' && ByteIdInterner.IsNumericValue(itemLength, itemValue)
-                ? _items.GetOrAddNumeric(itemValue, b.Slice(itemStart, itemLength))
-                : _items.GetOrAdd(b.Slice(itemStart, itemLength));
+            var user = Intern(_users, b.Slice(userStart, userLength), userNumeric, userValue);
+            var item = Intern(_items, b.Slice(itemStart, itemLength), itemNumeric, itemValue);
             if (_count == _user.Length) Grow();
             _user[_count] = user;
             _item[_count] = item;
