@@ -21,6 +21,26 @@ public sealed class CommandLineTests : IDisposable
     private static string[] Lines(string path) => File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
 
     [Fact]
+    public void Evaluate_uses_the_services_defaults_for_the_size_of_the_training_part()
+    {
+        // 1.12M ratings: the training part of a 10 % holdout is over DataSizeDefaults.LargeRatings, so the model is the
+        // service's large-data recipe (k = 64, adaptive steps), not MovieLens' k = 256 with fixed steps.
+        var ratings = _dir.File("large.tsv");
+        Assert.Equal(0, Run("generate", "--users", "4000", "--items", "1000", "--ratings", "1120000", "--output", ratings, "--seed", "3").Code);
+        var large = Run("evaluate", "--ratings", ratings, "--holdout", "0.1", "--ranking-only", "--max-rank-users", "20",
+            "--ranking-iterations", "1", "--ranking-search", "off", "--threads", "2");
+        Assert.Equal(0, large.Code);
+        var model = large.Out.Split('\n').Single(l => l.Contains("model: "));
+        Assert.Contains("factors 64", model);
+        Assert.Contains("adaptive steps", model);
+
+        // A flag still wins over the size's default.
+        var flagged = Run("evaluate", "--ratings", ratings, "--holdout", "0.1", "--ranking-only", "--max-rank-users", "20",
+            "--ranking-iterations", "1", "--ranking-search", "off", "--threads", "2", "--factors", "32");
+        Assert.Contains("factors 32", flagged.Out.Split('\n').Single(l => l.Contains("model: ")));
+    }
+
+    [Fact]
     public void Generate_train_predict_recommend_and_evaluate_work_end_to_end()
     {
         var ratings = _dir.File("ratings.tsv");
