@@ -51,6 +51,15 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("active", job.GetProperty("modelStatus").GetString());
         Assert.Equal(version, model.GetProperty("version").GetInt32());
         Assert.Equal(8, model.GetProperty("hyperparameters").GetProperty("factors").GetInt32());
+        // How it was trained, beyond the numbers asked for: small data keeps fixed steps from the average rating,
+        // stops itself after 10 passes without improvement, and refits from scratch; no head continued another.
+        var settings = model.GetProperty("hyperparameters");
+        Assert.Equal("fixed", settings.GetProperty("steps").GetString());
+        Assert.Equal("fixed", settings.GetProperty("mean").GetString());
+        Assert.Equal(10, settings.GetProperty("patience").GetInt32());
+        Assert.Equal(0, settings.GetProperty("warmRefitShare").GetDouble());
+        Assert.Equal(JsonValueKind.Null, settings.GetProperty("ranking").GetProperty("warmStartIterations").ValueKind);
+        Assert.Equal(JsonValueKind.Null, settings.GetProperty("ranking").GetProperty("negativesAt").ValueKind);
         // The recorded ranking penalty is the one the served head was trained with (the rule and the search resolved
         // against the data), not the options' unused fixed value.
         var served = _hosts[^1].Services.GetRequiredService<ModelHolder>().Current!.Model.Ranking!;

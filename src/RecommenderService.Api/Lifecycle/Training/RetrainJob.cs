@@ -126,7 +126,8 @@ public sealed class RetrainJob(
             var timings = new RetrainTimings(snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
                 trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
             var completed = new CompletedTraining(
-                ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization),
+                ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization,
+                    stoppedItself: options.Epochs is null),
                 ModelMetrics.From(trained.Report, comparison, timings),
                 trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
                 snapshot.DataCutoff, decision.Rejection);
