@@ -241,8 +241,8 @@ public sealed class SgdTrainerTests
         var ratings = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 500, Items = 150, Ratings = 20_000, Seed = 6 });
         var copy = ratings.Subset(Enumerable.Range(0, ratings.Count).ToArray());
 
-        var copied = new RatingGrid(ratings, 4, 9);
-        var consumed = new RatingGrid(copy, 4, 9, consume: true);
+        var copied = new RatingGrid(ratings, 4);
+        var consumed = new RatingGrid(copy, 4, consume: true);
 
         Assert.Equal(copied.Items, consumed.Items);
         Assert.Equal(copied.Values, consumed.Values);

@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// Ratings partitioned LIBMF-style into a B×B grid of blocks by a random assignment of users to row bands
-/// and items to column bands. Blocks on one "diagonal" share no user and no item, so threads can update them
+/// Ratings partitioned LIBMF-style into a B×B grid of blocks by an assignment of users to row bands and items to
+/// column bands (consecutive ids, about equal ratings per band). Blocks on one "diagonal" share no user and no item, so threads can update them
 /// at the same time without locks. Within a block the ratings are grouped into runs of one user, so the
 /// trainer keeps p_u (and b_u) in L1 for the whole run instead of fetching a random row per rating; that
 /// grouping is what makes the loop compute-bound (measured: 3-4× the throughput of a fully random order).
@@ -23,7 +23,6 @@ internal sealed class RatingGrid
 
     /// <param name="ratings">The ratings to partition.</param>
     /// <param name="size">B, the number of bands per side.</param>
-    /// <param name="seed">Seeds the assignment of users and items to bands.</param>
     /// <param name="consume">
     /// Build the grid in <paramref name="ratings"/>' own arrays and empty the set (<see cref="RatingSet.Release"/>):
     /// the peak is the set plus 4 bytes a rating instead of plus 8. For a set nobody else reads (a holdout phase's
@@ -31,12 +30,11 @@ internal sealed class RatingGrid
     /// </param>
     // Runs once per training on millions of ratings: compile it optimised at once instead of starting in tier 0.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RatingGrid(RatingSet ratings, int size, int seed, bool consume = false)
+    public RatingGrid(RatingSet ratings, int size, bool consume = false)
     {
         Size = size;
-        var rng = SeededRandom.For(seed, 0x6772_6964);
-        var userBand = Bands(ratings.UserCount, size, ref rng);
-        var itemBand = Bands(ratings.ItemCount, size, ref rng);
+        var userBand = Bands(ratings.User, ratings.UserCount, size);
+        var itemBand = Bands(ratings.Item, ratings.ItemCount, size);
         var users = ratings.User;
         var items = ratings.Item;
         var values = ratings.Value;
@@ -133,12 +131,27 @@ internal sealed class RatingGrid
         return Runs.AsSpan(RunStart[b], RunStart[b + 1] - RunStart[b]);
     }
 
-    // A shuffled round-robin assignment: every band gets the same number of ids, in random places.
-    private static int[] Bands(int count, int size, ref SeededRandom rng)
+    /// <summary>
+    /// Bands of consecutive indices holding about equal numbers of ratings (<paramref name="rows"/> lists each rating's
+    /// row). Consecutive, not a random assignment: the trainer's per-row biases and AdaGrad accumulators sit 16 or 8 to
+    /// a cache line, and with rows of two bands interleaved in memory, two threads training blocks of different bands
+    /// wrote to the same lines on nearly every rating. Measured (8.5M ratings, k = 64, 2 threads, 14 epochs, 5 runs
+    /// each): CPU 5.6–5.9 s against 6.8–7.2 s, and no run at twice the CPU (random bands: 1 in 5 at 13 s, as the
+    /// lines' ping-pong grows when the two vCPUs sit far apart). Equal rating counts keep the blocks balanced when
+    /// ids and activity are related (ids given in order of arrival).
+    /// </summary>
+    private static int[] Bands(int[] rows, int count, int size)
     {
+        var perRow = new int[count];
+        foreach (var r in rows) perRow[r]++;
         var band = new int[count];
-        for (var i = 0; i < count; i++) band[i] = i % size;
-        rng.Shuffle(band.AsSpan());
+        var total = Math.Max(1L, rows.Length);
+        long before = 0;
+        for (var i = 0; i < count; i++)
+        {
+            band[i] = (int)Math.Min(size - 1, before * size / total);
+            before += perRow[i];
+        }
         return band;
     }
 }

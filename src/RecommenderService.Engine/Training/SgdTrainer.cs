@@ -166,7 +166,7 @@ public sealed class SgdTrainer
         foreach (var u in train.User) seenUser[u] = true;
         foreach (var i in train.Item) seenItem[i] = true;
         var mu = _options.UseBiases && !_options.LearnMean ? (float)train.Mean() : 0f;
-        var grid = new RatingGrid(train, GridSize > 0 ? GridSize : ChooseGridSize(train, threads), _options.Seed, consume);
+        var grid = new RatingGrid(train, GridSize > 0 ? GridSize : ChooseGridSize(train, threads), consume);
         // The consumed set's arrays are garbage now (a third of the set at least), but the runtime keeps their pages;
         // the state allocated next would come on top. A compacting collection that returns free memory to the OS
         // lets the state reuse them: recsys train's peak on 8.5M ratings 246 → 197 MB (LIBMF 146-150 MB), for
