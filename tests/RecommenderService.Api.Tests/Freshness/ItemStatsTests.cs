@@ -12,21 +12,8 @@ namespace RecommenderService.Api.Tests.Freshness;
 /// after any mix of writes they equal a fresh GROUP BY over the ratings, in total and per day.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ItemStatsTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-    private HttpClient _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _client = _factory.CreateClientAsClient();
-        _admin = _factory.CreateClientAsAdmin();
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task After_puts_replaces_deletes_batches_an_import_and_an_erasure_the_stats_equal_a_fresh_group_by()
     {
@@ -38,7 +25,7 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
         await PutAsync("u2", "a", 3, "2026-01-05T00:00:00Z");
         await PutAsync("u3", "c", 3, null);
         // A batch that inserts and replaces, with a pair twice (the last row wins).
-        (await _client.PostAsJsonAsync("/api/v1/ratings/batch", new
+        (await Client.PostAsJsonAsync("/api/v1/ratings/batch", new
         {
             ratings = new object[]
             {
@@ -50,26 +37,26 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
             },
         })).EnsureSuccessStatusCode();
         // A deletion, and the deletion of a pair that does not exist (changes nothing).
-        (await _client.DeleteAsync("/api/v1/users/u1/ratings/b")).EnsureSuccessStatusCode();
-        await _client.DeleteAsync("/api/v1/users/u1/ratings/zzz");
+        (await Client.DeleteAsync("/api/v1/users/u1/ratings/b")).EnsureSuccessStatusCode();
+        await Client.DeleteAsync("/api/v1/users/u1/ratings/zzz");
         // An import: new users, and known users whose pairs it replaces (both of the importer's paths).
         // (1577836800 is 2020-01-01: older than any window, it counts in the totals only.)
         var csv = new StringBuilder("u2,a,2,1767225600\nu2,e,4\nu4,d,1,1767312000\nn1,a,5\nn1,e,3,1767398400\nn2,e,2\nn2,e,4\nn2,old,4,1577836800\nu1,old,2,1577836800\n");
         for (var u = 0; u < 50; u++) csv.Append($"bulk-{u},i{u % 7},{1 + u % 5}\n");
-        (await _admin.PostAsync("/api/v1/ratings/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+        (await Admin.PostAsync("/api/v1/ratings/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
         await AssertStatsMatchRatingsAsync("after puts, replaces, deletes, a batch and an import");
 
-        (await _admin.DeleteAsync("/api/v1/users/u4")).EnsureSuccessStatusCode();
+        (await Admin.DeleteAsync("/api/v1/users/u4")).EnsureSuccessStatusCode();
         await AssertStatsMatchRatingsAsync("after an erasure");
 
         // Folding the pending changes into the tables changes no figure; later changes add to folded rows.
-        await _factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
+        await Factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM item_stat_changes"));
         await AssertStatsMatchRatingsAsync("after compaction");
-        (await _admin.DeleteAsync("/api/v1/users/n1")).EnsureSuccessStatusCode();
+        (await Admin.DeleteAsync("/api/v1/users/n1")).EnsureSuccessStatusCode();
         await PutAsync("u2", "e", 1, "2026-01-09T00:00:00Z");
         await AssertStatsMatchRatingsAsync("after writes on compacted rows");
-        await _factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
+        await Factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
         await AssertStatsMatchRatingsAsync("after a second compaction");
     }
 
@@ -77,11 +64,11 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task Truncating_the_ratings_empties_the_stats_and_the_popular_list()
     {
         await PutAsync("t1", "gone", 4, null);
-        await _factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
+        await Factory.Services.GetRequiredService<ItemStatsCompactor>().CompactAsync(CancellationToken.None);
         await PutAsync("t2", "gone", 5, null);
 
         await ScalarAsync("TRUNCATE ratings");
-        var popular = await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+        var popular = await Factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
 
         Assert.Equal(0, await ScalarAsync("SELECT (SELECT count(*) FROM item_stats) + (SELECT count(*) FROM item_daily_stats) + (SELECT count(*) FROM item_stat_changes)"));
         Assert.Empty(popular.Ranking);
@@ -94,9 +81,9 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
         await PutAsync("x2", "shown", 2, null);
         await PutAsync("x3", "shown", 5, null);
         await PutAsync("x3", "shown", 3, null);
-        (await _client.DeleteAsync("/api/v1/users/x1/ratings/shown")).EnsureSuccessStatusCode();
+        (await Client.DeleteAsync("/api/v1/users/x1/ratings/shown")).EnsureSuccessStatusCode();
 
-        var item = await _client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/items/shown");
+        var item = await Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/items/shown");
 
         Assert.Equal(2, item.GetProperty("ratingCount").GetInt32());
         Assert.Equal(2.5, item.GetProperty("meanRating").GetDouble());
@@ -104,7 +91,7 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task PutAsync(string user, string item, double rating, string? timestamp)
     {
-        var response = await _client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{item}",
+        var response = await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{item}",
             timestamp is null ? new { rating, timestamp = (string?)null } : new { rating, timestamp = (string?)timestamp });
         response.EnsureSuccessStatusCode();
     }
@@ -147,7 +134,7 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<Dictionary<string, (long, double)>> RowsAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_factory.ConnectionString);
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -156,5 +143,5 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : IAsyncLifetime
         return rows;
     }
 
-    private Task<long> ScalarAsync(string sql) => TestData.ScalarAsync(_factory.ConnectionString, sql);
+    private Task<long> ScalarAsync(string sql) => TestData.ScalarAsync(Factory.ConnectionString, sql);
 }

@@ -9,29 +9,18 @@ namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>The first line of a CSV import: a byte-order mark is not part of an id, and only a recognised header is skipped.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class CsvFirstLineTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class CsvFirstLineTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _admin = _factory.CreateClientAsAdmin();
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     private Task<HttpResponseMessage> ImportAsync(byte[] body)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("text/csv");
-        return _admin.PostAsync("/api/v1/ratings/import", content);
+        return Admin.PostAsync("/api/v1/ratings/import", content);
     }
 
     private static byte[] WithBom(string text) => [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)];
 
-    private Task<long> UsersNamedAsync(string id) => TestData.ScalarAsync(_factory.ConnectionString, "SELECT count(*) FROM users WHERE external_id = $1", id);
+    private Task<long> UsersNamedAsync(string id) => TestData.ScalarAsync(Factory.ConnectionString, "SELECT count(*) FROM users WHERE external_id = $1", id);
 
     [Fact]
     public async Task A_byte_order_mark_without_a_header_does_not_become_part_of_the_first_user_id()
@@ -73,11 +62,11 @@ public sealed class CsvFirstLineTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("u1,i1,NaN")]
     public async Task An_unparseable_first_line_is_an_error_not_a_silently_dropped_header(string first)
     {
-        var before = await FingerprintAsync(_factory.ConnectionString);
+        var before = await FingerprintAsync(Factory.ConnectionString);
 
         var response = await ImportAsync(Encoding.UTF8.GetBytes($"{first}\nu1,i1,3\n"));
 
         await AssertFieldProblemAsync(response, "line 1");
-        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+        Assert.Equal(before, await FingerprintAsync(Factory.ConnectionString));
     }
 }

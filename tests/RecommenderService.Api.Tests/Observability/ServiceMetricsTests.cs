@@ -11,28 +11,23 @@ namespace RecommenderService.Api.Tests.Observability;
 
 /// <summary>The serving, cache, ingest and rate-limit series of <c>/metrics</c>, read after real requests.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
     private HttpClient _scraper = null!;
     private RatingSet _ratings = null!;
     private int _version;
     private DateTimeOffset _trainedAt;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _client = _factory.CreateClientAsClient();
-        _scraper = _factory.CreateClientWithKey(null);
+        await base.InitializeAsync();
+        _scraper = Factory.CreateClientWithKey(null);
         _ratings = TestData.PlantedRatings();
         _trainedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, _ratings, _trainedAt.AddMinutes(-1));
-        _version = await TestData.StoreActiveModelAsync(_factory.ConnectionString, TestData.Train(_ratings), _trainedAt);
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        await TestData.InsertRatingsAsync(Factory.ConnectionString, _ratings, _trainedAt.AddMinutes(-1));
+        _version = await TestData.StoreActiveModelAsync(Factory.ConnectionString, TestData.Train(_ratings), _trainedAt);
+        await Factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task The_scrape_has_the_model_series_and_none_of_the_runtimes_internal_diagnostics()
@@ -68,7 +63,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
         var user = _ratings.Users[3];
         var before = await MetricsText.ScrapeAsync(_scraper);
 
-        var put = await _client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{_ratings.Items[0]}", new { rating = 5 });
+        var put = await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{_ratings.Items[0]}", new { rating = 5 });
         put.EnsureSuccessStatusCode();
         var list = await ListAsync(user);
 
@@ -85,14 +80,14 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
         var user = _ratings.Users[5];
         // The model load reads every user's ratings ahead (Serving:WarmUserCache), in the background: let it finish, then
         // forget this one so its first list misses.
-        await _factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>().UsersReadAhead;
-        _factory.Services.GetRequiredService<UserRatingsCache>().Invalidate(user);
+        await Factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>().UsersReadAhead;
+        Factory.Services.GetRequiredService<UserRatingsCache>().Invalidate(user);
         var before = await MetricsText.ScrapeAsync(_scraper);
 
         await ListAsync(user);
         await ListAsync(user);
         var held = await MetricsText.ScrapeAsync(_scraper);
-        (await _client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{_ratings.Items[1]}", new { rating = 1 })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{_ratings.Items[1]}", new { rating = 1 })).EnsureSuccessStatusCode();
 
         var after = await MetricsText.ScrapeAsync(_scraper);
         Assert.Equal(1, Delta(before, held, "recommender_user_cache_requests_total{result=\"miss\"}"));
@@ -106,11 +101,11 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task Stored_ratings_are_counted_by_route()
     {
-        var admin = _factory.CreateClientAsAdmin();
+        var admin = Factory.CreateClientAsAdmin();
         var before = await MetricsText.ScrapeAsync(_scraper);
 
-        (await _client.PutAsJsonAsync("/api/v1/users/m-1/ratings/m-item", new { rating = 3 })).EnsureSuccessStatusCode();
-        (await _client.PostAsJsonAsync("/api/v1/ratings/batch", new
+        (await Client.PutAsJsonAsync("/api/v1/users/m-1/ratings/m-item", new { rating = 3 })).EnsureSuccessStatusCode();
+        (await Client.PostAsJsonAsync("/api/v1/ratings/batch", new
         {
             ratings = new[]
             {
@@ -130,7 +125,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task Popularity_refreshes_and_the_lists_age_are_exported()
     {
-        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+        await Factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
 
         var metrics = await MetricsText.ScrapeAsync(_scraper);
 
@@ -143,7 +138,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task Rate_limit_rejections_are_counted()
     {
-        await using var limited = new RecommenderApiFactory(_factory.ConnectionString, new Dictionary<string, string?>
+        await using var limited = new RecommenderApiFactory(Factory.ConnectionString, new Dictionary<string, string?>
         {
             ["RateLimiting:ClientPermitsPerSecond"] = "1",
             ["RateLimiting:ClientBurst"] = "1",
@@ -160,7 +155,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : IAsyncLifeti
 
     private async Task<string> ListAsync(string user)
     {
-        var response = await _client.GetAsync($"/api/v1/users/{Uri.EscapeDataString(user)}/recommendations");
+        var response = await Client.GetAsync($"/api/v1/users/{Uri.EscapeDataString(user)}/recommendations");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }

@@ -11,28 +11,17 @@ namespace RecommenderService.Api.Tests.Serving;
 /// and never cached stale when a user's ratings change (or the cache is cleared) while the pass runs.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UserCacheWarmTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _client = _factory.CreateClientAsClient();
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task The_pass_caches_every_user_with_ratings_as_a_per_user_read_reads_them_once_until_cleared()
     {
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
         await PutAsync("warm-1", "w-a", 4);
         await PutAsync("warm-1", "w-b", 2.5);
         await PutAsync("warm-2", "w-b", 5);
         await PutAsync("warm-3", "w-c", 1);
-        (await _client.DeleteAsync("/api/v1/users/warm-3/ratings/w-c")).EnsureSuccessStatusCode();
+        (await Client.DeleteAsync("/api/v1/users/warm-3/ratings/w-c")).EnsureSuccessStatusCode();
         await SettleAsync(cache, "warm-1", "warm-2");
         cache.Clear();
 
@@ -62,20 +51,20 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
     public async Task Loading_a_model_reads_its_users_ratings_ahead_so_their_first_lists_need_no_read()
     {
         var ratings = TestData.PlantedRatings(seed: 12);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
+        await TestData.InsertRatingsAsync(Factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
         var model = TestData.Train(ratings);
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
         cache.Clear();
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, model, DateTimeOffset.UtcNow);
+        await TestData.StoreActiveModelAsync(Factory.ConnectionString, model, DateTimeOffset.UtcNow);
 
-        var loader = _factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>();
+        var loader = Factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>();
         await loader.LoadActiveAsync(CancellationToken.None);
         // The load does not wait for the read-ahead (a rollout must not); it has started it.
         await loader.UsersReadAhead;
 
         var users = model.Users.Ids.Take(20).ToArray();
         Assert.All(users, user => Assert.True(cache.IsCached(user), $"{user} was not read ahead"));
-        var response = await _client.GetAsync($"/api/v1/users/{users[0]}/recommendations?count=5");
+        var response = await Client.GetAsync($"/api/v1/users/{users[0]}/recommendations?count=5");
         response.EnsureSuccessStatusCode();
         Assert.Contains("\"strategy\":\"model\"", await response.Content.ReadAsStringAsync());
     }
@@ -84,20 +73,20 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
     public async Task A_model_load_does_not_wait_for_the_read_ahead()
     {
         var ratings = TestData.PlantedRatings(seed: 13);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
+        await TestData.InsertRatingsAsync(Factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
         var model = TestData.Train(ratings);
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
-        var loader = _factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
+        var loader = Factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>();
         cache.Clear();
 
         // The read-ahead reads `ratings`; held behind a lock, it cannot finish. A load that waited for it (as it did
         // before: every rollout paid the pass, 3.6 s at 8.5M ratings) would not return either.
-        var database = _factory.Services.GetRequiredService<NpgsqlDataSource>();
+        var database = Factory.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var lockTable = new NpgsqlCommand("LOCK TABLE ratings IN ACCESS EXCLUSIVE MODE", connection, transaction))
             await lockTable.ExecuteNonQueryAsync();
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, model, DateTimeOffset.UtcNow);
+        await TestData.StoreActiveModelAsync(Factory.ConnectionString, model, DateTimeOffset.UtcNow);
 
         var load = loader.LoadActiveAsync(CancellationToken.None);
         Assert.Same(load, await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(20))));
@@ -112,7 +101,7 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task A_user_invalidated_while_the_pass_runs_is_not_cached_by_it()
     {
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
         await PutAsync("race-1", "r-a", 4);
         await PutAsync("race-2", "r-a", 3);
         await SettleAsync(cache, "race-1", "race-2");
@@ -130,7 +119,7 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task A_clear_while_the_pass_runs_leaves_nothing_of_it_and_the_next_load_reads_again()
     {
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
         await PutAsync("clear-1", "c-a", 4);
         await SettleAsync(cache, "clear-1");
         cache.Clear();
@@ -159,7 +148,7 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
     /// <summary>Starts a warm pass behind a lock on <c>ratings</c>, runs <paramref name="meanwhile"/> once it waits, releases.</summary>
     private async Task<Task<int>> BlockedWarmAsync(UserRatingsCache cache, Action meanwhile)
     {
-        var database = _factory.Services.GetRequiredService<NpgsqlDataSource>();
+        var database = Factory.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var lockTable = new NpgsqlCommand("LOCK TABLE ratings IN ACCESS EXCLUSIVE MODE", connection, transaction))
@@ -185,5 +174,5 @@ public sealed class UserCacheWarmTests(PostgresFixture postgres) : IAsyncLifetim
         user.ItemIds.Zip(user.Values).ToDictionary(p => p.First, p => p.Second);
 
     private async Task PutAsync(string user, string item, double rating) =>
-        (await _client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{item}", new { rating })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{item}", new { rating })).EnsureSuccessStatusCode();
 }

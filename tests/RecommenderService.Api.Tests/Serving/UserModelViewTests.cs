@@ -14,32 +14,21 @@ namespace RecommenderService.Api.Tests.Serving;
 /// in the first seconds after a model load.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class UserModelViewTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UserModelViewTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _client = _factory.CreateClientAsClient();
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task A_known_users_view_reads_the_models_rows_and_serves_the_models_prediction()
     {
         var ratings = TestData.PlantedRatings(seed: 21);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
+        await TestData.InsertRatingsAsync(Factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
         var model = TestData.Train(ratings);
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, model, DateTimeOffset.UtcNow);
-        var serving = await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        await TestData.StoreActiveModelAsync(Factory.ConnectionString, model, DateTimeOffset.UtcNow);
+        var serving = await Factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
         Assert.NotNull(serving);
 
         var userId = model.Users.Ids[3];
-        var user = await _factory.Services.GetRequiredService<UserRatingsCache>().GetAsync(userId, CancellationToken.None);
-        var view = _factory.Services.GetRequiredService<UserModelViews>().For(serving, user);
+        var user = await Factory.Services.GetRequiredService<UserRatingsCache>().GetAsync(userId, CancellationToken.None);
+        var view = Factory.Services.GetRequiredService<UserModelViews>().For(serving, user);
 
         Assert.Equal(RecommendationStrategy.Model, view.Strategy);
         Assert.True(serving.Model.Users.TryGetIndex(userId, out var index));
@@ -52,7 +41,7 @@ public sealed class UserModelViewTests(PostgresFixture postgres) : IAsyncLifetim
             ref MemoryMarshal.GetReference(serving.Model.UserVector(index))));
 
         var item = model.Items.Ids[5];
-        var prediction = await _client.GetFromJsonAsync<Prediction>($"/api/v1/users/{userId}/predictions/{item}");
+        var prediction = await Client.GetFromJsonAsync<Prediction>($"/api/v1/users/{userId}/predictions/{item}");
         Assert.Equal("model", prediction!.Strategy);
         Assert.Equal(Math.Round(model.Scale.Clamp(model.Score(index, ItemIndex(model, item))), 4), prediction.PredictedRating, 4);
     }

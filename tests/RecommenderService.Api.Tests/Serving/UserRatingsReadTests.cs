@@ -10,23 +10,12 @@ namespace RecommenderService.Api.Tests.Serving;
 /// directory of item ids (<see cref="ItemExternalIds"/>); items created after the directory was read are found too.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class UserRatingsReadTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UserRatingsReadTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _client = _factory.CreateClientAsClient();
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task A_users_ratings_name_their_items_including_items_created_after_the_first_read()
     {
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
         await PutAsync("reader-1", "item-a", 4);
         await PutAsync("reader-1", "item-b", 2);
         await PutAsync("reader-2", "item-a", 5);
@@ -51,8 +40,8 @@ public sealed class UserRatingsReadTests(PostgresFixture postgres) : IAsyncLifet
     public async Task A_user_without_ratings_and_an_unknown_user_read_as_such()
     {
         await PutAsync("reader-3", "item-e", 4);
-        (await _client.DeleteAsync("/api/v1/users/reader-3/ratings/item-e")).EnsureSuccessStatusCode();
-        var cache = _factory.Services.GetRequiredService<UserRatingsCache>();
+        (await Client.DeleteAsync("/api/v1/users/reader-3/ratings/item-e")).EnsureSuccessStatusCode();
+        var cache = Factory.Services.GetRequiredService<UserRatingsCache>();
 
         var emptied = await cache.GetAsync("reader-3", CancellationToken.None);
         var unknown = await cache.GetAsync("nobody-here", CancellationToken.None);
@@ -67,5 +56,5 @@ public sealed class UserRatingsReadTests(PostgresFixture postgres) : IAsyncLifet
         user.ItemIds.Zip(user.Values).ToDictionary(p => p.First, p => p.Second);
 
     private async Task PutAsync(string user, string item, double rating) =>
-        (await _client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{item}", new { rating })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{item}", new { rating })).EnsureSuccessStatusCode();
 }
