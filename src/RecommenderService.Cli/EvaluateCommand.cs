@@ -79,11 +79,10 @@ internal sealed class EvaluateCommand : ICommand
 
         var clock = Stopwatch.StartNew();
         var (protocol, splits) = Splits(args, seed);
-        // As recsys train and the service: the defaults for the training part's size (DataSizeDefaults), then the
-        // flags. Without this, 8.5M ratings were evaluated with MovieLens' k = 256 and 200 fixed-step epochs.
+        // Sized for the training part, as recsys train and the service would train on it.
         var trainCount = splits[0].Train.Count;
-        options = TrainingFlags.Apply(args, Name, DataSizeDefaults.Training(trainCount));
-        rankingOptions = RankingFlags.Apply(args, Name, options.Scale, DataSizeDefaults.Ranking(trainCount));
+        options = SizedDefaults.Training(args, Name, trainCount);
+        rankingOptions = SizedDefaults.Ranking(args, Name, options.Scale, trainCount);
         if (args.Double("inner", 0, 1, minExclusive: true) is { } inner)
         {
             // Settings are chosen here, never on the test part: it is dropped, and the training part split again.
@@ -130,8 +129,8 @@ internal sealed class EvaluateCommand : ICommand
         }
         if (_temporalRatings is not null && !rankingOnly)
             perFold[0] = [.. perFold[0], ServiceRecipe(_temporalRatings,
-                TrainingFlags.Apply(args, Name, DataSizeDefaults.Training(_temporalRatings.Count)),
-                RankingFlags.Apply(args, Name, options.Scale, DataSizeDefaults.Ranking(_temporalRatings.Count)),
+                SizedDefaults.Training(args, Name, _temporalRatings.Count),
+                SizedDefaults.Ranking(args, Name, options.Scale, _temporalRatings.Count),
                 args.Double("temporal", 0, 1, minExclusive: true)!.Value, log)];
         var report = new EvaluationReport(protocol, splits.Length, splits.Sum(s => s.Test.Count) / splits.Length, options, perFold);
         if (json) report.WriteJson(output); else report.WriteTable(output);
@@ -151,7 +150,8 @@ internal sealed class EvaluateCommand : ICommand
         for (var i = 0; i < byIndex.Length; i++) byIndex[i] = byId.GetValueOrDefault(ratings.Items[i]);
         var clock = Stopwatch.StartNew();
         var ((train, test), cold) = ColdItemEvaluation.SplitItems(ratings, fraction, seed);
-        log.WriteLine($"cold items: {cold.Length} of {ratings.ItemCount} items held out with {test.Count} ratings; attributes for {byId.Count} items from {attributePath}");
+        (options, rankingOptions) = (SizedDefaults.Training(args, Name, train.Count), SizedDefaults.Ranking(args, Name, options.Scale, train.Count));
+        log.WriteLine($"cold items: {cold.Length} of {ratings.ItemCount} items held out with {test.Count} ratings; attributes for {byId.Count} items from {attributePath}; model: {TrainingFlags.Describe(options)}");
         var model = TrainingPolicy.Fit(train, options).Model.WithRanking(new RankingTrainer(rankingOptions).Train(train));
         log.WriteLine($"  trained both heads in {clock.Elapsed.TotalSeconds:F2} s");
         var scores = ColdItemEvaluation.Evaluate(model, train, test, cold, i => byIndex[i], evaluation, listScore);

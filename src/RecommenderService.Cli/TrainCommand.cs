@@ -36,9 +36,8 @@ internal sealed class TrainCommand : ICommand
         var readSeconds = total.Elapsed.TotalSeconds;
         output.WriteLine($"Read {ratings.Count} ratings ({ratings.UserCount} users, {ratings.ItemCount} items) from {path} in {readSeconds:F3} s");
         if (ratings.Count == 0) throw new RatingFileException(path, 0, "no ratings to train on");
-        // The service's defaults for this many ratings (DataSizeDefaults), then the flags.
-        var options = TrainingFlags.Apply(args, Name, DataSizeDefaults.Training(ratings.Count));
-        var rankingOptions = args.Switch("no-ranking") ? null : RankingFlags.Apply(args, Name, options.Scale, DataSizeDefaults.Ranking(ratings.Count));
+        var options = SizedDefaults.Training(args, Name, ratings.Count);
+        var rankingOptions = args.Switch("no-ranking") ? null : SizedDefaults.Ranking(args, Name, options.Scale, ratings.Count);
         output.WriteLine($"Training: {TrainingFlags.Describe(options)}");
         output.WriteLine($"{"epoch",5}  {"train RMSE",10}  {"valid RMSE",10}  {"seconds",8}");
 

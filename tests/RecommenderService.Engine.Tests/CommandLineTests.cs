@@ -38,6 +38,15 @@ public sealed class CommandLineTests : IDisposable
         var flagged = Run("evaluate", "--ratings", ratings, "--holdout", "0.1", "--ranking-only", "--max-rank-users", "20",
             "--ranking-iterations", "1", "--ranking-search", "off", "--threads", "2", "--factors", "32");
         Assert.Contains("factors 32", flagged.Out.Split('\n').Single(l => l.Contains("model: ")));
+
+        // The item cold-start protocol trains on the ratings of 95 % of the items, also over the threshold.
+        var attributes = _dir.Write("attributes.tsv", string.Join("\n", Enumerable.Range(1, 1000).Select(i => $"{i}\tg{i % 7}|h{i % 3}")) + "\n");
+        var cold = Run("evaluate", "--ratings", ratings, "--cold-items", "0.05", "--item-attributes", attributes, "--max-rank-users", "20",
+            "--epochs", "1", "--ranking-iterations", "1", "--threads", "2");
+        Assert.Equal(0, cold.Code);
+        var coldModel = cold.Out.Split('\n').Single(l => l.Contains("model: "));
+        Assert.Contains("factors 64", coldModel);
+        Assert.Contains("adaptive steps", coldModel);
     }
 
     [Fact]
