@@ -50,9 +50,9 @@ internal static class AdaptiveRunInRegisters
         {
             // Across the end of the run into the next one's first ratings: a run is ~20 ratings at 8.5M ratings on a
             // 4×4 grid, so the boundary's unfetched rows were a tenth of all q fetches.
-            var ahead = j + s.PrefetchDistance;
-            if (ahead < items.Length) PrefetchRow(ref q, items[ahead] * stride);
-            else if (ahead - items.Length < nextItems.Length) PrefetchRow(ref q, nextItems[ahead - items.Length] * stride);
+            var ahead = j + Prefetch.Distance;
+            if (ahead < items.Length) Prefetch.Floats(ref Unsafe.Add(ref q, items[ahead] * stride), stride);
+            else if (ahead - items.Length < nextItems.Length) Prefetch.Floats(ref Unsafe.Add(ref q, nextItems[ahead - items.Length] * stride), stride);
             var item = items[j];
             ref var qi = ref Unsafe.Add(ref q, item * stride);
             var q0 = Vector512.LoadUnsafe(ref qi, 0);
@@ -127,14 +127,5 @@ internal static class AdaptiveRunInRegisters
     /// <summary>The per-block constants of the adaptive rule.</summary>
     internal readonly record struct RunSettings(
         float GlobalMean, float Eta, float Lambda, float BiasShrink, float BiasEta, float LeadShare, float RestShare,
-        bool LeadingOnly, int PrefetchDistance);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchRow(ref float q, int offset)
-    {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
-        var start = (float*)Unsafe.AsPointer(ref Unsafe.Add(ref q, offset));
-        // Unpinned: if the GC moves Q between here and the hint, the hint fetches a stale line and nothing else.
-        for (var f = 0; f < 64; f += 16) System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + f);
-    }
+        bool LeadingOnly);
 }

@@ -316,7 +316,7 @@ public sealed class SgdTrainer
             if (r + 1 < runs.Length)
             {
                 SwapWithLater(runs, r + 1, ref rng);
-                Prefetch(p.Slice(runs[r + 1].User * stride, stride));
+                Prefetch.Lines(p.Slice(runs[r + 1].User * stride, stride));
             }
             var run = runs[r];
             var pu = p.Slice(run.User * stride, stride);
@@ -327,7 +327,7 @@ public sealed class SgdTrainer
             var runLoss = 0f;
             for (var j = 0; j < items.Length; j++)
             {
-                if (j + PrefetchDistance < items.Length) Prefetch(q.Slice(items[j + PrefetchDistance] * stride, stride));
+                if (j + Prefetch.Distance < items.Length) Prefetch.Lines(q.Slice(items[j + Prefetch.Distance] * stride, stride));
                 var item = items[j];
                 var qi = q.Slice(item * stride, stride);
                 ref var bi = ref itemBias[item];
@@ -373,7 +373,7 @@ public sealed class SgdTrainer
         var mu = step.GlobalMean;
         var inRegisters = runsInRegisters && AdaptiveRunInRegisters.Applies(stride);
         var settings = new AdaptiveRunInRegisters.RunSettings(mu, eta, lambda, biasShrink, biasEta, leadShare, restShare,
-            leadingOnly, PrefetchDistance);
+            leadingOnly);
         double loss = 0;
         if (runs.Length > 0) SwapWithLater(runs, 0, ref rng);
         for (var r = 0; r < runs.Length; r++)
@@ -383,15 +383,15 @@ public sealed class SgdTrainer
             {
                 SwapWithLater(runs, r + 1, ref rng);
                 var after = runs[r + 1];
-                Prefetch(p.Slice(after.User * stride, stride));
+                Prefetch.Lines(p.Slice(after.User * stride, stride));
                 // Runs are visited in random order, so the next run's slices of the rating arrays, its bias and its
                 // accumulators are cold (DRAM); unfetched, its first rating waits for them and then for its q row.
                 // Measured: a 4×4 grid cost ~20 % more per rating than 1×1 on one thread before these hints.
                 next = gridItems.AsSpan(after.Start, after.Count);
-                Prefetch(next);
-                Prefetch(gridValues.AsSpan(after.Start, after.Count));
-                PrefetchLine(ref state.UserBias[after.User]);
-                PrefetchLine(ref userSquares[2 * after.User]);
+                Prefetch.Lines(next);
+                Prefetch.Lines(gridValues.AsSpan(after.Start, after.Count));
+                Prefetch.Line(ref state.UserBias[after.User]);
+                Prefetch.Line(ref userSquares[2 * after.User]);
             }
             var run = runs[r];
             var pu = p.Slice(run.User * stride, stride);
@@ -414,7 +414,7 @@ public sealed class SgdTrainer
             var runLoss = 0f;
             for (var j = 0; j < items.Length; j++)
             {
-                if (j + PrefetchDistance < items.Length) Prefetch(q.Slice(items[j + PrefetchDistance] * stride, stride));
+                if (j + Prefetch.Distance < items.Length) Prefetch.Lines(q.Slice(items[j + Prefetch.Distance] * stride, stride));
                 var item = items[j];
                 var qi = q.Slice(item * stride, stride);
                 ref var bi = ref itemBias[item];
@@ -445,29 +445,6 @@ public sealed class SgdTrainer
             loss += runLoss;
         }
         return loss;
-    }
-
-    // Ratings ahead whose q_i row is requested early: the rows are random within the block's slice of Q
-    // (L2/L3), and the out-of-order window alone covers only about one rating.
-    private const int PrefetchDistance = 2;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch<T>(ReadOnlySpan<T> values) where T : unmanaged
-    {
-        if (!Sse.IsSupported) return;
-        fixed (T* start = values)
-        {
-            var bytes = (byte*)start;
-            var length = values.Length * sizeof(T);
-            for (var offset = 0; offset < length; offset += 64) Sse.Prefetch0(bytes + offset);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchLine(ref float value)
-    {
-        if (!Sse.IsSupported) return;
-        fixed (float* address = &value) Sse.Prefetch0(address);
     }
 
     /// <summary><see cref="SwapWithLater{T}"/> on a run's two parallel arrays with one draw.</summary>
