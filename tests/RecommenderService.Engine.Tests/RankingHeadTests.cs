@@ -52,23 +52,12 @@ public sealed class RankingHeadTests
         var folded = FoldIn.SolveRanking(model, items, values);
 
         // Direct: minimise Σ over ALL items c_i (p_i − x·y_i)² + λ|x|², with c = 1 + α·r and p = 1 for rated items.
-        var k = head.Factors;
-        var a = new double[k, k];
-        var b = new double[k];
-        for (var i = 0; i < model.Items.Count; i++)
+        var expected = DirectSolve(head, model.Items.Count, i =>
         {
             var at = Array.IndexOf(items, i);
-            double c = at >= 0 ? 1 + 0.5 * values[at] : 1, p = at >= 0 ? 1 : 0;
-            var y = head.ItemVector(i);
-            for (var r = 0; r < k; r++)
-            {
-                b[r] += c * p * y[r];
-                for (var s = 0; s < k; s++) a[r, s] += c * y[r] * y[s];
-            }
-        }
-        for (var r = 0; r < k; r++) a[r, r] += head.Regularization;
-        var expected = GaussianElimination(a, b);
-        for (var f = 0; f < k; f++) Assert.Equal(expected[f], folded[f], 1e-4);
+            return at >= 0 ? (1 + 0.5 * values[at], 1.0) : (1.0, 0.0);
+        });
+        for (var f = 0; f < head.Factors; f++) Assert.Equal(expected[f], folded[f], 1e-4);
     }
 
     [Fact]
@@ -214,6 +203,29 @@ public sealed class RankingHeadTests
             nb += b[f] * b[f];
         }
         return dot / Math.Sqrt(na * nb);
+    }
+
+    /// <summary>
+    /// The exact fold-in: minimises Σ over every item c_i (p_i − x·y_i)² + λ|x|² for the head's item vectors, with
+    /// (c_i, p_i) from <paramref name="confidenceAndPreference"/>, by building the normal equations and eliminating.
+    /// </summary>
+    internal static double[] DirectSolve(RankingHead head, int items, Func<int, (double Confidence, double Preference)> confidenceAndPreference)
+    {
+        var k = head.Factors;
+        var a = new double[k, k];
+        var b = new double[k];
+        for (var i = 0; i < items; i++)
+        {
+            var (c, p) = confidenceAndPreference(i);
+            var y = head.ItemVector(i);
+            for (var r = 0; r < k; r++)
+            {
+                b[r] += c * p * y[r];
+                for (var s = 0; s < k; s++) a[r, s] += c * y[r] * y[s];
+            }
+        }
+        for (var r = 0; r < k; r++) a[r, r] += head.Regularization;
+        return GaussianElimination(a, b);
     }
 
     internal static double[] GaussianElimination(double[,] a, double[] b)

@@ -116,23 +116,12 @@ public sealed class RankingNegativesTests
 
         // Direct: minimise Σ over ALL items c_i (p_i − x·y_i)² + λ|x|²: rated ≥ 3 chosen (p 1, c = 1 + 0.1 r²),
         // rated ≤ 2 not wanted (p 0, c = 1 + 4), unrated p 0, c 1.
-        var k = head.Factors;
-        var a = new double[k, k];
-        var b = new double[k];
-        for (var i = 0; i < model.Items.Count; i++)
+        var expected = RankingHeadTests.DirectSolve(head, model.Items.Count, i =>
         {
             var at = Array.IndexOf(items, i);
-            var (c, p) = at < 0 ? (1.0, 0.0) : values[at] <= 2 ? (5.0, 0.0) : (1 + 0.1 * values[at] * values[at], 1.0);
-            var y = head.ItemVector(i);
-            for (var r = 0; r < k; r++)
-            {
-                b[r] += c * p * y[r];
-                for (var s = 0; s < k; s++) a[r, s] += c * y[r] * y[s];
-            }
-        }
-        for (var r = 0; r < k; r++) a[r, r] += head.Regularization;
-        var expected = RankingHeadTests.GaussianElimination(a, b);
-        for (var f = 0; f < k; f++) Assert.Equal(expected[f], folded[f], 1e-4);
+            return at < 0 ? (1.0, 0.0) : values[at] <= 2 ? (5.0, 0.0) : (1 + 0.1 * values[at] * values[at], 1.0);
+        });
+        for (var f = 0; f < head.Factors; f++) Assert.Equal(expected[f], folded[f], 1e-4);
     }
 
     [Fact]
