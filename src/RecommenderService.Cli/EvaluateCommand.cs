@@ -43,9 +43,12 @@ internal sealed class EvaluateCommand : ICommand
         + "judged two ways: P@10 R@10 NDCG@10 with every held-out item relevant (the service's protocol), and liked\n"
         + "P/R/NDCG@10 with held-out ratings >= --liked-threshold relevant (default 4 on 1-5, scaled to --scale; users\n"
         + "without liked items skipped); disliked@10 = share of the 10 listed items the user rated <= --disliked-threshold\n"
-        + "(default 2 on 1-5, scaled). seconds = fitting time. --seed also seeds the split (default 42).\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
+        + "(default 2 on 1-5, scaled). seconds = fitting time. --seed also seeds the split (default 42).\n"
+        + "--rating-head-sees-test F: a diagnostic, not a model: adds the row ranking-seen, the ranking row's lists with\n"
+        + "the rating head (g) trained on the training part plus F of the test ratings (numpy RandomState(seed)), to\n"
+        + "measure how good a rating head would have to be for a liked/disliked goal; its RMSE is not a test RMSE.\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
 
     // With --temporal: every rating, for the service's own recipe (TemporalTraining), which splits them itself.
@@ -71,6 +74,9 @@ internal sealed class EvaluateCommand : ICommand
             Sharpness = (float?)args.Double("list-sharpness", 0, 100) ?? ListScore.Default.Sharpness,
             Threshold = (float?)args.Double("list-threshold", 1, 5) ?? ListScore.Default.Threshold,
         };
+        var seenFraction = args.Double("rating-head-sees-test", 0, 1);
+        if (seenFraction is not null && (rankingOnly || args.Has("kfold")))
+            throw new UsageException("--rating-head-sees-test needs the rating head and a single split (not --ranking-only or --kfold)", Name);
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
 
@@ -109,6 +115,10 @@ internal sealed class EvaluateCommand : ICommand
                 both = (rating ?? MeanOnly(train, options)).WithRanking(RankingFlags.Train(train, rankingOptions, _temporalRatings is not null, log)), score: listScore), train, test, evaluation, log)!);
             if (!rankingOnly && listScore.Sharpness != 0)
                 results.Add(Run("ranking-head", () => new RankingHeadPredictor(both!, "ranking-head", ListScore.RankingOnly), train, test, evaluation, log)!);
+            if (seenFraction is { } seen)
+                results.Add(Run("ranking-seen", () => new RankingHeadPredictor(
+                    TrainingPolicy.Fit(RatingHeadLeak.TrainingPlusSeenTest(train, test, seen, seed), options).Model.WithRanking(both!.Ranking),
+                    "ranking-seen", listScore), train, test, evaluation, log)!);
             if (!rankingOnly && !perUser)
             {
                 results.Add(Run("mf-no-bias", () => new FactorModelPredictor(TrainingPolicy.Fit(train, options with { UseBiases = false }).Model, "mf-no-bias"), train, test, evaluation, log)!);
@@ -124,7 +134,7 @@ internal sealed class EvaluateCommand : ICommand
                 var text = rankingOnly ? "" : $"rating factors {Evaluation.SimilarItemHitRate(both, train, test, useRanking: false, seed: seed):F4}, ";
                 log.WriteLine($"  similar items hit rate@10 (a held-out item among a random training item's 10 nearest): {text}ranking factors {byRanking:F4}");
             }
-            string[] order = perUser ? ["popularity", "mf", "ranking-head", "ranking"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking-head", "ranking", "popularity"];
+            string[] order = perUser ? ["popularity", "mf", "ranking-head", "ranking", "ranking-seen"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking-head", "ranking", "ranking-seen", "popularity"];
             perFold.Add(results.OrderBy(r => Array.IndexOf(order, r.Name)).ToArray());
         }
         if (_temporalRatings is not null && !rankingOnly)

@@ -211,6 +211,40 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_can_show_the_lists_a_rating_head_that_saw_the_test_ratings_would_give()
+    {
+        var ratings = _dir.File("seen.tsv");
+        Assert.Equal(0, Run("generate", "--users", "200", "--items", "80", "--ratings", "4000", "--output", ratings).Code);
+        string[] common = ["evaluate", "--ratings", ratings, "--per-user", "0.25", "--threads", "1", "--factors", "8", "--epochs", "20",
+            "--ranking-factors", "8", "--ranking-search", "off", "--json"];
+
+        JsonElement Row(string json, string name) =>
+            JsonDocument.Parse(json).RootElement.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name);
+        double Rmse(JsonElement row) => row.GetProperty("rmse").GetDouble();
+        var none = Run([.. common, "--rating-head-sees-test", "0"]);
+        var all = Run([.. common, "--rating-head-sees-test", "1"]);
+
+        Assert.Equal(0, none.Code);
+        // Seeing none of the test ratings is the ranking row itself: the same rating head, so the same lists.
+        Assert.Equal(Row(none.Out, "ranking").ToString(), Row(none.Out, "ranking-seen").ToString().Replace("ranking-seen", "ranking"),
+            new SecondsIgnored());
+        // Seeing all of them, the rating head has learned the answers it is scored on.
+        Assert.True(Rmse(Row(all.Out, "ranking-seen")) < Rmse(Row(all.Out, "ranking")) - 0.02,
+            $"{Rmse(Row(all.Out, "ranking-seen"))} vs {Rmse(Row(all.Out, "ranking"))}");
+        Assert.Equal(2, Run([.. common, "--rating-head-sees-test", "1.5"]).Code);
+        Assert.Equal(2, Run([.. common, "--rating-head-sees-test", "1", "--ranking-only"]).Code);
+    }
+
+    /// <summary>Compares two JSON rows of evaluate by every metric but the fitting time.</summary>
+    private sealed class SecondsIgnored : IEqualityComparer<string>
+    {
+        public bool Equals(string? a, string? b) => Strip(a) == Strip(b);
+        public int GetHashCode(string s) => Strip(s).GetHashCode();
+        private static string Strip(string? json) =>
+            string.Join(",", JsonDocument.Parse(json!).RootElement.EnumerateObject().Where(p => p.Name != "seconds").Select(p => $"{p.Name}={p.Value}"));
+    }
+
+    [Fact]
     public void Help_is_available_overall_and_per_command()
     {
         Assert.Contains("Commands:", Run("help").Out);
