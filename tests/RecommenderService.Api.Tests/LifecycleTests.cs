@@ -71,6 +71,9 @@ public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.True(metrics.TryGetProperty(name, out _), name);
         Assert.Equal(150 * 24, model.GetProperty("counts").GetProperty("ratings").GetInt64());
         Assert.True(metrics.GetProperty("ndcgAt10").GetDouble() > metrics.GetProperty("popularityNdcgAt10").GetDouble());
+        // The popular list users would get instead (the damped mean) is recorded beside the most-rated yardstick.
+        Assert.True(metrics.GetProperty("ndcgAt10").GetDouble() > metrics.GetProperty("servedPopularityNdcgAt10").GetDouble());
+        Assert.InRange(metrics.GetProperty("servedPopularityPrecisionAt10").GetDouble(), 0, 1);
         Assert.Equal(version, list.GetProperty("modelVersion").GetInt32());
         Assert.Equal("model", list.GetProperty("strategy").GetString());
         Assert.False(string.IsNullOrEmpty(jobId));

@@ -8,15 +8,16 @@ public sealed class QualityGateTests
     private static RankingScores Lists(double ndcg, int users = 100) => new(10, ndcg / 2, ndcg / 2, ndcg, users);
 
     private static HoldoutReport Report(double rmse = 0.90, double baseline = 0.95, double? ranking = 0.40, double rating = 0.30, double popularity = 0.25, int listUsers = 100, double? warmRmse = null, int warmRatings = 800,
-        double? rankingOnly = null)
+        double? rankingOnly = null, double? served = null)
     {
         RankingScores? o = rankingOnly is { } y && listUsers > 0 ? Lists(y, listUsers) : null;
         RankingScores? r = ranking is { } x && listUsers > 0 ? Lists(x, listUsers) : null;
         RankingScores? a = listUsers > 0 ? Lists(rating, listUsers) : null;
         RankingScores? p = listUsers > 0 ? Lists(popularity, listUsers) : null;
+        RankingScores? s = served is { } z && listUsers > 0 ? Lists(z, listUsers) : null;
         return new HoldoutReport(rmse, 0.7, baseline, 1000, warmRatings, warmRatings > 0 ? warmRmse ?? rmse - 0.05 : double.NaN,
             warmRatings > 0 ? baseline - 0.02 : double.NaN, listUsers, r, a, p,
-            HoldoutReport.ChooseListSource(r, a, p, ranking is not null, o));
+            HoldoutReport.ChooseListSource(r, a, p, ranking is not null, o, s));
     }
 
     private static ActiveModelComparison Active(double candidate, double active, int ratings = 500) =>
@@ -89,6 +90,24 @@ public sealed class QualityGateTests
     {
         Assert.Equal(ListSource.RankingHeadOnly, QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.325), null, 0.02).ListSource);
         Assert.Equal(ListSource.Popularity, QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.32), null, 0.02).ListSource);
+    }
+
+    [Fact]
+    public void The_gate_serves_the_best_list_users_could_get_not_the_most_rated_list_it_does_not_serve()
+    {
+        // The most-rated list (0.32) beats both ranking lists, but the service's popular list is the damped mean (0.05):
+        // falling back to "popularity" would serve 0.05 to users the head alone gives 0.31.
+        Assert.Equal(ListSource.RankingHeadOnly,
+            QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.31, served: 0.05), null, 0.02).ListSource);
+        // The weighted lists do not hold up against the most-rated list, so the head alone, higher, serves.
+        Assert.Equal(ListSource.RankingHeadOnly,
+            QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.30, served: 0.05), null, 0.02).ListSource);
+        // Where they do hold up, they serve.
+        Assert.Equal(ListSource.RankingHead,
+            QualityGate.Decide(Report(ranking: 0.33, rating: 0.01, popularity: 0.32, rankingOnly: 0.34, served: 0.05), null, 0.02).ListSource);
+        // Popularity serves only when the list it would serve wins.
+        Assert.Equal(ListSource.Popularity,
+            QualityGate.Decide(Report(ranking: 0.04, rating: 0.03, popularity: 0.32, rankingOnly: 0.045, served: 0.05), null, 0.02).ListSource);
     }
 
     [Fact]

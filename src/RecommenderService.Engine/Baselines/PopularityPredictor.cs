@@ -1,30 +1,43 @@
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// The "most popular unseen items" baseline of top-N evaluation: items ranked by how many training ratings they
-/// have (the usual popularity baseline of the implicit-feedback literature); predictions are the item's damped mean
-/// (prior count 10, as the service's cold-start <see cref="Popularity"/>), so its RMSE is that of a popularity table.
+/// Popularity lists for evaluation and the quality gate. <see cref="PopularityList.MostRated"/>: the "most popular
+/// unseen items" baseline of top-N evaluation, items ranked by how many training ratings they have (the usual
+/// popularity baseline of the implicit-feedback literature). <see cref="PopularityList.DampedMean"/>: the list the
+/// service serves as popularity (<see cref="Popularity"/>), items with training ratings ranked by their damped mean.
+/// Predictions are the item's damped mean either way, so its RMSE is that of a popularity table.
 /// </summary>
 public sealed class PopularityPredictor : IRatingPredictor
 {
-    private const double PriorCount = 10;
+    /// <summary>The prior count C of the damped mean, as the service's default.</summary>
+    public const double DefaultPriorCount = 10;
+
+    private readonly PopularityList _list;
     private readonly int[] _counts;
     private readonly float[] _dampedMeans;
     private readonly RatingScale _scale;
     private readonly float _mean;
 
-    private PopularityPredictor(int[] counts, float[] dampedMeans, RatingScale scale, float mean)
+    private PopularityPredictor(PopularityList list, int[] counts, float[] dampedMeans, RatingScale scale, float mean)
     {
+        _list = list;
         _mean = mean;
         _counts = counts;
         _dampedMeans = dampedMeans;
         _scale = scale;
     }
 
-    public string Name => "popularity";
+    public string Name => _list == PopularityList.MostRated ? "popularity" : "damped-mean";
 
-    public static PopularityPredictor Fit(RatingSet train, RatingScale scale)
+    /// <summary>
+    /// Counts and damped means (prior count <paramref name="priorCount"/>) of <paramref name="train"/>; lists rank by
+    /// <paramref name="list"/>.
+    /// </summary>
+    public static PopularityPredictor Fit(RatingSet train, RatingScale scale, PopularityList list = PopularityList.MostRated,
+        double priorCount = DefaultPriorCount)
     {
+        if (!(priorCount >= 0) || double.IsInfinity(priorCount))
+            throw new ArgumentOutOfRangeException(nameof(priorCount), priorCount, "The prior count must be zero or positive.");
         ArgumentNullException.ThrowIfNull(train);
         var counts = new int[train.ItemCount];
         var sums = new double[train.ItemCount];
@@ -35,14 +48,18 @@ public sealed class PopularityPredictor : IRatingPredictor
         }
         var mean = train.Mean();
         var damped = new float[train.ItemCount];
-        for (var i = 0; i < damped.Length; i++) damped[i] = (float)((PriorCount * mean + sums[i]) / (PriorCount + counts[i]));
-        return new PopularityPredictor(counts, damped, scale, (float)mean);
+        for (var i = 0; i < damped.Length; i++) damped[i] = counts[i] == 0 ? (float)mean : (float)((priorCount * mean + sums[i]) / (priorCount + counts[i]));
+        return new PopularityPredictor(list, counts, damped, scale, (float)mean);
     }
 
     public float Predict(int user, int item) => _scale.Clamp(item < _dampedMeans.Length ? _dampedMeans[item] : _mean);
 
     public void ScoreItems(int user, Span<float> scores)
     {
-        for (var i = 0; i < scores.Length; i++) scores[i] = i < _counts.Length ? _counts[i] : float.NaN;
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = i >= _counts.Length ? float.NaN
+                : _list == PopularityList.MostRated ? _counts[i]
+                // The service lists only items with ratings (its statistics hold no others).
+                : _counts[i] == 0 ? float.NaN : _dampedMeans[i];
     }
 }

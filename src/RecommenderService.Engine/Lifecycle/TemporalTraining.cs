@@ -18,11 +18,13 @@ public static class TemporalTraining
     /// <summary>
     /// Runs the recipe. <paramref name="ranking"/> null trains the rating head only. <paramref name="itemAttributes"/>
     /// (attribute tokens by external item id) null or without any rated item fits no attribute map.
+    /// <paramref name="popularityPriorCount"/> is C of the damped-mean list the service serves as popularity.
     /// </summary>
     public static TemporalTrainingResult Run(
         RatingSet all, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
         Action<EpochProgress>? onEpoch = null, Action<RankingProgress>? onRankingIteration = null,
-        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string[]>? itemAttributes = null)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string[]>? itemAttributes = null,
+        double popularityPriorCount = PopularityPredictor.DefaultPriorCount)
     {
         ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,7 +49,7 @@ public static class TemporalTraining
         var rankingSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var report = Judge(held, split, options.Scale, (uint)options.Seed);
+        var report = Judge(held, split, options.Scale, (uint)options.Seed, popularityPriorCount);
         var evaluateSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
@@ -68,8 +70,12 @@ public static class TemporalTraining
         };
     }
 
-    /// <summary>Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>).</summary>
-    public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed)
+    /// <summary>
+    /// Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>); the served
+    /// popularity list is the damped mean with prior count <paramref name="popularityPriorCount"/>.
+    /// </summary>
+    public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed,
+        double popularityPriorCount = PopularityPredictor.DefaultPriorCount)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(split);
@@ -85,11 +91,12 @@ public static class TemporalTraining
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
         // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
-        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, popularity = null;
+        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, popularity = null, servedPopularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {
             popularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
+            servedPopularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale, PopularityList.DampedMean, popularityPriorCount), train, warm, options);
             ratingHead = Evaluation.Lists(rating, train, warm, options);
             if (model.Ranking is not null)
             {
@@ -98,11 +105,13 @@ public static class TemporalTraining
             }
             listUsers = popularity.Value.Rated.Users;
         }
-        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null, rankingHeadOnly?.Rated);
+        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null,
+            rankingHeadOnly?.Rated, servedPopularity?.Rated);
         return new HoldoutReport(ErrorMetrics.Rmse(predicted, test.Value), ErrorMetrics.Mae(predicted, test.Value), baselineRmse,
             test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, source)
         {
             RankingHeadLists = rankingHead, RankingHeadOnlyLists = rankingHeadOnly, RatingHeadLists = ratingHead, PopularityLists = popularity,
+            ServedPopularityLists = servedPopularity,
         };
     }
 

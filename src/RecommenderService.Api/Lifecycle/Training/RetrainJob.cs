@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Options;
+using RecommenderService.Api.Serving;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Lifecycle;
@@ -27,6 +28,7 @@ public sealed class RetrainJob(
     LifecycleMetrics metrics,
     IOptions<TrainingSettings> settings,
     IOptions<RatingScaleOptions> scale,
+    IOptions<PopularityOptions> popularity,
     ILogger<RetrainJob> logger)
 {
     public const string Queue = "training";
@@ -104,7 +106,7 @@ public sealed class RetrainJob(
             }
 
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
-                OnEpoch, OnRankingIteration, cancellationToken, attributes), cancellationToken);
+                OnEpoch, OnRankingIteration, cancellationToken, attributes, popularity.Value.PriorCount), cancellationToken);
             metrics.TrainingRan(trained.Timings);
             if (trained.Model.AttributeMap is { } map)
                 logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
@@ -187,10 +189,10 @@ public sealed class RetrainJob(
     {
         logger.LogInformation(
             "Version {Version} on {HoldoutRatings} holdout ratings: RMSE {Rmse:F4} (biases {BaselineRmse:F4}); lists on {ListUsers} users with history: " +
-            "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity {PopularityNdcg} -> {ListSource}; against active version {ActiveVersion}: " +
+            "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity as served {ServedPopularityNdcg} (most rated {PopularityNdcg}) -> {ListSource}; against active version {ActiveVersion}: " +
             "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
             version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
-            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
+            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.ServedPopularityLists?.Rated.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
             active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
         if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
     }

@@ -14,7 +14,7 @@ namespace RecommenderService.Api.Lifecycle;
 /// <param name="RecallAt10">Same, recall.</param>
 /// <param name="NdcgAt10">Same, NDCG.</param>
 /// <param name="BaselineRmse">Biases-only baseline on every holdout rating.</param>
-/// <param name="PopularityPrecisionAt10">The popularity list on the list users.</param>
+/// <param name="PopularityPrecisionAt10">The most-rated list on the list users: the yardstick "most popular".</param>
 /// <param name="PopularityNdcgAt10">Same, NDCG.</param>
 /// <param name="RankingHeadNdcgAt10">The ranking head's lists on the list users (null without that head).</param>
 /// <param name="RatingHeadNdcgAt10">The rating head's lists on the list users.</param>
@@ -51,8 +51,18 @@ public sealed record ModelMetrics(
             LikedPrecisionAt10 = lists?.Liked.Precision, LikedNdcgAt10 = lists?.Liked.Ndcg, DislikedAt10 = lists?.Disliked,
             PopularityLikedPrecisionAt10 = report.PopularityLists?.Liked.Precision, PopularityDislikedAt10 = report.PopularityLists?.Disliked,
             RankingHeadOnlyNdcgAt10 = report.RankingHeadOnlyLists?.Rated.Ndcg,
+            ServedPopularityPrecisionAt10 = report.ServedPopularityLists?.Rated.Precision, ServedPopularityNdcgAt10 = report.ServedPopularityLists?.Rated.Ndcg,
         };
     }
+
+    /// <summary>
+    /// The list the service serves as popularity (the damped mean, as <c>GET /api/v1/items/popular</c>) on the list users:
+    /// what they would get if <c>listSource</c> were <c>popularity</c>. Precision@10.
+    /// </summary>
+    public double? ServedPopularityPrecisionAt10 { get; init; }
+
+    /// <summary>Same, NDCG@10: the figure a head must beat for its lists to be served.</summary>
+    public double? ServedPopularityNdcgAt10 { get; init; }
 
     /// <summary>The ranking head's lists without the predicted-rating weighting, on the list users (null without that head).</summary>
     public double? RankingHeadOnlyNdcgAt10 { get; init; }
