@@ -23,7 +23,7 @@ public sealed class LifecycleMetrics
     private readonly Histogram _retrainDuration;
     private readonly Counter _retrains;
     private readonly Histogram _swapDelay;
-    private readonly Gauge _rmse, _mae, _precision, _ndcg, _popularityNdcg;
+    private readonly Gauge _rmse, _mae, _precision, _ndcg, _popularityNdcg, _servedPopularityNdcg;
     private readonly TimeProvider _clock;
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private ServingModel? _serving;
@@ -61,7 +61,9 @@ public sealed class LifecycleMetrics
         _precision = factory.CreateGauge("recommender_model_holdout_precision_at_10", "Holdout precision@10 of the lists users get.", model);
         _ndcg = factory.CreateGauge("recommender_model_holdout_ndcg_at_10", "Holdout NDCG@10 of the lists users get.", model);
         _popularityNdcg = factory.CreateGauge("recommender_model_holdout_popularity_ndcg_at_10",
-            "Holdout NDCG@10 of the popularity list on the same holdout (the bar a model's lists must clear).", model);
+            "Holdout NDCG@10 of the most-rated list on the same holdout (the yardstick \"most popular\").", model);
+        _servedPopularityNdcg = factory.CreateGauge("recommender_model_holdout_served_popularity_ndcg_at_10",
+            "Holdout NDCG@10 of the popular list the service serves (damped mean) on the same holdout (the bar a model's lists must clear).", model);
 
         foreach (var stage in RetrainStage.All) _stageDuration.WithLabels(stage);
         // Every series exists at zero from start-up, so increase() and rate() see an outcome's first occurrence.
@@ -155,6 +157,7 @@ public sealed class LifecycleMetrics
         Set(_precision, model, metrics.PrecisionAt10);
         Set(_ndcg, model, metrics.NdcgAt10);
         Set(_popularityNdcg, model, metrics.PopularityNdcgAt10);
+        Set(_servedPopularityNdcg, model, metrics.ServedPopularityNdcgAt10);
     }
 
     /// <summary>A figure the holdout could not give (no list users, a diverged run) is absent rather than a made-up number.</summary>
@@ -174,6 +177,7 @@ public sealed class LifecycleMetrics
         Set(_precision, "precisionAt10");
         Set(_ndcg, "ndcgAt10");
         Set(_popularityNdcg, "popularityNdcgAt10");
+        Set(_servedPopularityNdcg, "servedPopularityNdcgAt10");
 
         void Set(Gauge gauge, string name) => LifecycleMetrics.Set(gauge, model,
             root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number

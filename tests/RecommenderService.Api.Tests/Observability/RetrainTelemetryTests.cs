@@ -63,6 +63,7 @@ public sealed class RetrainTelemetryTests(PostgresFixture postgres) : IAsyncLife
             Assert.Equal(figures.GetProperty("rmse").GetDouble(), scrape["recommender_model_holdout_rmse{model=\"active\"}"], 6);
             Assert.Equal(figures.GetProperty("ndcgAt10").GetDouble(), scrape["recommender_model_holdout_ndcg_at_10{model=\"active\"}"], 6);
             Assert.Equal(figures.GetProperty("popularityNdcgAt10").GetDouble(), scrape["recommender_model_holdout_popularity_ndcg_at_10{model=\"active\"}"], 6);
+            Assert.Equal(figures.GetProperty("servedPopularityNdcgAt10").GetDouble(), scrape["recommender_model_holdout_served_popularity_ndcg_at_10{model=\"active\"}"], 6);
         }
         // The candidate's figures are on the replica that trained it (whichever Hangfire server took the job).
         var trainer = all.Single(s => s.Has("recommender_model_holdout_rmse{model=\"candidate\"}"));
