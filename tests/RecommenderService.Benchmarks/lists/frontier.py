@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import warnings
 
@@ -373,8 +374,12 @@ def main():
             out_of_fold[held] = f[held] @ w
         report.note(f'{"multi-feature logistic (optimistic, 2-fold CV)":44s} AUC {auc(out_of_fold, liked):.4f}')
         if not args.quick:
+            # The same recipe on all of u.data: a rating head that saw the test ratings, to show how good g would
+            # have to be, never a method.
             seen = rating_head(args.recsys, rows, split, raw_users, raw_items, workdir, 'all', log)
             report.note(f'{"rating head that saw the test ratings":44s} AUC {auc(seen[uu, ii], liked):.4f}')
+
+            report.section('ALS x g with the rating head that saw the test ratings (recsys train on all of u.data)')
             for beta in betas:
                 report.row(f'ALS x g(saw the test ratings), beta {beta}', list_metrics(split, list_score(als, seen, beta)),
                            'oracle')
@@ -385,25 +390,31 @@ def main():
 
 
 def verdict(report, quick):
-    own = [r for r in report.rows if not r[0].startswith('recsys') and not r[0].startswith('popularity')]
+    """One paragraph computed from the rows: per kind of input, the rows that keep any-rated P@10 at the goal, the
+    best liked and the lowest disliked among them, and how many meet all three goals."""
+    own = [r for r in report.rows if not r[0].startswith(('recsys', 'popularity'))]
 
-    def best(kind):
+    def describe(row):
+        return f'"{row[0]}" ({row[2]:.4f} / {row[3]:.4f} / {row[4]:.4f})'
+
+    def summary(kind):
         rows = [r for r in own if r[1] == kind and r[2] >= GOAL_ANY]
         if not rows:
-            return f'no {kind} row keeps any-rated >= {GOAL_ANY}'
+            return f'no row keeps any-rated >= {GOAL_ANY}'
         top_liked = max(rows, key=lambda r: r[3])
         low_disliked = min(rows, key=lambda r: r[4])
-        met = [r for r in rows if r[3] >= GOAL_LIKED and r[4] <= GOAL_DISLIKED]
-        return (f'of the {kind} rows with any >= {GOAL_ANY}, the best liked is {top_liked[3]:.4f} ("{top_liked[0].strip()}", '
-                f'disliked {top_liked[4]:.4f}) and the lowest disliked {low_disliked[4]:.4f} ("{low_disliked[0].strip()}", '
-                f'liked {low_disliked[3]:.4f}); {len(met)} meet liked >= {GOAL_LIKED} and disliked <= {GOAL_DISLIKED}')
+        met = sum(r[3] >= GOAL_LIKED and r[4] <= GOAL_DISLIKED for r in rows)
+        text = f'{len(rows)} {"row keeps" if len(rows) == 1 else "rows keep"} any-rated >= {GOAL_ANY}; the best liked is {describe(top_liked)}'
+        text += ', also the lowest disliked' if low_disliked is top_liked else f', the lowest disliked {describe(low_disliked)}'
+        return text + f'; {met} of them meet liked >= {GOAL_LIKED} and disliked <= {GOAL_DISLIKED}'
 
-    print('\n== Verdict')
-    print(f'  Goal: any-rated P@10 >= {GOAL_ANY}, liked P@10 >= {GOAL_LIKED}, disliked@10 <= {GOAL_DISLIKED} at once. '
-          f'Honest inputs (ranking scores and the service\'s rating head): {best("honest")}. '
-          f'Fitted on the test split: {best("optimistic")}. '
-          + (f'With a rating head that saw the test ratings: {best("oracle")}.' if not quick else
-             '(--quick: the rating head that saw the test ratings was skipped.)'))
+    print('\n== Verdict (any / liked / disliked)')
+    paragraph = (f'Goal: any-rated P@10 >= {GOAL_ANY}, liked P@10 >= {GOAL_LIKED} and disliked@10 <= {GOAL_DISLIKED} at once. '
+                 f'Honest inputs (ranking scores and the service\'s rating head): {summary("honest")}. '
+                 f'Fitted on the test split (optimistic): {summary("optimistic")}. ')
+    paragraph += ('(--quick: the rating head that saw the test ratings was skipped.)' if quick else
+                  f'With a rating head that saw the test ratings: {summary("oracle")}.')
+    print(textwrap.fill(paragraph, 118, initial_indent='  ', subsequent_indent='  '))
 
 
 if __name__ == '__main__':
