@@ -61,6 +61,12 @@ namespace RecommenderService.Engine;
 /// λ·(m_r / m̄)^ν, with unobserved weight α₀): ν = 1 gained on inner seed 7 (0.3298 / 0.2476 / 0.0244), lost on seed 8
 /// (0.2979 / 0.2297 / 0.0186 against 0.3101 / 0.2362 / 0.0213) and on the test split (0.4163 / 0.3181 / 0.0274; with
 /// β 1: 0.4039 / 0.3166 / 0.0222). Re-tuning β and τ with the finer search gave the same trade-off as above.</para>
+/// <para>Why no blend gets there (docs/benchmarks.md, "Lists users like"): the list trade-off is bounded by how well the
+/// rating head tells a user's likes from dislikes among the items the ranking head lists (AUC 0.849). A list score whose
+/// probabilities were fitted on the test split's own labels, stronger ranking sources (EASE, an ALS + EASE ensemble) and
+/// every other per-pair feature (AUC 0.859) stay on the same frontier; this score with g from a rating head that had
+/// seen the test ratings (<c>recsys evaluate --rating-head-sees-test 1</c>) meets all three goals at β 0.5
+/// (0.4245 / 0.3400 / 0.0183).</para>
 /// </remarks>
 public sealed record ListScore
 {
