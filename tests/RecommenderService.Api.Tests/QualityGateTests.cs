@@ -43,6 +43,17 @@ public sealed class QualityGateTests
     }
 
     [Fact]
+    public void Ratings_the_biases_explain_completely_need_only_be_matched_not_beaten()
+    {
+        // Likes only: every rating the same, the baseline exact; a model within the margin serves (for its lists).
+        Assert.True(QualityGate.Decide(Report(rmse: 0.001, baseline: 0.02, warmRmse: 0.0007, warmRatings: 360) with { WarmBaselineRmse = 0 }, null, 0.02).Accepted);
+        Assert.Contains("more than 0.0200 worse",
+            QualityGate.Decide(Report(rmse: 0.05, baseline: 0.02, warmRmse: 0.05, warmRatings: 360) with { WarmBaselineRmse = 0 }, null, 0.02).Rejection);
+        // Where the baseline leaves error to explain, equal is still not enough.
+        Assert.Contains("does not beat", QualityGate.Decide(Report(warmRmse: 0.93) with { WarmBaselineRmse = 0.93 }, null, 0.02).Rejection);
+    }
+
+    [Fact]
     public void A_model_much_worse_than_the_active_one_on_ratings_neither_saw_is_rejected() =>
         Assert.Contains("never saw", QualityGate.Decide(Report(rmse: 0.93), Active(0.95, 0.90), 0.02).Rejection);
 

@@ -12,7 +12,8 @@ namespace RecommenderService.Api.Lifecycle;
 /// toss between two nearly equal item-bias estimates, so the rule there is "no worse than the baseline by more than
 /// the margin". The rating head must also not be worse than the active model by more than the margin on the
 /// holdout ratings neither trained on (see <see cref="ActiveModelComparison"/>). Failing any rejects the
-/// version;</item>
+/// version. Where the baseline's error on users with history is already below the margin (every rating alike, e.g.
+/// likes imported as stars), there is nothing to beat, and the rule is "no worse by more than the margin";</item>
 /// <item>lists come from whichever source won on the holdout users who have history (ranking head, rating head
 /// or popularity): a head that loses to popularity does not reject the version, it only does not serve lists.</item>
 /// </list>
@@ -29,7 +30,14 @@ public static class QualityGate
             return new GateDecision("holdout RMSE is not a number (the training diverged)", candidate.ListSource);
         if (candidate.WarmRatings >= MinComparisonRatings)
         {
-            if (!(candidate.WarmRmse < candidate.WarmBaselineRmse))
+            // Ratings that leave the biases nothing to explain (every rating the same, as likes imported as stars) cannot
+            // be beaten; there the model is worth serving for its lists, and its predictions need only match.
+            var nothingToExplain = candidate.WarmBaselineRmse < margin;
+            if (nothingToExplain && candidate.WarmRmse > candidate.WarmBaselineRmse + margin)
+                return new GateDecision(FormattableString.Invariant(
+                    $"on the {candidate.WarmRatings} holdout ratings of users with history, RMSE {candidate.WarmRmse:F4} is more than {margin:F4} worse than the biases-only baseline {candidate.WarmBaselineRmse:F4}"),
+                    candidate.ListSource);
+            if (!nothingToExplain && !(candidate.WarmRmse < candidate.WarmBaselineRmse))
                 return new GateDecision(FormattableString.Invariant(
                     $"on the {candidate.WarmRatings} holdout ratings of users with history, RMSE {candidate.WarmRmse:F4} does not beat the biases-only baseline {candidate.WarmBaselineRmse:F4}"),
                     candidate.ListSource);
