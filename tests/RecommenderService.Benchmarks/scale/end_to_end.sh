@@ -83,12 +83,13 @@ def n(value):  # a list figure the version left out (null) prints as "none", not
 print(" ".join(str(round(x, 2)) for x in [t.get("readSeconds"), t.get("ratingHeadSeconds"), t.get("rankingHeadSeconds"),
     t.get("evaluateSeconds"), t.get("refitSeconds"), t.get("storeSeconds"), metric("preload"), metric("swap")]),
     h.get("factors"), h.get("bestEpoch"), h.get("epochs"), round(m["metrics"]["rmse"], 4), *(n(m["metrics"].get(f)) for f in ("ndcgAt10",)), m.get("listSource"),
-    *(n(m["metrics"].get(f)) for f in ("rankingHeadNdcgAt10", "popularityNdcgAt10")), m["metrics"].get("rankingUsers"))
+    *(n(m["metrics"].get(f)) for f in ("rankingHeadNdcgAt10", "popularityNdcgAt10")), m["metrics"].get("rankingUsers"),
+    *(n(m["metrics"].get(f)) for f in ("rankingHeadOnlyNdcgAt10", "servedPopularityNdcgAt10")))
 ' "$work/metrics.txt")"
-read -r s_read s_rating s_ranking s_evaluate s_refit s_store s_preload s_swap factors best_epoch epochs rmse ndcg list_source ranking_ndcg popularity_ndcg list_users <<< "$stages"
+read -r s_read s_rating s_ranking s_evaluate s_refit s_store s_preload s_swap factors best_epoch epochs rmse ndcg list_source ranking_ndcg popularity_ndcg list_users head_only_ndcg served_popularity_ndcg <<< "$stages"
 echo "    version $version active after $retrain_seconds s (load $(load)); peak RSS $peak_rss_mb MB (before $rss_before_mb MB, after $rss_after_mb MB)"
 echo "    stages: read $s_read, rating head $s_rating, ranking head $s_ranking, evaluate $s_evaluate, refit $s_refit, store $s_store, preload $s_preload, swap $s_swap s"
-echo "    k=$factors best epoch $best_epoch epochs $epochs; holdout RMSE $rmse, NDCG@10 $ndcg, lists from $list_source (NDCG@10 ranking head $ranking_ndcg, popularity $popularity_ndcg, on $list_users users)"
+echo "    k=$factors best epoch $best_epoch epochs $epochs; holdout RMSE $rmse, NDCG@10 $ndcg, lists from $list_source (NDCG@10 ranking head $ranking_ndcg, alone $head_only_ndcg, popularity as served $served_popularity_ndcg, most rated $popularity_ndcg, on $list_users users)"
 
 run_wrk() { # mode -> "rps p50 p99 errors"
   MODE="$1" USERS="$users" API_KEY="$client_key" wrk -t1 -c16 -d"$([[ -n "${WRK_WARMUP:-}" ]] && echo 2 || echo "$wrk_seconds")s" --latency -s "$here/../load/serving.lua" "$base_url" \
