@@ -195,7 +195,7 @@ internal sealed class EvaluateCommand : ICommand
         log.WriteLine(FormattableString.Invariant(
             $"  service      RMSE {report.Rmse:F4} (biases {report.BaselineRmse:F4}; users with history {report.WarmRmse:F4} vs {report.WarmBaselineRmse:F4} on {report.WarmRatings} ratings); ") +
             FormattableString.Invariant(
-            $"lists on {report.ListUsers} users with history: ranking head {report.RankingHead?.Ndcg:F4} (alone {report.RankingHeadOnlyLists?.Rated.Ndcg:F4}), rating head {report.RatingHead?.Ndcg:F4}, popularity as served {report.ServedPopularityLists?.Rated.Ndcg:F4} (most rated {report.Popularity?.Ndcg:F4}) -> {report.ListSource}; {clock.Elapsed.TotalSeconds:F2} s"));
+            $"lists on {report.ListUsers} users with history: ranking head {report.RankingHead?.Ndcg:F4} (alone {report.RankingHeadOnlyLists?.Rated.Ndcg:F4}), rating head {report.RatingHead?.Ndcg:F4}, popularity as served {report.ServedPopularityLists?.Rated.Ndcg:F4} (most rated {report.MostRated?.Ndcg:F4}) -> {report.ListSource}; {clock.Elapsed.TotalSeconds:F2} s"));
         return new EvaluationResult("service", report.Rmse, report.Mae, report.ChosenLists ?? default, clock.Elapsed.TotalSeconds)
         {
             Lists = report.ChosenListScores ?? default,

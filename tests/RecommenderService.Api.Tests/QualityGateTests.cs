@@ -17,7 +17,7 @@ public sealed class QualityGateTests
         RankingScores? s = served is { } z && listUsers > 0 ? Lists(z, listUsers) : null;
         return new HoldoutReport(rmse, 0.7, baseline, 1000, warmRatings, warmRatings > 0 ? warmRmse ?? rmse - 0.05 : double.NaN,
             warmRatings > 0 ? baseline - 0.02 : double.NaN, listUsers, r, a, p,
-            HoldoutReport.ChooseListSource(r, a, p, ranking is not null, o, s));
+            HoldoutReport.ChooseListSource(r, a, p, ranking is not null, rankingHeadOnly: o, servedPopularity: s));
     }
 
     private static ActiveModelComparison Active(double candidate, double active, int ratings = 500) =>
@@ -49,6 +49,8 @@ public sealed class QualityGateTests
         Assert.True(QualityGate.Decide(Report(rmse: 0.001, baseline: 0.02, warmRmse: 0.0007, warmRatings: 360) with { WarmBaselineRmse = 0 }, null, 0.02).Accepted);
         Assert.Contains("more than 0.0200 worse",
             QualityGate.Decide(Report(rmse: 0.05, baseline: 0.02, warmRmse: 0.05, warmRatings: 360) with { WarmBaselineRmse = 0 }, null, 0.02).Rejection);
+        // With a margin of 0, the baseline is still exact and a hundredth of a star of noise is still a match.
+        Assert.True(QualityGate.Decide(Report(rmse: 0.001, baseline: 0.02, warmRmse: 0.0007, warmRatings: 360) with { WarmBaselineRmse = 0 }, null, 0).Accepted);
         // Where the baseline leaves error to explain, equal is still not enough.
         Assert.Contains("does not beat", QualityGate.Decide(Report(warmRmse: 0.93) with { WarmBaselineRmse = 0.93 }, null, 0.02).Rejection);
     }
@@ -110,9 +112,10 @@ public sealed class QualityGateTests
         // falling back to "popularity" would serve 0.05 to users the head alone gives 0.31.
         Assert.Equal(ListSource.RankingHeadOnly,
             QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.31, served: 0.05), null, 0.02).ListSource);
-        // The weighted lists do not hold up against the most-rated list, so the head alone, higher, serves.
-        Assert.Equal(ListSource.RankingHeadOnly,
-            QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.30, served: 0.05), null, 0.02).ListSource);
+        // The weighted lists do not hold up against the most-rated list, but the head alone is lower still: the weighted
+        // lists are the best that can be served (the old rule served the damped-mean list, 0.05).
+        Assert.Equal(ListSource.RankingHead,
+            QualityGate.Decide(Report(ranking: 0.29, rating: 0.01, popularity: 0.32, rankingOnly: 0.28, served: 0.05), null, 0.02).ListSource);
         // Where they do hold up, they serve.
         Assert.Equal(ListSource.RankingHead,
             QualityGate.Decide(Report(ranking: 0.33, rating: 0.01, popularity: 0.32, rankingOnly: 0.34, served: 0.05), null, 0.02).ListSource);

@@ -69,11 +69,11 @@ public sealed class RankingSearchTests
         var report = TemporalTraining.Run(Generated(0, seed: 4), new TrainingOptions { Factors = 8, Epochs = 10, Threads = 2 }, Small, 0.1).Report;
         var figures = Figures(report);
         var served = report.ServedPopularityLists!.Value.Rated.Ndcg;
-        Assert.True(report.RankingHeadOnlyLists!.Value.Rated.Ndcg < report.Popularity!.Value.Ndcg, figures);
+        Assert.True(report.RankingHeadOnlyLists!.Value.Rated.Ndcg < report.MostRated!.Value.Ndcg, figures);
 
         // The service serves the damped mean as popularity; where users pick what is popular it is far from the
         // most-rated list, so a gate that chose "popularity" because the most-rated list won would serve a list that lost.
-        Assert.True(served < report.Popularity!.Value.Ndcg / 2, figures);
+        Assert.True(served < report.MostRated!.Value.Ndcg / 2, figures);
         Assert.NotEqual(ListSource.Popularity, report.ListSource);
         Assert.True(report.ChosenLists!.Value.Ndcg > served, figures);
         var servable = new[] { report.RankingHead!.Value.Ndcg, report.RankingHeadOnlyLists!.Value.Rated.Ndcg, report.RatingHead!.Value.Ndcg, served };
@@ -82,7 +82,7 @@ public sealed class RankingSearchTests
 
     private static string Figures(HoldoutReport report) =>
         $"weighted {report.RankingHead?.Ndcg:F4}, alone {report.RankingHeadOnlyLists?.Rated.Ndcg:F4}, rating head {report.RatingHead?.Ndcg:F4}, "
-        + $"popularity as served {report.ServedPopularityLists?.Rated.Ndcg:F4}, most rated {report.Popularity?.Ndcg:F4} -> {report.ListSource}";
+        + $"popularity as served {report.ServedPopularityLists?.Rated.Ndcg:F4}, most rated {report.MostRated?.Ndcg:F4} -> {report.ListSource}";
 
     [Fact]
     public void Without_the_search_the_recipe_trains_with_the_penalty_as_given()

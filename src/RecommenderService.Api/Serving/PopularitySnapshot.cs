@@ -46,7 +46,7 @@ public sealed class PopularitySnapshot
             score = GlobalMean;
             return false;
         }
-        score = (priorCount * GlobalMean + Sums[index]) / (priorCount + Counts[index]);
+        score = Popularity.DampedMean(Sums[index], Counts[index], GlobalMean, priorCount);
         return true;
     }
 }

@@ -7,10 +7,22 @@ namespace RecommenderService.Engine;
 public static class Popularity
 {
     /// <summary>
-    /// The <paramref name="count"/> items with the highest damped mean, best first, ties broken by the lower index,
-    /// from per-item rating counts and sums (e.g. SQL aggregates). Items in <paramref name="excluded"/> (unsorted,
-    /// unknown indices ignored) are skipped, as are items that have no score (no ratings and C = 0).
+    /// (C·μ + Σr) / (C + n): the one formula behind the popular list, popularity predictions and the list the quality
+    /// gate judges as popularity.
     /// </summary>
+    public static double DampedMean(double sum, int count, double globalMean, double priorCount) =>
+        (priorCount * globalMean + sum) / (priorCount + count);
+
+    /// <summary>
+    /// The <paramref name="count"/> items with the highest damped mean, best first, from per-item rating counts and sums
+    /// (e.g. SQL aggregates); equal damped means go to the item with more ratings, then to the lower index. Items in
+    /// <paramref name="excluded"/> (unsorted, unknown indices ignored) are skipped, as are items without ratings (the
+    /// service's statistics hold none, and with C = 0 they have no score).
+    /// </summary>
+    /// <remarks>
+    /// Why the tie-break: where every rating is alike (likes imported as 5 stars) every damped mean is the same, and the
+    /// list would otherwise come in id order; more ratings is then what "popular" means.
+    /// </remarks>
     public static ScoredItem[] Rank(ReadOnlySpan<int> counts, ReadOnlySpan<double> sums, double globalMean, double priorCount,
         int count, ReadOnlySpan<int> excluded)
     {
@@ -21,23 +33,33 @@ public static class Popularity
         if (count <= 0 || counts.IsEmpty) return [];
 
         var items = counts.Length;
-        var top = new TopK(Math.Min(count, items));
+        var scores = new double[items];
+        var ratingCounts = counts.ToArray();
+        var candidates = new List<int>(items);
         var skip = TopK.RentExclusions(excluded, items, out _);
         try
         {
-            var prior = priorCount * globalMean;
             for (var i = 0; i < items; i++)
             {
-                var weight = priorCount + counts[i];
-                if (weight <= 0 || TopK.IsExcluded(skip, i)) continue;
-                top.Offer(i, (float)((prior + sums[i]) / weight));
+                if (counts[i] <= 0 || TopK.IsExcluded(skip, i)) continue;
+                scores[i] = DampedMean(sums[i], counts[i], globalMean, priorCount);
+                candidates.Add(i);
             }
         }
         finally
         {
             TopK.Return(skip);
         }
-        return top.ToSortedArray();
+        candidates.Sort((a, b) =>
+        {
+            var byScore = scores[b].CompareTo(scores[a]);
+            if (byScore != 0) return byScore;
+            var byCount = ratingCounts[b].CompareTo(ratingCounts[a]);
+            return byCount != 0 ? byCount : a.CompareTo(b);
+        });
+        var top = new ScoredItem[Math.Min(count, candidates.Count)];
+        for (var k = 0; k < top.Length; k++) top[k] = new ScoredItem(candidates[k], (float)scores[candidates[k]]);
+        return top;
     }
 
     /// <summary>

@@ -14,13 +14,15 @@ public sealed class PopularityPredictor : IRatingPredictor
 
     private readonly PopularityList _list;
     private readonly int[] _counts;
+    private readonly float[]? _position;
     private readonly float[] _dampedMeans;
     private readonly RatingScale _scale;
     private readonly float _mean;
 
-    private PopularityPredictor(PopularityList list, int[] counts, float[] dampedMeans, RatingScale scale, float mean)
+    private PopularityPredictor(PopularityList list, int[] counts, float[] dampedMeans, float[]? position, RatingScale scale, float mean)
     {
         _list = list;
+        _position = position;
         _mean = mean;
         _counts = counts;
         _dampedMeans = dampedMeans;
@@ -31,14 +33,15 @@ public sealed class PopularityPredictor : IRatingPredictor
 
     /// <summary>
     /// Counts and damped means (prior count <paramref name="priorCount"/>) of <paramref name="train"/>; lists rank by
-    /// <paramref name="list"/>.
+    /// <paramref name="list"/>. With <paramref name="since"/>, the damped-mean list counts only ratings at or after it (the
+    /// service's <c>Popularity:WindowDays</c>), as <see cref="Popularity.Rank(RatingSet, double, int, ReadOnlySpan{int}, long?)"/>.
     /// </summary>
     public static PopularityPredictor Fit(RatingSet train, RatingScale scale, PopularityList list = PopularityList.MostRated,
-        double priorCount = DefaultPriorCount)
+        double priorCount = DefaultPriorCount, long? since = null)
     {
+        ArgumentNullException.ThrowIfNull(train);
         if (!(priorCount >= 0) || double.IsInfinity(priorCount))
             throw new ArgumentOutOfRangeException(nameof(priorCount), priorCount, "The prior count must be zero or positive.");
-        ArgumentNullException.ThrowIfNull(train);
         var counts = new int[train.ItemCount];
         var sums = new double[train.ItemCount];
         for (var r = 0; r < train.Count; r++)
@@ -48,8 +51,12 @@ public sealed class PopularityPredictor : IRatingPredictor
         }
         var mean = train.Mean();
         var damped = new float[train.ItemCount];
-        for (var i = 0; i < damped.Length; i++) damped[i] = counts[i] == 0 ? (float)mean : (float)((priorCount * mean + sums[i]) / (priorCount + counts[i]));
-        return new PopularityPredictor(list, counts, damped, scale, (float)mean);
+        for (var i = 0; i < damped.Length; i++)
+            damped[i] = counts[i] == 0 ? (float)mean : (float)Popularity.DampedMean(sums[i], counts[i], mean, priorCount);
+        // The damped-mean list is the served one, so it is ranked by the served list's own rule and kept as positions.
+        var position = list == PopularityList.MostRated ? null
+            : Positions(Popularity.Rank(train, priorCount, train.ItemCount, ReadOnlySpan<int>.Empty, since), train.ItemCount);
+        return new PopularityPredictor(list, counts, damped, position, scale, (float)mean);
     }
 
     public float Predict(int user, int item) => _scale.Clamp(item < _dampedMeans.Length ? _dampedMeans[item] : _mean);
@@ -59,7 +66,15 @@ public sealed class PopularityPredictor : IRatingPredictor
         for (var i = 0; i < scores.Length; i++)
             scores[i] = i >= _counts.Length ? float.NaN
                 : _list == PopularityList.MostRated ? _counts[i]
-                // The service lists only items with ratings (its statistics hold no others).
-                : _counts[i] == 0 ? float.NaN : _dampedMeans[i];
+                // Higher = earlier in the served list; items it does not hold (no ratings counted) are never listed.
+                : _position![i];
+    }
+
+    private static float[] Positions(ScoredItem[] ranking, int items)
+    {
+        var score = new float[items];
+        Array.Fill(score, float.NaN);
+        for (var k = 0; k < ranking.Length; k++) score[ranking[k].Item] = ranking.Length - k;
+        return score;
     }
 }

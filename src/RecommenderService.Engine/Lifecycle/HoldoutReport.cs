@@ -17,14 +17,14 @@ namespace RecommenderService.Engine;
 /// </param>
 /// <param name="RankingHead">Lists of the ranking head on those users; null without a ranking head or list users.</param>
 /// <param name="RatingHead">Lists of the rating head on those users; null without list users.</param>
-/// <param name="Popularity">
+/// <param name="MostRated">
 /// The most-rated list on those users (the yardstick: "most popular"); null without list users. What the service serves
 /// as popularity is <see cref="ServedPopularityLists"/>.
 /// </param>
 /// <param name="ListSource">The source that won (see <see cref="HoldoutReport.ChooseListSource"/>).</param>
 public sealed record HoldoutReport(
     double Rmse, double Mae, double BaselineRmse, int HoldoutRatings, int WarmRatings, double WarmRmse, double WarmBaselineRmse, int ListUsers,
-    RankingScores? RankingHead, RankingScores? RatingHead, RankingScores? Popularity, ListSource ListSource)
+    RankingScores? RankingHead, RankingScores? RatingHead, RankingScores? MostRated, ListSource ListSource)
 {
     /// <summary>The ranking head's lists judged both ways (any held-out item, liked) with disliked@10.</summary>
     public ListScores? RankingHeadLists { get; init; }
@@ -36,7 +36,7 @@ public sealed record HoldoutReport(
     public ListScores? RatingHeadLists { get; init; }
 
     /// <summary>The most-rated lists judged both ways with disliked@10.</summary>
-    public ListScores? PopularityLists { get; init; }
+    public ListScores? MostRatedLists { get; init; }
 
     /// <summary>
     /// The list the service serves as popularity (<see cref="PopularityList.DampedMean"/>) judged both ways: what users
@@ -51,7 +51,7 @@ public sealed record HoldoutReport(
         ListSource.RankingHead => RankingHeadLists,
         ListSource.RankingHeadOnly => RankingHeadOnlyLists,
         ListSource.RatingHead => RatingHeadLists,
-        _ => ServedPopularityLists ?? PopularityLists,
+        _ => ServedPopularityLists ?? MostRatedLists,
     };
 
     /// <summary>The list scores of the chosen source (null when lists could not be judged).</summary>
@@ -60,7 +60,7 @@ public sealed record HoldoutReport(
         ListSource.RankingHead => RankingHead,
         ListSource.RankingHeadOnly => RankingHeadOnlyLists?.Rated,
         ListSource.RatingHead => RatingHead,
-        _ => ServedPopularityLists?.Rated ?? Popularity,
+        _ => ServedPopularityLists?.Rated ?? MostRated,
     };
 
     /// <summary>
@@ -71,7 +71,7 @@ public sealed record HoldoutReport(
     /// only ever produce ties.
     /// </summary>
     /// <remarks>
-    /// <para><paramref name="popularity"/>, the most-rated list, is the yardstick, not a source: the service serves the
+    /// <para><paramref name="mostRated"/>, the most-rated list, is the yardstick, not a source: the service serves the
     /// damped-mean list as popularity (the contract's "popular items"), which on most data is a much weaker list of what
     /// users will pick (MovieLens-100k, per-user 75/25: P@10 0.112 against 0.225 for most-rated). Choosing
     /// "popularity" because the most-rated list won and then serving the damped-mean list would serve a list that
@@ -84,17 +84,17 @@ public sealed record HoldoutReport(
     /// higher, because they keep predicted dislikes out (generated 1M ratings, choice following taste: NDCG@10 0.331
     /// weighted, 0.343 alone, but liked P@10 0.266 against 0.258 and disliked@10 0.4 % against 0.8 %).</para>
     /// </remarks>
-    public static ListSource ChooseListSource(RankingScores? rankingHead, RankingScores? ratingHead, RankingScores? popularity, bool hasRankingHead,
+    public static ListSource ChooseListSource(RankingScores? rankingHead, RankingScores? ratingHead, RankingScores? mostRated, bool hasRankingHead,
         RankingScores? rankingHeadOnly = null, RankingScores? servedPopularity = null)
     {
         var preferred = hasRankingHead ? ListSource.RankingHead : ListSource.RatingHead;
-        if (popularity is not { Users: > 0 } mostRated) return preferred;
+        if (mostRated is not { Users: > 0 } yardstick) return preferred;
         var best = ListSource.Popularity;
-        var bestNdcg = (servedPopularity ?? mostRated).Ndcg;
+        var bestNdcg = (servedPopularity ?? yardstick).Ndcg;
         if (ratingHead is { } rating && rating.Ndcg > bestNdcg) (best, bestNdcg) = (ListSource.RatingHead, rating.Ndcg);
         if (rankingHead is { } ranking && (ranking.Ndcg > bestNdcg || (best == ListSource.RatingHead && ranking.Ndcg >= bestNdcg)))
             (best, bestNdcg) = (ListSource.RankingHead, ranking.Ndcg);
-        var weightedHoldUp = best == ListSource.RankingHead && rankingHead!.Value.Ndcg > mostRated.Ndcg;
+        var weightedHoldUp = best == ListSource.RankingHead && rankingHead!.Value.Ndcg > yardstick.Ndcg;
         if (!weightedHoldUp && rankingHeadOnly is { } only && only.Ndcg > bestNdcg) best = ListSource.RankingHeadOnly;
         return best;
     }

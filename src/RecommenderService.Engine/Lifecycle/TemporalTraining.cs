@@ -18,13 +18,14 @@ public static class TemporalTraining
     /// <summary>
     /// Runs the recipe. <paramref name="ranking"/> null trains the rating head only. <paramref name="itemAttributes"/>
     /// (attribute tokens by external item id) null or without any rated item fits no attribute map.
-    /// <paramref name="popularityPriorCount"/> is C of the damped-mean list the service serves as popularity.
+    /// <paramref name="popularity"/> says how the service makes the popular list it would serve instead (default: C = 10,
+    /// all time).
     /// </summary>
     public static TemporalTrainingResult Run(
         RatingSet all, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
         Action<EpochProgress>? onEpoch = null, Action<RankingProgress>? onRankingIteration = null,
         CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string[]>? itemAttributes = null,
-        double popularityPriorCount = PopularityPredictor.DefaultPriorCount)
+        PopularitySettings? popularity = null)
     {
         ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,7 +50,7 @@ public static class TemporalTraining
         var rankingSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var report = Judge(held, split, options.Scale, (uint)options.Seed, popularityPriorCount);
+        var report = Judge(held, split, options.Scale, (uint)options.Seed, popularity);
         var evaluateSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
@@ -72,10 +73,10 @@ public static class TemporalTraining
 
     /// <summary>
     /// Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>); the served
-    /// popularity list is the damped mean with prior count <paramref name="popularityPriorCount"/>.
+    /// popularity list is made as <paramref name="popularity"/> says, its window ending at the newest training rating.
     /// </summary>
     public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed,
-        double popularityPriorCount = PopularityPredictor.DefaultPriorCount)
+        PopularitySettings? popularity = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(split);
@@ -91,26 +92,29 @@ public static class TemporalTraining
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
         // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
-        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, popularity = null, servedPopularity = null;
+        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, mostRated = null, servedPopularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {
-            popularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
-            servedPopularity = Evaluation.Lists(PopularityPredictor.Fit(train, scale, PopularityList.DampedMean, popularityPriorCount), train, warm, options);
+            mostRated = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
+            popularity ??= new PopularitySettings();
+            var since = train.HasTimes && train.Count > 0 ? popularity.Since(train.Time.Max()) : null;
+            servedPopularity = Evaluation.Lists(
+                PopularityPredictor.Fit(train, scale, PopularityList.DampedMean, popularity.PriorCount, since), train, warm, options);
             ratingHead = Evaluation.Lists(rating, train, warm, options);
             if (model.Ranking is not null)
             {
                 rankingHead = Evaluation.Lists(new RankingHeadPredictor(model), train, warm, options);
                 rankingHeadOnly = Evaluation.Lists(new RankingHeadPredictor(model, "ranking-only", ListScore.RankingOnly), train, warm, options);
             }
-            listUsers = popularity.Value.Rated.Users;
+            listUsers = mostRated.Value.Rated.Users;
         }
-        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, model.Ranking is not null,
-            rankingHeadOnly?.Rated, servedPopularity?.Rated);
+        var source = HoldoutReport.ChooseListSource(rankingHead?.Rated, ratingHead?.Rated, mostRated?.Rated, model.Ranking is not null,
+            rankingHeadOnly: rankingHeadOnly?.Rated, servedPopularity: servedPopularity?.Rated);
         return new HoldoutReport(ErrorMetrics.Rmse(predicted, test.Value), ErrorMetrics.Mae(predicted, test.Value), baselineRmse,
-            test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, popularity?.Rated, source)
+            test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, mostRated?.Rated, source)
         {
-            RankingHeadLists = rankingHead, RankingHeadOnlyLists = rankingHeadOnly, RatingHeadLists = ratingHead, PopularityLists = popularity,
+            RankingHeadLists = rankingHead, RankingHeadOnlyLists = rankingHeadOnly, RatingHeadLists = ratingHead, MostRatedLists = mostRated,
             ServedPopularityLists = servedPopularity,
         };
     }

@@ -18,6 +18,8 @@ public sealed class RetrainOutcomeTests
         { Report(double.NaN), null, RetrainOutcome.Diverged },
         { Report(0.98, warmRatings: 10), null, RetrainOutcome.RatingBaseline },
         { Report(0.90, warmRmse: 0.94), null, RetrainOutcome.WarmRatingBaseline },
+        // Likes only: the baseline is exact, the candidate more than the tolerance off it.
+        { Report(0.05, warmRmse: 0.05) with { WarmBaselineRmse = 0 }, null, RetrainOutcome.WarmRatingBaseline },
         { Report(0.93), new ActiveModelComparison(3, 500, 0.95, 0.90, true), RetrainOutcome.WorseThanActive },
     };
 

@@ -106,7 +106,8 @@ public sealed class RetrainJob(
             }
 
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
-                OnEpoch, OnRankingIteration, cancellationToken, attributes, popularity.Value.PriorCount), cancellationToken);
+                OnEpoch, OnRankingIteration, cancellationToken, attributes,
+                new PopularitySettings(popularity.Value.PriorCount, popularity.Value.WindowDays)), cancellationToken);
             metrics.TrainingRan(trained.Timings);
             if (trained.Model.AttributeMap is { } map)
                 logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
@@ -192,7 +193,7 @@ public sealed class RetrainJob(
             "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity as served {ServedPopularityNdcg} (most rated {PopularityNdcg}) -> {ListSource}; against active version {ActiveVersion}: " +
             "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
             version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
-            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.ServedPopularityLists?.Rated.Ndcg, report.Popularity?.Ndcg, ListSources.Name(decision.ListSource),
+            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.ServedPopularityLists?.Rated.Ndcg, report.MostRated?.Ndcg, ListSources.Name(decision.ListSource),
             active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
         if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
     }

@@ -44,12 +44,12 @@ public sealed record ModelMetrics(
         var chosen = report.ChosenLists;
         var lists = report.ChosenListScores;
         return new ModelMetrics(report.Rmse, report.Mae, chosen?.Precision, chosen?.Recall, chosen?.Ndcg,
-            report.BaselineRmse, report.Popularity?.Precision, report.Popularity?.Ndcg,
+            report.BaselineRmse, report.MostRated?.Precision, report.MostRated?.Ndcg,
             report.RankingHead?.Ndcg, report.RatingHead?.Ndcg,
             report.HoldoutRatings, report.WarmRatings, Finite(report.WarmRmse), Finite(report.WarmBaselineRmse), report.ListUsers, ListSources.Name(report.ListSource), active, timings)
         {
             LikedPrecisionAt10 = lists?.Liked.Precision, LikedNdcgAt10 = lists?.Liked.Ndcg, DislikedAt10 = lists?.Disliked,
-            PopularityLikedPrecisionAt10 = report.PopularityLists?.Liked.Precision, PopularityDislikedAt10 = report.PopularityLists?.Disliked,
+            PopularityLikedPrecisionAt10 = report.MostRatedLists?.Liked.Precision, PopularityDislikedAt10 = report.MostRatedLists?.Disliked,
             RankingHeadOnlyNdcgAt10 = report.RankingHeadOnlyLists?.Rated.Ndcg,
             ServedPopularityPrecisionAt10 = report.ServedPopularityLists?.Rated.Precision, ServedPopularityNdcgAt10 = report.ServedPopularityLists?.Rated.Ndcg,
         };
