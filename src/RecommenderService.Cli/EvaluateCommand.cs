@@ -77,6 +77,8 @@ internal sealed class EvaluateCommand : ICommand
         var seenFraction = args.Double("rating-head-sees-test", 0, 1);
         if (seenFraction is not null && (rankingOnly || args.Has("kfold")))
             throw new UsageException("--rating-head-sees-test needs the rating head and a single split (not --ranking-only or --kfold)", Name);
+        if (seenFraction is not null && listScore.Sharpness == 0)
+            throw new UsageException("--rating-head-sees-test measures the rating head's weight in the lists; --list-sharpness 0 gives it none", Name);
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
 

@@ -233,6 +233,7 @@ public sealed class CommandLineTests : IDisposable
             $"{Rmse(Row(all.Out, "ranking-seen"))} vs {Rmse(Row(all.Out, "ranking"))}");
         Assert.Equal(2, Run([.. common, "--rating-head-sees-test", "1.5"]).Code);
         Assert.Equal(2, Run([.. common, "--rating-head-sees-test", "1", "--ranking-only"]).Code);
+        Assert.Equal(2, Run([.. common, "--rating-head-sees-test", "1", "--list-sharpness", "0"]).Code);
     }
 
     /// <summary>Compares two JSON rows of evaluate by every metric but the fitting time.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 using RecommenderService.Api.Tests.Infrastructure;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Tests;
+namespace RecommenderService.Api.Tests.Lifecycle;
 
 /// <summary>
 /// Data where every rating has the same value ("likes" imported as 5 stars, thumbs-up events): the stars say nothing
@@ -57,5 +57,10 @@ public sealed class UnaryFeedbackTests(PostgresFixture postgres) : IAsyncLifetim
         // (a random list would hold 2 of its items in 10).
         var own = list.GetProperty("items").EnumerateArray().Count(i => TestData.ClusterOf(i.GetProperty("itemId").GetString()!) == 0);
         Assert.True(own >= 7, list.ToString());
+        // Every damped mean is 5, so "popular" means most liked: the popular list comes by rating count, not by id.
+        var popular = await admin.GetFromJsonAsync<JsonElement>("/api/v1/items/popular?count=20");
+        var counts = popular.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("ratingCount").GetInt32()).ToArray();
+        Assert.Equal(counts.OrderByDescending(c => c), counts);
+        Assert.True(counts[0] > counts[^1], popular.ToString());
     }
 }
