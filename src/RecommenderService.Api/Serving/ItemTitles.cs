@@ -7,7 +7,7 @@ namespace RecommenderService.Api.Serving;
 /// Item titles for recommendation responses, cached per item so a list costs at most one query for the
 /// titles not seen yet. Item updates anywhere drop the entry (the <c>item_changes</c> NOTIFY).
 /// </summary>
-public sealed class ItemTitles(NpgsqlDataSource database) : IDisposable
+public sealed class ItemTitles(NpgsqlDataSource database, ILogger<ItemTitles> logger) : IDisposable
 {
     public const string ChangeChannel = "item_changes";
 
@@ -45,6 +45,27 @@ public sealed class ItemTitles(NpgsqlDataSource database) : IDisposable
             if (cacheable) _cache.Set(itemIds[k], title, EntryOptions);
         }
         return titles;
+    }
+
+    /// <summary>
+    /// Titles for a response. Titles are decoration: without the database a list goes out with
+    /// <paramref name="fallback"/>'s titles (e.g. the popular list's own copy, at most a refresh old) or none, rather
+    /// than not at all.
+    /// </summary>
+    public async ValueTask<string?[]> GetOrFallbackAsync(IReadOnlyList<string> itemIds, Func<int, string?>? fallback, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(itemIds, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Item titles unavailable: {Error}", ex.Message);
+            var titles = new string?[itemIds.Count];
+            if (fallback is not null)
+                for (var k = 0; k < titles.Length; k++) titles[k] = fallback(k);
+            return titles;
+        }
     }
 
     public void Invalidate(string itemId)

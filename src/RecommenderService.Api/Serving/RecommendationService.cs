@@ -122,7 +122,7 @@ public sealed class RecommendationService(
         var ranked = view.HasRankingVectorIn(model) && serving.ListsFromRankingHead;
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
-        var names = await TitlesAsync(ids, cancellationToken);
+        var names = await titles.GetOrFallbackAsync(ids, null, cancellationToken);
         var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
@@ -135,20 +135,6 @@ public sealed class RecommendationService(
         }
         metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
-    }
-
-    /// <summary>Titles are decoration: without the database a list goes out without them rather than not at all.</summary>
-    private async ValueTask<string?[]> TitlesAsync(string[] ids, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await titles.GetAsync(ids, cancellationToken);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            logger.LogWarning("Item titles unavailable: {Error}", ex.Message);
-            return new string?[ids.Length];
-        }
     }
 
     /// <summary>Attributes are decoration too (<c>include=attributes</c>): without the database, none rather than no list.</summary>
@@ -179,13 +165,14 @@ public sealed class RecommendationService(
             page.Add(entry);
             if (page.Count == feed.Count) break;
         }
-        var extras = feed.IncludeAttributes ? await AttributesAsync(page.Select(e => snapshot.ItemIds[e.Item]).ToArray(), cancellationToken) : null;
+        var ids = page.Select(e => snapshot.ItemIds[e.Item]).ToArray();
+        var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
+        // Titles from the title cache, which every replica's item writes invalidate: the snapshot's copy is only as
+        // new as the last change in ratings.
+        var names = await titles.GetOrFallbackAsync(ids, k => snapshot.Titles[page[k].Item], cancellationToken);
         var items = new RecommendedItem[page.Count];
         for (var k = 0; k < page.Count; k++)
-        {
-            var index = page[k].Item;
-            items[k] = new RecommendedItem(snapshot.ItemIds[index], Math.Round(page[k].Score, 4), snapshot.Titles[index], null, extras?[k]);
-        }
+            items[k] = new RecommendedItem(ids[k], Math.Round(page[k].Score, 4), names[k], null, extras?[k]);
         return items;
     }
 }

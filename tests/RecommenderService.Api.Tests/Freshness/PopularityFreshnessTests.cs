@@ -95,6 +95,32 @@ public sealed class PopularityFreshnessTests(PostgresFixture postgres) : IAsyncL
         Assert.True(deletionSeen, $"after the deletions replica B served [{string.Join(", ", seen)}]");
     }
 
+    [Fact]
+    public async Task A_title_given_on_one_replica_is_on_the_popular_lists_of_every_replica_within_a_second()
+    {
+        var admin = _replicaA.CreateClientAsAdmin();
+        var clientB = _replicaB.CreateClientAsClient();
+        var import = await admin.PostAsync("/api/v1/ratings/import", new StringContent("a,hit,5\nb,hit,4\nc,other,3\n", Encoding.UTF8, "text/csv"));
+        import.EnsureSuccessStatusCode();
+        Assert.True(await Eventually.TrueWithinAsync(Within, async () => (await PopularAsync(clientB)).FirstOrDefault() == "hit"));
+
+        // Let the refreshes the import set off (and the compaction after them) settle; from here the ratings do not
+        // change, so the popular list is not recomputed (its periodic refresh is an hour away).
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        (await admin.PutAsJsonAsync("/api/v1/items/hit", new { title = "The Hit" })).EnsureSuccessStatusCode();
+
+        string? Title(JsonElement list) => list.GetProperty("items")[0].GetProperty("title").GetString();
+        JsonElement popularA = default, popularB = default, newcomerB = default;
+        var titled = await Eventually.TrueWithinAsync(Within, async () =>
+        {
+            popularA = await _replicaA.CreateClientAsClient().GetFromJsonAsync<JsonElement>("/api/v1/items/popular");
+            popularB = await clientB.GetFromJsonAsync<JsonElement>("/api/v1/items/popular");
+            newcomerB = await clientB.GetFromJsonAsync<JsonElement>("/api/v1/users/newcomer/recommendations");
+            return Title(popularA) == "The Hit" && Title(popularB) == "The Hit" && Title(newcomerB) == "The Hit";
+        });
+        Assert.True(titled, $"A: {popularA}\nB: {popularB}\nnewcomer on B: {newcomerB}");
+    }
+
     private static async Task<string[]> PopularAsync(HttpClient client)
     {
         var body = await client.GetFromJsonAsync<JsonElement>("/api/v1/items/popular?count=100");

@@ -3,7 +3,7 @@ using RecommenderService.Api.Contracts;
 namespace RecommenderService.Api.Serving.Feeds;
 
 /// <summary>The popular-items list of a feed request: the in-memory ranking, filtered before the cut.</summary>
-public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIndex attributes)
+public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIndex attributes, ItemTitles titles)
 {
     public async Task<PopularItemsResponse> ListAsync(FeedQuery feed, CancellationToken cancellationToken)
     {
@@ -18,12 +18,15 @@ public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIn
         }
         var ids = page.Select(entry => snapshot.ItemIds[entry.Item]).ToArray();
         var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(ids, cancellationToken) : null;
+        // Titles from the title cache, which every replica's item writes invalidate: the snapshot's copy is only as
+        // new as the last change in ratings.
+        var names = await titles.GetOrFallbackAsync(ids, k => snapshot.Titles[page[k].Item], cancellationToken);
         var items = new PopularItem[page.Count];
         for (var k = 0; k < page.Count; k++)
         {
             var index = page[k].Item;
             items[k] = new PopularItem(ids[k], Math.Round(page[k].Score, 4), snapshot.Counts[index],
-                Math.Round(snapshot.Sums[index] / snapshot.Counts[index], 4), snapshot.Titles[index], extras?[k]);
+                Math.Round(snapshot.Sums[index] / snapshot.Counts[index], 4), names[k], extras?[k]);
         }
         return new PopularItemsResponse(RecommendationStrategy.Popularity, items);
     }
