@@ -176,6 +176,24 @@ public sealed class SgdTrainerTests
     }
 
     [Fact]
+    public void Early_stopping_ends_at_once_when_every_rating_is_alike()
+    {
+        // Likes imported as stars: nothing to learn, and the validation error would otherwise keep shrinking in the
+        // sixth decimal until MaxEpochs.
+        var planted = TestData.LowRank(60, 40, 0.3, rank: 2, noise: 0.5, seed: 7);
+        var likes = new RatingSet(planted.Users, planted.Items, planted.User, planted.Item, Enumerable.Repeat(5f, planted.Count).ToArray(), planted.Time);
+        var split = TrainingPolicy.Holdout(likes, 0.2, 3);
+        var options = new TrainingOptions { Factors = 8, MaxEpochs = 200, Patience = 10, Threads = 1 };
+
+        var result = new SgdTrainer(options).Train(split.Train, split.Test);
+
+        Assert.True(result.EpochsRun <= 2, $"{result.EpochsRun} epochs, validation RMSE {result.BestValidationRmse}");
+        Assert.True(result.BestValidationRmse <= SgdTrainer.NothingLeftToLearn * 4);
+        // Real ratings never get near it: the planted set itself trains on.
+        Assert.True(new SgdTrainer(options).Train(TrainingPolicy.Holdout(planted, 0.2, 3).Train, TrainingPolicy.Holdout(planted, 0.2, 3).Test).EpochsRun > 2);
+    }
+
+    [Fact]
     public void Progress_is_reported_once_per_epoch_with_validation_rmse_when_given()
     {
         var all = TestData.LowRank(50, 40, 0.4);

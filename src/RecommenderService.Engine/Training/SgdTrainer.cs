@@ -27,6 +27,12 @@ namespace RecommenderService.Engine;
 /// </remarks>
 public sealed class SgdTrainer
 {
+    /// <summary>
+    /// A validation RMSE at or below this share of the scale's range ends early stopping at once: nothing is left to
+    /// learn (real ratings stay far above it: MovieLens ~0.2 of the range).
+    /// </summary>
+    public const double NothingLeftToLearn = 1e-3;
+
     private readonly TrainingOptions _options;
 
     public SgdTrainer(TrainingOptions options)
@@ -130,6 +136,9 @@ public sealed class SgdTrainer
             {
                 break;
             }
+            // Every rating alike (likes imported as 5 stars): the error is gone at once and then shrinks in the sixth
+            // decimal for ever, so waiting for it to stop improving would run every epoch allowed, twice (with the refit).
+            if (bestRmse <= NothingLeftToLearn * (o.Scale.Max - o.Scale.Min)) break;
         }
 
         var final = best ?? state;
