@@ -12,9 +12,12 @@ public abstract class ServiceTests(PostgresFixture postgres) : IAsyncLifetime
 
     protected HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>The service's settings; override to add some (e.g. <see cref="RetrainSettings.JobsOn"/> for retrains).</summary>
+    protected virtual Dictionary<string, string?> Settings => new() { ["RateLimiting:Enabled"] = "false" };
+
     public virtual async Task InitializeAsync()
     {
-        Factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
+        Factory = await RecommenderApiFactory.CreateAsync(postgres, Settings);
         Client = Factory.CreateClientAsClient();
         Admin = Factory.CreateClientAsAdmin();
     }

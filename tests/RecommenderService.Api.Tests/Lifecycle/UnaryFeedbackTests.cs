@@ -10,38 +10,24 @@ namespace RecommenderService.Api.Tests.Lifecycle;
 /// beyond "chosen", so a model can only be worth serving for its lists.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class UnaryFeedbackTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UnaryFeedbackTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private readonly List<RecommenderApiFactory> _hosts = [];
-    private string _database = null!;
+    protected override Dictionary<string, string?> Settings => RetrainSettings.JobsOn();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _database = await postgres.CreateDatabaseAsync();
-        Host().CreateClient(); // migrations
+        await base.InitializeAsync();
         // Users choose within their cluster (as ClusteredRatings), but every choice is recorded as 5 stars.
         var clustered = TestData.ClusteredRatings();
         var likes = new RatingSet(clustered.Users, clustered.Items, clustered.User, clustered.Item,
             Enumerable.Repeat(5f, clustered.Count).ToArray(), clustered.Time);
-        await TestData.InsertRatingsAsync(_database, likes, DateTimeOffset.UtcNow.AddHours(-2));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var host in _hosts) await host.DisposeAsync();
-    }
-
-    private RecommenderApiFactory Host()
-    {
-        var host = new RecommenderApiFactory(_database, RetrainSettings.JobsOn());
-        _hosts.Add(host);
-        return host;
+        await TestData.InsertRatingsAsync(Factory.ConnectionString, likes, DateTimeOffset.UtcNow.AddHours(-2));
     }
 
     [Fact]
     public async Task A_model_of_likes_only_is_activated_for_its_lists_though_no_rating_model_can_beat_the_biases()
     {
-        var admin = Host().CreateClientAsAdmin();
+        var admin = Admin;
 
         var (_, job) = await RetrainDriver.RetrainAndWaitAsync(admin, RetrainSettings.Good);
 
