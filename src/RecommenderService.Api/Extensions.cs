@@ -168,6 +168,7 @@ public static class Extensions
     {
         var services = builder.Services;
         services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrainingSettings>, TrainingSettingsValidator>();
         services.AddSingleton<RatingSnapshotReader>();
         services.AddSingleton<ModelVersionStore>();
         services.AddSingleton<TrainingLock>();

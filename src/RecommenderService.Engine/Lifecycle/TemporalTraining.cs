@@ -18,14 +18,14 @@ public static class TemporalTraining
     /// <summary>
     /// Runs the recipe. <paramref name="ranking"/> null trains the rating head only. <paramref name="itemAttributes"/>
     /// (attribute tokens by external item id) null or without any rated item fits no attribute map.
-    /// <paramref name="popularity"/> says how the service makes the popular list it would serve instead (default: C = 10,
-    /// all time).
+    /// <paramref name="judging"/> says how the service makes the popular list it would serve instead and what counts as
+    /// liked and disliked (default: C = 10, all time; 4 and 2 on 1–5, scaled).
     /// </summary>
     public static TemporalTrainingResult Run(
         RatingSet all, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
         Action<EpochProgress>? onEpoch = null, Action<RankingProgress>? onRankingIteration = null,
         CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string[]>? itemAttributes = null,
-        PopularitySettings? popularity = null)
+        ListJudging? judging = null)
     {
         ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,7 +50,7 @@ public static class TemporalTraining
         var rankingSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var report = Judge(held, split, options.Scale, (uint)options.Seed, popularity);
+        var report = Judge(held, split, options.Scale, (uint)options.Seed, judging);
         var evaluateSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
@@ -73,10 +73,10 @@ public static class TemporalTraining
 
     /// <summary>
     /// Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>); the served
-    /// popularity list is made as <paramref name="popularity"/> says, its window ending at the newest training rating.
+    /// popularity list and the liked and disliked thresholds are as <paramref name="judging"/> says, the popular list's
+    /// window ending at the newest training rating.
     /// </summary>
-    public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed,
-        PopularitySettings? popularity = null)
+    public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed, ListJudging? judging = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(split);
@@ -87,7 +87,12 @@ public static class TemporalTraining
         var baselineRmse = ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, test), test.Value);
 
         // Every held-out item counts as a hit (no rating threshold): lists are judged as users meet them.
-        var options = new EvaluationOptions { K = 10, MaxRankingUsers = MaxListUsers, Seed = seed, RelevanceThreshold = null, Scale = scale };
+        judging ??= new ListJudging();
+        var options = new EvaluationOptions
+        {
+            K = 10, MaxRankingUsers = MaxListUsers, Seed = seed, RelevanceThreshold = null, Scale = scale,
+            LikedThreshold = judging.LikedThreshold, DislikedThreshold = judging.DislikedThreshold,
+        };
         var warm = WithHistory(train, test);
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
@@ -97,7 +102,7 @@ public static class TemporalTraining
         if (warm.Count > 0)
         {
             mostRated = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
-            popularity ??= new PopularitySettings();
+            var popularity = judging.Popularity ?? new PopularitySettings();
             var since = train.HasTimes && train.Count > 0 ? popularity.Since(train.Time.Max()) : null;
             servedPopularity = Evaluation.Lists(
                 PopularityPredictor.Fit(train, scale, PopularityList.DampedMean, popularity.PriorCount, since), train, warm, options);

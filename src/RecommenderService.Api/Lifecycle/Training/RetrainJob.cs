@@ -107,7 +107,8 @@ public sealed class RetrainJob(
 
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
                 OnEpoch, OnRankingIteration, cancellationToken, attributes,
-                new PopularitySettings(popularity.Value.PriorCount, popularity.Value.WindowDays)), cancellationToken);
+                new ListJudging(new PopularitySettings(popularity.Value.PriorCount, popularity.Value.WindowDays),
+                    (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold)), cancellationToken);
             metrics.TrainingRan(trained.Timings);
             if (trained.Model.AttributeMap is { } map)
                 logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",

@@ -26,6 +26,15 @@ public sealed class TrainingSettings
     [Range(0, 10)]
     public double QualityMargin { get; set; } = 0.02;
 
+    /// <summary>
+    /// A held-out rating at or above this (on the service's rating scale) counts as liked in each version's liked figures
+    /// (<c>likedPrecisionAt10</c>, <c>likedNdcgAt10</c>); null = 4 on a 1–5 scale, scaled to the service's.
+    /// </summary>
+    public double? LikedThreshold { get; set; }
+
+    /// <summary>A held-out rating at or below this counts as disliked in <c>dislikedAt10</c>; null = 2 on a 1–5 scale, scaled.</summary>
+    public double? DislikedThreshold { get; set; }
+
     /// <summary>Model blobs kept (newest versions, plus the active one); older blobs are deleted.</summary>
     [Range(1, 1000)]
     public int KeepVersions { get; set; } = 5;

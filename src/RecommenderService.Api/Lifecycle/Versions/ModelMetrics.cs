@@ -52,6 +52,7 @@ public sealed record ModelMetrics(
             PopularityLikedPrecisionAt10 = report.MostRatedLists?.Liked.Precision, PopularityDislikedAt10 = report.MostRatedLists?.Disliked,
             RankingHeadOnlyNdcgAt10 = report.RankingHeadOnlyLists?.Rated.Ndcg,
             ServedPopularityPrecisionAt10 = report.ServedPopularityLists?.Rated.Precision, ServedPopularityNdcgAt10 = report.ServedPopularityLists?.Rated.Ndcg,
+            LikedThreshold = lists?.LikedThreshold, DislikedThreshold = lists?.DislikedThreshold,
         };
     }
 
@@ -72,6 +73,12 @@ public sealed record ModelMetrics(
 
     /// <summary>Same, NDCG@10.</summary>
     public double? LikedNdcgAt10 { get; init; }
+
+    /// <summary>The rating at or above which a held-out rating counted as liked (<c>Training:LikedThreshold</c>).</summary>
+    public double? LikedThreshold { get; init; }
+
+    /// <summary>The rating at or below which a held-out rating counted as disliked (<c>Training:DislikedThreshold</c>).</summary>
+    public double? DislikedThreshold { get; init; }
 
     /// <summary>Share of the chosen source's listed items the user rated ≤ the disliked threshold.</summary>
     public double? DislikedAt10 { get; init; }
