@@ -37,7 +37,9 @@ internal sealed class EvaluateCommand : ICommand
         + "--ranking-only skips the rating models (ranking's RMSE is then the global mean's).\n"
         + "With --temporal, the row service is the service's own retrain recipe on the same cut: both heads, RMSE on\n"
         + "every held-out rating, lists of the source its quality gate picks (ranking head, rating head or popularity),\n"
-        + "judged on held-out users with history, every held-out item relevant.\n"
+        + "judged on held-out users with history, every held-out item relevant; the popular list it would serve instead\n"
+        + "is the service's damped mean, --popularity-prior-count C (default 10) and --popularity-window-days N (default 0 =\n"
+        + "all time), as the service's Popularity settings.\n"
         + "Lists: top 10 without the user's training items, for at most N users with test and training ratings (default\n"
         + "10000, 0 = all; users new in the test set are left out: no model knows them, the service lists popularity),\n"
         + "judged two ways: P@10 R@10 NDCG@10 with every held-out item relevant (the service's protocol), and liked\n"
@@ -48,11 +50,8 @@ internal sealed class EvaluateCommand : ICommand
         + "the rating head (g) trained on the training part plus F of the test ratings (numpy RandomState(seed)), to\n"
         + "measure how good a rating head would have to be for a liked/disliked goal; its RMSE is not a test RMSE.\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", "popularity-prior-count", "popularity-window-days", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
-
-    // With --temporal: every rating, for the service's own recipe (TemporalTraining), which splits them itself.
-    private RatingSet? _temporalRatings;
 
     public int Execute(CommandArguments args, TextWriter output)
     {
@@ -79,6 +78,10 @@ internal sealed class EvaluateCommand : ICommand
             throw new UsageException("--rating-head-sees-test needs the rating head and a single split (not --ranking-only or --kfold)", Name);
         if (seenFraction is not null && listScore.Sharpness == 0)
             throw new UsageException("--rating-head-sees-test measures the rating head's weight in the lists; --list-sharpness 0 gives it none", Name);
+        // The service's Popularity settings, for the list the service row's gate would serve instead (read up front so a
+        // bad value fails before any training).
+        var servedPopularity = new PopularitySettings(args.Double("popularity-prior-count", 0, 1_000_000) ?? PopularityPredictor.DefaultPriorCount,
+            args.Int("popularity-window-days", 0, 365) ?? 0);
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
 
@@ -86,7 +89,8 @@ internal sealed class EvaluateCommand : ICommand
             return ColdItems(args, options, rankingOptions, evaluation, listScore, seed, json ? TextWriter.Null : output, output, json);
 
         var clock = Stopwatch.StartNew();
-        var (protocol, splits) = Splits(args, seed);
+        // With --temporal, every rating too, for the service's own recipe (TemporalTraining), which splits them itself.
+        var (protocol, splits, temporalRatings) = Splits(args, seed);
         // Sized for the training part, as recsys train and the service would train on it.
         var trainCount = splits[0].Train.Count;
         options = SizedDefaults.Training(args, Name, trainCount);
@@ -114,7 +118,7 @@ internal sealed class EvaluateCommand : ICommand
             if (!rankingOnly)
                 results.Add(Run("mf", () => new FactorModelPredictor(rating = TrainingPolicy.Fit(train, options).Model, "mf"), train, test, evaluation, log)!);
             results.Add(Run("ranking", () => new RankingHeadPredictor(
-                both = (rating ?? MeanOnly(train, options)).WithRanking(RankingFlags.Train(train, rankingOptions, _temporalRatings is not null, log)), score: listScore), train, test, evaluation, log)!);
+                both = (rating ?? MeanOnly(train, options)).WithRanking(RankingFlags.Train(train, rankingOptions, temporalRatings is not null, log)), score: listScore), train, test, evaluation, log)!);
             if (!rankingOnly && listScore.Sharpness != 0)
                 results.Add(Run("ranking-head", () => new RankingHeadPredictor(both!, "ranking-head", ListScore.RankingOnly), train, test, evaluation, log)!);
             if (seenFraction is { } seen)
@@ -139,11 +143,12 @@ internal sealed class EvaluateCommand : ICommand
             string[] order = perUser ? ["popularity", "mf", "ranking-head", "ranking", "ranking-seen"] : ["mf", "mf-no-bias", "biases", "global-mean", "svd", "ranking-head", "ranking", "ranking-seen", "popularity"];
             perFold.Add(results.OrderBy(r => Array.IndexOf(order, r.Name)).ToArray());
         }
-        if (_temporalRatings is not null && !rankingOnly)
-            perFold[0] = [.. perFold[0], ServiceRecipe(_temporalRatings,
-                SizedDefaults.Training(args, Name, _temporalRatings.Count),
-                SizedDefaults.Ranking(args, Name, options.Scale, _temporalRatings.Count),
-                args.Double("temporal", 0, 1, minExclusive: true)!.Value, log)];
+        if (temporalRatings is not null && !rankingOnly)
+            perFold[0] = [.. perFold[0], ServiceRecipe(temporalRatings,
+                SizedDefaults.Training(args, Name, temporalRatings.Count),
+                SizedDefaults.Ranking(args, Name, options.Scale, temporalRatings.Count),
+                args.Double("temporal", 0, 1, minExclusive: true)!.Value,
+                new ListJudging(servedPopularity, evaluation.LikedThreshold, evaluation.DislikedThreshold), log)];
         var report = new EvaluationReport(protocol, splits.Length, splits.Sum(s => s.Test.Count) / splits.Length, options, perFold);
         if (json) report.WriteJson(output); else report.WriteTable(output);
         return RecsysCommandLine.Success;
@@ -188,10 +193,11 @@ internal sealed class EvaluateCommand : ICommand
     /// both heads trained before the cut, RMSE/MAE on every holdout rating, and the lists of the source the gate
     /// would pick, judged on holdout users with history with every held-out item relevant.
     /// </summary>
-    private static EvaluationResult ServiceRecipe(RatingSet all, TrainingOptions options, RankingOptions ranking, double fraction, TextWriter log)
+    private static EvaluationResult ServiceRecipe(RatingSet all, TrainingOptions options, RankingOptions ranking, double fraction,
+        ListJudging judging, TextWriter log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = TemporalTraining.Run(all, options, ranking, fraction);
+        var result = TemporalTraining.Run(all, options, ranking, fraction, judging: judging);
         var report = result.Report;
         if (result.RankingSearch is { } search) log.WriteLine($"  service      {RankingFlags.Describe(search)}");
         log.WriteLine(FormattableString.Invariant(
@@ -227,7 +233,7 @@ internal sealed class EvaluateCommand : ICommand
         return result;
     }
 
-    private (string Protocol, DataSplit[] Splits) Splits(CommandArguments args, uint seed)
+    private (string Protocol, DataSplit[] Splits, RatingSet? TemporalRatings) Splits(CommandArguments args, uint seed)
     {
         var modes = new[] { "kfold", "temporal", "holdout", "per-user" }.Where(args.Has).ToArray();
         if (args.Has("train") || args.Has("test"))
@@ -239,7 +245,7 @@ internal sealed class EvaluateCommand : ICommand
             var test = RatingFileReader.Read(testPath, new RatingFileReadOptions { Users = train.Users, Items = train.Items });
             // The test file may add ids; the training part is re-based on the extended maps (indices unchanged).
             train = new RatingSet(test.Users, test.Items, train.User, train.Item, train.Value, train.Time);
-            return ($"train {trainPath} ({train.Count}) / test {testPath} ({test.Count})", [new DataSplit(train, test)]);
+            return ($"train {trainPath} ({train.Count}) / test {testPath} ({test.Count})", [new DataSplit(train, test)], null);
         }
         var path = args.Required("ratings");
         if (modes.Length != 1) throw new UsageException("give exactly one of --kfold K, --temporal F, --holdout F, --per-user F (or --train and --test)", Name);
@@ -250,13 +256,12 @@ internal sealed class EvaluateCommand : ICommand
         if (temporal is 1 || holdout is 1 || perUser is 1) throw new UsageException("the test fraction must be below 1", Name);
         var ratings = RatingFileReader.Read(path);
         if (ratings.Count < 10) throw new RatingFileException(path, 0, $"only {ratings.Count} ratings; need at least 10 to evaluate");
-        if (kfold is { } k) return ($"{k}-fold CV of {path} ({ratings.Count} ratings, seed {seed})", KFoldSplit.Split(ratings, k, seed));
-        if (perUser is { } f) return ($"per-user split of {path} ({f:P0} of each user's ratings as test, numpy seed {seed}; every test item relevant)", [PerUserSplit.Split(ratings, f, seed)]);
+        if (kfold is { } k) return ($"{k}-fold CV of {path} ({ratings.Count} ratings, seed {seed})", KFoldSplit.Split(ratings, k, seed), null);
+        if (perUser is { } f) return ($"per-user split of {path} ({f:P0} of each user's ratings as test, numpy seed {seed}; every test item relevant)", [PerUserSplit.Split(ratings, f, seed)], null);
         if (temporal is { } t)
         {
-            _temporalRatings = ratings;
-            return ($"temporal split of {path} (newest {t:P0} as test)", [TemporalSplit.Split(ratings, t)]);
+            return ($"temporal split of {path} (newest {t:P0} as test)", [TemporalSplit.Split(ratings, t)], ratings);
         }
-        return ($"random holdout of {path} ({holdout:P0} as test, numpy seed {seed})", [RandomSplit.Holdout(ratings, holdout!.Value, seed)]);
+        return ($"random holdout of {path} ({holdout:P0} as test, numpy seed {seed})", [RandomSplit.Holdout(ratings, holdout!.Value, seed)], null);
     }
 }

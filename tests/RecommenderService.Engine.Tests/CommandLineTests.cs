@@ -155,6 +155,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "maybe")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "5")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-weighting", "cubed")]
+    [InlineData("evaluate", "--ratings", "x", "--temporal", "0.1", "--popularity-window-days", "900")]
+    [InlineData("evaluate", "--ratings", "x", "--temporal", "0.1", "--popularity-prior-count", "-1")]
     [InlineData("frobnicate")]
     public void A_bad_command_line_exits_2_with_a_message_on_stderr(params string[] args)
     {
@@ -243,6 +245,25 @@ public sealed class CommandLineTests : IDisposable
         public int GetHashCode(string s) => Strip(s).GetHashCode();
         private static string Strip(string? json) =>
             string.Join(",", JsonDocument.Parse(json!).RootElement.EnumerateObject().Where(p => p.Name != "seconds").Select(p => $"{p.Name}={p.Value}"));
+    }
+
+    [Fact]
+    public void Evaluates_service_row_judges_the_popular_list_made_with_the_given_popularity_settings()
+    {
+        var ratings = _dir.File("served.tsv");
+        Assert.Equal(0, Run("generate", "--users", "300", "--items", "120", "--ratings", "6000", "--output", ratings).Code);
+        string[] common = ["evaluate", "--ratings", ratings, "--temporal", "0.1", "--threads", "1", "--factors", "8", "--epochs", "10",
+            "--ranking-factors", "8", "--ranking-search", "off"];
+
+        string Served(string output) => System.Text.RegularExpressions.Regex.Match(output, @"popularity as served ([0-9.]+)").Groups[1].Value;
+        var asDefault = Run([.. common]);
+        var noPrior = Run([.. common, "--popularity-prior-count", "0"]);
+
+        Assert.Equal(0, asDefault.Code);
+        Assert.NotEqual("", Served(asDefault.Out));
+        // C = 0 puts single 5-star items first: a different list of the same data.
+        Assert.NotEqual(Served(asDefault.Out), Served(noPrior.Out));
+        Assert.Equal(Served(asDefault.Out), Served(Run([.. common, "--popularity-prior-count", "10"]).Out));
     }
 
     [Fact]
