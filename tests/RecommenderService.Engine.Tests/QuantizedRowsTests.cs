@@ -59,6 +59,39 @@ public sealed class QuantizedRowsTests
         }
     }
 
+    [Theory]
+    [InlineData(5, 37, 64)]
+    [InlineData(6, 50, 7)]
+    [InlineData(7, 300, 256)]
+    public void The_avx2_estimates_are_the_avx512_or_scalar_estimates_to_the_bit(int seed, int rows, int k)
+    {
+        var random = new Random(seed);
+        var matrix = new float[rows * k];
+        for (var j = 0; j < matrix.Length; j++) matrix[j] = (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 3)));
+        var copy = QuantizedRows.Build(matrix, k);
+        var p = new float[k];
+        for (var j = 0; j < k; j++) p[j] = (float)((random.NextDouble() - 0.5) * 4);
+        var user = new QuantizedVector(p, copy.PaddedFactors);
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            // CI's run with AVX2 switched off: the lists never call it there.
+            Assert.Throws<PlatformNotSupportedException>(() => copy.Estimates256(0, user));
+            return;
+        }
+
+        for (var block = 0; block < copy.Blocks; block++)
+        {
+            // Estimates is the AVX-512 kernel where the CPU has it, else its scalar reference: either way the same integers.
+            var wide = copy.Estimates(block, user);
+            var (low, high) = copy.Estimates256(block, user);
+            for (var lane = 0; lane < 8; lane++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(wide[lane]), BitConverter.SingleToInt32Bits(low[lane]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(wide[lane + 8]), BitConverter.SingleToInt32Bits(high[lane]));
+            }
+        }
+    }
+
     [Fact]
     public void A_row_with_a_non_finite_value_has_an_infinite_radius_and_its_neighbours_are_unaffected()
     {

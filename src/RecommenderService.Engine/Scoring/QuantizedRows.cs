@@ -45,8 +45,14 @@ internal sealed class QuantizedRows
         CodeNorms = codeNorms;
     }
 
-    /// <summary>Whether <see cref="Estimates"/> runs on integer multiply-adds; without them the fp32 pass is faster.</summary>
-    public static bool IsAccelerated => Avx512BW.IsSupported;
+    /// <summary>
+    /// Whether the 8-bit pass runs on integer multiply-adds: <see cref="Estimates"/> with AVX-512 BW, or
+    /// <see cref="Estimates256"/> with AVX2; without either the fp32 pass is faster.
+    /// </summary>
+    public static bool IsAccelerated => Avx512BW.IsSupported || Avx2.IsSupported;
+
+    /// <summary>Whether lists use <see cref="Estimates"/> (512-bit) rather than <see cref="Estimates256"/>.</summary>
+    public static bool Uses512 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
 
     public int Rows { get; }
     public int Factors { get; }
@@ -159,6 +165,35 @@ internal sealed class QuantizedRows
         var scales = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(Scales), (nuint)(block * Block));
         // Exact in int (|Σ| < 2²⁴ for k ≤ 1024), so the conversion is exact too.
         return Vector512.ConvertToSingle(dots - sums * QuantizedVector.Offset) * (scales * user.Scale);
+    }
+
+    /// <summary>
+    /// <see cref="Estimates"/> for CPUs with AVX2 but not AVX-512: the same integers, a group's 16 items read as two
+    /// 256-bit halves (items 0–7, then 8–15 of the block), so the estimates are the same to the bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (Vector256<float> Low, Vector256<float> High) Estimates256(int block, in QuantizedVector user)
+    {
+        if (!Avx2.IsSupported) throw new PlatformNotSupportedException("Estimates256 needs AVX2.");
+        var start = (nint)block * PaddedFactors * Block;
+        ref var codes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_codes), start);
+        ref var u = ref MemoryMarshal.GetArrayDataReference(user.Codes);
+        var ones = Vector256.Create((short)1);
+        Vector256<int> low = default, high = default;
+        for (var j = 0; j < PaddedFactors; j += 4)
+        {
+            var group = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref u, j))).AsByte();
+            var offset = (nuint)(j * Block);
+            low += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(group, Vector256.LoadUnsafe(ref codes, offset)), ones);
+            high += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(group, Vector256.LoadUnsafe(ref codes, offset + 32)), ones);
+        }
+        ref var sums = ref MemoryMarshal.GetArrayDataReference(_codeSums);
+        ref var scales = ref MemoryMarshal.GetArrayDataReference(Scales);
+        var at = (nuint)(block * Block);
+        var scale = Vector256.Create(user.Scale);
+        return (
+            Vector256.ConvertToSingle(low - Vector256.LoadUnsafe(ref sums, at) * QuantizedVector.Offset) * (Vector256.LoadUnsafe(ref scales, at) * scale),
+            Vector256.ConvertToSingle(high - Vector256.LoadUnsafe(ref sums, at + 8) * QuantizedVector.Offset) * (Vector256.LoadUnsafe(ref scales, at + 8) * scale));
     }
 }
 
