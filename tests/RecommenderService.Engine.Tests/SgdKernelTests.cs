@@ -75,6 +75,9 @@ public sealed class SgdKernelTests
     [InlineData(32, 0f, 1f)]
     [InlineData(64, 1f, -1f)]
     [InlineData(64, 0f, 1f)]
+    [InlineData(40, 1f, -1f)]
+    [InlineData(48, 0f, 1f)]
+    [InlineData(56, 1f, -1f)]
     [InlineData(72, 1f, -1f)]
     [InlineData(128, 0f, 1f)]
     public void Confidence_weighted_sum_equals_the_scalar_sum(int factors, float @base, float sign)
