@@ -95,12 +95,9 @@ internal static class BoundedListScan
 
     private static void ScanQuantized(ref Candidates list, ulong[]? excluded, ReadOnlySpan<float> rankingVector, float norm)
     {
-        var head = list.Model.Ranking!;
-        var items = list.Model.Items.Count;
-        var h = head.Factors;
-        var copy = head.ItemScanCopy;
+        var copy = list.Model.Ranking!.ItemScanCopy;
         var user = new QuantizedVector(rankingVector, copy.PaddedFactors);
-        Span<float> exact = stackalloc float[1];
+        Span<float> uppers = stackalloc float[QuantizedRows.Block];
         var norms = Vector512.Create(norm);
         var error = Vector512.Create(user.Error);
         var weight = Vector512.Create(list.Weight);
@@ -114,18 +111,34 @@ internal static class BoundedListScan
             var upper = Vector512.FusedMultiplyAdd(error, Vector512.Create(codeNorms, first),
                 Vector512.FusedMultiplyAdd(norms, Vector512.Create(radius, first), copy.Estimates(block, user)));
             var bound = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(upper, Vector512<float>.Zero), upper * weight, upper / weight);
-            var mask = Vector512.GreaterThanOrEqual(bound, Vector512.Create(list.Threshold)).ExtractMostSignificantBits();
-            while (mask != 0)
-            {
-                var lane = BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-                var item = block * QuantizedRows.Block + lane;
-                if (item >= items) break; // the padding after the last item
-                // The kept worst may have risen since the block's test.
-                if (TopK.IsExcluded(excluded, item) || !list.MayEnter(item, upper[lane])) continue;
-                RowDots.Compute(head.ItemFactors.AsSpan(item * h, h), rankingVector, exact);
-                if (list.MayEnter(item, exact[0])) list.Offer(item, exact[0]);
-            }
+            var mask = (uint)Vector512.GreaterThanOrEqual(bound, Vector512.Create(list.Threshold)).ExtractMostSignificantBits();
+            if (mask == 0) continue;
+            upper.CopyTo(uppers);
+            Rescore(ref list, excluded, rankingVector, first, mask, uppers);
+        }
+    }
+
+    /// <summary>
+    /// Scores in fp32 the items of one block whose bit in <paramref name="mask"/> is set (their bound passed the list's
+    /// threshold), lane j being item <paramref name="first"/> + j with upper bound <paramref name="upper"/>[j].
+    /// </summary>
+    private static void Rescore(ref Candidates list, ulong[]? excluded, scoped ReadOnlySpan<float> rankingVector, int first, uint mask,
+        scoped ReadOnlySpan<float> upper)
+    {
+        var head = list.Model.Ranking!;
+        var items = list.Model.Items.Count;
+        var h = head.Factors;
+        Span<float> exact = stackalloc float[1];
+        while (mask != 0)
+        {
+            var lane = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            var item = first + lane;
+            if (item >= items) break; // the padding after the last item
+            // The kept worst may have risen since the block's test.
+            if (TopK.IsExcluded(excluded, item) || !list.MayEnter(item, upper[lane])) continue;
+            RowDots.Compute(head.ItemFactors.AsSpan(item * h, h), rankingVector, exact);
+            if (list.MayEnter(item, exact[0])) list.Offer(item, exact[0]);
         }
     }
 
@@ -135,12 +148,8 @@ internal static class BoundedListScan
     /// </summary>
     private static void ScanQuantized256(ref Candidates list, ulong[]? excluded, ReadOnlySpan<float> rankingVector, float norm)
     {
-        var head = list.Model.Ranking!;
-        var items = list.Model.Items.Count;
-        var h = head.Factors;
-        var copy = head.ItemScanCopy;
+        var copy = list.Model.Ranking!.ItemScanCopy;
         var user = new QuantizedVector(rankingVector, copy.PaddedFactors);
-        Span<float> exact = stackalloc float[1];
         Span<float> upper = stackalloc float[QuantizedRows.Block];
         var norms = Vector256.Create(norm);
         var error = Vector256.Create(user.Error);
@@ -160,16 +169,7 @@ internal static class BoundedListScan
             if (mask == 0) continue;
             upperLow.CopyTo(upper);
             upperHigh.CopyTo(upper[8..]);
-            while (mask != 0)
-            {
-                var lane = BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-                var item = first + lane;
-                if (item >= items) break; // the padding after the last item
-                if (TopK.IsExcluded(excluded, item) || !list.MayEnter(item, upper[lane])) continue;
-                RowDots.Compute(head.ItemFactors.AsSpan(item * h, h), rankingVector, exact);
-                if (list.MayEnter(item, exact[0])) list.Offer(item, exact[0]);
-            }
+            Rescore(ref list, excluded, rankingVector, first, mask, upper);
         }
 
         static uint Passing(Vector256<float> upper, Vector256<float> weight, Vector256<float> threshold)
