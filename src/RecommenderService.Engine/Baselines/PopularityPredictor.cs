@@ -54,8 +54,11 @@ public sealed class PopularityPredictor : IRatingPredictor
         for (var i = 0; i < damped.Length; i++)
             damped[i] = counts[i] == 0 ? (float)mean : (float)Popularity.DampedMean(sums[i], counts[i], mean, priorCount);
         // The damped-mean list is the served one, so it is ranked by the served list's own rule and kept as positions.
+        // All time, the counts above are the list's; a window counts its own.
         var position = list == PopularityList.MostRated ? null
-            : Positions(Popularity.Rank(train, priorCount, train.ItemCount, ReadOnlySpan<int>.Empty, since), train.ItemCount);
+            : Positions(since is null
+                ? Popularity.Rank(counts, sums, mean, priorCount, train.ItemCount, ReadOnlySpan<int>.Empty)
+                : Popularity.Rank(train, priorCount, train.ItemCount, ReadOnlySpan<int>.Empty, since), train.ItemCount);
         return new PopularityPredictor(list, counts, damped, position, scale, (float)mean);
     }
 

@@ -103,7 +103,7 @@ public static class TemporalTraining
         {
             mostRated = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
             var popularity = judging.Popularity ?? new PopularitySettings();
-            var since = train.HasTimes && train.Count > 0 ? popularity.Since(train.Time.Max()) : null;
+            var since = popularity.WindowDays > 0 && train.HasTimes && train.Count > 0 ? popularity.Since(train.Time.Max()) : null;
             servedPopularity = Evaluation.Lists(
                 PopularityPredictor.Fit(train, scale, PopularityList.DampedMean, popularity.PriorCount, since), train, warm, options);
             ratingHead = Evaluation.Lists(rating, train, warm, options);
