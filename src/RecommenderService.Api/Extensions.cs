@@ -54,6 +54,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
         // ProblemExceptionHandler answers them with the same problem shape as every other 400.
@@ -159,11 +160,6 @@ public static class Extensions
         services.AddSingleton<ItemAttributeIndex>();
         services.AddSingleton<PopularItemsFeed>();
 
-        // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
-        services.AddSingleton<INotificationHandler, RatingChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
-        services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
             builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
@@ -183,8 +179,6 @@ public static class Extensions
         services.AddSingleton<ReplicaRegistry>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddSingleton<ModelRollout>();
-        services.AddSingleton<INotificationHandler, ModelChangeHandler>();
-        services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;
