@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Npgsql;
 using Prometheus;
 using RecommenderService.Api.Health;
@@ -114,6 +113,7 @@ public static class Extensions
 
     private static void AddSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<RateLimitMetrics>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
@@ -136,6 +136,7 @@ public static class Extensions
 
     private static void AddServing(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<ServingMetrics>();
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -167,6 +168,7 @@ public static class Extensions
 
     private static void AddModelLifecycle(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<LifecycleMetrics>();
         var services = builder.Services;
         services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrainingSettings>, TrainingSettingsValidator>();

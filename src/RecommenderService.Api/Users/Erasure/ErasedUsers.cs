@@ -4,7 +4,6 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
-using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Users.Erasure;
 
