@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,8 +57,8 @@ public static class RatingsEndpoints
             .WithName("PostRatingBatch")
             .WithSummary("Store up to 10,000 ratings at once, all or nothing")
             .WithDescription("""
-                One invalid row rejects the whole batch: the 400 names every wrong field with its row
-                (`ratings[17].rating`) and nothing is stored. Several rows for the same user and item: the last one
+                One invalid row rejects the whole batch: the 400 names the wrong fields with their rows
+                (`ratings[17].rating`), the first ten of them (the detail counts the rest), and nothing is stored. Several rows for the same user and item: the last one
                 wins and the pair counts once in `inserted` or `updated`.
                 """)
             .Accepts<RatingBatchRequest>("application/json")
@@ -196,11 +197,20 @@ public static class RatingsEndpoints
         if (!(await authorization.AuthorizeAsync(context.User, new OwnedUsers(owners), JwtDefaults.EndUserPolicy)).Succeeded)
             return TypedResults.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden,
                 detail: "A user token may only write its own ratings: every row's userId must be the token's user. Nothing was stored.");
-        if (!errors.IsEmpty)
-            return errors.ToProblem($"{errors.Count} field(s) of the batch are not valid; nothing was stored.");
+        if (!errors.IsEmpty) return BatchProblem(errors);
 
         var (inserted, updated) = await services.Writer.UpsertBatchAsync(ratings, cancellationToken);
         return TypedResults.Ok(new RatingBatchResponse(inserted, updated));
+    }
+
+    private static ValidationProblem BatchProblem(ValidationErrors errors)
+    {
+        var more = errors.Count - IngestOptions.MaxListedBatchErrors;
+        return errors.ToProblem(more <= 0
+            ? $"{errors.Count} field(s) of the batch are not valid; nothing was stored."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{errors.Count:N0} fields of the batch are not valid: the first {IngestOptions.MaxListedBatchErrors} are listed, {more:N0} more are not. Nothing was stored."),
+            IngestOptions.MaxListedBatchErrors);
     }
 
     /// <summary>A member of a JSON object by its camelCase name, or ignoring case as the host's JSON binding does.</summary>
