@@ -231,6 +231,8 @@ public static class Extensions
         // First, so even an error answered by the handlers below carries the id.
         app.UseMiddleware<RequestId>();
         app.UseExceptionHandler();
+        // Before the request log and the HTTP metrics: neither may take a made-up method name as a value.
+        app.UseMiddleware<KnownHttpMethods>();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(options =>
         {
