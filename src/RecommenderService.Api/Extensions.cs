@@ -265,6 +265,7 @@ public static class Extensions
         app.UseAuthorization();
         // Last before the endpoints: binding refusals become their 400 here, where the route is still known.
         app.UseMiddleware<BadRequestBoundary>();
+        app.UseMiddleware<DashboardJobIds>();
         app.UseMiddleware<RawPathCheck>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
