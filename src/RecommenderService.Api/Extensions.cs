@@ -232,6 +232,8 @@ public static class Extensions
         // First, so even an error answered by the handlers below carries the id.
         app.UseMiddleware<RequestId>();
         app.UseExceptionHandler();
+        // Before the request log and the HTTP metrics: neither may take a made-up method name as a value.
+        app.UseMiddleware<KnownHttpMethods>();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(options =>
         {
@@ -264,6 +266,7 @@ public static class Extensions
         app.UseAuthorization();
         // Last before the endpoints: binding refusals become their 400 here, where the route is still known.
         app.UseMiddleware<BadRequestBoundary>();
+        app.UseMiddleware<DashboardJobIds>();
         app.UseMiddleware<RawPathCheck>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RecommenderService.Api.Security;
 
 namespace RecommenderService.Api.Health;
 
@@ -8,9 +9,15 @@ public static class HealthResponseWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
+    /// <summary>
+    /// Anonymous callers (load balancers, probes, anyone) get the status only; the checks, with their data (model
+    /// version, counts, migrations), need an API key.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (!context.User.IsInRole(ApiKeyDefaults.ClientRole))
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }, Json));
         var body = new
         {
             status = report.Status.ToString(),

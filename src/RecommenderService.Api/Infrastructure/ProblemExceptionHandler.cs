@@ -54,13 +54,19 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     private static string Describe(BadHttpRequestException exception)
     {
+        // A field we can name says it all, in the caller's words.
+        if (exception is not JsonFieldException && FieldOf(exception) is { } field) return field.Message;
         // System.Text.Json says where the body went wrong ("Path: $.ratings[3].rating"), which is what a caller needs.
         var json = exception.InnerException as JsonException;
-        var detail = json is null ? exception.Message : $"{exception.Message} {json.Message}";
+        var detail = WithoutTypeNames(json is null ? exception.Message : $"{exception.Message} {json.Message}");
         return exception.StatusCode == StatusCodes.Status415UnsupportedMediaType && !detail.Contains("application/json", StringComparison.Ordinal)
             ? detail + " Send the body as JSON (Content-Type: application/json)."
             : detail;
     }
+
+    /// <summary>The framework's messages name parameters by their .NET type ("RetrainParameters body"); callers get the name only.</summary>
+    private static string WithoutTypeNames(string message) =>
+        ConversionTarget().Replace(ParameterWithType().Replace(message, "parameter \"${name}\""), "does not have the type this field needs.${end}");
 
     /// <summary>
     /// The field or parameter a 400 is about: a bad JSON string names its path; a query or route value that
@@ -70,22 +76,58 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         if (exception is JsonFieldException field) return (field.Field, field.FieldMessage);
         if (exception is not BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad) return null;
+        if (bad.InnerException is JsonException { Path: { } path } json && ConversionTarget().Match(json.Message) is { Success: true } conversion)
+        {
+            var name = path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+            return (name, $"{(name == "body" ? "The body" : name)} must be {DescribeClr(conversion.Groups["type"].Value)}.");
+        }
         var match = BindingFailure().Match(bad.Message);
         if (!match.Success) return null;
-        var name = match.Groups["name"].Value;
-        var type = match.Groups["type"].Value.TrimEnd('?');
-        return (name, match.Groups["kind"].Value == "Required"
-            ? $"{name} is required."
-            : $"{name} must be {Describe(type)}; got '{match.Groups["value"].Value}'.");
+        var parameter = match.Groups["name"].Value;
+        return (parameter, match.Groups["kind"].Value == "Required"
+            ? $"{parameter} is required."
+            : $"{parameter} must be {Describe(match.Groups["type"].Value)}; got '{match.Groups["value"].Value}'.");
     }
 
-    private static string Describe(string type) => type switch
+    /// <summary>A C# type as the framework writes it in binding errors (<c>int?</c>, <c>Nullable&lt;int&gt;</c>), in a caller's words.</summary>
+    private static string Describe(string type)
     {
-        "int" or "long" or "short" => "a whole number",
-        "double" or "float" or "decimal" => "a number",
-        "bool" => "true or false",
-        _ => $"a valid {type}",
-    };
+        type = type.TrimEnd('?');
+        if (type.StartsWith("Nullable<", StringComparison.Ordinal) && type.EndsWith('>')) type = type["Nullable<".Length..^1];
+        return type switch
+        {
+            "int" or "long" or "short" => "a whole number",
+            "double" or "float" or "decimal" => "a number",
+            "bool" => "true or false",
+            "string" => "text",
+            _ => "a value of the documented type",
+        };
+    }
+
+    /// <summary>A .NET type as System.Text.Json names it (<c>System.Nullable`1[System.Int32]</c>), in a caller's words.</summary>
+    private static string DescribeClr(string type)
+    {
+        const string nullable = "System.Nullable`1[";
+        if (type.StartsWith(nullable, StringComparison.Ordinal) && type.EndsWith(']')) type = type[nullable.Length..^1];
+        return type switch
+        {
+            "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" => "a whole number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number",
+            "System.Boolean" => "true or false",
+            "System.String" => "text (a JSON string)",
+            "System.DateTime" or "System.DateTimeOffset" => "an ISO-8601 time (a JSON string)",
+            _ when type.EndsWith("[]", StringComparison.Ordinal) || type.Contains("List`1", StringComparison.Ordinal)
+                   || type.Contains("IEnumerable`1", StringComparison.Ordinal) => "a JSON array",
+            _ when type.StartsWith("System.", StringComparison.Ordinal) => "a value of the documented type",
+            _ => "a JSON object",
+        };
+    }
+
+    [GeneratedRegex("""could not be converted to (?<type>\S+?)\.(?<end> |$)""")]
+    private static partial Regex ConversionTarget();
+
+    [GeneratedRegex("parameter \"(?<type>[^\"]*?) (?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial Regex ParameterWithType();
 
     // The wording of ASP.NET Core's RequestDelegateFactory, with RouteHandlerOptions.ThrowOnBadRequest.
     [GeneratedRegex("""^(?<kind>Failed to bind|Required) parameter "(?<type>[^"]*?) (?<name>[A-Za-z_][A-Za-z0-9_]*)"( from "(?<value>.*)")?""", RegexOptions.Singleline)]

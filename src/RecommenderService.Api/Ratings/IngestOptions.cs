@@ -33,6 +33,19 @@ public sealed class IngestOptions
     [Range(1, 50_000_000)]
     public int ImportChunkRows { get; set; } = 250_000;
 
+    /// <summary>
+    /// Whether a user token's rating may add an item to the catalogue. Off by default: an end user rates only
+    /// items that exist (404 for a single rating, 400 naming the row in a batch), so one account cannot fill the
+    /// catalogue with made-up items. API keys always may.
+    /// </summary>
+    public bool UserTokensMayCreateItems { get; set; }
+
+    /// <summary>
+    /// Fields a refused batch lists in its <c>errors</c>, the rest counted in the detail: 10,000 empty rows would
+    /// otherwise answer 30 KB with 1.8 MB. As many as a refused import lists lines.
+    /// </summary>
+    public const int MaxListedBatchErrors = 10;
+
     /// <summary>Most rows in one JSON batch (API.md: 10,000).</summary>
     public const int MaxBatchRatings = 10_000;
 

@@ -48,12 +48,15 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), max(rated_at) FROM written
         """;
 
-    /// <summary>Stores one rating, creating its user and item if new; tells whether the pair was new.</summary>
-    public async Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores one rating, creating its user and, with <paramref name="createItems"/>, its item if new; tells whether
+    /// the pair was new. Without it a rating of an unknown item is not stored (callers check <see cref="MissingItemsAsync"/> first).
+    /// </summary>
+    public async Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken, bool createItems = true)
     {
         var written = await Forget([rating.UserId], TransactionRetry.RunAsync(async ct =>
         {
-            var (inserted, _, ratedAt) = await WriteAsync([rating.UserId], [rating], ct);
+            var (inserted, _, ratedAt) = await WriteAsync([rating.UserId], [rating], createItems, ct);
             return (inserted == 1, ratedAt);
         }, logger, cancellationToken));
         metrics.Stored(IngestMetrics.Route.Single, 1);
@@ -64,7 +67,7 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
     /// Stores a validated batch in one transaction. Rows for the same (user, item) pair: the last one wins,
     /// and the pair counts once in the answer.
     /// </summary>
-    public async Task<(int Inserted, int Updated)> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken)
+    public async Task<(int Inserted, int Updated)> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken, bool createItems = true)
     {
         var lastOfPair = new Dictionary<(string, string), RatingWrite>(ratings.Count);
         foreach (var rating in ratings) lastOfPair[(rating.UserId, rating.ItemId)] = rating;
@@ -74,15 +77,27 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
 
         var written = await Forget(users, TransactionRetry.RunAsync(async ct =>
         {
-            var (inserted, updated, _) = await WriteAsync(users, distinct, ct);
+            var (inserted, updated, _) = await WriteAsync(users, distinct, createItems, ct);
             return (inserted, updated);
         }, logger, cancellationToken));
         metrics.Stored(IngestMetrics.Route.Batch, written.inserted + written.updated);
         return written;
     }
 
+    /// <summary>The ids among <paramref name="itemIds"/> that are not in the catalogue.</summary>
+    public async Task<HashSet<string>> MissingItemsAsync(IEnumerable<string> itemIds, CancellationToken cancellationToken)
+    {
+        var missing = itemIds.ToHashSet(StringComparer.Ordinal);
+        if (missing.Count == 0) return missing;
+        await using var command = dataSource.CreateCommand("SELECT external_id FROM items WHERE external_id = ANY($1)");
+        command.Parameters.Add(Text(missing.ToArray()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) missing.Remove(reader.GetString(0));
+        return missing;
+    }
+
     private async Task<(int Inserted, int Updated, DateTime RatedAt)> WriteAsync(
-        string[] users, IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken)
+        string[] users, IReadOnlyList<RatingWrite> ratings, bool createItems, CancellationToken cancellationToken)
     {
         var userIds = new string[ratings.Count];
         var itemIds = new string[ratings.Count];
@@ -94,18 +109,13 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                Command(UpsertUsersSql, Text(users)),
-                Command(InsertItemsSql, Text(items)),
-                Command(UpsertRatingsSql, Text(userIds), Text(itemIds),
-                    new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
-                    new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }),
-                NoticeCommand(users),
-            },
-        };
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(UpsertUsersSql, Text(users)) } };
+        // Without it, rows of unknown items find no item row in the join below and are not stored.
+        if (createItems) batch.BatchCommands.Add(Command(InsertItemsSql, Text(items)));
+        batch.BatchCommands.Add(Command(UpsertRatingsSql, Text(userIds), Text(itemIds),
+            new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
+            new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }));
+        batch.BatchCommands.Add(NoticeCommand(users));
 
         int inserted, updated;
         DateTime lastRatedAt;

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,10 +33,12 @@ public static class RatingsEndpoints
             .WithSummary("Rate an item: stores a user's rating, replacing their earlier one")
             .WithDescription("""
                 Answers 201 when the user had not rated the item, 200 when the rating replaced theirs. Users and items
-                the service has not seen are created on the fly. The user's next recommendations already take the
-                rating into account.
+                the service has not seen are created on the fly; with a user token, only items already in the
+                catalogue may be rated (404 otherwise). The user's next recommendations already take the rating into
+                account.
                 """)
             .Accepts<RatingWriteRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRatingBytes));
 
         group.MapDelete("/users/{userId}/ratings/{itemId}", DeleteRating)
@@ -56,8 +60,8 @@ public static class RatingsEndpoints
             .WithName("PostRatingBatch")
             .WithSummary("Store up to 10,000 ratings at once, all or nothing")
             .WithDescription("""
-                One invalid row rejects the whole batch: the 400 names every wrong field with its row
-                (`ratings[17].rating`) and nothing is stored. Several rows for the same user and item: the last one
+                One invalid row rejects the whole batch: the 400 names the wrong fields with their rows
+                (`ratings[17].rating`), the first ten of them (the detail counts the rest), and nothing is stored. Several rows for the same user and item: the last one
                 wins and the pair counts once in `inserted` or `updated`.
                 """)
             .Accepts<RatingBatchRequest>("application/json")
@@ -87,8 +91,8 @@ public static class RatingsEndpoints
 
     /// <param name="userId" example="196">The user: your own id, 1-128 characters without whitespace.</param>
     /// <param name="itemId" example="242">The item: your own id, 1-128 characters without whitespace.</param>
-    private static async Task<Results<Created<RatingResponse>, Ok<RatingResponse>, ValidationProblem>> PutRating(
-        string userId, string itemId, RatingWriteRequest body, [AsParameters] RatingServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RatingResponse>, Ok<RatingResponse>, ValidationProblem, ProblemHttpResult>> PutRating(
+        string userId, string itemId, RatingWriteRequest body, ClaimsPrincipal user, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("userId", userId);
@@ -97,7 +101,11 @@ public static class RatingsEndpoints
         var ratedAt = RatingInput.ReadTimestamp(body.Timestamp, DateTime.UtcNow, "timestamp", errors);
         if (!errors.IsEmpty) return errors.ToProblem("The rating was not stored.");
 
-        var (created, storedAt) = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt), cancellationToken);
+        var createItems = MayCreateItems(user, services.Limits.Value);
+        if (!createItems && (await services.Writer.MissingItemsAsync([itemId], cancellationToken)).Count > 0)
+            return TypedResults.Problem(title: "Unknown item", statusCode: StatusCodes.Status404NotFound,
+                detail: $"No item '{itemId}' is in the catalogue; a user token may rate only items that exist. The rating was not stored.");
+        var (created, storedAt) = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt), cancellationToken, createItems);
         var stored = new RatingResponse(userId, itemId, value, storedAt);
         return created
             ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/ratings/{Uri.EscapeDataString(itemId)}", stored)
@@ -174,6 +182,7 @@ public static class RatingsEndpoints
         var scale = services.Scale.Value.Scale;
         var now = DateTime.UtcNow;
         var ratings = new List<RatingWrite>(count);
+        var rowOf = new List<int>(count);
         var i = -1;
         foreach (var row in rows.EnumerateArray())
         {
@@ -189,18 +198,44 @@ public static class RatingsEndpoints
             var itemId = RatingInput.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
             var value = RatingInput.ReadRating(Property(row, "rating"), scale, prefix + ".rating", errors);
             var ratedAt = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
-            if (errors.Count == before) ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
+            if (errors.Count != before) continue;
+            ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
+            rowOf.Add(i);
         }
         // A user token may only write its own rows: decided by the same rule as the per-user routes.
         var owners = ratings.Select(r => r.UserId).ToHashSet(StringComparer.Ordinal);
         if (!(await authorization.AuthorizeAsync(context.User, new OwnedUsers(owners), JwtDefaults.EndUserPolicy)).Succeeded)
             return TypedResults.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden,
                 detail: "A user token may only write its own ratings: every row's userId must be the token's user. Nothing was stored.");
-        if (!errors.IsEmpty)
-            return errors.ToProblem($"{errors.Count} field(s) of the batch are not valid; nothing was stored.");
+        var createItems = MayCreateItems(context.User, services.Limits.Value);
+        if (!createItems && ratings.Count > 0)
+        {
+            var missing = await services.Writer.MissingItemsAsync(ratings.Select(r => r.ItemId), cancellationToken);
+            for (var k = 0; k < ratings.Count; k++)
+                if (missing.Contains(ratings[k].ItemId))
+                    errors.Add($"ratings[{rowOf[k]}].itemId", $"No item '{ratings[k].ItemId}' is in the catalogue; a user token may rate only items that exist.");
+        }
+        if (!errors.IsEmpty) return BatchProblem(errors);
 
-        var (inserted, updated) = await services.Writer.UpsertBatchAsync(ratings, cancellationToken);
+        var (inserted, updated) = await services.Writer.UpsertBatchAsync(ratings, cancellationToken, createItems);
         return TypedResults.Ok(new RatingBatchResponse(inserted, updated));
+    }
+
+    /// <summary>
+    /// API keys may add items by rating them; a user token only where <see cref="IngestOptions.UserTokensMayCreateItems"/>
+    /// allows it, so one end user cannot fill the catalogue (and the popular lists) with made-up items.
+    /// </summary>
+    private static bool MayCreateItems(ClaimsPrincipal user, IngestOptions options) =>
+        options.UserTokensMayCreateItems || user.IsInRole(ApiKeyDefaults.ClientRole);
+
+    private static ValidationProblem BatchProblem(ValidationErrors errors)
+    {
+        var more = errors.Count - IngestOptions.MaxListedBatchErrors;
+        return errors.ToProblem(more <= 0
+            ? $"{errors.Count} field(s) of the batch are not valid; nothing was stored."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{errors.Count:N0} fields of the batch are not valid: the first {IngestOptions.MaxListedBatchErrors} are listed, {more:N0} more are not. Nothing was stored."),
+            IngestOptions.MaxListedBatchErrors);
     }
 
     /// <summary>A member of a JSON object by its camelCase name, or ignoring case as the host's JSON binding does.</summary>

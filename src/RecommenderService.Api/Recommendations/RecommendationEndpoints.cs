@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using RecommenderService.Api.Items.Feeds;
+using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
@@ -62,7 +63,8 @@ public static class RecommendationEndpoints
         string userId,
         [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,
         [FromQuery, DefaultValue(true)] bool? excludeRated,
-        [FromQuery] string? offset,
+        // Read as text so that "abc" gets this service's own problem; documented as the number it must be.
+        [FromQuery, SchemaAs(typeof(int)), Range(0, FeedQuery.MaxDepth - 1), DefaultValue(0)] string? offset,
         [FromQuery] string? exclude,
         [FromQuery] string[]? filter,
         [FromQuery] string? include,

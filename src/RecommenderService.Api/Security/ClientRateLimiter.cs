@@ -28,7 +28,11 @@ public static class ClientRateLimiter
             }
             if (user.IsInRole(ApiKeyDefaults.AdminRole))
                 return RateLimitPartition.GetNoLimiter("unlimited");
-            return RateLimitPartition.GetTokenBucketLimiter(user.Identity.Name ?? "client", _ => Bucket(options.ClientBurst, options.ClientPermitsPerSecond));
+            // A user token's bucket is its sub, never a name it claims; a key's is its fingerprint.
+            var bucket = user.IsInRole(JwtDefaults.UserRole)
+                ? "user:" + user.FindFirst(JwtDefaults.SubjectClaim)?.Value
+                : user.Identity.Name ?? "client";
+            return RateLimitPartition.GetTokenBucketLimiter(bucket, _ => Bucket(options.ClientBurst, options.ClientPermitsPerSecond));
         });
         limiter.OnRejected = async (context, cancellationToken) =>
         {

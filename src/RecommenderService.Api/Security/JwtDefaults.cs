@@ -16,6 +16,16 @@ public static class JwtDefaults
     public const string SubjectClaim = "sub";
 
     /// <summary>
+    /// The role and name claim types of a token's identity: the service's own, stripped from what the token carries,
+    /// so that no claim a token brings (<c>role</c>, .NET's default role and name types) grants a role or picks a
+    /// rate-limit bucket.
+    /// </summary>
+    public const string RoleClaimType = "urn:recommender:role";
+
+    /// <inheritdoc cref="RoleClaimType"/>
+    public const string NameClaimType = "urn:recommender:name";
+
+    /// <summary>
     /// Client and admin keys, or a user token acting on its own user (the route's <c>userId</c>): ratings,
     /// recommendations, predictions and catalogue reads.
     /// </summary>

@@ -91,24 +91,38 @@ public static class JwtRegistration
         }
         options.Events = new JwtBearerEvents
         {
-            OnTokenValidated = TokenValidated,
+            OnTokenValidated = context => TokenValidated(context, settings),
             OnChallenge = Challenge,
             OnForbidden = Forbidden,
         };
     }
 
-    /// <summary>Every valid token is a user; its name (for logs and the rate limiter) cannot be mistaken for a key's.</summary>
-    private static Task TokenValidated(TokenValidatedContext context)
+    /// <summary>
+    /// Every valid token is a user, named by its <c>sub</c> (for logs and the rate limiter) so it cannot be mistaken
+    /// for a key. Roles come only from the service: the token's claims are kept under their own types, and a role
+    /// or name claim it carries counts for nothing; only the configured admin claim adds a role.
+    /// </summary>
+    private static Task TokenValidated(TokenValidatedContext context, JwtSettings settings)
     {
-        var subject = context.Principal?.FindFirst(JwtDefaults.SubjectClaim)?.Value;
+        var token = context.Principal!;
+        var subject = token.FindFirst(JwtDefaults.SubjectClaim)?.Value;
         if (string.IsNullOrEmpty(subject))
         {
             context.Fail("The token has no sub claim naming the user.");
             return Task.CompletedTask;
         }
-        var identity = (ClaimsIdentity)context.Principal!.Identity!;
-        identity.AddClaim(new Claim(identity.RoleClaimType, JwtDefaults.UserRole));
-        identity.AddClaim(new Claim(identity.NameClaimType, "user:" + subject));
+        var claims = token.Claims
+            .Where(c => c.Type is not (JwtDefaults.RoleClaimType or JwtDefaults.NameClaimType))
+            .Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer))
+            .ToList();
+        claims.Add(new Claim(JwtDefaults.NameClaimType, "user:" + subject));
+        claims.Add(new Claim(JwtDefaults.RoleClaimType, JwtDefaults.UserRole));
+        if (!string.IsNullOrEmpty(settings.AdminClaimType) && token.HasClaim(settings.AdminClaimType, settings.AdminClaimValue!))
+        {
+            claims.Add(new Claim(JwtDefaults.RoleClaimType, ApiKeyDefaults.AdminRole));
+            claims.Add(new Claim(JwtDefaults.RoleClaimType, ApiKeyDefaults.ClientRole));
+        }
+        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtDefaults.Scheme, JwtDefaults.NameClaimType, JwtDefaults.RoleClaimType));
         return Task.CompletedTask;
     }
 

@@ -20,6 +20,15 @@ public sealed class JwtSettings
     /// <summary>OpenID Connect authority whose discovery document and keys (JWKS) verify the tokens.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>
+    /// A claim type that, with <see cref="AdminClaimValue"/>, makes a token an admin (e.g. an operator group the
+    /// identity provider asserts). Unset: no token is ever an admin, whatever role claims it carries.
+    /// </summary>
+    public string? AdminClaimType { get; set; }
+
+    /// <summary>The value <see cref="AdminClaimType"/> must have, exactly.</summary>
+    public string? AdminClaimValue { get; set; }
+
     /// <summary>True when tokens are to be accepted at all.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(SigningKey) || !string.IsNullOrWhiteSpace(Authority)
                            || !string.IsNullOrWhiteSpace(Issuer) || !string.IsNullOrWhiteSpace(Audience);

@@ -30,6 +30,11 @@ public sealed class JwtSettingsValidator : IValidateOptions<JwtSettings>
         if (hasAuthority && (!Uri.TryCreate(settings.Authority, UriKind.Absolute, out var authority) || authority.Scheme is not ("https" or "http")))
             failures.Add("Auth:Jwt:Authority must be an absolute https URL (http only for a loopback test issuer).");
 
+        if (string.IsNullOrWhiteSpace(settings.AdminClaimType) != string.IsNullOrWhiteSpace(settings.AdminClaimValue))
+            failures.Add("Set both Auth:Jwt:AdminClaimType and Auth:Jwt:AdminClaimValue (the claim that makes a token an admin), or neither.");
+        if (settings.AdminClaimType == JwtDefaults.SubjectClaim)
+            failures.Add("Auth:Jwt:AdminClaimType may not be sub: a user's own id cannot make them an admin.");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -30,4 +30,12 @@ public sealed class ValidationErrors
 
     public ValidationProblem ToProblem(string detail) =>
         TypedResults.ValidationProblem(ToDictionary(), detail: detail, title: "The request is not valid");
+
+    /// <summary>
+    /// The problem with only the first <paramref name="listed"/> fields in <c>errors</c>, so a small request with
+    /// many mistakes cannot get a large answer; <paramref name="detail"/> should count the rest.
+    /// </summary>
+    public ValidationProblem ToProblem(string detail, int listed) =>
+        TypedResults.ValidationProblem(_errors.Take(listed).ToDictionary(e => e.Key, e => e.Value.ToArray()),
+            detail: detail, title: "The request is not valid");
 }

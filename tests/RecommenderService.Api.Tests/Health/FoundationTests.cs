@@ -27,7 +27,7 @@ public sealed class FoundationTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Readiness_reports_the_database_reachable_and_migrated()
     {
-        var response = await _factory.CreateClientWithKey(null).GetAsync("/health/ready");
+        var response = await _factory.CreateClientAsClient().GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -45,7 +45,7 @@ public sealed class FoundationTests(PostgresFixture postgres) : IAsyncLifetime
             "Host=127.0.0.1;Port=1;Database=nowhere;Username=postgres;Timeout=2",
             new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
 
-        var response = await factory.CreateClientWithKey(null).GetAsync("/health/ready");
+        var response = await factory.CreateClientAsClient().GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();

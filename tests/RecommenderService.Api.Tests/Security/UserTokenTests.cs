@@ -24,6 +24,8 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
         _admin = _factory.CreateClientAsAdmin();
         _alice = UserTokens.ClientFor(_factory, UserTokens.For("alice"));
         (await _admin.PutAsJsonAsync("/api/v1/items/film-1", new { title = "Film One" })).EnsureSuccessStatusCode();
+        // A user token rates only items in the catalogue (Hardening/PopularTakeoverTests).
+        (await _admin.PutAsJsonAsync("/api/v1/items/film-3", new { title = "Film Three" })).EnsureSuccessStatusCode();
         (await _admin.PutAsJsonAsync("/api/v1/users/bob/ratings/film-1", new { rating = 4 })).EnsureSuccessStatusCode();
     }
 

@@ -29,6 +29,9 @@ public sealed class RecommenderApiFactory(string connectionString, IReadOnlyDict
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         // Hangfire servers only where a test is about jobs (LifecycleTests turn them on).
         builder.UseSetting("Training:JobsEnabled", "false");
+        // Tests rate a handful of items by one or two users and expect them listed; the attack tests
+        // (Hardening/PopularTakeoverTests) run at the service's default.
+        builder.UseSetting("Popularity:MinimumRaters", "1");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
     }

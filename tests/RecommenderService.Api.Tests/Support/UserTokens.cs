@@ -31,19 +31,22 @@ public static class UserTokens
 
     /// <summary>A token for <paramref name="userId"/>; every part can be spoiled for the negative cases.</summary>
     public static string For(string userId, string? audience = null, string? issuer = null, string? signingKey = null,
-        DateTime? notBefore = null, DateTime? expires = null, SigningCredentials? credentials = null)
+        DateTime? notBefore = null, DateTime? expires = null, SigningCredentials? credentials = null,
+        IEnumerable<Claim>? claims = null, string? tokenType = null, IDictionary<string, object>? headers = null)
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,
             Audience = audience ?? Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", userId)]),
+            Subject = new ClaimsIdentity([new Claim("sub", userId), .. claims ?? []]),
             IssuedAt = (notBefore ?? now) < now ? notBefore : now,
             NotBefore = notBefore ?? now.AddSeconds(-5),
             Expires = expires ?? now.AddMinutes(10),
             SigningCredentials = credentials ?? new SigningCredentials(
                 new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey ?? SigningKey)), SecurityAlgorithms.HmacSha256),
+            TokenType = tokenType,
+            AdditionalHeaderClaims = headers,
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }

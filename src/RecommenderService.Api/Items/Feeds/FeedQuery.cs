@@ -29,8 +29,9 @@ public sealed record FeedQuery(int Offset, int Count, IReadOnlySet<string> Exclu
         var skip = 0;
         if (offset is not null && (!int.TryParse(offset, out skip) || skip < 0))
             errors.Add("offset", "offset must be a whole number of 0 or more.");
-        else if (skip + count > MaxDepth)
-            errors.Add("offset", $"offset + count may be at most {MaxDepth}; this asks for items down to {skip + count}.");
+        // In 64 bits: offset=2147483600&count=100 wraps to a negative depth in 32 and would pass.
+        else if ((long)skip + count > MaxDepth)
+            errors.Add("offset", $"offset + count may be at most {MaxDepth}; this asks for items down to {(long)skip + count}.");
 
         return new FeedQuery(Math.Max(0, skip), count, ReadExclude(exclude, errors), ReadFilters(filter, errors), ReadInclude(include, errors));
     }

@@ -105,6 +105,8 @@ public sealed class PopularityCache(
         var titles = new List<string?>();
         var counts = new List<int>();
         var sums = new List<double>();
+        // μ only from items a listed item could be: one user's one-rating items must not move the prior.
+        var minimumRaters = options.Value.MinimumRaters;
         long total = 0;
         double sum = 0;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -117,12 +119,13 @@ public sealed class PopularityCache(
                 var s = reader.GetDouble(3);
                 counts.Add(n);
                 sums.Add(s);
+                if (n < minimumRaters) continue;
                 total += n;
                 sum += s;
             }
         }
         var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), counts.ToArray(), sums.ToArray(),
-            total == 0 ? 0 : sum / total, options.Value.PriorCount);
+            total == 0 ? 0 : sum / total, options.Value.PriorCount, minimumRaters);
         Volatile.Write(ref _snapshot, snapshot);
         metrics.PopularityRefreshed(watch.Elapsed);
         logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, total, watch.ElapsedMilliseconds);

@@ -12,6 +12,13 @@ public sealed class PopularityOptions
     public double PriorCount { get; set; } = 10;
 
     /// <summary>
+    /// Distinct users (ratings; one per user and item) an item needs to enter the popular list, and to count
+    /// towards μ: one user's ratings, however many, neither put an item on the list nor move the prior.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MinimumRaters { get; set; } = 3;
+
+    /// <summary>
     /// Safety net: the list is recomputed this often even without a change notice (a missed notice, or the
     /// window moving on). Changes themselves reach the list within about <see cref="DebounceMilliseconds"/>.
     /// </summary>

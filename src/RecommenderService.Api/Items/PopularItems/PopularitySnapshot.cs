@@ -26,15 +26,18 @@ public sealed class PopularitySnapshot
     public int[] Counts { get; }
     public double[] Sums { get; }
 
-    /// <summary>μ over the counted ratings (0 when there are none).</summary>
+    /// <summary>μ over the ratings of items with enough raters to be listed (0 when there are none).</summary>
     public double GlobalMean { get; }
 
-    /// <summary>All items, best damped mean first.</summary>
+    /// <summary>The items with enough raters, best damped mean first.</summary>
     public ScoredItem[] Ranking { get; }
 
-    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, double priorCount)
+    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean,
+        double priorCount, int minimumRaters)
     {
-        var ranking = Popularity.Rank(counts, sums, globalMean, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty);
+        // Ranked as if items with too few raters had none: Rank skips those.
+        var listed = counts.Select(n => n >= minimumRaters ? n : 0).ToArray();
+        var ranking = Popularity.Rank(listed, sums, globalMean, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty);
         return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking);
     }
 
