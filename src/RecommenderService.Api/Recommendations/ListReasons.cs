@@ -1,3 +1,4 @@
+using System.Globalization;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Users;
@@ -60,7 +61,7 @@ public sealed class ListReasons(UserModelViews views, ItemTitles titles)
 
     /// <summary>The popular list's reasons: how many ratings each item has and their mean.</summary>
     public static RecommendationReasons Popular(int ratingCount, double meanRating) =>
-        new(ReasonKind.Popular, $"Popular: rated {ratingCount:N0} times, {meanRating:0.0} stars on average.");
+        new(ReasonKind.Popular, string.Create(CultureInfo.InvariantCulture, $"Popular: rated {ratingCount:N0} times, {meanRating:0.0} stars on average."));
 
     private static RecommendationReasons None(string why) => new(ReasonKind.None, why);
 
