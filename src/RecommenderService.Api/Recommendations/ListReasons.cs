@@ -28,10 +28,7 @@ public sealed class ListReasons(UserModelViews views, ItemTitles titles)
         if (user is null)
             return Fill(top.Length, None("Your ratings could not be read just now, so no reasons can be given."));
 
-        var reasons = views.ReasonsFor(serving, user, view);
-        var explained = new ItemReasons[top.Length];
-        var served = view.RankingVectorIn(model);
-        for (var k = 0; k < top.Length; k++) explained[k] = reasons.Explain(top[k].Item, served, PerItem);
+        var explained = Explain(serving, user, view, top);
 
         var ratedIds = explained.SelectMany(e => e.Top).Select(r => model.Items[r.Item]).Distinct(StringComparer.Ordinal).ToArray();
         var names = await titles.GetOrFallbackAsync(ratedIds, null, cancellationToken);
@@ -57,6 +54,23 @@ public sealed class ListReasons(UserModelViews views, ItemTitles titles)
                 UnexplainedShare: Math.Round(item.Unexplained / item.Score, 4));
         }
         return result;
+    }
+
+    /// <summary>The engine's split of each page item's score, or the last page's when the same page is asked again.</summary>
+    private ItemReasons[] Explain(ServingModel serving, UserRatings user, UserModelView view, ScoredItem[] top)
+    {
+        if (view.LastReasons is { } last && last.Matches(top)) return last.Reasons;
+        var reasons = views.ReasonsFor(serving, user, view);
+        var served = view.RankingVectorIn(serving.Model);
+        var explained = new ItemReasons[top.Length];
+        var items = new int[top.Length];
+        for (var k = 0; k < top.Length; k++)
+        {
+            items[k] = top[k].Item;
+            explained[k] = reasons.Explain(top[k].Item, served, PerItem);
+        }
+        view.LastReasons = new ExplainedPage(items, explained);
+        return explained;
     }
 
     /// <summary>The popular list's reasons: how many ratings each item has and their mean.</summary>

@@ -78,6 +78,7 @@ public sealed record UserModelView(int ModelVersion, string Strategy, float Bias
 
     private RankedList? _lastList;
     private RankingReasons? _reasons;
+    private ExplainedPage? _lastReasons;
 
     /// <summary>
     /// What explains this view's ranking scores (the k×k W^u and the exact solve, 16 KiB at k = 64), made on the first
@@ -87,6 +88,13 @@ public sealed record UserModelView(int ModelVersion, string Strategy, float Bias
     {
         get => Volatile.Read(ref _reasons);
         set => Volatile.Write(ref _reasons, value);
+    }
+
+    /// <summary>The reasons of the last page explained from this view (see <see cref="LastList"/> for why here).</summary>
+    public ExplainedPage? LastReasons
+    {
+        get => Volatile.Read(ref _lastReasons);
+        set => Volatile.Write(ref _lastReasons, value);
     }
 
     /// <summary>
