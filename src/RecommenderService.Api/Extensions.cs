@@ -156,6 +156,8 @@ public static class Extensions
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());
         services.AddSingleton<RecommendationService>();
+        services.AddSingleton<ListReasons>();
+        services.AddSingleton<SimilarityReasonsReader>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<SimilarItemsService>();
         services.AddSingleton<ItemAttributeIndex>();

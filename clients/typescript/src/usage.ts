@@ -65,6 +65,17 @@ export async function lists(): Promise<void> {
     console.log(strategy, version, title, recommended.score.toFixed(3), stars);
   }
 
+  // Why each item is listed: a sentence to show, and for "rated" the user's own items with their exact shares.
+  const explained = await client.GET("/api/v1/users/{userId}/recommendations", { params: { path: user, query: { count: 10, include: "reasons" } } });
+  if (explained.error) fail(explained.error);
+  for (const recommended of explained.data.items) {
+    const reasons = recommended.reasons;
+    if (reasons === null) continue;
+    const kind: "rated" | "popular" | "profile" | "onboarding" | "new" | "none" = reasons.kind;
+    const shares: string = (reasons.ratedItems ?? []).map((r) => `${r.title ?? r.itemId} ${(100 * r.share).toFixed(0)}%`).join(", ");
+    console.log(recommended.itemId, kind, reasons.text, shares, reasons.unexplainedShare);
+  }
+
   const prediction = await client.GET("/api/v1/users/{userId}/predictions/{itemId}", { params: { path: { ...user, ...item } } });
   if (prediction.error) fail(prediction.error);
   console.log(prediction.data.predictedRating.toFixed(2), prediction.data.strategy, prediction.data.modelVersion);
@@ -77,6 +88,13 @@ export async function lists(): Promise<void> {
   const similar = await client.GET("/api/v1/items/{itemId}/similar", { params: { path: item, query: { count: 5 } } });
   if (similar.error) fail(similar.error);
   for (const entry of similar.data.items) console.log(similar.data.modelVersion, entry.itemId, entry.similarity, entry.title);
+  const alike = await client.GET("/api/v1/items/{itemId}/similar", { params: { path: item, query: { count: 5, include: "reasons" } } });
+  if (alike.error) fail(alike.error);
+  for (const entry of alike.data.items) {
+    const shared: string = (entry.reasons?.sharedAttributes ?? []).map((a) => `${a.key}: ${a.value}`).join(", ");
+    const both: number | undefined = entry.reasons?.ratedByBoth;
+    console.log(entry.itemId, shared, both);
+  }
 }
 
 export async function catalogue(): Promise<void> {

@@ -89,8 +89,9 @@ public static class ItemEndpoints
                 than the model is placed by its attributes when the model has seen any of them. 404 when the service has
                 never seen the item; 409 when no model has been trained yet or the item is newer than the model and none
                 of its attributes was seen in training (it gets similar items after the next training). `filter=key:value` (repeatable, applied before
-                the cut) and `include=attributes` work as for recommendations. Carries an `ETag` (`If-None-Match`
-                answers 304).
+                the cut) and `include=attributes` work as for recommendations. `include=reasons` adds to each item
+                `reasons`: `sharedAttributes` (`[{"key", "value"}]`, the attribute values both items have) and
+                `ratedByBoth` (how many users rated both). Carries an `ETag` (`If-None-Match` answers 304).
                 """)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -167,7 +168,7 @@ public static class ItemEndpoints
     /// <param name="itemId" example="242">The item to find similar items for.</param>
     /// <param name="count">How many items, 1-100.</param>
     /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
-    /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
+    /// <param name="include" example="attributes,reasons">`attributes`: add each item's attributes; `reasons`: add what the two items share (attributes, users who rated both); both: `attributes,reasons`.</param>
     private static async Task<Results<Ok<SimilarItemsResponse>, ValidationProblem, ProblemHttpResult>> GetSimilar(
         string itemId, [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,
         [FromQuery] string[]? filter, [FromQuery] string? include, SimilarItemsService similar, CancellationToken cancellationToken)
@@ -175,7 +176,7 @@ public static class ItemEndpoints
         var errors = new ValidationErrors();
         errors.AddIdProblem("itemId", itemId);
         ListLimits.CheckCount(count, errors);
-        var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors);
+        var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors, reasonsOffered: true);
         if (!errors.IsEmpty) return errors.ToProblem("The item id or the list parameters are not valid.");
 
         var outcome = await similar.FindAsync(itemId, feed, cancellationToken);

@@ -9,7 +9,8 @@ namespace RecommenderService.Api.Items;
 /// Items whose factor vectors point the same way (cosine similarity) as a given item's, in the served model: items
 /// added after training are there with vectors from their attributes (<see cref="ColdItemOverlay"/>).
 /// </summary>
-public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes)
+public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes,
+    SimilarityReasonsReader reasons)
 {
     public async Task<SimilarItemsOutcome> FindAsync(string itemId, FeedQuery feed, CancellationToken cancellationToken)
     {
@@ -28,8 +29,9 @@ public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog cata
         for (var k = 0; k < similar.Length; k++) ids[k] = model.Items[similar[k].Item];
         var names = await titles.GetAsync(ids, cancellationToken);
         var extras = feed.IncludeAttributes ? await attributes.AttributesAsync(ids, cancellationToken) : null;
+        var why = feed.IncludeReasons ? await reasons.ForAsync(itemId, ids, cancellationToken) : null;
         var items = new SimilarItem[similar.Length];
-        for (var k = 0; k < similar.Length; k++) items[k] = new SimilarItem(ids[k], Math.Round(similar[k].Score, 4), names[k], extras?[k]);
+        for (var k = 0; k < similar.Length; k++) items[k] = new SimilarItem(ids[k], Math.Round(similar[k].Score, 4), names[k], extras?[k], why?[k]);
         return SimilarItemsOutcome.Found(new SimilarItemsResponse(itemId, serving.Version, items));
     }
 }

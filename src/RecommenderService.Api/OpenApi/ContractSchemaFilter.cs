@@ -36,6 +36,9 @@ public sealed class ContractSchemaFilter : ISchemaFilter
                 var generated = context.SchemaGenerator.GenerateSchema(wire.Type, context.SchemaRepository, memberInfo: property);
                 if (generated is OpenApiSchema inline && inline.Type is { } kind)
                     inline.Type = wire.Nullable ? kind | JsonSchemaType.Null : kind & ~JsonSchemaType.Null;
+                // A reference cannot carry "nullable" beside it in OpenAPI 3.0: wrapped in allOf, it can.
+                if (generated is OpenApiSchemaReference && wire.Nullable)
+                    generated = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Null, AllOf = [generated] };
                 if (target.Properties[name].Description is { } description && generated is OpenApiSchema described)
                     described.Description ??= description;
                 target.Properties[name] = generated;

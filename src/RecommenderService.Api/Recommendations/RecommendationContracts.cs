@@ -35,8 +35,10 @@ public sealed record RecommendationResponse(
 /// The stars the user would give the item, on the rating scale; null in popularity lists.
 /// </param>
 /// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+/// <param name="Reasons">Why the item is listed, with <c>include=reasons</c>; null without it.</param>
 public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null,
-    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null,
+    [property: SchemaAs(typeof(RecommendationReasons), Nullable = true)] RecommendationReasons? Reasons = null);
 
 /// <summary>The rating a user would give an item.</summary>
 /// <param name="UserId">The user.</param>
@@ -85,5 +87,7 @@ public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IRead
 /// <param name="Similarity">Cosine similarity of the two items' factors, from -1 to 1 (1 = the same taste profile).</param>
 /// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
 /// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+/// <param name="Reasons">What the two items have in common, with <c>include=reasons</c>; null without it.</param>
 public sealed record SimilarItem(string ItemId, double Similarity, string? Title,
-    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null,
+    [property: SchemaAs(typeof(SimilarityReasons), Nullable = true)] SimilarityReasons? Reasons = null);

@@ -37,6 +37,13 @@ public static class RecommendationEndpoints
                 `attributes[key]` equals the value or, for an array, contains it, and is applied before the cut, so a
                 page is full when enough items match; `include=attributes` adds each item's attributes (null
                 otherwise). Example: `?count=20&offset=20&filter=genres:Sci-Fi&exclude=42,77&include=attributes`.
+
+                Reasons: `include=reasons` (or `include=attributes,reasons`) adds each item's `reasons` (null otherwise):
+                `kind` `rated` gives up to 3 of the user's own rated items with their `share` of the item's ranking score
+                (exact: the ranking model's score is a sum over the user's rated items), largest first; `popular` in
+                popularity lists; `profile`, `onboarding` (attributes the user likes) and `new` (exploration) for lists
+                made those ways; `none` when no reason exists. `text` always says it in words ("Because you rated Alien
+                and Blade Runner"). The list is the same with or without reasons.
                 """);
 
         group.MapGet("/predictions/{itemId}", GetPrediction)
@@ -58,7 +65,7 @@ public static class RecommendationEndpoints
     /// <param name="offset" example="20">Skip this many items of the long list (a whole number, 0 or more; offset + count at most 500).</param>
     /// <param name="exclude" example="42,77">Comma-separated item ids (at most 200) never to return, e.g. what is in the cart.</param>
     /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
-    /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
+    /// <param name="include" example="attributes,reasons">`attributes`: add each item's attributes; `reasons`: add why each item is listed; both: `attributes,reasons`.</param>
     private static async Task<Results<Ok<RecommendationResponse>, ValidationProblem>> GetRecommendations(
         string userId,
         [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,

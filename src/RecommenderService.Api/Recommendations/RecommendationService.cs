@@ -25,6 +25,7 @@ public sealed class RecommendationService(
     ServingMetrics metrics,
     CacheMetrics caches,
     ErasedUsers erased,
+    ListReasons reasons,
     ILogger<RecommendationService> logger)
 {
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
@@ -57,7 +58,7 @@ public sealed class RecommendationService(
             if (serving.ListSource != ListSource.Popularity)
             {
                 var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
-                return await ListAsync(serving, userId, fallback, Page(Rank(serving, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
+                return await ListAsync(serving, userId, null, fallback, Page(Rank(serving, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
             }
             user = UserRatings.Unknown(userId);
         }
@@ -92,7 +93,7 @@ public sealed class RecommendationService(
                     }
                     top = last.Top;
                 }
-                return await ListAsync(serving, userId, view, Page(top, feed), feed, cancellationToken);
+                return await ListAsync(serving, userId, user, view, Page(top, feed), feed, cancellationToken);
             }
         }
 
@@ -116,7 +117,8 @@ public sealed class RecommendationService(
                 serving.ListScore)
             : TopKScan.ForUser(serving.Model, view.RatingVectorIn(serving.Model), view.Bias, count, excluded);
 
-    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
+    /// <summary>The response for a ranked page; <paramref name="user"/> is null when the user's ratings could not be read.</summary>
+    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserRatings? user, UserModelView view, ScoredItem[] top,
         FeedQuery feed, CancellationToken cancellationToken)
     {
         var model = serving.Model;
@@ -125,6 +127,7 @@ public sealed class RecommendationService(
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await titles.GetOrFallbackAsync(ids, null, cancellationToken);
         var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
+        var why = feed.IncludeReasons ? await reasons.ForPageAsync(serving, user, view, top, cancellationToken) : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
         {
@@ -132,7 +135,7 @@ public sealed class RecommendationService(
             // The rating head's prediction is always shown as the rating; the list's own score is the
             // ListScore (a relative preference, not stars) when the ranking head ordered the list.
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.RatingVectorIn(model), view.Bias, item)), 4);
-            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k]);
+            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k], why?[k]);
         }
         metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
@@ -173,7 +176,11 @@ public sealed class RecommendationService(
         var names = await titles.GetOrFallbackAsync(ids, k => snapshot.Titles[page[k].Item], cancellationToken);
         var items = new RecommendedItem[page.Count];
         for (var k = 0; k < page.Count; k++)
-            items[k] = new RecommendedItem(ids[k], Math.Round(page[k].Score, 4), names[k], null, extras?[k]);
+        {
+            var entry = page[k].Item;
+            var why = feed.IncludeReasons ? ListReasons.Popular(snapshot.Counts[entry], snapshot.Sums[entry] / Math.Max(1, snapshot.Counts[entry])) : null;
+            items[k] = new RecommendedItem(ids[k], Math.Round(page[k].Score, 4), names[k], null, extras?[k], why);
+        }
         return items;
     }
 }

@@ -20,6 +20,7 @@ public sealed class ServingMetrics
 
     private readonly Counter _lists;
     private readonly Histogram _foldIn;
+    private readonly Histogram _reasons;
     private readonly Counter _popularityRefreshes;
     private readonly Histogram _popularityRefreshDuration;
     private readonly Gauge _popularityAge;
@@ -35,6 +36,9 @@ public sealed class ServingMetrics
             new CounterConfiguration { LabelNames = ["strategy", "source"] });
         _foldIn = factory.CreateHistogram("recommender_fold_in_duration_seconds",
             "Seconds to fold a user in (solve their vectors from their current ratings); the count is the number of fold-ins.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00005, 2.5, 12) });
+        _reasons = factory.CreateHistogram("recommender_reasons_setup_duration_seconds",
+            "Seconds to set up a user's reasons (the k×k part that splits their ranking scores, kept with their vector); the count is the number of set-ups.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00005, 2.5, 12) });
         _popularityRefreshes = factory.CreateCounter("recommender_popularity_refreshes_total",
             "Recomputations of the popularity list, by result (ok, failed).", ["result"]);
@@ -57,6 +61,8 @@ public sealed class ServingMetrics
     public void Recommended(string strategy, string source) => _lists.WithLabels(strategy, source).Inc();
 
     public void FoldedIn(TimeSpan elapsed) => _foldIn.Observe(elapsed.TotalSeconds);
+
+    public void Explained(TimeSpan elapsed) => _reasons.Observe(elapsed.TotalSeconds);
 
     public void PopularityRefreshed(TimeSpan elapsed)
     {

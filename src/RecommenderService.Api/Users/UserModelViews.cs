@@ -16,9 +16,26 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
 {
     public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
 
-    private UserModelView Compute(ServingModel serving, UserRatings user)
+    /// <summary>
+    /// The exact split of <paramref name="view"/>'s ranking scores over the user's rated items: computed once from the
+    /// same ratings the view was (for a known user, those the model was trained on) and kept on the view.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
+    public RankingReasons ReasonsFor(ServingModel serving, UserRatings user, UserModelView view)
     {
-        var model = serving.Model;
+        if (view.Reasons is { } cached) return cached;
+        var (items, values) = Rated(serving.Model, user);
+        var started = Stopwatch.GetTimestamp();
+        var reasons = RankingReasons.For(serving.Model, items.ToArray(), values.ToArray());
+        metrics.Explained(Stopwatch.GetElapsedTime(started));
+        // Two requests may compute it at once; both results are equal, the last write wins harmlessly.
+        view.Reasons = reasons;
+        return reasons;
+    }
+
+    /// <summary>The user's ratings of items the model knows, as model indices and values.</summary>
+    private static (List<int> Items, List<float> Values) Rated(FactorModel model, UserRatings user)
+    {
         var items = new List<int>(user.Count);
         var values = new List<float>(user.Count);
         for (var k = 0; k < user.Count; k++)
@@ -27,6 +44,13 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
             items.Add(item);
             values.Add(user.Values[k]);
         }
+        return (items, values);
+    }
+
+    private UserModelView Compute(ServingModel serving, UserRatings user)
+    {
+        var model = serving.Model;
+        var (items, values) = Rated(model, user);
         var rated = items.ToArray();
         Array.Sort(rated);
 

@@ -77,6 +77,25 @@ public sealed record UserModelView(int ModelVersion, string Strategy, float Bias
         RankingVector ?? (UserIndex >= 0 && model.Ranking is { } head ? head.UserVector(UserIndex) : ReadOnlySpan<float>.Empty);
 
     private RankedList? _lastList;
+    private RankingReasons? _reasons;
+    private ExplainedPage? _lastReasons;
+
+    /// <summary>
+    /// What explains this view's ranking scores (the k×k W^u and the exact solve, 16 KiB at k = 64), made on the first
+    /// list with reasons (<see cref="UserModelViews.ReasonsFor"/>) and kept with the view's vector until either changes.
+    /// </summary>
+    public RankingReasons? Reasons
+    {
+        get => Volatile.Read(ref _reasons);
+        set => Volatile.Write(ref _reasons, value);
+    }
+
+    /// <summary>The reasons of the last page explained from this view (see <see cref="LastList"/> for why here).</summary>
+    public ExplainedPage? LastReasons
+    {
+        get => Volatile.Read(ref _lastReasons);
+        set => Volatile.Write(ref _lastReasons, value);
+    }
 
     /// <summary>
     /// The last list ranked from this view, kept on the view itself: a new view (ratings changed, model swapped)

@@ -158,6 +158,13 @@ public static class FoldIn
     /// </summary>
     internal static void CholeskySolve(Span<double> a, Span<double> b, int n)
     {
+        CholeskyFactor(a, n);
+        CholeskySubstitute(a, b, n);
+    }
+
+    /// <summary>Overwrites the lower triangle of symmetric positive definite A (n×n) with L, A = L Lᵀ.</summary>
+    internal static void CholeskyFactor(Span<double> a, int n)
+    {
         for (var j = 0; j < n; j++)
         {
             var rowJ = a.Slice(j * n, j);
@@ -169,14 +176,19 @@ public static class FoldIn
             for (var i = j + 1; i < n; i++)
                 a[i * n + j] = (a[i * n + j] - Dot(a.Slice(i * n, j), rowJ)) / l;
         }
+    }
+
+    /// <summary>Solves L Lᵀ x = b in place (x overwrites b) given the factor L from <see cref="CholeskyFactor"/>.</summary>
+    internal static void CholeskySubstitute(ReadOnlySpan<double> l, Span<double> b, int n)
+    {
         // L y = b, then Lᵀ x = y.
         for (var i = 0; i < n; i++)
-            b[i] = (b[i] - Dot(a.Slice(i * n, i), b[..i])) / a[i * n + i];
+            b[i] = (b[i] - Dot(l.Slice(i * n, i), b[..i])) / l[i * n + i];
         for (var i = n - 1; i >= 0; i--)
         {
             var sum = b[i];
-            for (var r = i + 1; r < n; r++) sum -= a[r * n + i] * b[r];
-            b[i] = sum / a[i * n + i];
+            for (var r = i + 1; r < n; r++) sum -= l[r * n + i] * b[r];
+            b[i] = sum / l[i * n + i];
         }
     }
 }

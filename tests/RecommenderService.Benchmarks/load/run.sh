@@ -8,6 +8,8 @@
 #
 #   tests/RecommenderService.Benchmarks/load/run.sh path/to/ml-100k/u.data [connections, default "8 32 64"] [seconds, default 20] [repeats, default 3]
 #
+# MODES="recommendations reasons live" adds lists with include=reasons, measured in turn beside the plain lists.
+#
 # Needs what ingest/run.sh needs, plus wrk (Debian: apt-get install -y wrk). wrk runs -t2 on the same
 # machine as the service: with 2 cores it takes a share of the CPU; `uptime` is printed with every figure.
 set -euo pipefail
@@ -16,6 +18,7 @@ data="${1:?usage: run.sh <path to MovieLens u.data> [connections] [seconds] [rep
 connections="${2:-8 32 64}"
 seconds="${3:-20}"
 repeats="${4:-3}"
+modes="${MODES:-recommendations live}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
 source "$here/../ingest/throwaway_service.sh"
@@ -46,14 +49,13 @@ run_wrk() { # mode connections duration
 }
 
 echo "==> Warm-up (not counted)"
-run_wrk recommendations 32 10s >/dev/null
-run_wrk live 32 5s >/dev/null
+for mode in $modes; do run_wrk "$mode" 32 5s >/dev/null; done
 
 echo "==> Measure: wrk -t2 -c{$connections} -d${seconds}s --latency, $repeats repeats each, alternating"
 results="$(mktemp)"
 for c in $connections; do
   for r in $(seq 1 "$repeats"); do
-    for mode in recommendations live; do
+    for mode in $modes; do
       line="$(run_wrk "$mode" "$c" "${seconds}s")"
       echo "c=$c run=$r $line load=[$(uptime | sed 's/.*load average: //')]" | tee -a "$results"
     done
@@ -68,11 +70,11 @@ for line in open(sys.argv[1]):
     f = dict(re.findall(r"(\w+)=([\w.]+)", line))
     rows.setdefault((int(f["c"]), f["mode"]), []).append(f)
 for c in sorted({c for c, _ in rows}):
-    med = {m: {k: statistics.median(float(r[k]) for r in rows[(c, m)]) for k in ("rps", "p50_ms", "p99_ms")} for m in ("recommendations", "live")}
-    errors = sum(int(r["errors"]) for m in ("recommendations", "live") for r in rows[(c, m)])
-    rec, live = med["recommendations"], med["live"]
-    print(f"c={c}: recommendations {rec['rps']:,.0f} req/s p50 {rec['p50_ms']:.2f} ms p99 {rec['p99_ms']:.2f} ms | "
-          f"live {live['rps']:,.0f} req/s p50 {live['p50_ms']:.2f} ms p99 {live['p99_ms']:.2f} ms | "
-          f"ratio {rec['rps'] / live['rps']:.2f} | errors {errors}")
+    modes = [m for m in ("recommendations", "reasons", "live") if (c, m) in rows]
+    med = {m: {k: statistics.median(float(r[k]) for r in rows[(c, m)]) for k in ("rps", "p50_ms", "p99_ms")} for m in modes}
+    errors = sum(int(r["errors"]) for m in modes for r in rows[(c, m)])
+    parts = [f"{m} {med[m]['rps']:,.0f} req/s p50 {med[m]['p50_ms']:.2f} ms p99 {med[m]['p99_ms']:.2f} ms" for m in modes]
+    ratio = f" | ratio {med['recommendations']['rps'] / med['live']['rps']:.2f}" if "live" in med and "recommendations" in med else ""
+    print(f"c={c}: " + " | ".join(parts) + ratio + f" | errors {errors}")
 PY
 rm -f "$results"

@@ -1,6 +1,6 @@
 -- wrk script for load/run.sh (see there to rerun). MODE=recommendations: GET
--- /api/v1/users/{random 1..USERS}/recommendations?count=10 with the client key in X-Api-Key; MODE=live:
--- GET /health/live. Prints one machine-readable line at the end: requests/s, p50 and p99 in ms, errors.
+-- /api/v1/users/{random 1..USERS}/recommendations?count=10 with the client key in X-Api-Key; MODE=reasons: the
+-- same with &include=reasons; MODE=live: GET /health/live. Prints one machine-readable line at the end: requests/s, p50 and p99 in ms, errors.
 --   MODE=recommendations USERS=943 API_KEY=... wrk -t2 -c32 -d20s --latency -s serving.lua http://127.0.0.1:PORT
 local mode = os.getenv("MODE") or "recommendations"
 local users = tonumber(os.getenv("USERS") or "943")
@@ -21,7 +21,11 @@ function request()
   if mode == "live" then
     return wrk.format("GET", "/health/live")
   end
-  return wrk.format("GET", "/api/v1/users/" .. math.random(1, users) .. "/recommendations?count=10")
+  local path = "/api/v1/users/" .. math.random(1, users) .. "/recommendations?count=10"
+  if mode == "reasons" then
+    path = path .. "&include=reasons"
+  end
+  return wrk.format("GET", path)
 end
 
 function done(summary, latency, requests)

@@ -4,9 +4,10 @@ namespace RecommenderService.Api.Items.Feeds;
 
 /// <summary>
 /// What a feed request asks for beyond its size: a page offset, ids to leave out, attribute filters that
-/// must all hold, and whether to add each item's attributes.
+/// must all hold, and whether to add each item's attributes and why it is listed.
 /// </summary>
-public sealed record FeedQuery(int Offset, int Count, IReadOnlySet<string> Exclude, IReadOnlyList<AttributeFilter> Filters, bool IncludeAttributes)
+public sealed record FeedQuery(int Offset, int Count, IReadOnlySet<string> Exclude, IReadOnlyList<AttributeFilter> Filters, bool IncludeAttributes,
+    bool IncludeReasons = false)
 {
     /// <summary>Pages reach this far down a list at most: deeper scrolling is no longer a recommendation.</summary>
     public const int MaxDepth = 500;
@@ -33,12 +34,19 @@ public sealed record FeedQuery(int Offset, int Count, IReadOnlySet<string> Exclu
         else if ((long)skip + count > MaxDepth)
             errors.Add("offset", $"offset + count may be at most {MaxDepth}; this asks for items down to {(long)skip + count}.");
 
-        return new FeedQuery(Math.Max(0, skip), count, ReadExclude(exclude, errors), ReadFilters(filter, errors), ReadInclude(include, errors));
+        var (attributes, reasons) = ReadInclude(include, reasonsOffered: true, errors);
+        return new FeedQuery(Math.Max(0, skip), count, ReadExclude(exclude, errors), ReadFilters(filter, errors), attributes, reasons);
     }
 
-    /// <summary>For lists without paging or exclusions (popular and similar items): only filters and include.</summary>
-    public static FeedQuery ReadFiltersOnly(int count, string[]? filter, string? include, ValidationErrors errors) =>
-        new(0, count, new HashSet<string>(), ReadFilters(filter, errors), ReadInclude(include, errors));
+    /// <summary>
+    /// For lists without paging or exclusions (popular and similar items): only filters and include, where
+    /// <c>reasons</c> is accepted only when <paramref name="reasonsOffered"/>.
+    /// </summary>
+    public static FeedQuery ReadFiltersOnly(int count, string[]? filter, string? include, ValidationErrors errors, bool reasonsOffered = false)
+    {
+        var (attributes, reasons) = ReadInclude(include, reasonsOffered, errors);
+        return new(0, count, new HashSet<string>(), ReadFilters(filter, errors), attributes, reasons);
+    }
 
     private static HashSet<string> ReadExclude(string? exclude, ValidationErrors errors)
     {
@@ -90,15 +98,17 @@ public sealed record FeedQuery(int Offset, int Count, IReadOnlySet<string> Exclu
         return filters;
     }
 
-    private static bool ReadInclude(string? include, ValidationErrors errors)
+    private static (bool Attributes, bool Reasons) ReadInclude(string? include, bool reasonsOffered, ValidationErrors errors)
     {
-        if (include is null) return false;
-        var wanted = false;
+        if (include is null) return (false, false);
+        var (attributes, reasons) = (false, false);
+        var choices = reasonsOffered ? "include=attributes, include=reasons or include=attributes,reasons" : "include=attributes";
         foreach (var part in include.Split(','))
         {
-            if (part == "attributes") wanted = true;
-            else errors.Add("include", $"'{part}' cannot be included; the only choice is include=attributes.");
+            if (part == "attributes") attributes = true;
+            else if (part == "reasons" && reasonsOffered) reasons = true;
+            else errors.Add("include", $"'{part}' cannot be included here; the choices are {choices}.");
         }
-        return wanted;
+        return (attributes, reasons);
     }
 }
