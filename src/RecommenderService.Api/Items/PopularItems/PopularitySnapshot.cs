@@ -32,10 +32,17 @@ public sealed class PopularitySnapshot
     /// <summary>All items, best damped mean first.</summary>
     public ScoredItem[] Ranking { get; }
 
-    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, double priorCount)
+    /// <summary>
+    /// How many item erasures this replica knew of when the computation began (<see cref="Erasure.ErasedItems.Heard"/>):
+    /// an item erased later is still in the list until the next refresh, and is skipped.
+    /// </summary>
+    public long ErasuresHeard { get; private init; }
+
+    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, double priorCount,
+        long erasuresHeard = 0)
     {
         var ranking = Popularity.Rank(counts, sums, globalMean, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty);
-        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking);
+        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking) { ErasuresHeard = erasuresHeard };
     }
 
     /// <summary>The damped mean of <paramref name="itemId"/>, if it has ratings.</summary>
