@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Npgsql;
 using Prometheus;
 using RecommenderService.Api.Health;
@@ -56,6 +55,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
         // ProblemExceptionHandler answers them with the same problem shape as every other 400.
@@ -115,6 +115,7 @@ public static class Extensions
 
     private static void AddSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<RateLimitMetrics>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
@@ -137,6 +138,7 @@ public static class Extensions
 
     private static void AddServing(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<ServingMetrics>();
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -169,12 +171,6 @@ public static class Extensions
         services.AddSingleton<ItemAttributeIndex>();
         services.AddSingleton<PopularItemsFeed>();
 
-        // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
-        services.AddSingleton<INotificationHandler, RatingChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemErasureHandler>();
-        services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
             builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
@@ -182,6 +178,7 @@ public static class Extensions
 
     private static void AddModelLifecycle(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<LifecycleMetrics>();
         var services = builder.Services;
         services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrainingSettings>, TrainingSettingsValidator>();
@@ -194,8 +191,6 @@ public static class Extensions
         services.AddSingleton<ReplicaRegistry>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddSingleton<ModelRollout>();
-        services.AddSingleton<INotificationHandler, ModelChangeHandler>();
-        services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;

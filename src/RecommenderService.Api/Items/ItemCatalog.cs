@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Items;
 
@@ -28,7 +29,7 @@ public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles, Co
         RETURNING (xmax = 0)
         """;
 
-    private const string NotifySql = $"SELECT pg_notify('{ItemTitles.ChangeChannel}', e) FROM unnest($1::text[]) AS e";
+    private const string NotifySql = $"SELECT pg_notify('{NotificationChannels.ItemChanges}', e) FROM unnest($1::text[]) AS e";
 
     /// <summary>The columns an <see cref="ItemResponse"/> is made of, for item <c>i</c>, with its figures from the item statistics.</summary>
     private const string ItemColumns = """

@@ -10,7 +10,7 @@ namespace RecommenderService.Api.Items;
 /// </summary>
 public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldItems, ItemAvailability availability) : INotificationHandler
 {
-    public string Channel => ItemTitles.ChangeChannel;
+    public string Channel => NotificationChannels.ItemChanges;
 
     public void Handle(string payload)
     {

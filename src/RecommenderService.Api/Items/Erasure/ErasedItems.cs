@@ -3,11 +3,13 @@ using System.Globalization;
 using Npgsql;
 using RecommenderService.Api.Model.Loading;
 
+using RecommenderService.Api.Notifications;
+
 namespace RecommenderService.Api.Items.Erasure;
 
 /// <summary>
 /// Every item ever erased, known to every replica: persisted in <c>erased_items</c> by the erasing transaction,
-/// announced on <see cref="Channel"/> when it commits, and loaded whole at start-up and after a missed notice. Serving
+/// announced on <see cref="NotificationChannels.ItemErasures"/> when it commits, and loaded whole at start-up and after a missed notice. Serving
 /// asks it before it uses an item's stored vectors, because the model in memory, a model preloaded before the erasure,
 /// or an older version activated by a rollback may all still hold them: a model whose data was read before the erasure
 /// (<see cref="ServingModel.DataCutoff"/> not later than the erasure plus <see cref="Margin"/>) never serves the item.
@@ -15,9 +17,6 @@ namespace RecommenderService.Api.Items.Erasure;
 /// </summary>
 public sealed class ErasedItems(NpgsqlDataSource database, ILogger<ErasedItems> logger)
 {
-    /// <summary>NOTIFY channel; the payload is the erasure time (microseconds since the unix epoch), a space, and the id.</summary>
-    public const string Channel = "item_erasures";
-
     /// <summary>
     /// A model whose data was read this soon after an erasure is treated as older than it: the erasure's time is taken
     /// just before its transaction commits, and a training read that started in between still saw the item's ratings.
@@ -110,7 +109,7 @@ public sealed class ErasedItems(NpgsqlDataSource database, ILogger<ErasedItems> 
                 INSERT INTO erased_items (external_id, erased_at) VALUES ($1, clock_timestamp())
                 ON CONFLICT (external_id) DO UPDATE SET erased_at = excluded.erased_at
                 RETURNING external_id, erased_at)
-            SELECT erased_at, pg_notify('{Channel}',
+            SELECT erased_at, pg_notify('{NotificationChannels.ItemErasures}',
                 (extract(epoch FROM erased_at) * 1000000)::bigint::text || ' ' || external_id) FROM recorded
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = itemId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

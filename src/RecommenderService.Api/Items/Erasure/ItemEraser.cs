@@ -64,7 +64,7 @@ public sealed class ItemEraser(
             DateTimeOffset at;
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(ErasedItems.RecordCommand(itemId));
-            var itemNotice = new NpgsqlBatchCommand($"SELECT pg_notify('{ItemTitles.ChangeChannel}', $1)");
+            var itemNotice = new NpgsqlBatchCommand($"SELECT pg_notify('{NotificationChannels.ItemChanges}', $1)");
             itemNotice.Parameters.Add(new NpgsqlParameter { Value = itemId, NpgsqlDbType = NpgsqlDbType.Text });
             batch.BatchCommands.Add(itemNotice);
             if (affected.Count > 0)
