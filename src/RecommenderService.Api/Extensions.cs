@@ -10,6 +10,8 @@ using Prometheus;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Items.Availability;
+using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model;
@@ -141,6 +143,14 @@ public static class Extensions
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // The catalogue's availability and erasures, read before the replica takes traffic (and before the model).
+        services.AddSingleton<ItemAvailability>();
+        services.AddHostedService(sp => sp.GetRequiredService<ItemAvailability>());
+        services.AddSingleton<ErasedItems>();
+        services.AddHostedService<ErasedItemsStartupLoader>();
+        services.AddSingleton<ListableItems>();
+        services.AddSingleton<ItemEraser>();
 
         services.AddSingleton<ModelHolder>();
         services.AddSingleton<ActiveModelLoader>();

@@ -108,6 +108,37 @@ export async function catalogue(): Promise<void> {
   const attributes: Record<string, unknown> | null = got.data.attributes;
   const mean: number | null = got.data.meanRating;
   console.log(put.data.itemId, got.data.title, got.data.ratingCount, attributes, mean);
+
+  // Availability: retire, schedule, and read whether an item may be listed now.
+  const retired = await client.PUT("/api/v1/items/{itemId}", {
+    params: { path: item },
+    body: { available: false, availableFrom: "2026-12-24T00:00:00Z", availableUntil: null },
+  });
+  if (retired.error) fail(retired.error);
+  const listable: boolean = retired.data.available;
+  const until: string | null = retired.data.availableUntil;
+  console.log(listable, until);
+
+  const batch = await client.POST("/api/v1/items/batch", {
+    body: { items: [{ itemId: "242", title: "Kolya (1996)", available: true }, { itemId: "302", available: false }] },
+  });
+  if (batch.error) fail(batch.error);
+  console.log(batch.data.created, batch.data.updated);
+
+  const shown = await client.GET("/api/v1/items", { params: { query: { ids: "242,302" } } });
+  if (shown.error) fail(shown.error);
+  for (const entry of shown.data.items) console.log(entry.itemId, entry.available);
+
+  let cursor: string | undefined;
+  do {
+    const page = await client.GET("/api/v1/items", { params: { query: { available: false, limit: 100, cursor } } });
+    if (page.error) fail(page.error);
+    for (const entry of page.data.items) console.log(entry.itemId, entry.availableFrom, entry.availableUntil);
+    cursor = page.data.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+
+  const erased = await client.DELETE("/api/v1/items/{itemId}", { params: { path: { itemId: "302" } } });
+  if (erased.error) fail(erased.error);
 }
 
 export async function model(): Promise<void> {

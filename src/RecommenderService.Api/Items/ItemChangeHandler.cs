@@ -1,10 +1,14 @@
+using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Items;
 
-/// <summary>Drops cached titles of items changed in any replica and has items served from attributes re-read.</summary>
-public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldItems) : INotificationHandler
+/// <summary>
+/// Drops cached titles of items changed in any replica, has items served from attributes re-read, and has their
+/// availability re-read.
+/// </summary>
+public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldItems, ItemAvailability availability) : INotificationHandler
 {
     public string Channel => NotificationChannels.ItemChanges;
 
@@ -12,12 +16,14 @@ public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldIte
     {
         titles.Invalidate(payload);
         coldItems.ItemChanged(payload);
+        availability.ItemChanged(payload);
     }
 
     public Task ResynchroniseAsync(CancellationToken cancellationToken)
     {
         titles.Clear();
         coldItems.Resynchronise();
+        availability.Resynchronise();
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Recommendations;
@@ -10,20 +11,22 @@ namespace RecommenderService.Api.Items;
 /// added after training are there with vectors from their attributes (<see cref="ColdItemOverlay"/>).
 /// </summary>
 public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes,
-    SimilarityReasonsReader reasons)
+    SimilarityReasonsReader reasons, ListableItems listable, ErasedItems erased)
 {
     public async Task<SimilarItemsOutcome> FindAsync(string itemId, FeedQuery feed, CancellationToken cancellationToken)
     {
         var serving = await models.CurrentAsync(cancellationToken);
-        if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item))
+        // An erased item's vectors in a model that read its data are never served, also when the id came back since.
+        if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item) || !erased.MayServe(itemId, serving))
         {
             var known = await catalog.ExistsAsync(itemId, cancellationToken);
             return known ? SimilarItemsOutcome.NotInModel(serving is null) : SimilarItemsOutcome.UnknownItem;
         }
 
         var model = serving.Model;
-        // Items a filter rejects are skipped inside the scan, so a filtered list is still full.
-        var skipped = feed.HasFilters ? FeedExclusions.For(model, [], feed.Exclude, await attributes.MatchingAsync(feed.Filters, cancellationToken)) : [];
+        // Items a filter rejects, retired and erased items are skipped inside the scan, so the list is still full.
+        var skipped = FeedExclusions.For(model, [], feed.Exclude,
+            feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, listable.Now().SkippedIn(serving));
         var similar = ItemSimilarity.MostSimilar(model, item, feed.Count, skipped);
         var ids = new string[similar.Length];
         for (var k = 0; k < similar.Length; k++) ids[k] = model.Items[similar[k].Item];

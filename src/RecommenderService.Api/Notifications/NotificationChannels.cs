@@ -16,12 +16,17 @@ public static class NotificationChannels
     /// popular list.</summary>
     public const string ItemStatsChanged = "item_stats_changed";
 
-    /// <summary>An item's title or attributes changed (payload: its external id); every replica drops its cached
-    /// title and re-derives the item's vectors from its attributes if the model did not train on it.</summary>
+    /// <summary>An item's title, attributes or availability changed, or it was erased (payload: its external id); every
+    /// replica drops its cached title, re-reads its availability, and re-derives the item's vectors from its attributes
+    /// if the model did not train on it.</summary>
     public const string ItemChanges = "item_changes";
 
     /// <summary>A user was erased (payload: the hash of their id); every replica stops serving their stored vectors.</summary>
     public const string UserErasures = "user_erasures";
+
+    /// <summary>An item was erased (payload: the erasure time in microseconds since the unix epoch, a space, the id);
+    /// every replica stops serving its vectors from models that read its data.</summary>
+    public const string ItemErasures = "item_erasures";
 
     /// <summary>A version was activated (payload: the version); every replica loads it within moments instead of
     /// waiting for its poll.</summary>

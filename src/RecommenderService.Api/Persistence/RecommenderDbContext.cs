@@ -17,6 +17,7 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<ItemDailyStatsEntity> ItemDailyStats => Set<ItemDailyStatsEntity>();
     public DbSet<ItemStatChangeEntity> ItemStatChanges => Set<ItemStatChangeEntity>();
     public DbSet<ErasedUserEntity> ErasedUsers => Set<ErasedUserEntity>();
+    public DbSet<ErasedItemEntity> ErasedItems => Set<ErasedItemEntity>();
     public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
 
     /// <summary>

@@ -1,4 +1,5 @@
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Users;
@@ -16,13 +17,15 @@ public sealed class PredictionService(
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
-    ItemCatalog catalog)
+    ItemCatalog catalog,
+    ErasedItems erased)
 {
     /// <summary>The prediction, or null when the item is unknown to the service.</summary>
     public async Task<PredictionResponse?> PredictAsync(string userId, string itemId, CancellationToken cancellationToken)
     {
         var serving = await models.CurrentAsync(cancellationToken);
-        if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item))
+        // A retired item still answers; an erased one is never scored from vectors learnt from its erased ratings.
+        if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item) && erased.MayServe(itemId, serving))
         {
             var model = serving.Model;
             var user = await users.GetAsync(userId, cancellationToken);
@@ -43,8 +46,13 @@ public sealed class PredictionService(
         }
 
         var snapshot = await popularity.GetAsync(cancellationToken);
-        if (!snapshot.TryGetScore(itemId, popularity.PriorCount, out var damped) && !await catalog.ExistsAsync(itemId, cancellationToken))
-            return null;
+        // The list may predate an erasure: the erased item's old figures are not its figures.
+        var rated = snapshot.TryGetScore(itemId, popularity.PriorCount, out var damped) && !erased.ErasedAfter(itemId, snapshot.ErasuresHeard);
+        if (!rated)
+        {
+            if (!await catalog.ExistsAsync(itemId, cancellationToken)) return null;
+            damped = snapshot.GlobalMean;
+        }
         return new PredictionResponse(userId, itemId, Math.Round(damped, 4), RecommendationStrategy.Popularity, serving?.Version);
     }
 }

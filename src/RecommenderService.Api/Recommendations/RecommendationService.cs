@@ -26,11 +26,14 @@ public sealed class RecommendationService(
     CacheMetrics caches,
     ErasedUsers erased,
     ListReasons reasons,
+    ListableItems listable,
     ILogger<RecommendationService> logger)
 {
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
         var serving = await models.CurrentAsync(cancellationToken);
+        // Read once: every part of this answer follows the same availability and erasures.
+        var listing = listable.Now();
         UserRatings user;
         try
         {
@@ -43,7 +46,7 @@ public sealed class RecommendationService(
             logger.LogWarning("Database unavailable ({Error}); serving erased user {UserId} from popularity", ex.Message, userId);
             metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
             return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, 
-                await PopularListAsync(feed, [], feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken));
+                await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken));
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException && serving is not null
                                    && erased.MayUseStoredVector(userId) && serving.Model.Users.TryGetIndex(userId, out _))
@@ -57,7 +60,8 @@ public sealed class RecommendationService(
                 ColdStamp: serving.ColdStamp, UserIndex: index);
             if (serving.ListSource != ListSource.Popularity)
             {
-                var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null);
+                var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null,
+                    listing.SkippedIn(serving));
                 return await ListAsync(serving, userId, null, fallback, Page(Rank(serving, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
             }
             user = UserRatings.Unknown(userId);
@@ -73,23 +77,27 @@ public sealed class RecommendationService(
                 var rated = excludeRated ? view.RatedModelItems : [];
                 ScoredItem[] top;
                 if (feed.Exclude.Count > 0 || matching is not null)
-                    top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching));
+                    top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching, listing.SkippedIn(serving)));
                 else
                 {
                     // A user's list stays the same until their ratings change or the model swaps, and either makes a
                     // new view: so the last list ranked from a view is kept on it (UserModelView.LastList), and a
                     // repeated request skips the pass over every item's factors (most of a request's cost). A deeper
-                    // list holds every shallower one as its prefix, so scrolling down reuses nothing stale.
+                    // list holds every shallower one as its prefix, so scrolling down reuses nothing stale. A retirement
+                    // or erasure since makes it stale only when it holds the item; a restored item always does.
                     var last = view.LastList;
-                    if (last is null || last.Depth < feed.Depth || last.ExcludeRated != excludeRated)
+                    if (last is null || last.Depth < feed.Depth || last.ExcludeRated != excludeRated || !ListableItems.StillHolds(last, serving, listing))
                     {
                         caches.ListCacheMiss();
-                        last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, rated));
+                        last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated,
+                            feed.Exclude, null, listing.SkippedIn(serving))), listing.View.Sequence, listing.ErasuresHeard);
                         view.LastList = last;
                     }
                     else
                     {
                         caches.ListCacheHit();
+                        if (last.AvailabilitySequence != listing.View.Sequence || last.ErasuresHeard != listing.ErasuresHeard)
+                            view.LastList = last = last with { AvailabilitySequence = listing.View.Sequence, ErasuresHeard = listing.ErasuresHeard };
                     }
                     top = last.Top;
                 }
@@ -97,7 +105,7 @@ public sealed class RecommendationService(
             }
         }
 
-        var list = await PopularListAsync(feed, excludeRated ? user.ItemIds : [], matching, cancellationToken);
+        var list = await PopularListAsync(feed, excludeRated ? user.ItemIds : [], listing, matching, cancellationToken);
         metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
@@ -155,7 +163,8 @@ public sealed class RecommendationService(
         }
     }
 
-    private async Task<RecommendedItem[]> PopularListAsync(FeedQuery feed, string[] rated, HashSet<string>? matching, CancellationToken cancellationToken)
+    private async Task<RecommendedItem[]> PopularListAsync(FeedQuery feed, string[] rated, Listing listing, HashSet<string>? matching,
+        CancellationToken cancellationToken)
     {
         var snapshot = await popularity.GetAsync(cancellationToken);
         var skip = rated.Length == 0 ? null : new HashSet<string>(rated, StringComparer.Ordinal);
@@ -164,7 +173,8 @@ public sealed class RecommendationService(
         foreach (var entry in snapshot.Ranking)
         {
             var id = snapshot.ItemIds[entry.Item];
-            if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)) continue;
+            if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)
+                || !listing.MayListPopular(id, snapshot.ErasuresHeard)) continue;
             if (passed++ < feed.Offset) continue;
             page.Add(entry);
             if (page.Count == feed.Count) break;

@@ -13,11 +13,14 @@ public static class FeedExclusions
     /// <param name="rated">Model indices of the user's rated items, or empty to keep them.</param>
     /// <param name="exclude">Item ids the caller asked to leave out.</param>
     /// <param name="matching">Ids passing the filters, or null when there are none.</param>
-    public static int[] For(FactorModel model, int[] rated, IReadOnlySet<string> exclude, HashSet<string>? matching)
+    /// <param name="unlistable">Indices no list may show (retired or erased items: <see cref="Listing.SkippedIn"/>).</param>
+    public static int[] For(FactorModel model, int[] rated, IReadOnlySet<string> exclude, HashSet<string>? matching, int[] unlistable)
     {
-        if (exclude.Count == 0 && matching is null) return rated;
-        var skipped = new List<int>(rated.Length + exclude.Count);
+        if (exclude.Count == 0 && matching is null)
+            return unlistable.Length == 0 ? rated : rated.Length == 0 ? unlistable : [.. rated, .. unlistable];
+        var skipped = new List<int>(rated.Length + exclude.Count + unlistable.Length);
         skipped.AddRange(rated);
+        skipped.AddRange(unlistable);
         if (matching is not null)
         {
             // Every item that fails a filter; the excluded ids that pass are added below.

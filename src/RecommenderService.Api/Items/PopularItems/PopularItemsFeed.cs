@@ -4,16 +4,19 @@ using RecommenderService.Api.Recommendations;
 namespace RecommenderService.Api.Items.PopularItems;
 
 /// <summary>The popular-items list of a feed request: the in-memory ranking, filtered before the cut.</summary>
-public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIndex attributes, ItemTitles titles)
+public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIndex attributes, ItemTitles titles, ListableItems listable)
 {
     public async Task<PopularItemsResponse> ListAsync(FeedQuery feed, CancellationToken cancellationToken)
     {
         var snapshot = await popularity.GetAsync(cancellationToken);
         var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
+        var listing = listable.Now();
         var page = new List<RecommenderService.Engine.ScoredItem>(feed.Count);
         foreach (var entry in snapshot.Ranking)
         {
-            if (!FeedExclusions.Allows(snapshot.ItemIds[entry.Item], feed.Exclude, matching)) continue;
+            var id = snapshot.ItemIds[entry.Item];
+            // Retired and erased items are skipped before the cut: the list stays full.
+            if (!FeedExclusions.Allows(id, feed.Exclude, matching) || !listing.MayListPopular(id, snapshot.ErasuresHeard)) continue;
             page.Add(entry);
             if (page.Count == feed.Count) break;
         }

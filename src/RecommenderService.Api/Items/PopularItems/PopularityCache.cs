@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Recommendations;
 
@@ -21,6 +22,7 @@ public sealed class PopularityCache(
     ItemStatsCompactor compactor,
     IOptions<PopularityOptions> options,
     ServingMetrics metrics,
+    ErasedItems erased,
     ILogger<PopularityCache> logger) : BackgroundService
 {
     // Totals plus the changes not folded in yet; an item whose ratings are all gone has a count of 0 and is skipped.
@@ -87,6 +89,7 @@ public sealed class PopularityCache(
     private async Task<PopularitySnapshot> ComputeAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var heard = erased.Heard;
         try
         {
             await compactor.CompactAsync(cancellationToken);
@@ -125,7 +128,7 @@ public sealed class PopularityCache(
             }
         }
         var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), counts.ToArray(), sums.ToArray(),
-            total == 0 ? 0 : sum / total, options.Value.PriorCount, minimumRaters);
+            total == 0 ? 0 : sum / total, options.Value.PriorCount, minimumRaters, heard);
         Volatile.Write(ref _snapshot, snapshot);
         metrics.PopularityRefreshed(watch.Elapsed);
         logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, total, watch.ElapsedMilliseconds);

@@ -32,13 +32,19 @@ public sealed class PopularitySnapshot
     /// <summary>The items with enough raters, best damped mean first.</summary>
     public ScoredItem[] Ranking { get; }
 
+    /// <summary>
+    /// How many item erasures this replica knew of when the computation began (<see cref="Erasure.ErasedItems.Heard"/>):
+    /// an item erased later is still in the list until the next refresh, and is skipped.
+    /// </summary>
+    public long ErasuresHeard { get; private init; }
+
     public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean,
-        double priorCount, int minimumRaters)
+        double priorCount, int minimumRaters, long erasuresHeard = 0)
     {
         // Ranked as if items with too few raters had none: Rank skips those.
         var listed = counts.Select(n => n >= minimumRaters ? n : 0).ToArray();
         var ranking = Popularity.Rank(listed, sums, globalMean, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty);
-        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking);
+        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking) { ErasuresHeard = erasuresHeard };
     }
 
     /// <summary>The damped mean of <paramref name="itemId"/>, if it has ratings.</summary>

@@ -45,6 +45,25 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ErasedItemEntity", b =>
+                {
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("ExternalId")
+                        .HasName("pk_erased_items");
+
+                    b.ToTable("erased_items", (string)null);
+                });
+
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ErasedUserEntity", b =>
                 {
                     b.Property<byte[]>("ExternalIdHash")
@@ -100,6 +119,20 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("attributes");
 
+                    b.Property<bool>("Available")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("available");
+
+                    b.Property<DateTimeOffset?>("AvailableFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_from");
+
+                    b.Property<DateTimeOffset?>("AvailableUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_until");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -129,6 +162,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasDatabaseName("ix_items_external_id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_items_availability_rules")
+                        .HasFilter("NOT available OR available_from IS NOT NULL OR available_until IS NOT NULL");
 
                     b.ToTable("items", (string)null);
                 });
