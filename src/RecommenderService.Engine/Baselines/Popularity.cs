@@ -15,11 +15,12 @@ public static class Popularity
 
     /// <summary>
     /// The lower end of the Wilson score interval of a share <paramref name="liked"/>/<paramref name="count"/> (E. B. Wilson,
-    /// 1927): (p̂ + z²/2n − z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n); 0 without ratings.
+    /// 1927): (p̂ + z²/2n − z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n); 0 without ratings or likes.
     /// </summary>
     public static double WilsonLowerBound(int liked, int count, double z = Z95)
     {
-        if (count <= 0) return 0;
+        // Exactly 0 without likes: the formula's two terms cancel only up to rounding, which would order items by noise.
+        if (count <= 0 || liked <= 0) return 0;
         var n = (double)count;
         var share = liked / n;
         var z2 = z * z;
