@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using RecommenderService.Api.Contracts;
-using RecommenderService.Api.Serving;
+using RecommenderService.Api.Model.Loading;
 
 namespace RecommenderService.Api.Items;
 
