@@ -20,6 +20,7 @@ public sealed class RecommendationService(
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
+    NewcomerListChoice newcomerList,
     ItemTitles titles,
     ItemAttributeIndex attributes,
     ServingMetrics metrics,
@@ -158,7 +159,7 @@ public sealed class RecommendationService(
         var skip = rated.Length == 0 ? null : new HashSet<string>(rated, StringComparer.Ordinal);
         var page = new List<ScoredItem>(feed.Count);
         var passed = 0;
-        foreach (var entry in snapshot.Ranking)
+        foreach (var entry in snapshot.Ranking(newcomerList.Current))
         {
             var id = snapshot.ItemIds[entry.Item];
             if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)) continue;

@@ -16,6 +16,9 @@ public sealed record PopularityCounts(int[] Counts, int[] Liked, int[] WindowCou
 {
     public int ItemCount => Counts.Length;
 
+    /// <summary>The sum of the item's ratings, all time (no list ranks by it; shown beside the lists). Null when not kept.</summary>
+    public double[]? AllTimeSums { get; init; }
+
     /// <summary>
     /// The aggregates of <paramref name="ratings"/> for lists made at <paramref name="now"/> (Unix seconds; a training
     /// takes its newest rating) under <paramref name="settings"/>, a rating ≥ <paramref name="likedThreshold"/> being liked.
@@ -30,6 +33,7 @@ public sealed record PopularityCounts(int[] Counts, int[] Liked, int[] WindowCou
         var liked = new int[items];
         var windowCounts = new int[items];
         var windowSums = new double[items];
+        var sums = new double[items];
         var recent = new int[items];
         var trending = new double[items];
         var since = settings.Since(now);
@@ -47,6 +51,7 @@ public sealed record PopularityCounts(int[] Counts, int[] Liked, int[] WindowCou
             var value = ratings.Value[r];
             var time = timed ? ratings.Time[r] : now;
             counts[item]++;
+            sums[item] += value;
             if (value >= likedThreshold) liked[item]++;
             if (since is null || time >= since)
             {
@@ -59,6 +64,9 @@ public sealed record PopularityCounts(int[] Counts, int[] Liked, int[] WindowCou
             var days = (today - PopularitySettings.StartOfDay(time)) / PopularitySettings.Day;
             if (days <= PopularitySettings.TrendingDays) trending[item] += decay[Math.Max(0, days)];
         }
-        return new PopularityCounts(counts, liked, windowCounts, windowSums, counted == 0 ? 0 : total / counted, recent, trending);
+        return new PopularityCounts(counts, liked, windowCounts, windowSums, counted == 0 ? 0 : total / counted, recent, trending)
+        {
+            AllTimeSums = sums,
+        };
     }
 }
