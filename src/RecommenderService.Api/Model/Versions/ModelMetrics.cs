@@ -64,7 +64,7 @@ public sealed record ModelMetrics(
     public NewcomerListMetrics? NewcomerList { get; init; }
 
     /// <summary>
-    /// The list the service serves as popularity (the newcomer list, <see cref="NewcomerList"/>) on the list users: what
+    /// The list the service serves as popularity (the newcomer list, <c>newcomerList.served</c>) on the list users: what
     /// they would get if <c>listSource</c> were <c>popularity</c>. Precision@10.
     /// </summary>
     public double? ServedPopularityPrecisionAt10 { get; init; }
