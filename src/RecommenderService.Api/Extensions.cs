@@ -163,6 +163,8 @@ public static class Extensions
         services.AddSingleton<CatalogueAttributes>();
         services.AddSingleton<ColdItemOverlay>();
         services.AddSingleton<ItemStatsCompactor>();
+        services.AddSingleton<LikedCountThreshold>();
+        services.AddSingleton<NewcomerListChoice>();
         services.AddSingleton<PopularityCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PopularityCache>());
         services.AddSingleton<RecommendationService>();

@@ -8,7 +8,7 @@ internal sealed class EvaluateCommand : ICommand
 {
     public string Name => "evaluate";
     public string Summary => "compare the model's two heads with the baselines (RMSE, MAE, P/R/NDCG@10)";
-    public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F))\n"
+    public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F | --newcomers F))\n"
         + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only] [--inner F [--inner-seed S]]\n"
         + "       recsys evaluate --ratings FILE --cold-items F --item-attributes FILE [flags]\n"
         + "                      [--liked-threshold T] [--disliked-threshold T] [--list-sharpness B] [--list-threshold T] [flags]\n\n"
@@ -39,7 +39,16 @@ internal sealed class EvaluateCommand : ICommand
         + "every held-out rating, lists of the source its quality gate picks (ranking head, rating head or popularity),\n"
         + "judged on held-out users with history, every held-out item relevant; the popular list it would serve instead\n"
         + "is the service's damped mean, --popularity-prior-count C (default 10) and --popularity-window-days N (default 0 =\n"
-        + "all time), as the service's Popularity settings.\n"
+        + "all time), as the service's Popularity settings, or the newcomer list (below).\n"
+        + "Newcomer lists: the popular list newcomers get is chosen among most-rated, damped-mean, recent-most-rated (ratings\n"
+        + "in the last --popularity-recent-days N UTC days, default 30), liked-count (ratings >= the liked threshold),\n"
+        + "liked-boosted (ratings + half the liked ones), liked-lower-bound (Wilson 95 % lower bound of the liked share) and trending (each rating worth\n"
+        + "2^(-age in days / --popularity-half-life-days H), default 7), made at the newest training rating, judged on the\n"
+        + "held-out users with no training rating: of the lists within 2 % of the best P@10, the highest liked P@10 wins,\n"
+        + "then P@10; --newcomer-list NAME pins the list served instead.\n"
+        + "--newcomers F: every rating of ceil(users*F) users (numpy RandomState(seed).permutation of the users) held out,\n"
+        + "lists made from the rest; reports every newcomer list on them and the winner (no model: none knows them).\n"
+        + "With --temporal, the service row reports the same judging on the newcomers of its holdout.\n"
         + "Lists: top 10 without the user's training items, for at most N users with test and training ratings (default\n"
         + "10000, 0 = all; users new in the test set are left out: no model knows them, the service lists popularity),\n"
         + "judged two ways: P@10 R@10 NDCG@10 with every held-out item relevant (the service's protocol), and liked\n"
@@ -50,7 +59,7 @@ internal sealed class EvaluateCommand : ICommand
         + "the rating head (g) trained on the training part plus F of the test ratings (numpy RandomState(seed)), to\n"
         + "measure how good a rating head would have to be for a liked/disliked goal; its RMSE is not a test RMSE.\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", "popularity-prior-count", "popularity-window-days", .. TrainingFlags.Names, .. RankingFlags.Names]);
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", "popularity-prior-count", "popularity-window-days", "popularity-recent-days", "popularity-half-life-days", "newcomer-list", "newcomers", .. TrainingFlags.Names, .. RankingFlags.Names]);
     public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
 
     public int Execute(CommandArguments args, TextWriter output)
@@ -80,10 +89,10 @@ internal sealed class EvaluateCommand : ICommand
             throw new UsageException("--rating-head-sees-test measures the rating head's weight in the lists; --list-sharpness 0 gives it none", Name);
         // The service's Popularity settings, for the list the service row's gate would serve instead (read up front so a
         // bad value fails before any training).
-        var servedPopularity = new PopularitySettings(args.Double("popularity-prior-count", 0, 1_000_000) ?? PopularityPredictor.DefaultPriorCount,
-            args.Int("popularity-window-days", 0, 365) ?? 0);
+        var servedPopularity = PopularityFlags(args);
         var json = args.Switch("json");
         var log = json ? TextWriter.Null : output;
+        if (args.Has("newcomers")) return Newcomers(args, servedPopularity, evaluation, seed, output, json);
 
         if (args.Has("cold-items") || args.Has("item-attributes"))
             return ColdItems(args, options, rankingOptions, evaluation, listScore, seed, json ? TextWriter.Null : output, output, json);
@@ -188,6 +197,74 @@ internal sealed class EvaluateCommand : ICommand
         return RecsysCommandLine.Success;
     }
 
+    /// <summary>The service's Popularity settings from the --popularity-* flags and --newcomer-list.</summary>
+    private PopularitySettings PopularityFlags(CommandArguments args)
+    {
+        PopularityList? pinned = null;
+        if (args.String("newcomer-list") is { } name)
+            pinned = PopularityLists.TryParse(name, out var list) ? list
+                : throw new UsageException($"--newcomer-list must be one of {string.Join(", ", PopularityLists.Names)} (got '{name}')", Name);
+        return new PopularitySettings(args.Double("popularity-prior-count", 0, 1_000_000) ?? PopularityPredictor.DefaultPriorCount,
+            args.Int("popularity-window-days", 0, PopularitySettings.TrendingDays) ?? 0,
+            args.Int("popularity-recent-days", 0, PopularitySettings.TrendingDays) ?? PopularitySettings.DefaultRecentDays,
+            args.Double("popularity-half-life-days", 0, 10_000, minExclusive: true) ?? PopularitySettings.DefaultHalfLifeDays, pinned);
+    }
+
+    /// <summary>
+    /// --newcomers F: whole users held out, every popularity list made from the rest and judged on them, as each training
+    /// judges them on the newcomers of its holdout (<see cref="NewcomerJudging"/>).
+    /// </summary>
+    private int Newcomers(CommandArguments args, PopularitySettings popularity, EvaluationOptions evaluation, uint seed, TextWriter output, bool json)
+    {
+        var fraction = args.Double("newcomers", 0, 1, minExclusive: true)!.Value;
+        if (fraction >= 1) throw new UsageException("the newcomer fraction must be below 1", Name);
+        if (new[] { "kfold", "temporal", "holdout", "per-user", "train", "test" }.Any(args.Has))
+            throw new UsageException("--newcomers is a protocol of its own; it does not combine with --kfold, --temporal, --holdout, --per-user or --train/--test", Name);
+        var path = args.Required("ratings");
+        var ratings = RatingFileReader.Read(path);
+        if (ratings.Count < 10) throw new RatingFileException(path, 0, $"only {ratings.Count} ratings; need at least 10 to evaluate");
+        var scale = TrainingFlags.Apply(args, Name).Scale;
+        var clock = Stopwatch.StartNew();
+        var (train, test) = UserHoldoutSplit.Split(ratings, fraction, seed);
+        var now = train.HasTimes && train.Count > 0 ? train.Time.Max() : 0;
+        var counts = PopularityCounts.Of(train, popularity, evaluation.EffectiveLikedThreshold, now);
+        var report = NewcomerJudging.Judge(counts, train, test, popularity, evaluation, scale);
+        if (json)
+        {
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                protocol = "newcomers", path, userFraction = fraction, seed, heldOutRatings = test.Count, trainRatings = train.Count,
+                winner = PopularityLists.Name(report.Winner), served = PopularityLists.Name(report.Served), judgedOn = report.JudgedOn.ToString(),
+                users = report.Users, likedThreshold = evaluation.EffectiveLikedThreshold,
+                candidates = report.Candidates.Select(c => new
+                {
+                    list = PopularityLists.Name(c.List), precision = c.Scores.Rated.Precision, recall = c.Scores.Rated.Recall, ndcg = c.Scores.Rated.Ndcg,
+                    likedPrecision = c.Scores.Liked.Precision, likedUsers = c.Scores.Liked.Users, disliked = c.Scores.Disliked,
+                }),
+            }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return RecsysCommandLine.Success;
+        }
+        var held = test.Count == 0 ? 0 : test.User.Distinct().Count();
+        output.WriteLine(FormattableString.Invariant(
+            $"newcomers: every rating of {held} of {ratings.UserCount} users of {path} held out ({fraction:P0}, numpy seed {seed}): {test.Count} ratings; ") +
+            FormattableString.Invariant($"lists made from {train.Count} ratings at {DateTimeOffset.FromUnixTimeSeconds(now):yyyy-MM-dd}; {clock.Elapsed.TotalSeconds:F2} s"));
+        WriteNewcomerLists(report, output);
+        return RecsysCommandLine.Success;
+    }
+
+    /// <summary>Every newcomer list's figures and the winner, as a table.</summary>
+    private static void WriteNewcomerLists(NewcomerListReport report, TextWriter output)
+    {
+        var liked = report.Candidates.Count > 0 ? report.Candidates[0].Scores.LikedThreshold : 0;
+        output.WriteLine(FormattableString.Invariant($"  newcomer lists on {report.Users} users ({report.JudgedOn}; liked >= {liked:G3}):"));
+        output.WriteLine("    list                   P@10     R@10  NDCG@10  likedP@10  disliked@10");
+        foreach (var (list, scores) in report.Candidates)
+            output.WriteLine(FormattableString.Invariant(
+                $"    {PopularityLists.Name(list),-20} {scores.Rated.Precision,6:F4} {scores.Rated.Recall,8:F4} {scores.Rated.Ndcg,8:F4} {scores.Liked.Precision,10:F4} {scores.Disliked,12:F4}"));
+        output.WriteLine($"    -> winner {PopularityLists.Name(report.Winner)}"
+            + (report.Pinned ? $"; served {PopularityLists.Name(report.Served)} (pinned)" : ""));
+    }
+
     /// <summary>
     /// The row "service": exactly what a retrain of the service does and records (<see cref="TemporalTraining"/>):
     /// both heads trained before the cut, RMSE/MAE on every holdout rating, and the lists of the source the gate
@@ -200,6 +277,7 @@ internal sealed class EvaluateCommand : ICommand
         var result = TemporalTraining.Run(all, options, ranking, fraction, judging: judging);
         var report = result.Report;
         if (result.RankingSearch is { } search) log.WriteLine($"  service      {RankingFlags.Describe(search)}");
+        if (report.NewcomerLists is { } newcomers) WriteNewcomerLists(newcomers, log);
         log.WriteLine(FormattableString.Invariant(
             $"  service      RMSE {report.Rmse:F4} (biases {report.BaselineRmse:F4}; users with history {report.WarmRmse:F4} vs {report.WarmBaselineRmse:F4} on {report.WarmRatings} ratings); ") +
             FormattableString.Invariant(

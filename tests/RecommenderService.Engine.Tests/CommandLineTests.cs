@@ -146,6 +146,24 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(rmse.Order(), rmse);
     }
 
+    [Fact]
+    public void Evaluate_with_whole_users_held_out_reports_every_newcomer_list_and_the_winner()
+    {
+        var ratings = _dir.File("ratings.tsv");
+        Assert.Equal(0, Run("generate", "--users", "400", "--items", "150", "--ratings", "8000", "--output", ratings, "--seed", "5").Code);
+
+        var table = Run("evaluate", "--ratings", ratings, "--newcomers", "0.2");
+        var json = Run("evaluate", "--ratings", ratings, "--newcomers", "0.2", "--json");
+
+        Assert.Equal(0, table.Code);
+        Assert.All(PopularityLists.Names, name => Assert.Contains($"    {name} ", table.Out));
+        using var report = JsonDocument.Parse(json.Out);
+        var root = report.RootElement;
+        Assert.Equal(80, root.GetProperty("users").GetInt32());
+        Assert.Equal(PopularityLists.Names, root.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("list").GetString()));
+        Assert.Contains($"-> winner {root.GetProperty("winner").GetString()}", table.Out);
+    }
+
     [Theory]
     [InlineData("train", "--ratings", "x", "--output", "y", "--bogus", "1")]
     [InlineData("train", "--ratings", "x", "--output", "y", "--factors", "many")]
@@ -157,6 +175,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-weighting", "cubed")]
     [InlineData("evaluate", "--ratings", "x", "--temporal", "0.1", "--popularity-window-days", "900")]
     [InlineData("evaluate", "--ratings", "x", "--temporal", "0.1", "--popularity-prior-count", "-1")]
+    [InlineData("evaluate", "--ratings", "x", "--temporal", "0.1", "--newcomer-list", "hottest")]
+    [InlineData("evaluate", "--ratings", "x", "--temporal", "0.1", "--popularity-half-life-days", "0")]
+    [InlineData("evaluate", "--ratings", "x", "--newcomers", "0.2", "--temporal", "0.1")]
     [InlineData("frobnicate")]
     public void A_bad_command_line_exits_2_with_a_message_on_stderr(params string[] args)
     {
@@ -253,7 +274,7 @@ public sealed class CommandLineTests : IDisposable
         var ratings = _dir.File("served.tsv");
         Assert.Equal(0, Run("generate", "--users", "300", "--items", "120", "--ratings", "6000", "--output", ratings).Code);
         string[] common = ["evaluate", "--ratings", ratings, "--temporal", "0.1", "--threads", "1", "--factors", "8", "--epochs", "10",
-            "--ranking-factors", "8", "--ranking-search", "off"];
+            "--ranking-factors", "8", "--ranking-search", "off", "--newcomer-list", "damped-mean"];
 
         string Served(string output) => System.Text.RegularExpressions.Regex.Match(output, @"popularity as served ([0-9.]+)").Groups[1].Value;
         var asDefault = Run([.. common]);
@@ -261,7 +282,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, asDefault.Code);
         Assert.NotEqual("", Served(asDefault.Out));
-        // C = 0 puts single 5-star items first: a different list of the same data.
+        // The damped mean is pinned, so it is served; C = 0 puts single 5-star items first: a different list of the same data.
         Assert.NotEqual(Served(asDefault.Out), Served(noPrior.Out));
         Assert.Equal(Served(asDefault.Out), Served(Run([.. common, "--popularity-prior-count", "10"]).Out));
     }

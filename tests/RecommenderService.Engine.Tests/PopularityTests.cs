@@ -80,4 +80,100 @@ public sealed class PopularityTests
     [InlineData(1, 1_699_920_000L, 1_699_920_000L - 86_400L)]
     public void The_gates_window_counts_whole_utc_days_back_from_the_newest_rating(int days, long now, long? since) =>
         Assert.Equal(since, new PopularitySettings(WindowDays: days).Since(now));
+
+    [Fact]
+    public void The_wilson_lower_bound_matches_the_hand_computed_value_and_discounts_few_ratings()
+    {
+        // 9 liked of 10, z = 1.96: (0.9 + 0.19207 − 1.96·√(0.009 + 0.0096)) / 1.38415 = 0.59585.
+        Assert.Equal(0.59585, Popularity.WilsonLowerBound(9, 10), 1e-5);
+        Assert.True(Popularity.WilsonLowerBound(900, 1000) > Popularity.WilsonLowerBound(10, 10));
+        Assert.Equal(0, Popularity.WilsonLowerBound(0, 50));
+        Assert.Equal(0, Popularity.WilsonLowerBound(0, 0));
+    }
+
+    [Fact]
+    public void A_trending_rating_halves_in_worth_every_half_life_in_whole_utc_days()
+    {
+        var settings = new PopularitySettings(HalfLifeDays: 7);
+        const long now = 1_700_000_000; // 22:13 UTC
+        const long day = PopularitySettings.Day;
+
+        Assert.Equal(1, settings.TrendingWeight(now - 3_600, now));
+        Assert.Equal(0.5, settings.TrendingWeight(now - 7 * day, now), 12);
+        Assert.Equal(0.25, settings.TrendingWeight(now - 14 * day, now), 12);
+        // Yesterday at 23:00 is one whole day back, though fewer than 24 hours ago.
+        Assert.Equal(Math.Pow(2, -1 / 7.0), settings.TrendingWeight(PopularitySettings.StartOfDay(now) - 3_600, now), 12);
+        Assert.Equal(0, settings.TrendingWeight(now - 400 * day, now));
+    }
+
+    [Fact]
+    public void Counts_hold_every_measure_a_list_ranks_by()
+    {
+        const long now = 1_700_000_000;
+        const long day = PopularitySettings.Day;
+        var b = new RatingSetBuilder();
+        b.Add("u1", "a", 5, now);
+        b.Add("u2", "a", 2, now - 40 * day);
+        b.Add("u1", "b", 4, now - 7 * day);
+        var ratings = b.Build();
+
+        var counts = PopularityCounts.Of(ratings, new PopularitySettings(PriorCount: 2, RecentDays: 30, HalfLifeDays: 7), 4, now);
+
+        Assert.Equal([2, 1], counts.Counts);
+        Assert.Equal([1, 1], counts.Liked);
+        Assert.Equal([1, 1], counts.RecentCounts);
+        Assert.Equal(1 + Math.Pow(2, -40 / 7.0), counts.Trending[0], 12);
+        Assert.Equal(0.5, counts.Trending[1], 12);
+        Assert.Equal([7.0, 4.0], counts.WindowSums);
+        Assert.Equal(11 / 3.0, counts.WindowMean, 12);
+        // n + ½·liked: a 2.5, b 1.5.
+        Assert.Equal([0, 1], Popularity.Rank(PopularityList.LikedBoosted, counts, 2, 10, []).Select(s => s.Item));
+    }
+
+    [Fact]
+    public void Equal_scores_go_to_the_item_with_more_ratings_then_to_the_lower_index_and_unrated_items_are_not_listed()
+    {
+        // Liked counts 1, 1, 1, 0 (item 3 has no ratings); ratings 1, 2, 2, 0.
+        var counts = new PopularityCounts([1, 2, 2, 0], [1, 1, 1, 0], [1, 2, 2, 0], [5, 6, 6, 0], 4, [0, 0, 0, 0], [0, 0, 0, 0]);
+
+        Assert.Equal([1, 2, 0], Popularity.Rank(PopularityList.LikedCount, counts, 10, 10, []).Select(s => s.Item));
+        // Nothing recent: the list goes on as the most-rated one.
+        Assert.Equal([1, 2, 0], Popularity.Rank(PopularityList.RecentMostRated, counts, 10, 10, []).Select(s => s.Item));
+        Assert.Equal([2, 0], Popularity.Rank(PopularityList.LikedCount, counts, 10, 10, [1]).Select(s => s.Item));
+    }
+
+    [Fact]
+    public void Every_list_the_judging_scores_is_the_served_list_in_the_same_order()
+    {
+        var ratings = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 300, Items = 200, Ratings = 6_000, Seed = 3 });
+        var settings = new PopularitySettings(WindowDays: 60);
+        var counts = PopularityCounts.Of(ratings, settings, 4, ratings.Time.Max());
+        foreach (var list in PopularityLists.All)
+        {
+            var served = Popularity.Rank(list, counts, settings.PriorCount, ratings.ItemCount, []);
+            IRatingPredictor judged = PopularityPredictor.For(list, counts, settings.PriorCount, RatingScale.OneToFive);
+            var listed = judged.Recommend(0, ratings.ItemCount, [], ratings.ItemCount);
+            Assert.Equal(served.Select(s => s.Item), listed.Select(s => s.Item));
+        }
+    }
+
+    [Theory]
+    [InlineData("most-rated", PopularityList.MostRated)]
+    [InlineData("Liked-Lower-Bound", PopularityList.LikedLowerBound)]
+    [InlineData("trending", PopularityList.Trending)]
+    public void List_names_parse_back_to_their_list(string name, PopularityList list)
+    {
+        Assert.True(PopularityLists.TryParse(name, out var parsed));
+        Assert.Equal(list, parsed);
+        Assert.Equal(name.ToLowerInvariant(), PopularityLists.Name(list));
+    }
+
+    [Fact]
+    public void Every_list_has_a_name_and_unknown_names_do_not_parse()
+    {
+        Assert.Equal(PopularityLists.All.Count, PopularityLists.Names.Distinct().Count());
+        Assert.All(PopularityLists.All, list => Assert.Equal(PopularityLists.Names[PopularityLists.All.ToList().IndexOf(list)], PopularityLists.Name(list)));
+        Assert.False(PopularityLists.TryParse("hot", out _));
+        Assert.False(PopularityLists.TryParse(null, out _));
+    }
 }

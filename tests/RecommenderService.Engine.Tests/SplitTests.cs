@@ -85,4 +85,20 @@ public sealed class SplitTests
             Assert.True(split.Test.Time[r] >= newestTrain);
         }
     }
+
+    [Fact]
+    public void A_user_holdout_holds_every_rating_of_a_seeded_share_of_users_out()
+    {
+        var ratings = SyntheticRatings.Generate(new SyntheticRatingsOptions { Users = 200, Items = 100, Ratings = 4_000, Seed = 2 });
+
+        var (train, test) = UserHoldoutSplit.Split(ratings, 0.2, seed: 42);
+        var again = UserHoldoutSplit.Split(ratings, 0.2, seed: 42);
+
+        var heldOut = test.User.ToHashSet();
+        Assert.Equal(40, heldOut.Count);
+        Assert.DoesNotContain(train.User, heldOut.Contains);
+        Assert.Equal(ratings.Count, train.Count + test.Count);
+        Assert.Equal(test.User, again.Test.User);
+        Assert.NotEqual(heldOut, UserHoldoutSplit.Split(ratings, 0.2, seed: 7).Test.User.ToHashSet());
+    }
 }

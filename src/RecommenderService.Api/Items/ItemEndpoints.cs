@@ -1,3 +1,4 @@
+using RecommenderService.Engine;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
@@ -52,9 +53,11 @@ public static class ItemEndpoints
             .WithName("GetPopularItems")
             .WithSummary("Get the popular items: what a new visitor is shown")
             .WithDescription("""
-                Ordered by damped mean rating (C·μ + Σr) / (C + n): an item's mean pulled towards the mean of all
-                ratings until it has many ratings, so two 5-star ratings do not beat five hundred 4.6s. Kept in
-                memory and recomputed from per-item statistics within about a second of any write, never per request.
+                The list a newcomer (no ratings, no profile) is served: the popular list the active model version's
+                training judged best on its newcomers (`Popularity:NewcomerList` pins one; before any training judged,
+                the damped mean). `by=` names a list instead: `most-rated`, `damped-mean`, `recent-most-rated`,
+                `liked-count`, `liked-boosted`, `liked-lower-bound` or `trending`; `list` in the answer says which list it
+                is. Kept in memory and recomputed from per-item statistics within about a second of any write, never per request.
                 `filter=key:value` (repeatable, all must hold, applied before the cut) and `include=attributes` work as
                 for recommendations. Carries an `ETag` (`If-None-Match` answers 304) and `Cache-Control: private,
                 max-age` (at most 10 s, never more than `Popularity:RefreshSeconds`).
@@ -145,16 +148,26 @@ public static class ItemEndpoints
     /// <param name="count">How many items, 1-100.</param>
     /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
     /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
+    /// <param name="by" example="most-rated">A named popular list instead of the one newcomers are served.</param>
     private static async Task<Results<Ok<PopularItemsResponse>, ValidationProblem>> GetPopular(
         [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count, [FromQuery] string[]? filter,
-        [FromQuery] string? include, PopularItemsFeed popular, CancellationToken cancellationToken)
+        [FromQuery] string? include,
+        [FromQuery, AllowedValues(PopularityLists.MostRated, PopularityLists.DampedMean, PopularityLists.RecentMostRated, PopularityLists.LikedCount,
+            PopularityLists.LikedBoosted, PopularityLists.LikedLowerBound, PopularityLists.Trending)] string? by,
+        PopularItemsFeed popular, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         ListLimits.CheckCount(count, errors);
         var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors);
+        PopularityList? list = null;
+        if (by is not null)
+        {
+            if (PopularityLists.TryParse(by, out var named)) list = named;
+            else errors.Add("by", $"by must be one of {string.Join(", ", PopularityLists.Names)}.");
+        }
         if (!errors.IsEmpty) return errors.ToProblem("The list parameters are not valid.");
 
-        return TypedResults.Ok(await popular.ListAsync(feed, cancellationToken));
+        return TypedResults.Ok(await popular.ListAsync(feed, list, cancellationToken));
     }
 
     /// <param name="ids" example="242,302,377">Comma-separated item ids, at most 100.</param>

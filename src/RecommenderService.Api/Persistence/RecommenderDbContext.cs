@@ -16,6 +16,7 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<ItemStatsEntity> ItemStats => Set<ItemStatsEntity>();
     public DbSet<ItemDailyStatsEntity> ItemDailyStats => Set<ItemDailyStatsEntity>();
     public DbSet<ItemStatChangeEntity> ItemStatChanges => Set<ItemStatChangeEntity>();
+    public DbSet<ItemStatsSettingsEntity> ItemStatsSettings => Set<ItemStatsSettingsEntity>();
     public DbSet<ErasedUserEntity> ErasedUsers => Set<ErasedUserEntity>();
     public DbSet<ErasedItemEntity> ErasedItems => Set<ErasedItemEntity>();
     public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();

@@ -1,3 +1,4 @@
+using RecommenderService.Engine;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using RecommenderService.Api.OpenApi;
@@ -56,21 +57,29 @@ public sealed record PredictionResponse(
     [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Popularity)] string Strategy,
     int? ModelVersion);
 
-/// <summary>The popular items: what a new visitor is shown.</summary>
+/// <summary>The popular items: what a new visitor is shown (or, with <c>by=</c>, one named popular list).</summary>
 /// <param name="Strategy">Always <c>popularity</c>.</param>
 /// <param name="Items">Best first.</param>
+/// <param name="List">
+/// Which popular list this is: <c>most-rated</c>, <c>damped-mean</c>, <c>recent-most-rated</c>, <c>liked-count</c>,
+/// <c>liked-boosted</c>, <c>liked-lower-bound</c> or <c>trending</c>; without <c>by=</c>, the one newcomers are served.
+/// </param>
 public sealed record PopularItemsResponse(
     [property: AllowedValues(RecommendationStrategy.Popularity)] string Strategy,
-    IReadOnlyList<PopularItem> Items);
+    IReadOnlyList<PopularItem> Items,
+    [property: AllowedValues(PopularityLists.MostRated, PopularityLists.DampedMean, PopularityLists.RecentMostRated, PopularityLists.LikedCount,
+        PopularityLists.LikedBoosted, PopularityLists.LikedLowerBound, PopularityLists.Trending)] string List);
 
 /// <summary>A popular item.</summary>
 /// <param name="ItemId">The item.</param>
 /// <param name="Score">
-/// The damped mean rating (C·μ + Σr) / (C + n) the list is ordered by: pulled towards the mean of all ratings
-/// μ until the item has many ratings, so two 5-star ratings do not beat five hundred 4.6s.
+/// What the list is ordered by (docs/api.md, "Popular items"): for <c>damped-mean</c> the damped mean rating
+/// (C·μ + Σr) / (C + n), pulled towards the mean of all ratings μ until the item has many ratings; for the others a
+/// count (ratings, recent ratings, liked ratings, ratings plus half the liked ones), the Wilson lower bound of the liked
+/// share (0–1), or the age-decayed count.
 /// </param>
-/// <param name="RatingCount">How many ratings the item has.</param>
-/// <param name="MeanRating">The plain mean of its ratings.</param>
+/// <param name="RatingCount">How many ratings the item has (in the <c>Popularity:WindowDays</c> window when one is set and the item has ratings in it).</param>
+/// <param name="MeanRating">The plain mean of those ratings.</param>
 /// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
 /// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
 public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title,

@@ -20,6 +20,7 @@ public sealed class RecommendationService(
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
+    NewcomerListChoice newcomerList,
     ItemTitles titles,
     ItemAttributeIndex attributes,
     ServingMetrics metrics,
@@ -170,7 +171,7 @@ public sealed class RecommendationService(
         var skip = rated.Length == 0 ? null : new HashSet<string>(rated, StringComparer.Ordinal);
         var page = new List<ScoredItem>(feed.Count);
         var passed = 0;
-        foreach (var entry in snapshot.Ranking)
+        foreach (var entry in snapshot.Ranking(newcomerList.Current))
         {
             var id = snapshot.ItemIds[entry.Item];
             if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)
@@ -188,7 +189,8 @@ public sealed class RecommendationService(
         for (var k = 0; k < page.Count; k++)
         {
             var entry = page[k].Item;
-            var why = feed.IncludeReasons ? ListReasons.Popular(snapshot.Counts[entry], snapshot.Sums[entry] / Math.Max(1, snapshot.Counts[entry])) : null;
+            var (raters, mean) = snapshot.Figures(entry);
+            var why = feed.IncludeReasons ? ListReasons.Popular(raters, mean) : null;
             items[k] = new RecommendedItem(ids[k], Math.Round(page[k].Score, 4), names[k], null, extras?[k], why);
         }
         return items;

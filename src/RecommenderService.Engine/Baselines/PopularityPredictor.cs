@@ -1,11 +1,11 @@
 namespace RecommenderService.Engine;
 
 /// <summary>
-/// Popularity lists for evaluation and the quality gate. <see cref="PopularityList.MostRated"/>: the "most popular
-/// unseen items" baseline of top-N evaluation, items ranked by how many training ratings they have (the usual
-/// popularity baseline of the implicit-feedback literature). <see cref="PopularityList.DampedMean"/>: the list the
-/// service serves as popularity (<see cref="Popularity"/>), items with training ratings ranked by their damped mean.
-/// Predictions are the item's damped mean either way, so its RMSE is that of a popularity table.
+/// Popularity lists for evaluation, the quality gate and the newcomer judging. <see cref="PopularityList.MostRated"/>: the
+/// "most popular unseen items" baseline of top-N evaluation, items ranked by how many training ratings they have (the
+/// usual popularity baseline of the implicit-feedback literature). Every other list is ranked exactly as the service
+/// serves it (<see cref="Popularity"/>). Predictions are the item's damped mean whatever the list, so its RMSE is that of
+/// a popularity table.
 /// </summary>
 public sealed class PopularityPredictor : IRatingPredictor
 {
@@ -29,7 +29,24 @@ public sealed class PopularityPredictor : IRatingPredictor
         _scale = scale;
     }
 
-    public string Name => _list == PopularityList.MostRated ? "popularity" : "damped-mean";
+    public string Name => _list == PopularityList.MostRated ? "popularity" : PopularityLists.Name(_list);
+
+    /// <summary>
+    /// Any list of <paramref name="counts"/>, ranked exactly as <see cref="Popularity.Rank(PopularityList, PopularityCounts, double, int, ReadOnlySpan{int})"/>
+    /// serves it; predictions are the damped mean of the damped-mean list's window.
+    /// </summary>
+    public static PopularityPredictor For(PopularityList list, PopularityCounts counts, double priorCount, RatingScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var items = counts.ItemCount;
+        var damped = new float[items];
+        for (var i = 0; i < items; i++)
+            damped[i] = counts.WindowCounts[i] == 0 ? (float)counts.WindowMean
+                : (float)Popularity.DampedMean(counts.WindowSums[i], counts.WindowCounts[i], counts.WindowMean, priorCount);
+        var position = list == PopularityList.MostRated ? null
+            : Positions(Popularity.Rank(list, counts, priorCount, items, ReadOnlySpan<int>.Empty), items);
+        return new PopularityPredictor(list, counts.Counts, damped, position, scale, (float)counts.WindowMean);
+    }
 
     /// <summary>
     /// Counts and damped means (prior count <paramref name="priorCount"/>) of <paramref name="train"/>; lists rank by

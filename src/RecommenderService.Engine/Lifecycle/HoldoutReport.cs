@@ -39,11 +39,14 @@ public sealed record HoldoutReport(
     public ListScores? MostRatedLists { get; init; }
 
     /// <summary>
-    /// The list the service serves as popularity (<see cref="PopularityList.DampedMean"/>) judged both ways: what users
-    /// with history get when <see cref="ListSource"/> is <see cref="ListSource.Popularity"/>. Null when not judged
-    /// (then the most-rated list stands in for it).
+    /// The list the service serves as popularity (the newcomer list, <see cref="NewcomerListReport.Served"/>) judged both
+    /// ways on the users with history: what they get when <see cref="ListSource"/> is <see cref="ListSource.Popularity"/>.
+    /// Null when not judged (then the most-rated list stands in for it).
     /// </summary>
     public ListScores? ServedPopularityLists { get; init; }
+
+    /// <summary>Every popularity list judged on the holdout's newcomers, and the one they are served.</summary>
+    public NewcomerListReport? NewcomerLists { get; init; }
 
     /// <summary>The chosen source's lists judged both ways (null when lists could not be judged).</summary>
     public ListScores? ChosenListScores => ListSource switch
@@ -65,17 +68,18 @@ public sealed record HoldoutReport(
 
     /// <summary>
     /// The list users with history are served: the best by NDCG on the list users among what could be served, the
-    /// weighted ranking head, the rating head and the served popularity list (<paramref name="servedPopularity"/>; the
+    /// weighted ranking head, the rating head and the served popularity list (<paramref name="servedPopularity"/>, the
+    /// newcomer list; the
     /// ranking head wins a tie with the rating head, a head must beat popularity strictly). With no list users there is
     /// nothing to judge on, so the preferred head serves: judging on users who get popularity from every source would
     /// only ever produce ties.
     /// </summary>
     /// <remarks>
     /// <para><paramref name="mostRated"/>, the most-rated list, is the yardstick, not a source: the service serves the
-    /// damped-mean list as popularity (the contract's "popular items"), which on most data is a much weaker list of what
-    /// users will pick (MovieLens-100k, per-user 75/25: P@10 0.112 against 0.225 for most-rated). Choosing
-    /// "popularity" because the most-rated list won and then serving the damped-mean list would serve a list that
-    /// lost. Without <paramref name="servedPopularity"/>, the most-rated list stands in for it.</para>
+    /// newcomer list as popularity (<see cref="NewcomerJudging"/>), which need not be the most-rated one (the damped mean,
+    /// if pinned, is a much weaker list of what users will pick: MovieLens-100k, per-user 75/25, P@10 0.112 against 0.225
+    /// for most-rated). Choosing "popularity" because the most-rated list won and then serving another list would serve
+    /// a list that lost. Without <paramref name="servedPopularity"/>, the most-rated list stands in for it.</para>
     /// <para><paramref name="rankingHeadOnly"/> (the ranking head without the rating head's weighting) is the fallback of
     /// the weighted lists, not their rival: it serves only when the weighted lists did not hold up and it beats the
     /// winner strictly. The weighted lists hold up when they win and also beat the most-rated list; where they lose to

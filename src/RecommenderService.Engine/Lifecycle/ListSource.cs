@@ -10,8 +10,8 @@ public enum ListSource
     RatingHead,
 
     /// <summary>
-    /// The popularity list the service serves (the damped mean): no head beat it on the holdout users who have
-    /// history (<see cref="HoldoutReport.ChooseListSource"/>).
+    /// The popularity list the service serves (the newcomer list, <see cref="NewcomerJudging"/>): no head beat it on the
+    /// holdout users who have history (<see cref="HoldoutReport.ChooseListSource"/>).
     /// </summary>
     Popularity,
 

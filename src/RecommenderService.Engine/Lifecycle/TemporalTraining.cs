@@ -72,9 +72,9 @@ public static class TemporalTraining
     }
 
     /// <summary>
-    /// Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>); the served
-    /// popularity list and the liked and disliked thresholds are as <paramref name="judging"/> says, the popular list's
-    /// window ending at the newest training rating.
+    /// Scores a model trained on <c>split.Train</c> on <c>split.Test</c> (see <see cref="HoldoutReport"/>) and chooses the
+    /// newcomer list on the holdout's newcomers (<see cref="NewcomerJudging"/>); the popularity lists and the liked and
+    /// disliked thresholds are as <paramref name="judging"/> says, the lists made at the newest training rating.
     /// </summary>
     public static HoldoutReport Judge(FactorModel model, DataSplit split, RatingScale scale, uint seed, ListJudging? judging = null)
     {
@@ -96,16 +96,19 @@ public static class TemporalTraining
         var warm = WithHistory(train, test);
         var warmRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(rating, warm), warm.Value);
         var warmBaselineRmse = warm.Count == 0 ? double.NaN : ErrorMetrics.Rmse(ErrorMetrics.Predictions(baseline, warm), warm.Value);
+        // Every popularity list is made from one pass over the training ratings, at the time of the newest of them.
+        var popularity = judging.Popularity ?? new PopularitySettings();
+        var now = train.HasTimes && train.Count > 0 ? train.Time.Max() : 0;
+        var counts = PopularityCounts.Of(train, popularity, options.EffectiveLikedThreshold, now);
+        var newcomers = NewcomerJudging.Judge(counts, train, test, popularity, options, scale);
         // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
         ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, mostRated = null, servedPopularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {
-            mostRated = Evaluation.Lists(PopularityPredictor.Fit(train, scale), train, warm, options);
-            var popularity = judging.Popularity ?? new PopularitySettings();
-            var since = popularity.WindowDays > 0 && train.HasTimes && train.Count > 0 ? popularity.Since(train.Time.Max()) : null;
-            servedPopularity = Evaluation.Lists(
-                PopularityPredictor.Fit(train, scale, PopularityList.DampedMean, popularity.PriorCount, since), train, warm, options);
+            mostRated = Evaluation.Lists(PopularityPredictor.For(PopularityList.MostRated, counts, popularity.PriorCount, scale), train, warm, options);
+            // What users with history get when popularity serves: the newcomer list, so that is what the gate judges.
+            servedPopularity = Evaluation.Lists(PopularityPredictor.For(newcomers.Served, counts, popularity.PriorCount, scale), train, warm, options);
             ratingHead = Evaluation.Lists(rating, train, warm, options);
             if (model.Ranking is not null)
             {
@@ -120,7 +123,7 @@ public static class TemporalTraining
             test.Count, warm.Count, warmRmse, warmBaselineRmse, listUsers, rankingHead?.Rated, ratingHead?.Rated, mostRated?.Rated, source)
         {
             RankingHeadLists = rankingHead, RankingHeadOnlyLists = rankingHeadOnly, RatingHeadLists = ratingHead, MostRatedLists = mostRated,
-            ServedPopularityLists = servedPopularity,
+            ServedPopularityLists = servedPopularity, NewcomerLists = newcomers,
         };
     }
 

@@ -36,9 +36,10 @@ public sealed class ListJudgingTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task The_popular_list_a_version_is_judged_against_follows_the_configured_prior_count()
     {
-        var asConfigured = await RetrainedMetricsAsync();
+        // The damped mean pinned as the newcomer list, so it is the popular list served.
+        var asConfigured = await RetrainedMetricsAsync(("Popularity:NewcomerList", "damped-mean"));
         // C = 0: items with one 5-star rating top the served list, which is a different list of the same data.
-        var withoutPrior = await RetrainedMetricsAsync(("Popularity:PriorCount", "0"));
+        var withoutPrior = await RetrainedMetricsAsync(("Popularity:NewcomerList", "damped-mean"), ("Popularity:PriorCount", "0"));
 
         double Served(JsonElement metrics) => metrics.GetProperty("servedPopularityNdcgAt10").GetDouble();
         Assert.NotEqual(Served(asConfigured), Served(withoutPrior));

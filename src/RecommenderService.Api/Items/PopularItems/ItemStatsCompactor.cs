@@ -3,7 +3,7 @@ using Npgsql;
 namespace RecommenderService.Api.Items.PopularItems;
 
 /// <summary>
-/// Folds the pending per-item rating changes (<c>item_stat_changes</c>, appended by the triggers on every
+/// Folds the pending per-item rating changes (count, sum and liked count) (<c>item_stat_changes</c>, appended by the triggers on every
 /// rating write) into the running figures (<c>item_stats</c> all-time, <c>item_daily_stats</c> per UTC
 /// day for ratings dated within the last 366 days, the longest window) and deletes them, in one transaction, so a reader sees either the changes or their sum, never both
 /// or neither. Owner of <c>item_stats</c> and <c>item_daily_stats</c>: nothing else writes them.
@@ -24,23 +24,25 @@ public sealed class ItemStatsCompactor(NpgsqlDataSource database, ILogger<ItemSt
 
     // Daily rows in (day, item) order and totals in item order: the compactor is their only writer and the
     // lock makes it one at a time, but a fixed order costs nothing.
-    private const string CompactSql = """
+    internal const string CompactSql = """
         WITH moved AS (
-            DELETE FROM item_stat_changes RETURNING item_id, day, rating_count, rating_sum),
+            DELETE FROM item_stat_changes RETURNING item_id, day, rating_count, rating_sum, liked_count),
         daily AS (
-            SELECT day, item_id, sum(rating_count) AS n, sum(rating_sum) AS s FROM moved GROUP BY day, item_id),
+            SELECT day, item_id, sum(rating_count) AS n, sum(rating_sum) AS s, sum(liked_count) AS l FROM moved GROUP BY day, item_id),
         into_days AS (
-            INSERT INTO item_daily_stats (day, item_id, rating_count, rating_sum)
-            SELECT day, item_id, n, s FROM daily WHERE day IS NOT NULL ORDER BY day, item_id
+            INSERT INTO item_daily_stats (day, item_id, rating_count, rating_sum, liked_count)
+            SELECT day, item_id, n, s, l FROM daily WHERE day IS NOT NULL ORDER BY day, item_id
             ON CONFLICT (day, item_id) DO UPDATE
                 SET rating_count = item_daily_stats.rating_count + excluded.rating_count,
-                    rating_sum = item_daily_stats.rating_sum + excluded.rating_sum),
+                    rating_sum = item_daily_stats.rating_sum + excluded.rating_sum,
+                    liked_count = item_daily_stats.liked_count + excluded.liked_count),
         into_totals AS (
-            INSERT INTO item_stats (item_id, rating_count, rating_sum)
-            SELECT item_id, sum(n), sum(s) FROM daily GROUP BY item_id ORDER BY item_id
+            INSERT INTO item_stats (item_id, rating_count, rating_sum, liked_count)
+            SELECT item_id, sum(n), sum(s), sum(l) FROM daily GROUP BY item_id ORDER BY item_id
             ON CONFLICT (item_id) DO UPDATE
                 SET rating_count = item_stats.rating_count + excluded.rating_count,
-                    rating_sum = item_stats.rating_sum + excluded.rating_sum)
+                    rating_sum = item_stats.rating_sum + excluded.rating_sum,
+                    liked_count = item_stats.liked_count + excluded.liked_count)
         SELECT count(*) FROM moved
         """;
 

@@ -1,18 +1,22 @@
+using RecommenderService.Engine;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Recommendations;
 
 namespace RecommenderService.Api.Items.PopularItems;
 
 /// <summary>The popular-items list of a feed request: the in-memory ranking, filtered before the cut.</summary>
-public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIndex attributes, ItemTitles titles, ListableItems listable)
+public sealed class PopularItemsFeed(PopularityCache popularity, NewcomerListChoice newcomerList, ItemAttributeIndex attributes, ItemTitles titles,
+    ListableItems listable)
 {
-    public async Task<PopularItemsResponse> ListAsync(FeedQuery feed, CancellationToken cancellationToken)
+    /// <summary>The list <paramref name="by"/> names, or with null the one newcomers are served.</summary>
+    public async Task<PopularItemsResponse> ListAsync(FeedQuery feed, PopularityList? by, CancellationToken cancellationToken)
     {
+        var list = by ?? newcomerList.Current;
         var snapshot = await popularity.GetAsync(cancellationToken);
         var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
         var listing = listable.Now();
         var page = new List<RecommenderService.Engine.ScoredItem>(feed.Count);
-        foreach (var entry in snapshot.Ranking)
+        foreach (var entry in snapshot.Ranking(list))
         {
             var id = snapshot.ItemIds[entry.Item];
             // Retired and erased items are skipped before the cut: the list stays full.
@@ -29,9 +33,9 @@ public sealed class PopularItemsFeed(PopularityCache popularity, ItemAttributeIn
         for (var k = 0; k < page.Count; k++)
         {
             var index = page[k].Item;
-            items[k] = new PopularItem(ids[k], Math.Round(page[k].Score, 4), snapshot.Counts[index],
-                Math.Round(snapshot.Sums[index] / snapshot.Counts[index], 4), names[k], extras?[k]);
+            var (ratingCount, meanRating) = snapshot.Figures(index);
+            items[k] = new PopularItem(ids[k], Math.Round(page[k].Score, 4), ratingCount, Math.Round(meanRating, 4), names[k], extras?[k]);
         }
-        return new PopularItemsResponse(RecommendationStrategy.Popularity, items);
+        return new PopularItemsResponse(RecommendationStrategy.Popularity, items, PopularityLists.Name(list));
     }
 }

@@ -1,3 +1,4 @@
+using RecommenderService.Engine;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -20,31 +21,35 @@ namespace RecommenderService.Api.Items.PopularItems;
 public sealed class PopularityCache(
     NpgsqlDataSource database,
     ItemStatsCompactor compactor,
+    LikedCountThreshold likedCounts,
     IOptions<PopularityOptions> options,
     ServingMetrics metrics,
     ErasedItems erased,
     ILogger<PopularityCache> logger) : BackgroundService
 {
-    // Totals plus the changes not folded in yet; an item whose ratings are all gone has a count of 0 and is skipped.
-    private const string AllTimeSql = """
-        SELECT i.external_id, i.title, s.n, s.s
-        FROM (SELECT item_id, sum(rating_count)::int AS n, sum(rating_sum) AS s
-              FROM (SELECT item_id, rating_count, rating_sum FROM item_stats
-                    UNION ALL SELECT item_id, rating_count, rating_sum FROM item_stat_changes) x
-              GROUP BY item_id HAVING sum(rating_count) > 0) s
-        JOIN items i ON i.id = s.item_id
-        """;
-
-    // The window counts whole UTC days of rated_at: today and the WindowDays days before it.
-    private const string WindowSql = """
-        SELECT i.external_id, i.title, s.n, s.s
-        FROM (SELECT item_id, sum(rating_count)::int AS n, sum(rating_sum) AS s
-              FROM (SELECT item_id, rating_count, rating_sum FROM item_daily_stats
-                    WHERE day >= (now() AT TIME ZONE 'UTC')::date - $1
-                    UNION ALL SELECT item_id, rating_count, rating_sum FROM item_stat_changes
-                    WHERE day >= (now() AT TIME ZONE 'UTC')::date - $1) x
-              GROUP BY item_id HAVING sum(rating_count) > 0) s
-        JOIN items i ON i.id = s.item_id
+    // Per item with a rating: totals plus the changes not folded in yet (an item whose ratings are all gone has a count
+    // of 0 and is skipped), then from the per-day figures (days within the last 366 only): the damped mean's window
+    // ($1 days back; unused when all time), the recent window ($2 days back) and the trending sum, each day's ratings
+    // worth 2^(-age in days / $3) up to 365 days back. Windows count whole UTC days of rated_at.
+    private const string CountsSql = """
+        WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d)
+        SELECT i.external_id, i.title, a.n, a.s, a.l,
+               coalesce(w.wn, 0), coalesce(w.ws, 0), coalesce(w.rn, 0), coalesce(w.tr, 0)
+        FROM (SELECT item_id, sum(rating_count)::int AS n, sum(rating_sum) AS s, sum(liked_count)::int AS l
+              FROM (SELECT item_id, rating_count, rating_sum, liked_count FROM item_stats
+                    UNION ALL SELECT item_id, rating_count, rating_sum, liked_count FROM item_stat_changes) x
+              GROUP BY item_id HAVING sum(rating_count) > 0) a
+        LEFT JOIN (SELECT item_id,
+                          (sum(rating_count) FILTER (WHERE day >= (SELECT d FROM today) - $1))::int AS wn,
+                          sum(rating_sum) FILTER (WHERE day >= (SELECT d FROM today) - $1) AS ws,
+                          (sum(rating_count) FILTER (WHERE day >= (SELECT d FROM today) - $2))::int AS rn,
+                          sum(rating_count * power(2::float8, -greatest((SELECT d FROM today) - day, 0) / $3::float8)) AS tr
+                   FROM (SELECT item_id, day, rating_count, rating_sum FROM item_daily_stats
+                         WHERE day >= (SELECT d FROM today) - 365
+                         UNION ALL SELECT item_id, day, rating_count, rating_sum FROM item_stat_changes
+                         WHERE day >= (SELECT d FROM today) - 365) y
+                   GROUP BY item_id) w ON w.item_id = a.item_id
+        JOIN items i ON i.id = a.item_id
         """;
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
@@ -92,6 +97,15 @@ public sealed class PopularityCache(
         var heard = erased.Heard;
         try
         {
+            await likedCounts.EnsureAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            // Tried again on the next refresh; meanwhile liked counts may be by the previous threshold (or none).
+            logger.LogWarning("Setting the liked threshold of item stats failed: {Error}", ex.Message);
+        }
+        try
+        {
             await compactor.CompactAsync(cancellationToken);
         }
         catch (NpgsqlException ex)
@@ -100,16 +114,17 @@ public sealed class PopularityCache(
             logger.LogWarning("Folding item stat changes failed: {Error}", ex.Message);
         }
 
-        var window = options.Value.WindowDays;
-        await using var command = database.CreateCommand(window > 0 ? WindowSql : AllTimeSql);
-        if (window > 0) command.Parameters.Add(new NpgsqlParameter { Value = window });
+        var settings = options.Value;
+        var window = settings.WindowDays;
+        await using var command = database.CreateCommand(CountsSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = window });
+        command.Parameters.Add(new NpgsqlParameter { Value = settings.RecentDays });
+        command.Parameters.Add(new NpgsqlParameter { Value = settings.HalfLifeDays });
 
         var ids = new List<string>();
         var titles = new List<string?>();
-        var counts = new List<int>();
-        var sums = new List<double>();
-        // μ only from items a listed item could be: one user's one-rating items must not move the prior.
-        var minimumRaters = options.Value.MinimumRaters;
+        List<int> counts = [], liked = [], windowCounts = [], recent = [];
+        List<double> sums = [], windowSums = [], trending = [];
         long total = 0;
         double sum = 0;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -122,16 +137,27 @@ public sealed class PopularityCache(
                 var s = reader.GetDouble(3);
                 counts.Add(n);
                 sums.Add(s);
-                if (n < minimumRaters) continue;
-                total += n;
-                sum += s;
+                liked.Add(reader.GetInt32(4));
+                // All time, the damped mean counts what the totals count.
+                var (wn, ws) = window > 0 ? (reader.GetInt32(5), reader.GetDouble(6)) : (n, s);
+                windowCounts.Add(wn);
+                windowSums.Add(ws);
+                recent.Add(reader.GetInt32(7));
+                trending.Add(reader.GetDouble(8));
+                total += wn;
+                sum += ws;
             }
         }
-        var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), counts.ToArray(), sums.ToArray(),
-            total == 0 ? 0 : sum / total, options.Value.PriorCount, minimumRaters, heard);
+        var figures = new PopularityCounts(counts.ToArray(), liked.ToArray(), windowCounts.ToArray(), windowSums.ToArray(),
+            total == 0 ? 0 : sum / total, recent.ToArray(), trending.ToArray())
+        {
+            AllTimeSums = sums.ToArray(),
+        };
+        // Lists count only items rated by enough users: one user's ratings must not enter them or move their prior.
+        var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), figures, settings.PriorCount, settings.MinimumRaters, heard);
         Volatile.Write(ref _snapshot, snapshot);
         metrics.PopularityRefreshed(watch.Elapsed);
-        logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, total, watch.ElapsedMilliseconds);
+        logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, counts.Sum(), watch.ElapsedMilliseconds);
         return snapshot;
     }
 

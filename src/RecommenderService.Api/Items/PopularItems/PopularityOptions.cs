@@ -1,10 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Items.PopularItems;
 
-/// <summary>The popularity list (section <c>Popularity</c>): a damped mean <c>(C·μ + Σr) / (C + n)</c>.</summary>
-public sealed class PopularityOptions
+/// <summary>
+/// The popularity lists (section <c>Popularity</c>): the damped mean <c>(C·μ + Σr) / (C + n)</c> and the other candidates
+/// for the list newcomers are served (<see cref="PopularityList"/>), and which one they are served.
+/// </summary>
+public sealed class PopularityOptions : IValidatableObject
 {
+    /// <summary>The value of <see cref="NewcomerList"/> that serves the list each training judged best.</summary>
+    public const string Auto = "auto";
+
     public const string SectionName = "Popularity";
 
     /// <summary>C, the prior count: how many "average" ratings every item starts with.</summary>
@@ -36,4 +43,33 @@ public sealed class PopularityOptions
     /// </summary>
     [Range(0, 365)]
     public int WindowDays { get; set; }
+
+    /// <summary>
+    /// The list newcomers (no ratings, no profile) and <c>GET /api/v1/items/popular</c> get: <c>auto</c> (default) = the
+    /// one the active model version's training judged best on its newcomers; or a list name to pin one
+    /// (<see cref="PopularityLists.Names"/>). Before any version has judged, <c>damped-mean</c>.
+    /// </summary>
+    public string NewcomerList { get; set; } = Auto;
+
+    /// <summary>The window of <c>recent-most-rated</c>: ratings dated today and on the N UTC days before it.</summary>
+    [Range(0, 365)]
+    public int RecentDays { get; set; } = PopularitySettings.DefaultRecentDays;
+
+    /// <summary>The half-life of <c>trending</c> in days: a rating H days old counts half.</summary>
+    [Range(0.01, 10_000)]
+    public double HalfLifeDays { get; set; } = PopularitySettings.DefaultHalfLifeDays;
+
+    /// <summary>The pinned list; null for <c>auto</c>.</summary>
+    public PopularityList? PinnedList => PopularityLists.TryParse(NewcomerList, out var list) ? list : null;
+
+    /// <summary>The engine's view of these settings, for the training to judge the lists the service would serve.</summary>
+    public PopularitySettings ToSettings() => new(PriorCount, WindowDays, RecentDays, HalfLifeDays, PinnedList);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.Equals(NewcomerList, Auto, StringComparison.OrdinalIgnoreCase) && PinnedList is null)
+            yield return new ValidationResult(
+                $"Popularity:NewcomerList must be {Auto} or one of {string.Join(", ", PopularityLists.Names)} (got '{NewcomerList}').",
+                [nameof(NewcomerList)]);
+    }
 }

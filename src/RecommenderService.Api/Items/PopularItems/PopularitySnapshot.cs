@@ -3,34 +3,38 @@ using RecommenderService.Engine;
 namespace RecommenderService.Api.Items.PopularItems;
 
 /// <summary>
-/// Every rated item ranked by damped mean, computed from one aggregate query and then served from memory.
+/// Every rated item's popularity figures (<see cref="PopularityCounts"/>), computed from one aggregate query and then
+/// served from memory; each list (<see cref="PopularityList"/>) is ranked the first time it is asked for.
 /// </summary>
 public sealed class PopularitySnapshot
 {
     private readonly Dictionary<string, int> _indexById;
+    private readonly Lazy<ScoredItem[]>[] _rankings;
 
-    private PopularitySnapshot(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean, ScoredItem[] ranking)
+    private PopularitySnapshot(string[] itemIds, string?[] titles, PopularityCounts counts, PopularityCounts listed, double priorCount)
     {
         ItemIds = itemIds;
         Titles = titles;
         Counts = counts;
-        Sums = sums;
-        GlobalMean = globalMean;
-        Ranking = ranking;
+        GlobalMean = listed.WindowMean;
         _indexById = new Dictionary<string, int>(itemIds.Length, StringComparer.Ordinal);
         for (var i = 0; i < itemIds.Length; i++) _indexById[itemIds[i]] = i;
+        _rankings = new Lazy<ScoredItem[]>[PopularityLists.All.Count];
+        for (var l = 0; l < _rankings.Length; l++)
+        {
+            var list = PopularityLists.All[l];
+            _rankings[l] = new Lazy<ScoredItem[]>(() => Popularity.Rank(list, listed, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty));
+        }
     }
 
     public string[] ItemIds { get; }
     public string?[] Titles { get; }
-    public int[] Counts { get; }
-    public double[] Sums { get; }
 
-    /// <summary>μ over the ratings of items with enough raters to be listed (0 when there are none).</summary>
+    /// <summary>The figures every list is ranked from, by item index.</summary>
+    public PopularityCounts Counts { get; }
+
+    /// <summary>μ over the ratings the damped mean counts of items with enough raters to be listed (0 when there are none).</summary>
     public double GlobalMean { get; }
-
-    /// <summary>The items with enough raters, best damped mean first.</summary>
-    public ScoredItem[] Ranking { get; }
 
     /// <summary>
     /// How many item erasures this replica knew of when the computation began (<see cref="Erasure.ErasedItems.Heard"/>):
@@ -38,24 +42,60 @@ public sealed class PopularitySnapshot
     /// </summary>
     public long ErasuresHeard { get; private init; }
 
-    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, int[] counts, double[] sums, double globalMean,
-        double priorCount, int minimumRaters, long erasuresHeard = 0)
+    public static PopularitySnapshot Create(string[] itemIds, string?[] titles, PopularityCounts counts, double priorCount,
+        int minimumRaters, long erasuresHeard = 0) =>
+        new(itemIds, titles, counts, Listable(counts, minimumRaters), priorCount) { ErasuresHeard = erasuresHeard };
+
+    /// <summary>
+    /// The figures lists are ranked from: items with fewer than <paramref name="minimumRaters"/> raters (a user rates an
+    /// item once) count as unrated, so one user's ratings can neither enter a list nor move its prior.
+    /// </summary>
+    private static PopularityCounts Listable(PopularityCounts counts, int minimumRaters)
     {
-        // Ranked as if items with too few raters had none: Rank skips those.
-        var listed = counts.Select(n => n >= minimumRaters ? n : 0).ToArray();
-        var ranking = Popularity.Rank(listed, sums, globalMean, priorCount, itemIds.Length, ReadOnlySpan<int>.Empty);
-        return new PopularitySnapshot(itemIds, titles, counts, sums, globalMean, ranking) { ErasuresHeard = erasuresHeard };
+        if (minimumRaters <= 1) return counts;
+        var n = counts.ItemCount;
+        int[] all = new int[n], liked = new int[n], window = new int[n], recent = new int[n];
+        double[] windowSums = new double[n], trending = new double[n];
+        double total = 0;
+        long counted = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (counts.Counts[i] < minimumRaters) continue;
+            all[i] = counts.Counts[i];
+            liked[i] = counts.Liked[i];
+            window[i] = counts.WindowCounts[i];
+            windowSums[i] = counts.WindowSums[i];
+            recent[i] = counts.RecentCounts[i];
+            trending[i] = counts.Trending[i];
+            total += windowSums[i];
+            counted += window[i];
+        }
+        return new PopularityCounts(all, liked, window, windowSums, counted == 0 ? 0 : total / counted, recent, trending)
+        {
+            AllTimeSums = counts.AllTimeSums,
+        };
     }
 
-    /// <summary>The damped mean of <paramref name="itemId"/>, if it has ratings.</summary>
+    /// <summary>Every item of <paramref name="list"/>, best first (see <see cref="Popularity.Rank(PopularityList, PopularityCounts, double, int, ReadOnlySpan{int})"/>).</summary>
+    public ScoredItem[] Ranking(PopularityList list) => _rankings[(int)list].Value;
+
+    /// <summary>
+    /// The ratings an item's shown figures are over: the damped mean's window (<c>Popularity:WindowDays</c>) when the
+    /// item has ratings in it, all time otherwise.
+    /// </summary>
+    public (int Count, double Mean) Figures(int index) => Counts.WindowCounts[index] > 0
+        ? (Counts.WindowCounts[index], Counts.WindowSums[index] / Counts.WindowCounts[index])
+        : (Counts.Counts[index], (Counts.AllTimeSums?[index] ?? 0) / Math.Max(1, Counts.Counts[index]));
+
+    /// <summary>The damped mean of <paramref name="itemId"/>, if it has ratings the damped mean counts.</summary>
     public bool TryGetScore(string itemId, double priorCount, out double score)
     {
-        if (!_indexById.TryGetValue(itemId, out var index))
+        if (!_indexById.TryGetValue(itemId, out var index) || Counts.WindowCounts[index] == 0)
         {
             score = GlobalMean;
             return false;
         }
-        score = Popularity.DampedMean(Sums[index], Counts[index], GlobalMean, priorCount);
+        score = Popularity.DampedMean(Counts.WindowSums[index], Counts.WindowCounts[index], GlobalMean, priorCount);
         return true;
     }
 }

@@ -131,7 +131,7 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
     {
         var watch = Stopwatch.StartNew();
         const string sql = """
-            SELECT v.created_at, v.data_cutoff, v.trained_at, v.metrics ->> 'listSource', b.data
+            SELECT v.created_at, v.data_cutoff, v.trained_at, v.metrics ->> 'listSource', v.metrics -> 'newcomerList' ->> 'served', b.data
             FROM model_versions v JOIN model_blobs b ON b.version = v.version
             WHERE v.version = $1
             """;
@@ -148,11 +148,12 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         var cutoff = reader.IsDBNull(1) ? createdAt : reader.GetFieldValue<DateTimeOffset>(1);
         var trainedAt = reader.IsDBNull(2) ? createdAt : reader.GetFieldValue<DateTimeOffset>(2);
         var listSource = reader.IsDBNull(3) ? null : reader.GetString(3);
+        PopularityList? newcomerList = !reader.IsDBNull(4) && PopularityLists.TryParse(reader.GetString(4), out var judged) ? judged : null;
 
         FactorModel model;
         try
         {
-            await using var blob = await reader.GetStreamAsync(4, cancellationToken);
+            await using var blob = await reader.GetStreamAsync(5, cancellationToken);
             model = ModelSerializer.Read(blob);
         }
         catch (ModelFormatException ex)
@@ -165,6 +166,9 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         logger.LogInformation(
             "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",
             version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds);
-        return new ServingModel(version, model, cutoff, trainedAt, ListSources.Parse(listSource, model.Ranking is not null));
+        return new ServingModel(version, model, cutoff, trainedAt, ListSources.Parse(listSource, model.Ranking is not null))
+        {
+            NewcomerList = newcomerList,
+        };
     }
 }

@@ -22,4 +22,10 @@ public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset
     /// computed against one set are not reused with another.
     /// </summary>
     public long ColdStamp { get; init; }
+
+    /// <summary>
+    /// The popular list its training judged best for newcomers (or the one pinned then); null for versions trained before
+    /// lists were judged.
+    /// </summary>
+    public PopularityList? NewcomerList { get; init; }
 }

@@ -110,7 +110,7 @@ public sealed class RetrainJob(
 
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
                 OnEpoch, OnRankingIteration, cancellationToken, attributes,
-                new ListJudging(new PopularitySettings(popularity.Value.PriorCount, popularity.Value.WindowDays),
+                new ListJudging(popularity.Value.ToSettings(),
                     (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold)), cancellationToken);
             metrics.TrainingRan(trained.Timings);
             if (trained.Model.AttributeMap is { } map)
@@ -192,6 +192,13 @@ public sealed class RetrainJob(
 
     private void LogDecision(int version, HoldoutReport report, ActiveModelComparison? active, GateDecision decision)
     {
+        if (report.NewcomerLists is { } newcomers)
+            logger.LogInformation(
+                "Version {Version} newcomer lists on {NewcomerUsers} users ({JudgedOn}): {Candidates} -> {NewcomerList} (served {ServedNewcomerList})",
+                version, newcomers.Users, newcomers.JudgedOn,
+                string.Join(", ", newcomers.Candidates.Select(c => FormattableString.Invariant(
+                    $"{PopularityLists.Name(c.List)} P@10 {c.Scores.Rated.Precision:F4} liked {c.Scores.Liked.Precision:F4}"))),
+                PopularityLists.Name(newcomers.Winner), PopularityLists.Name(newcomers.Served));
         logger.LogInformation(
             "Version {Version} on {HoldoutRatings} holdout ratings: RMSE {Rmse:F4} (biases {BaselineRmse:F4}); lists on {ListUsers} users with history: " +
             "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity as served {ServedPopularityNdcg} (most rated {PopularityNdcg}) -> {ListSource}; against active version {ActiveVersion}: " +

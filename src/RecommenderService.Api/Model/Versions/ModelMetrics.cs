@@ -52,12 +52,20 @@ public sealed record ModelMetrics(
             RankingHeadOnlyNdcgAt10 = report.RankingHeadOnlyLists?.Rated.Ndcg,
             ServedPopularityPrecisionAt10 = report.ServedPopularityLists?.Rated.Precision, ServedPopularityNdcgAt10 = report.ServedPopularityLists?.Rated.Ndcg,
             LikedThreshold = lists?.LikedThreshold, DislikedThreshold = lists?.DislikedThreshold,
+            NewcomerList = report.NewcomerLists is { } newcomers ? NewcomerListMetrics.From(newcomers) : null,
         };
     }
 
     /// <summary>
-    /// The list the service serves as popularity (the damped mean, as <c>GET /api/v1/items/popular</c>) on the list users:
-    /// what they would get if <c>listSource</c> were <c>popularity</c>. Precision@10.
+    /// Which popular list this version serves newcomers (and users with history when <c>listSource</c> is
+    /// <c>popularity</c>), and every candidate's figures on the holdout's newcomers; null for versions trained before
+    /// lists were judged.
+    /// </summary>
+    public NewcomerListMetrics? NewcomerList { get; init; }
+
+    /// <summary>
+    /// The list the service serves as popularity (the newcomer list, <c>newcomerList.served</c>) on the list users: what
+    /// they would get if <c>listSource</c> were <c>popularity</c>. Precision@10.
     /// </summary>
     public double? ServedPopularityPrecisionAt10 { get; init; }
 

@@ -12,4 +12,6 @@ public sealed class ItemDailyStatsEntity
     public int ItemId { get; set; }
     public long RatingCount { get; set; }
     public double RatingSum { get; set; }
+    /// <summary>Ratings at or above the liked threshold (<c>item_stats_settings</c>), for the liked popularity lists.</summary>
+    public long LikedCount { get; set; }
 }

@@ -20,4 +20,7 @@ public sealed class ItemStatChangeEntity
 
     /// <summary>Sum of the values added minus sum of the values removed.</summary>
     public double RatingSum { get; set; }
+
+    /// <summary>Liked ratings added minus liked ratings removed (liked by the threshold in <c>item_stats_settings</c>).</summary>
+    public long LikedCount { get; set; }
 }

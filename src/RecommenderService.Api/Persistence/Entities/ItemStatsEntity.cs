@@ -10,4 +10,6 @@ public sealed class ItemStatsEntity
     public int ItemId { get; set; }
     public long RatingCount { get; set; }
     public double RatingSum { get; set; }
+    /// <summary>Ratings at or above the liked threshold (<c>item_stats_settings</c>), for the liked popularity lists.</summary>
+    public long LikedCount { get; set; }
 }

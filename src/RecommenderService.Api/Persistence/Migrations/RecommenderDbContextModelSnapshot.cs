@@ -92,6 +92,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("item_id");
 
+                    b.Property<long>("LikedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("liked_count");
+
                     b.Property<long>("RatingCount")
                         .HasColumnType("bigint")
                         .HasColumnName("rating_count");
@@ -187,6 +191,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("item_id");
 
+                    b.Property<long>("LikedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("liked_count");
+
                     b.Property<long>("RatingCount")
                         .HasColumnType("bigint")
                         .HasColumnName("rating_count");
@@ -207,6 +215,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("item_id");
 
+                    b.Property<long>("LikedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("liked_count");
+
                     b.Property<long>("RatingCount")
                         .HasColumnType("bigint")
                         .HasColumnName("rating_count");
@@ -219,6 +231,25 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasName("pk_item_stats");
 
                     b.ToTable("item_stats", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemStatsSettingsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<double>("LikedThreshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("liked_threshold");
+
+                    b.HasKey("Id")
+                        .HasName("pk_item_stats_settings");
+
+                    b.ToTable("item_stats_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_item_stats_settings_one_row", "id = 1");
+                        });
                 });
 
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ModelBlobEntity", b =>

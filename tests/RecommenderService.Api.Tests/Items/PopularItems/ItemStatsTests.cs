@@ -71,7 +71,7 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : ServiceTests(post
         var popular = await Factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
 
         Assert.Equal(0, await ScalarAsync("SELECT (SELECT count(*) FROM item_stats) + (SELECT count(*) FROM item_daily_stats) + (SELECT count(*) FROM item_stat_changes)"));
-        Assert.Empty(popular.Ranking);
+        Assert.Empty(popular.ItemIds);
     }
 
     [Fact]
@@ -98,6 +98,16 @@ public sealed class ItemStatsTests(PostgresFixture postgres) : ServiceTests(post
 
     private async Task AssertStatsMatchRatingsAsync(string when)
     {
+        // Liked counts are kept by the threshold the service stores on its first refresh (4 here); set now if not yet.
+        await Factory.Services.GetRequiredService<LikedCountThreshold>().EnsureAsync(CancellationToken.None);
+        var expectedLiked = await RowsAsync("SELECT item_id::text, count(*) FILTER (WHERE value >= 4), 0::float8 FROM ratings GROUP BY 1");
+        var actualLiked = await RowsAsync("""
+            SELECT item_id::text, sum(liked_count), 0::float8 FROM (
+                SELECT item_id, rating_count, liked_count FROM item_stats
+                UNION ALL SELECT item_id, rating_count, liked_count FROM item_stat_changes) s
+            GROUP BY 1 HAVING sum(rating_count) <> 0
+            """);
+        AssertSame(expectedLiked, actualLiked, $"liked counts {when}");
         var expectedTotals = await RowsAsync("SELECT item_id::text, count(*), sum(value::float8) FROM ratings GROUP BY 1");
         var actualTotals = await RowsAsync("""
             SELECT item_id::text, sum(rating_count), sum(rating_sum) FROM (
