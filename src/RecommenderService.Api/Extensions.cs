@@ -1,27 +1,32 @@
-using Microsoft.AspNetCore.DataProtection;
+using Hangfire;
+using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Npgsql;
-using RecommenderService.Api.Endpoints;
+using Prometheus;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
-using RecommenderService.Api.Ingest;
-using RecommenderService.Api.OpenApi;
-using RecommenderService.Api.Options;
-using RecommenderService.Api.Persistence;
-using RecommenderService.Api.Privacy;
-using RecommenderService.Api.Security;
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Items.Feeds;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Model.Rollout;
+using RecommenderService.Api.Model.Training;
+using RecommenderService.Api.Model.Versions;
+using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Observability;
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Serving.Feeds;
-using Prometheus;
-using Hangfire;
-using Hangfire.PostgreSql;
-using RecommenderService.Api.Lifecycle;
+using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Ratings;
+using RecommenderService.Api.Recommendations;
+using RecommenderService.Api.Security;
+using RecommenderService.Api.Users;
+using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Api.Validation;
 using Serilog;
 using Serilog.Events;
@@ -49,6 +54,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
         // ProblemExceptionHandler answers them with the same problem shape as every other 400.
@@ -154,11 +160,6 @@ public static class Extensions
         services.AddSingleton<ItemAttributeIndex>();
         services.AddSingleton<PopularItemsFeed>();
 
-        // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
-        services.AddSingleton<INotificationHandler, RatingChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
-        services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
             builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
@@ -178,8 +179,6 @@ public static class Extensions
         services.AddSingleton<ReplicaRegistry>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddSingleton<ModelRollout>();
-        services.AddSingleton<INotificationHandler, ModelChangeHandler>();
-        services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;

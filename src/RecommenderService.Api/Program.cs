@@ -1,5 +1,5 @@
-using RecommenderService.Api;
 using Serilog;
+using RecommenderService.Api;
 
 // Bootstrap logger: start-up failures (bad configuration, database unreachable) are logged too.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RecommenderService.Api.Serving;
-
-using RecommenderService.Api.Lifecycle;
+using RecommenderService.Api.Model.Loading;
 
 namespace RecommenderService.Api.Health;
 

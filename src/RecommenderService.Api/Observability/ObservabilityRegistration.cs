@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
+using RecommenderService.Api.Model;
+using RecommenderService.Api.Ratings;
+using RecommenderService.Api.Recommendations;
+using RecommenderService.Api.Security;
 
 namespace RecommenderService.Api.Observability;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Observability;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
-using RecommenderService.Api.Security;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace RecommenderService.Api.OpenApi;

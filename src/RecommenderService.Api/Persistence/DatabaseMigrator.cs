@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using RecommenderService.Api.Options;
 
 namespace RecommenderService.Api.Persistence;
 

@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using RecommenderService.Api.Observability;
-using RecommenderService.Api.Options;
 
 namespace RecommenderService.Api.Security;
 

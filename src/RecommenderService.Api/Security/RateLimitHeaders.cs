@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using RecommenderService.Api.Options;
 
 namespace RecommenderService.Api.Security;
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Hardening;
@@ -42,7 +42,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         await _trainingLock.OpenAsync();
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", _trainingLock))
         {
-            take.Parameters.Add(new NpgsqlParameter { Value = RecommenderService.Api.Lifecycle.TrainingLock.Key });
+            take.Parameters.Add(new NpgsqlParameter { Value = RecommenderService.Api.Model.Training.TrainingLock.Key });
             await take.ExecuteNonQueryAsync();
         }
         _admin = _factory.CreateClientAsAdmin();

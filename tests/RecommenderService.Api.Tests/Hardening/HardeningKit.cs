@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Tests.Ratings;
 
 namespace RecommenderService.Api.Tests.Hardening;
 
@@ -40,7 +40,7 @@ internal static class HardeningKit
 
     /// <summary>Asserts an RFC 9457 problem with <paramref name="status"/> and returns its body (the ingest tests' check).</summary>
     public static Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status) =>
-        Ingest.IngestTestKit.AssertProblemAsync(response, status);
+        IngestTestKit.AssertProblemAsync(response, status);
 
     /// <summary>Asserts a 400 validation problem whose <c>errors</c> name <paramref name="field"/>.</summary>
     public static async Task<JsonElement> AssertFieldProblemAsync(HttpResponseMessage response, string field)

@@ -1,4 +1,4 @@
-using RecommenderService.Api.Observability;
+using RecommenderService.Api.Model.Training;
 
 namespace RecommenderService.Api.Tests.Observability;
 

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using RecommenderService.Api.Observability;
+using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Tests.Browser;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Observability;

@@ -1,5 +1,5 @@
 using System.Net;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 

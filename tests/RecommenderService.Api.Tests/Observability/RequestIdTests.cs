@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 

@@ -1,5 +1,5 @@
-using RecommenderService.Api.Lifecycle;
-using RecommenderService.Api.Observability;
+using RecommenderService.Api.Model.Training;
+using RecommenderService.Api.Model.Versions;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Observability;

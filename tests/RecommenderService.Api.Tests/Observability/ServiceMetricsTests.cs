@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Lifecycle;
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Tests.Support;
+using RecommenderService.Api.Users;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Observability;
@@ -80,7 +81,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests
         var user = _ratings.Users[5];
         // The model load reads every user's ratings ahead (Serving:WarmUserCache), in the background: let it finish, then
         // forget this one so its first list misses.
-        await Factory.Services.GetRequiredService<RecommenderService.Api.Lifecycle.ActiveModelLoader>().UsersReadAhead;
+        await Factory.Services.GetRequiredService<RecommenderService.Api.Model.Loading.ActiveModelLoader>().UsersReadAhead;
         Factory.Services.GetRequiredService<UserRatingsCache>().Invalidate(user);
         var before = await MetricsText.ScrapeAsync(_scraper);
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.OpenApi;
 

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Lifecycle;
-using RecommenderService.Api.Serving;
-using RecommenderService.Api.Tests.Infrastructure;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.OpenApi;

@@ -17,7 +17,7 @@ public sealed class RatingConfiguration : IEntityTypeConfiguration<RatingEntity>
         // Per-item aggregates (item stats). The only index beside the key: every index is paid on every write.
         builder.HasIndex(r => r.ItemId);
         // No foreign keys to users and items on purpose: their checks were half the cost of a bulk write.
-        // Integrity is kept by the writers instead (Ingest/RatingWriter): every rating write upserts and
+        // Integrity is kept by the writers instead (Ratings/RatingWriter): every rating write upserts and
         // locks its user row in the same transaction, a user's erasure locks that row first and then deletes
         // their ratings itself, and items are never deleted.
     }

@@ -1,3 +1,5 @@
+using RecommenderService.Api.Users.Erasure;
+
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>

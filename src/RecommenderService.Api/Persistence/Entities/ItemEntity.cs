@@ -1,3 +1,5 @@
+using RecommenderService.Api.Validation;
+
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>An item that can be rated and recommended, with optional catalogue data.</summary>

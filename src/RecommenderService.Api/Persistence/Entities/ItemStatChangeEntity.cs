@@ -1,3 +1,5 @@
+using RecommenderService.Api.Items.PopularItems;
+
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using RecommenderService.Api.Model.Rollout;
+
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>

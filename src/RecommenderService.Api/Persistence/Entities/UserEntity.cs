@@ -1,3 +1,5 @@
+using RecommenderService.Api.Validation;
+
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>A user known to the service: the caller's id and our compact surrogate key.</summary>

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.Extensions.Options;
+using RecommenderService.Api.Items;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Model.Rollout;
+using RecommenderService.Api.Model.Versions;
+using RecommenderService.Api.Observability;
+using RecommenderService.Api.Ratings;
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Model.Training;
+
+/// <summary>
+/// The Hangfire job that retrains the model, in stages: read every rating, run the engine's
+/// <see cref="TemporalTraining"/> recipe (early stop on the newest ratings, both heads, holdout report, refit),
+/// score the active model on the same holdout, pass the <see cref="QualityGate"/>, store, and roll the version
+/// out through <see cref="ModelRollout"/>. One at a time across replicas (<see cref="TrainingLock"/>).
+/// </summary>
+public sealed class RetrainJob(
+    RatingSnapshotReader snapshots,
+    CatalogueAttributes catalogue,
+    ModelVersionStore versions,
+    TrainingLock trainingLock,
+    TrainingRecovery recovery,
+    ModelRollout rollout,
+    ModelRefresher refresher,
+    ModelHolder holder,
+    LifecycleMetrics metrics,
+    IOptions<TrainingSettings> settings,
+    IOptions<RatingScaleOptions> scale,
+    IOptions<PopularityOptions> popularity,
+    ILogger<RetrainJob> logger)
+{
+    public const string Queue = "training";
+    public const string RecurringId = "retrain";
+
+    /// <summary>Job parameters the status endpoint reads while the job runs.</summary>
+    public static class Progress
+    {
+        public const string Phase = "phase";
+        public const string Epoch = "epoch";
+        public const string ValidationRmse = "validationRmse";
+        public const string ModelVersion = "modelVersion";
+    }
+
+    /// <summary>
+    /// Runs one training. <paramref name="scheduled"/> runs skip when another training holds the lock;
+    /// requested ones queue behind it. Returns the new version, or null when skipped.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)] // a failed training is recorded as such; the next schedule tries again
+    [Queue(Queue)]
+    public async Task<int?> RunAsync(RetrainParameters? parameters, bool scheduled, PerformContext? context, CancellationToken cancellationToken)
+    {
+        await using var held = await trainingLock.AcquireAsync(wait: !scheduled, cancellationToken);
+        if (held is null)
+        {
+            logger.LogInformation("Scheduled retrain skipped: another training is running");
+            return null;
+        }
+        // We hold the lock, so a version still in 'training' belongs to a process that died.
+        await recovery.FailInterruptedAsync(cancellationToken);
+
+        // Checked before anything is read; the defaults that depend on the data's size are settled after the read.
+        var options = settings.Value.ToOptions(parameters, scale.Value.Scale, ratings: 0);
+        options.Validate();
+        var ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, ratings: 0);
+        ranking?.Validate();
+        var jobId = context?.BackgroundJob.Id;
+        var version = await versions.CreateTrainingAsync(jobId, ModelHyperparameters.From(options, null, ranking), cancellationToken);
+        context?.SetJobParameter(Progress.ModelVersion, version);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
+        var total = Stopwatch.StartNew();
+        using var span = Tracing.StartRetrain(version, jobId);
+        try
+        {
+            // Compare with the model this replica serves, and know which ratings it was trained on.
+            await TryRefreshAsync(cancellationToken);
+            var active = holder.Current;
+
+            SetPhase(context, "reading");
+            var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
+            // Outside the ratings' snapshot: the map learns from the trained items' attributes, which a write in between only edits.
+            var attributes = await catalogue.ReadAllAsync(cancellationToken);
+            logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items, {ItemsWithAttributes} catalogue items with attributes), read in {Seconds:F2} s",
+                version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, attributes.Count, snapshot.ReadSeconds);
+
+            options = settings.Value.ToOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
+            ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
+            options.Validate();
+            ranking?.Validate();
+
+            var phase = "early-stopping";
+            SetPhase(context, phase);
+            void OnEpoch(EpochProgress epoch)
+            {
+                if (epoch.ValidationRmse is null && phase != "refit") SetPhase(context, phase = "refit");
+                logger.LogInformation("Epoch {Epoch} ({Phase}): train RMSE {TrainRmse:F4}, validation RMSE {ValidationRmse:F4}, {Seconds:F2} s",
+                    epoch.Epoch, phase, epoch.TrainRmse, epoch.ValidationRmse, epoch.Seconds);
+                context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
+                if (epoch.ValidationRmse is { } rmse) context?.SetJobParameter(Progress.ValidationRmse, rmse);
+            }
+            void OnRankingIteration(RankingProgress iteration)
+            {
+                if (phase == "early-stopping") SetPhase(context, phase = "ranking");
+                logger.LogInformation("Ranking iteration {Iteration}: loss {Loss:F1}, {Seconds:F2} s", iteration.Iteration, iteration.Loss, iteration.Seconds);
+            }
+
+            var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
+                OnEpoch, OnRankingIteration, cancellationToken, attributes,
+                new ListJudging(new PopularitySettings(popularity.Value.PriorCount, popularity.Value.WindowDays),
+                    (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold)), cancellationToken);
+            metrics.TrainingRan(trained.Timings);
+            if (trained.Model.AttributeMap is { } map)
+                logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
+                    map.FittedItems, map.Attributes.Count);
+            if (trained.RankingSearch is { Steps.Count: > 0 } search)
+                logger.LogInformation(
+                    "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",
+                    search.Steps.Count, search.Multiplier, search.Steps.Where(s => s.Multiplier == search.Multiplier).Max(s => s.Ndcg),
+                    search.PopularityNdcg, trained.Model.Ranking?.Regularization);
+
+            var comparison = active is null ? null : CompareWithActive(trained, snapshot, active);
+            var decision = QualityGate.Decide(trained.Report, comparison, settings.Value.QualityMargin);
+
+            SetPhase(context, "storing");
+            var storing = metrics.Stage(RetrainStage.Store);
+            var store = Stopwatch.StartNew();
+            using var blob = new MemoryStream();
+            ModelSerializer.Write(trained.Model, blob);
+            var timings = new RetrainTimings(snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
+                trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
+            var completed = new CompletedTraining(
+                ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization,
+                    stoppedItself: options.Epochs is null),
+                ModelMetrics.From(trained.Report, comparison, timings),
+                trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
+                snapshot.DataCutoff, decision.Rejection);
+            await versions.CompleteAsync(version, completed, blob.ToArray(), cancellationToken);
+            storing.Dispose();
+            metrics.Candidate(completed.Metrics);
+            LogDecision(version, trained.Report, comparison, decision);
+
+            if (decision.Accepted)
+            {
+                SetPhase(context, "preloading");
+                var result = await rollout.RollOutAsync(version, trained: true, cancellationToken);
+                if (!result.Activated) throw new InvalidOperationException($"Version {version} could not be activated: {result.Problem}");
+                var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+                logger.LogInformation("Version {Version} active after {Seconds:F1} s; {Pruned} old blob(s) deleted", version, total.Elapsed.TotalSeconds, pruned);
+            }
+            else
+            {
+                await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+            }
+            metrics.Judged(decision.Rejection, total.Elapsed);
+            SetPhase(context, decision.Accepted ? "activated" : "rejected");
+            return version;
+        }
+        catch (OperationCanceledException ex)
+        {
+            metrics.Failed(ex, total.Elapsed);
+            await versions.MarkFailedAsync(version, "training was cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Training of version {Version} failed", version);
+            metrics.Failed(ex, total.Elapsed);
+            await versions.MarkFailedAsync(version, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>The candidate and the active model on the holdout ratings neither trained on (see <see cref="ActiveModelComparison"/>).</summary>
+    private static ActiveModelComparison CompareWithActive(TemporalTrainingResult trained, RatingSnapshot snapshot, ServingModel active)
+    {
+        var seenByActive = snapshot.WrittenBefore;
+        var unseen = new List<int>(trained.TestRows.Length);
+        for (var t = 0; t < trained.TestRows.Length; t++)
+            if (seenByActive is null || !seenByActive[trained.TestRows[t]]) unseen.Add(t);
+        var test = trained.Split.Test;
+        var result = ModelComparison.Compare(new FactorModelPredictor(trained.HoldoutModel),
+            new RemappedPredictor(active.Model, test.Users, test.Items), test, unseen.ToArray());
+        return result.Ratings == 0
+            ? new ActiveModelComparison(active.Version, 0, null, null, false)
+            : new ActiveModelComparison(active.Version, result.Ratings, result.CandidateRmse, result.OtherRmse,
+                result.Ratings >= QualityGate.MinComparisonRatings);
+    }
+
+    private void LogDecision(int version, HoldoutReport report, ActiveModelComparison? active, GateDecision decision)
+    {
+        logger.LogInformation(
+            "Version {Version} on {HoldoutRatings} holdout ratings: RMSE {Rmse:F4} (biases {BaselineRmse:F4}); lists on {ListUsers} users with history: " +
+            "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity as served {ServedPopularityNdcg} (most rated {PopularityNdcg}) -> {ListSource}; against active version {ActiveVersion}: " +
+            "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
+            version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
+            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.ServedPopularityLists?.Rated.Ndcg, report.MostRated?.Ndcg, ListSources.Name(decision.ListSource),
+            active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
+        if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
+    }
+
+    private async Task TryRefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await refresher.RefreshNowAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not refresh the active model before training: {Error}", ex.Message);
+        }
+    }
+
+    private static void SetPhase(PerformContext? context, string phase) => context?.SetJobParameter(Progress.Phase, phase);
+}

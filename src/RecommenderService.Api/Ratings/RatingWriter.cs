@@ -1,0 +1,223 @@
+using Npgsql;
+using NpgsqlTypes;
+using RecommenderService.Api.Notifications;
+using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Persistence.Configurations;
+using RecommenderService.Api.Users;
+using RecommenderService.Api.Users.Erasure;
+
+namespace RecommenderService.Api.Ratings;
+
+/// <summary>
+/// Writes ratings with set-based SQL on the shared <see cref="NpgsqlDataSource"/>, one transaction per call.
+/// Every change to a user's ratings also stamps <c>users.ratings_changed_at</c> and sends a
+/// <see cref="RatingChangeChannel"/> notice in the same transaction, so the serving side learns of it exactly
+/// when it commits. Locks are taken in one order everywhere (user rows, then item rows, then rating rows,
+/// each sorted), which keeps concurrent writers from deadlocking; <see cref="TransactionRetry"/> covers the rest.
+/// The per-item statistics the popular list reads follow every statement on <c>ratings</c> through the
+/// table's triggers, which only append rows (<c>item_stat_changes</c>): they add no lock to that order.
+/// </summary>
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, ILogger<RatingWriter> logger)
+{
+    // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
+    // and then reads through the same replica always sees its write.
+
+    private const string UpsertUsersSql = """
+        INSERT INTO users (external_id, ratings_changed_at)
+        SELECT u, now() FROM unnest($1::text[]) AS u ORDER BY u COLLATE "C"
+        ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
+        """;
+
+    private const string InsertItemsSql = """
+        INSERT INTO items (external_id)
+        SELECT i FROM unnest($1::text[]) AS i ORDER BY i COLLATE "C"
+        ON CONFLICT (external_id) DO NOTHING
+        """;
+
+    // xmax = 0 tells a freshly inserted row from one that ON CONFLICT updated.
+    private const string UpsertRatingsSql = """
+        WITH written AS (
+            INSERT INTO ratings (user_id, item_id, value, rated_at)
+            SELECT u.id, i.id, r.value, coalesce(r.rated_at, now())
+            FROM unnest($1::text[], $2::text[], $3::real[], $4::timestamptz[]) AS r(user_ext, item_ext, value, rated_at)
+            JOIN users u ON u.external_id = r.user_ext
+            JOIN items i ON i.external_id = r.item_ext
+            ORDER BY u.id, i.id
+            ON CONFLICT (user_id, item_id) DO UPDATE
+                SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
+            RETURNING xmax = 0 AS inserted, rated_at)
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), max(rated_at) FROM written
+        """;
+
+    /// <summary>Stores one rating, creating its user and item if new; tells whether the pair was new.</summary>
+    public async Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken)
+    {
+        var written = await Forget([rating.UserId], TransactionRetry.RunAsync(async ct =>
+        {
+            var (inserted, _, ratedAt) = await WriteAsync([rating.UserId], [rating], ct);
+            return (inserted == 1, ratedAt);
+        }, logger, cancellationToken));
+        metrics.Stored(IngestMetrics.Route.Single, 1);
+        return written;
+    }
+
+    /// <summary>
+    /// Stores a validated batch in one transaction. Rows for the same (user, item) pair: the last one wins,
+    /// and the pair counts once in the answer.
+    /// </summary>
+    public async Task<(int Inserted, int Updated)> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken)
+    {
+        var lastOfPair = new Dictionary<(string, string), RatingWrite>(ratings.Count);
+        foreach (var rating in ratings) lastOfPair[(rating.UserId, rating.ItemId)] = rating;
+        var distinct = lastOfPair.Values.ToArray();
+        var users = distinct.Select(r => r.UserId).Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0) return (0, 0);
+
+        var written = await Forget(users, TransactionRetry.RunAsync(async ct =>
+        {
+            var (inserted, updated, _) = await WriteAsync(users, distinct, ct);
+            return (inserted, updated);
+        }, logger, cancellationToken));
+        metrics.Stored(IngestMetrics.Route.Batch, written.inserted + written.updated);
+        return written;
+    }
+
+    private async Task<(int Inserted, int Updated, DateTime RatedAt)> WriteAsync(
+        string[] users, IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken)
+    {
+        var userIds = new string[ratings.Count];
+        var itemIds = new string[ratings.Count];
+        var values = new float[ratings.Count];
+        var ratedAt = new DateTime?[ratings.Count];
+        for (var i = 0; i < ratings.Count; i++)
+            (userIds[i], itemIds[i], values[i], ratedAt[i]) = ratings[i];
+        var items = itemIds.Distinct(StringComparer.Ordinal).ToArray();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(UpsertUsersSql, Text(users)),
+                Command(InsertItemsSql, Text(items)),
+                Command(UpsertRatingsSql, Text(userIds), Text(itemIds),
+                    new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
+                    new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }),
+                NoticeCommand(users),
+            },
+        };
+
+        int inserted, updated;
+        DateTime lastRatedAt;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            inserted = (int)reader.GetInt64(0);
+            updated = (int)reader.GetInt64(1);
+            lastRatedAt = reader.IsDBNull(2) ? default : reader.GetDateTime(2);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (inserted, updated, lastRatedAt);
+    }
+
+    /// <summary>Deletes one rating; false (and nothing changed) when the user had not rated the item.</summary>
+    public Task<bool> DeleteAsync(string userId, string itemId, CancellationToken cancellationToken) =>
+        Forget([userId], TransactionRetry.RunAsync(async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            // The user row first, as every writer locks it: see the class remarks.
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    Command("UPDATE users SET ratings_changed_at = now() WHERE external_id = $1", Text(userId)),
+                    Command("""
+                        DELETE FROM ratings
+                        WHERE user_id = (SELECT id FROM users WHERE external_id = $1)
+                          AND item_id = (SELECT id FROM items WHERE external_id = $2)
+                        """, Text(userId), Text(itemId)),
+                    NoticeCommand([userId]),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(ct);
+            if (batch.BatchCommands[1].RecordsAffected == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return false;
+            }
+            await transaction.CommitAsync(ct);
+            return true;
+        }, logger, cancellationToken));
+
+    /// <summary>
+    /// Erases a user and all their ratings, and records the erasure (<see cref="ErasedUsers"/>) so that no
+    /// replica serves a stored model's vector of them again; false when the user is unknown. There is no foreign key to
+    /// cascade (see RatingConfiguration), so the ratings are deleted here, after the user row: deleting that
+    /// row first waits for any writer holding it (every rating write locks its user row), so such a write
+    /// has committed before the second statement, which then sees and deletes its ratings; a write that
+    /// comes later waits for this transaction and creates a fresh user. No rating is ever left without its user.
+    /// </summary>
+    public Task<bool> DeleteUserAsync(string userId, CancellationToken cancellationToken) =>
+        Forget([userId], TransactionRetry.RunAsync(async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            int id;
+            await using (var lockUser = new NpgsqlCommand("DELETE FROM users WHERE external_id = $1 RETURNING id", connection, transaction))
+            {
+                lockUser.Parameters.Add(Text(userId));
+                if (await lockUser.ExecuteScalarAsync(ct) is not int deleted)
+                {
+                    await transaction.RollbackAsync(ct);
+                    return false;
+                }
+                id = deleted;
+            }
+            // A separate statement, so that in READ COMMITTED it reads a snapshot taken after the wait above.
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
+                    // Before the rating notice: a replica that drops the user has already heard of the erasure.
+                    ErasedUsers.RecordCommand(userId),
+                    NoticeCommand([userId]),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            erased.AddErased(userId);
+            return true;
+        }, logger, cancellationToken));
+
+    private async Task<T> Forget<T>(string[] users, Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        finally
+        {
+            // Also after a failure: the outcome of a commit that timed out is unknown.
+            foreach (var user in users) cache.Invalidate(user);
+        }
+    }
+
+    /// <summary>The notices naming exactly <paramref name="users"/>, as many as their ids need (see <see cref="RatingChangeChannel"/>).</summary>
+    private static NpgsqlBatchCommand NoticeCommand(string[] users) =>
+        Command(RatingChangeChannel.NotifySql, Text(RatingChangeChannel.Encode(users)));
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Text(string[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+}

@@ -1,0 +1,50 @@
+using RecommenderService.Api.Items;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Users;
+
+namespace RecommenderService.Api.Recommendations;
+
+/// <summary>
+/// Predicted ratings (API.md, <c>GET .../predictions/{itemId}</c>), with the same strategy rules as lists:
+/// the user's model vector, a folded-in vector, or — for a user the model cannot personalise — the
+/// item's baseline (μ + b_i from the model, or its damped mean when the model does not know the item). An item added
+/// after training is in the served model when its attributes derive its vectors (<see cref="ColdItemOverlay"/>).
+/// </summary>
+public sealed class PredictionService(
+    ColdItemOverlay models,
+    UserRatingsCache users,
+    UserModelViews views,
+    PopularityCache popularity,
+    ItemCatalog catalog)
+{
+    /// <summary>The prediction, or null when the item is unknown to the service.</summary>
+    public async Task<PredictionResponse?> PredictAsync(string userId, string itemId, CancellationToken cancellationToken)
+    {
+        var serving = await models.CurrentAsync(cancellationToken);
+        if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item))
+        {
+            var model = serving.Model;
+            var user = await users.GetAsync(userId, cancellationToken);
+            var view = user.Count > 0 ? views.For(serving, user) : null;
+            float score;
+            string strategy;
+            if (view is { HasVector: true })
+            {
+                score = model.Score(view.RatingVectorIn(model), view.Bias, item);
+                strategy = view.Strategy;
+            }
+            else
+            {
+                score = model.GlobalMean + model.ItemBias[item];
+                strategy = RecommendationStrategy.Popularity;
+            }
+            return new PredictionResponse(userId, itemId, Math.Round(model.Scale.Clamp(score), 4), strategy, serving.Version);
+        }
+
+        var snapshot = await popularity.GetAsync(cancellationToken);
+        if (!snapshot.TryGetScore(itemId, popularity.PriorCount, out var damped) && !await catalog.ExistsAsync(itemId, cancellationToken))
+            return null;
+        return new PredictionResponse(userId, itemId, Math.Round(damped, 4), RecommendationStrategy.Popularity, serving?.Version);
+    }
+}

@@ -1,0 +1,89 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using RecommenderService.Api.OpenApi;
+
+namespace RecommenderService.Api.Recommendations;
+
+/// <summary>A user's list of recommended items, best first, and how it was made.</summary>
+/// <param name="UserId">The user the list is for.</param>
+/// <param name="Strategy">
+/// How the list was made: <c>model</c> (the user is in the trained model and rated nothing since), <c>folded-in</c>
+/// (the user is new to the model or rated something since it was trained: their taste was solved on the spot from
+/// their current ratings) or <c>popularity</c> (no ratings yet, or no model trained yet: the popular items).
+/// </param>
+/// <param name="ModelVersion">The version of the model in use; null while no model has been trained.</param>
+/// <param name="Items">Best first; fewer than asked for when fewer items are left.</param>
+[JsonExample("""
+    {"userId": "196", "strategy": "model", "modelVersion": 7,
+     "items": [{"itemId": "302", "score": 1.0421, "title": "L.A. Confidential (1997)", "predictedRating": 4.61}]}
+    """)]
+public sealed record RecommendationResponse(
+    string UserId,
+    [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Popularity)] string Strategy,
+    int? ModelVersion,
+    IReadOnlyList<RecommendedItem> Items);
+
+/// <summary>One recommended item.</summary>
+/// <param name="ItemId">The item.</param>
+/// <param name="Score">
+/// What the list is ordered by, best first. Personalised lists (<c>model</c>, <c>folded-in</c>): the ranking model's
+/// preference score, a relative number comparable within one list only, not stars. Popularity lists: the item's
+/// damped mean rating, in stars.
+/// </param>
+/// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
+/// <param name="PredictedRating">
+/// The stars the user would give the item, on the rating scale; null in popularity lists.
+/// </param>
+/// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null,
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);
+
+/// <summary>The rating a user would give an item.</summary>
+/// <param name="UserId">The user.</param>
+/// <param name="ItemId">The item.</param>
+/// <param name="PredictedRating">The stars the user would give the item, on the rating scale.</param>
+/// <param name="Strategy">
+/// How it was predicted: <c>model</c> or <c>folded-in</c> as for lists; <c>popularity</c> for a user the model cannot
+/// personalise (the item's baseline rating).
+/// </param>
+/// <param name="ModelVersion">The version of the model in use; null while no model has been trained.</param>
+public sealed record PredictionResponse(
+    string UserId,
+    string ItemId,
+    double PredictedRating,
+    [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Popularity)] string Strategy,
+    int? ModelVersion);
+
+/// <summary>The popular items: what a new visitor is shown.</summary>
+/// <param name="Strategy">Always <c>popularity</c>.</param>
+/// <param name="Items">Best first.</param>
+public sealed record PopularItemsResponse(
+    [property: AllowedValues(RecommendationStrategy.Popularity)] string Strategy,
+    IReadOnlyList<PopularItem> Items);
+
+/// <summary>A popular item.</summary>
+/// <param name="ItemId">The item.</param>
+/// <param name="Score">
+/// The damped mean rating (C·μ + Σr) / (C + n) the list is ordered by: pulled towards the mean of all ratings
+/// μ until the item has many ratings, so two 5-star ratings do not beat five hundred 4.6s.
+/// </param>
+/// <param name="RatingCount">How many ratings the item has.</param>
+/// <param name="MeanRating">The plain mean of its ratings.</param>
+/// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
+/// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+public sealed record PopularItem(string ItemId, double Score, int RatingCount, double MeanRating, string? Title,
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);
+
+/// <summary>The items most similar to one item.</summary>
+/// <param name="ItemId">The item asked about.</param>
+/// <param name="ModelVersion">The version of the model whose item factors were compared.</param>
+/// <param name="Items">Most similar first.</param>
+public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IReadOnlyList<SimilarItem> Items);
+
+/// <summary>A similar item.</summary>
+/// <param name="ItemId">The item.</param>
+/// <param name="Similarity">Cosine similarity of the two items' factors, from -1 to 1 (1 = the same taste profile).</param>
+/// <param name="Title">The item's title from the catalogue; null when none was stored.</param>
+/// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
+public sealed record SimilarItem(string ItemId, double Similarity, string? Title,
+    [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null);

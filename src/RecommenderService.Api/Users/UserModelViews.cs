@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Recommendations;
+using RecommenderService.Api.Users.Erasure;
+using RecommenderService.Engine;
+
+namespace RecommenderService.Api.Users;
+
+/// <summary>
+/// Decides how the active model serves a user — its own vector, a folded-in one, or not at all — and
+/// computes that view once per user and model version. A stored vector is used only for a user never
+/// erased (<see cref="ErasedUsers"/>).
+/// </summary>
+public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers erased, ServingMetrics metrics)
+{
+    public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
+
+    private UserModelView Compute(ServingModel serving, UserRatings user)
+    {
+        var model = serving.Model;
+        var items = new List<int>(user.Count);
+        var values = new List<float>(user.Count);
+        for (var k = 0; k < user.Count; k++)
+        {
+            if (!model.Items.TryGetIndex(user.ItemIds[k], out var item)) continue; // an item newer than the model
+            items.Add(item);
+            values.Add(user.Values[k]);
+        }
+        var rated = items.ToArray();
+        Array.Sort(rated);
+
+        // Strictly before: the snapshot holds every write that started before the cut-off, not one at it.
+        var unchangedSinceTraining = user.ChangedAt is { } changed && changed < serving.DataCutoff;
+        // A user erased once may be back with new ratings; the model's vector of them may still be the
+        // one learnt before the erasure (a model trained or preloaded before it, or a rollback), so they are
+        // folded in from their current ratings, which are all written after the erasure.
+        if (unchangedSinceTraining && erased.MayUseStoredVector(user.UserId) && model.Users.TryGetIndex(user.UserId, out var userIndex))
+            return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], null, rated,
+                ColdStamp: serving.ColdStamp, UserIndex: userIndex);
+
+        if (items.Count == 0)
+            return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated, ColdStamp: serving.ColdStamp);
+
+        // Both heads are folded in from the same ratings, each against its own fixed item factors.
+        var started = Stopwatch.GetTimestamp();
+        var itemArray = items.ToArray();
+        var valueArray = values.ToArray();
+        var folded = FoldIn.Solve(model, itemArray, valueArray, options.Value.FoldInRegularization * items.Count);
+        var ranking = model.Ranking is null ? null : FoldIn.SolveRanking(model, itemArray, valueArray);
+        metrics.FoldedIn(Stopwatch.GetElapsedTime(started));
+        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking, serving.ColdStamp);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RecommenderService.Api.Tests.Support;
+
+namespace RecommenderService.Api.Tests.Items.PopularItems;
+
+/// <summary>Popularity:WindowDays counts only ratings dated on the last N UTC days (today and N days back).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PopularityWindowTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private RecommenderApiFactory _factory = null!;
+
+    public async Task InitializeAsync() =>
+        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "false",
+            ["Popularity:WindowDays"] = "7",
+        });
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Only_ratings_dated_inside_the_window_count()
+    {
+        var noon = DateTime.UtcNow.Date.AddHours(12);
+        string Day(int daysBack) => noon.AddDays(-daysBack).ToString("O", CultureInfo.InvariantCulture);
+        var justNow = DateTime.UtcNow.AddSeconds(-5).ToString("O", CultureInfo.InvariantCulture);
+        var ratings = Enumerable.Range(0, 20).SelectMany(u => new object[]
+        {
+            new { userId = $"w{u}", itemId = "long-ago", rating = 5, timestamp = Day(30) },
+            new { userId = $"w{u}", itemId = "just-outside", rating = 5, timestamp = Day(8) },
+            new { userId = $"w{u}", itemId = "first-day-in", rating = 4, timestamp = Day(7) },
+            new { userId = $"w{u}", itemId = "today", rating = 3, timestamp = justNow },
+        });
+        var client = _factory.CreateClientAsClient();
+        (await client.PostAsJsonAsync("/api/v1/ratings/batch", new { ratings })).EnsureSuccessStatusCode();
+
+        string[] seen = [];
+        var windowed = await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(5), async () =>
+        {
+            var body = await client.GetFromJsonAsync<JsonElement>("/api/v1/items/popular");
+            seen = body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetString()!).ToArray();
+            return seen.Length > 0;
+        });
+
+        Assert.True(windowed);
+        Assert.Equal(["first-day-in", "today"], seen);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Tests.Support;
+
+namespace RecommenderService.Api.Tests.Persistence;
+
+/// <summary>The database going away: lists keep coming from memory, writes fail clearly, nothing half-done.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private RecommenderApiFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        _factory = new RecommenderApiFactory(connectionString, new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
+        _client = _factory.CreateClientAsClient();
+        var ratings = TestData.PlantedRatings(seed: 5);
+        await TestData.InsertRatingsAsync(connectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
+        await TestData.StoreActiveModelAsync(connectionString, TestData.Train(ratings), DateTimeOffset.UtcNow);
+        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await SetDatabaseReachableAsync(true);
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task With_the_database_down_lists_come_from_memory_and_writes_get_503_problems()
+    {
+        var warm = await _client.GetFromJsonAsync<JsonElement>("/api/v1/users/1/recommendations");
+        Assert.Equal("model", warm.GetProperty("strategy").GetString());
+
+        await SetDatabaseReachableAsync(false);
+        var cached = await _client.GetAsync("/api/v1/users/1/recommendations");
+        var uncachedButModelled = await _client.GetAsync("/api/v1/users/2/recommendations");
+        var write = await _client.PutAsJsonAsync("/api/v1/users/1/ratings/1", new { rating = 3 });
+        var ready = await _client.GetAsync("/health/ready");
+        var live = await _client.GetAsync("/health/live");
+        await SetDatabaseReachableAsync(true);
+        var after = await _client.PutAsJsonAsync("/api/v1/users/1/ratings/1", new { rating = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal("model", (await cached.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("strategy").GetString());
+        Assert.Equal(HttpStatusCode.OK, uncachedButModelled.StatusCode);
+        Assert.Equal(10, (await uncachedButModelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+        Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.True(after.IsSuccessStatusCode, $"writes work again once the database is back: {after.StatusCode}");
+    }
+
+    [Fact]
+    public async Task With_the_database_down_the_active_model_route_is_a_503_problem_not_a_500()
+    {
+        // EF Core wraps the driver's "connection refused" in an InvalidOperationException ("likely due to a
+        // transient failure"): it still means the database is unavailable.
+        await SetDatabaseReachableAsync(false);
+        var model = await _client.GetAsync("/api/v1/model");
+        var versions = await _client.GetAsync("/api/v1/model/versions");
+        await SetDatabaseReachableAsync(true);
+
+        foreach (var response in new[] { model, versions })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+    }
+
+    private Task SetDatabaseReachableAsync(bool reachable) => DatabaseOutage.SetReachableAsync(postgres, _factory.ConnectionString, reachable);
+}
