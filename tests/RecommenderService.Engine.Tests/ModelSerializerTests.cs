@@ -239,7 +239,7 @@ public sealed class ModelSerializerTests
         Assert.NotNull(copy.AttributeMap);
         var (map, read) = (WithAttributeMap.AttributeMap!, copy.AttributeMap!);
         Assert.Equal(map.Attributes, read.Attributes);
-        Assert.Equal((map.RatingFactors, map.RankingFactors, map.FittedItems), (read.RatingFactors, read.RankingFactors, read.FittedItems));
+        Assert.Equal((map.RatingFactors, map.RankingFactors, map.Fitted), (read.RatingFactors, read.RankingFactors, read.Fitted));
         foreach (var attributes in new string[][] { ["genre:Comedy"], ["année:1995", "genre:Drama"], [] })
         {
             var (b, q, y) = map.Derive(attributes);

@@ -42,9 +42,6 @@ public sealed class AttributeFactors
     /// <summary>How many rows (items; users for a user map) the regression was fitted on.</summary>
     public int Fitted { get; }
 
-    /// <summary>The item map's name for <see cref="Fitted"/>.</summary>
-    public int FittedItems => Fitted;
-
     private int Targets => 1 + RatingFactors + RankingFactors;
 
     /// <summary>The fitted weights, (attributes + 1) rows × (1 + k + h) columns, row-major, the intercept last (for the model file).</summary>
