@@ -139,6 +139,8 @@ public static class Extensions
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExplorationSettings>().BindConfiguration(ExplorationSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NewItems>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<ModelHolder>();
@@ -150,6 +152,7 @@ public static class Extensions
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<CatalogueAttributes>();
+        services.AddSingleton<UserProfileStore>();
         services.AddSingleton<ColdItemOverlay>();
         services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<PopularityCache>();
@@ -282,6 +285,7 @@ public static class Extensions
         app.MapModelEndpoints();
         app.MapRatingsEndpoints();
         app.MapUserEndpoints();
+        app.MapUserProfileEndpoints();
         app.MapRecommendationEndpoints();
         app.MapItemEndpoints();
         return app;
