@@ -7,7 +7,7 @@ namespace RecommenderService.Engine;
 public sealed record ExplorationOptions
 {
     /// <summary>The share chosen by <c>recsys simulate</c> (docs/benchmarks.md, "New-item exposure").</summary>
-    public const double DefaultShare = 0.1;
+    public const double DefaultShare = 0.2;
 
     /// <summary>Positions 1–3 of a list are never exploration: the top of a list is what users judge it by.</summary>
     public const int ProtectedPositions = 3;
