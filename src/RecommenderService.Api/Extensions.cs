@@ -142,6 +142,8 @@ public static class Extensions
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExplorationSettings>().BindConfiguration(ExplorationSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NewItems>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // The catalogue's availability and erasures, read before the replica takes traffic (and before the model).
@@ -161,6 +163,7 @@ public static class Extensions
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<CatalogueAttributes>();
+        services.AddSingleton<UserProfileStore>();
         services.AddSingleton<ColdItemOverlay>();
         services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<LikedCountThreshold>();
@@ -306,6 +309,7 @@ public static class Extensions
         app.MapModelEndpoints();
         app.MapRatingsEndpoints();
         app.MapUserEndpoints();
+        app.MapUserProfileEndpoints();
         app.MapRecommendationEndpoints();
         app.MapItemEndpoints();
         return app;

@@ -11,6 +11,8 @@ internal sealed class EvaluateCommand : ICommand
     public string Usage => "Usage: recsys evaluate (--train FILE --test FILE | --ratings FILE (--kfold K | --temporal F | --holdout F | --per-user F | --newcomers F))\n"
         + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only] [--inner F [--inner-seed S]]\n"
         + "       recsys evaluate --ratings FILE --cold-items F --item-attributes FILE [flags]\n"
+        + "       recsys evaluate --ratings FILE --cold-users F --user-attributes FILE [--item-attributes FILE]\n"
+        + "                      [--prior-regularization L[,L...]] [--user-map-regularization L] [--weight-users-by-ratings] [flags]\n"
         + "                      [--liked-threshold T] [--disliked-threshold T] [--list-sharpness B] [--list-threshold T] [flags]\n\n"
         + "Protocols: --train/--test two files; --kfold K shuffled K-fold CV (mean and std over folds, numpy\n"
         + "RandomState(seed) as scikit-learn's KFold); --temporal F newest fraction F as test; --holdout F random\n"
@@ -25,6 +27,16 @@ internal sealed class EvaluateCommand : ICommand
         + "attributes (--item-attributes: 'item TAB attr|attr' lines or MovieLens u.item genres; ridge regression\n"
         + "from attribute indicators to item vectors): RMSE of their ratings against the user's mean and mu + b_u, and\n"
         + "lists of held-out items only (list score with derived vectors, derived bias alone, chance).\n"
+        + "--cold-users F: user cold start; ceil(users*F) users (numpy RandomState(seed).permutation) held out with all\n"
+        + "their ratings, both heads trained on the rest, the user attribute map fitted on the trained users' profiles\n"
+        + "(--user-attributes: MovieLens u.user 'id|age|gender|occupation|zip' or 'user TAB {json}' lines, tokenised as the\n"
+        + "service does). Each held-out user's first 5 ratings by time are onboarding, the rest judge every row: RMSE\n"
+        + "and P@10 / liked P@10 (top 10 without the picks) from the profile alone and with 1, 3, 5 of the onboarding\n"
+        + "ratings as picks (plain fold-in; fold-in with the profile as prior, --prior-regularization L, default "
+        + $"{Engine.ColdUsers.DefaultPriorRegularization:G3}),\n"
+        + "against mu + b_i, the per-group mean and group item mean (users with the same profile values, zip left out)\n"
+        + "and the popular lists. With --item-attributes also profile + likes: the up to 2 attributes most common among\n"
+        + "the onboarding items the user rated liked, as stated onboarding likes read through the item attribute map.\n"
         + "Defaults depend on the number of training ratings as in the service and recsys train (from 1,000,000\n"
         + "on: adaptive steps, k = 64, patience 2, warm refit, 5 ranking iterations; the service row: of all ratings).\n"
         + "Rows: mf (the model: given flags or defaults), mf-no-bias (same, without biases), biases (damped\n"
@@ -59,8 +71,8 @@ internal sealed class EvaluateCommand : ICommand
         + "the rating head (g) trained on the training part plus F of the test ratings (numpy RandomState(seed)), to\n"
         + "measure how good a rating head would have to be for a liked/disliked goal; its RMSE is not a test RMSE.\n\nFlags:\n" + TrainingFlags.Help + RankingFlags.Help;
     public IReadOnlySet<string> ValueFlags { get; } = new HashSet<string>(
-        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", "popularity-prior-count", "popularity-window-days", "popularity-recent-days", "popularity-half-life-days", "newcomer-list", "newcomers", .. TrainingFlags.Names, .. RankingFlags.Names]);
-    public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only" };
+        ["train", "test", "ratings", "kfold", "temporal", "holdout", "per-user", "svd-rank", "max-rank-users", "liked-threshold", "disliked-threshold", "cold-items", "item-attributes", "cold-users", "user-attributes", "prior-regularization", "user-map-regularization", "list-sharpness", "list-threshold", "inner", "inner-seed", "rating-head-sees-test", "popularity-prior-count", "popularity-window-days", "popularity-recent-days", "popularity-half-life-days", "newcomer-list", "newcomers", .. TrainingFlags.Names, .. RankingFlags.Names]);
+    public IReadOnlySet<string> Switches { get; } = new HashSet<string> { "json", "ranking-only", "weight-users-by-ratings" };
 
     public int Execute(CommandArguments args, TextWriter output)
     {
@@ -94,6 +106,8 @@ internal sealed class EvaluateCommand : ICommand
         var log = json ? TextWriter.Null : output;
         if (args.Has("newcomers")) return Newcomers(args, servedPopularity, evaluation, seed, output, json);
 
+        if (args.Has("cold-users") || args.Has("user-attributes"))
+            return ColdUserProtocol(args, options, evaluation, seed, json ? TextWriter.Null : output, output, json);
         if (args.Has("cold-items") || args.Has("item-attributes"))
             return ColdItems(args, options, rankingOptions, evaluation, listScore, seed, json ? TextWriter.Null : output, output, json);
 
@@ -263,6 +277,63 @@ internal sealed class EvaluateCommand : ICommand
                 $"    {PopularityLists.Name(list),-20} {scores.Rated.Precision,6:F4} {scores.Rated.Recall,8:F4} {scores.Rated.Ndcg,8:F4} {scores.Liked.Precision,10:F4} {scores.Disliked,12:F4}"));
         output.WriteLine($"    -> winner {PopularityLists.Name(report.Winner)}"
             + (report.Pinned ? $"; served {PopularityLists.Name(report.Served)} (pinned)" : ""));
+    }
+
+    private int ColdUserProtocol(CommandArguments args, TrainingOptions options, EvaluationOptions evaluation, uint seed, TextWriter log,
+        TextWriter output, bool json)
+    {
+        var path = args.Required("ratings");
+        var fraction = args.Double("cold-users", 0, 1, minExclusive: true) ?? throw new UsageException("--user-attributes needs --cold-users F", Name);
+        if (fraction >= 1) throw new UsageException("the cold-user fraction must be below 1", Name);
+        var userPath = args.Required("user-attributes");
+        var coldOptions = new ColdUserOptions
+        {
+            Evaluation = evaluation,
+            PriorRegularizations = args.DoubleList("prior-regularization", 0, 1e6, minExclusive: true)?.Select(l => (float)l).ToArray()
+                ?? [Engine.ColdUsers.DefaultPriorRegularization],
+            UserMapRegularizations = args.DoubleList("user-map-regularization", 0, 1e6, minExclusive: true)?.Select(l => (float)l).ToArray()
+                ?? [AttributeFactors.DefaultUserRegularization],
+            WeightUsersByRatings = args.Switch("weight-users-by-ratings"),
+            FoldInRegularization = options.Regularization,
+        };
+        var ratings = RatingFileReader.Read(path);
+        var profiles = UserAttributeFile.Read(userPath);
+        var profileByIndex = new string[]?[ratings.UserCount];
+        for (var u = 0; u < profileByIndex.Length; u++) profileByIndex[u] = profiles.GetValueOrDefault(ratings.Users[u])?.Profile;
+        Func<int, IReadOnlyCollection<string>?>? itemAttributes = null;
+        if (args.String("item-attributes") is { } itemPath)
+        {
+            var byId = ItemAttributeFile.Read(itemPath);
+            var byIndex = new string[]?[ratings.ItemCount];
+            for (var i = 0; i < byIndex.Length; i++) byIndex[i] = byId.GetValueOrDefault(ratings.Items[i]) is { Length: > 0 } a ? a : null;
+            itemAttributes = i => byIndex[i];
+        }
+        var clock = Stopwatch.StartNew();
+        var ((train, test), cold) = ColdUserEvaluation.SplitUsers(ratings, fraction, seed);
+        var (training, ranking) = (SizedDefaults.Training(args, Name, train.Count), SizedDefaults.Ranking(args, Name, options.Scale, train.Count));
+        log.WriteLine($"cold users: {cold.Length} of {ratings.UserCount} users held out with {test.Count} ratings; profiles for {profiles.Count} users from {userPath}; model: {TrainingFlags.Describe(training)}");
+        var model = TrainingPolicy.Fit(train, training).Model.WithRanking(new RankingTrainer(ranking).Train(train));
+        log.WriteLine($"  trained both heads in {clock.Elapsed.TotalSeconds:F2} s");
+        var scores = ColdUserEvaluation.Evaluate(model, train, test, cold, u => profileByIndex[u], itemAttributes, coldOptions);
+        if (json)
+        {
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(scores, new System.Text.Json.JsonSerializerOptions
+            {
+                WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            }));
+            return RecsysCommandLine.Success;
+        }
+        output.WriteLine();
+        output.WriteLine($"user cold start on {path}: {scores.JudgedUsers} of {scores.ColdUsers} held-out users judged on {scores.JudgedRatings} ratings "
+            + $"after their first {coldOptions.MaxPicks}; user map on {scores.FittedUsers} trained users x {scores.ProfileTokens} profile tokens "
+            + $"({scores.WithProfile} held-out users with a known token{(itemAttributes is null ? "" : $", {scores.WithLikes} with usable likes")}); "
+            + $"prior lambda {string.Join(", ", coldOptions.PriorRegularizations)}, user map lambda {string.Join(", ", coldOptions.UserMapRegularizations)}");
+        output.WriteLine("picks  row                        RMSE     P@10   likedP@10");
+        foreach (var row in scores.Rows)
+            output.WriteLine($"{row.Picks,5}  {row.Name,-24} {Cell(row.Rmse)} {Cell(row.Precision)} {Cell(row.LikedPrecision)}");
+        return RecsysCommandLine.Success;
+
+        static string Cell(double value) => double.IsNaN(value) ? "       -" : $"{value,8:F4}";
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ internal static class RecsysCommandLine
     public static readonly IReadOnlyList<ICommand> Commands =
     [
         new TrainCommand(), new PredictCommand(), new RecommendCommand(), new EvaluateCommand(),
-        new TuneCommand(), new GenerateCommand(), new CatalogueCommand(), new ReadCommand(),
+        new TuneCommand(), new GenerateCommand(), new CatalogueCommand(), new ReadCommand(), new SimulateCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

@@ -67,7 +67,7 @@ internal sealed class TrainCommand : ICommand
             var attributes = ItemAttributeFile.Read(args.Required("item-attributes"));
             model = model.WithAttributeMap(AttributeFactors.FitOnRatings(model, ratings, attributes));
             output.WriteLine(model.AttributeMap is { } map
-                ? $"Attribute map fitted on {map.FittedItems} items over {map.Attributes.Count} attributes"
+                ? $"Attribute map fitted on {map.Fitted} items over {map.Attributes.Count} attributes"
                 : "No rated item has attributes: no attribute map");
         }
 

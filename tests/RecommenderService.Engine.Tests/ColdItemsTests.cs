@@ -86,7 +86,7 @@ public sealed class ColdItemsTests
         var map = trained.Model.AttributeMap;
         Assert.NotNull(map);
         Assert.Equal(["group:0", "group:1", "group:2"], map.Attributes);
-        Assert.Equal(10, map.FittedItems);
+        Assert.Equal(10, map.Fitted);
         Assert.Equal((3, 2), (map.RatingFactors, map.RankingFactors));
         Assert.Null(without.Model.AttributeMap);
         Assert.Null(TemporalTraining.Run(ratings, options, null, 0.2, itemAttributes: new Dictionary<string, string[]> { ["never-rated"] = ["x"] }).Model.AttributeMap);

@@ -239,7 +239,7 @@ public sealed class ModelSerializerTests
         Assert.NotNull(copy.AttributeMap);
         var (map, read) = (WithAttributeMap.AttributeMap!, copy.AttributeMap!);
         Assert.Equal(map.Attributes, read.Attributes);
-        Assert.Equal((map.RatingFactors, map.RankingFactors, map.FittedItems), (read.RatingFactors, read.RankingFactors, read.FittedItems));
+        Assert.Equal((map.RatingFactors, map.RankingFactors, map.Fitted), (read.RatingFactors, read.RankingFactors, read.Fitted));
         foreach (var attributes in new string[][] { ["genre:Comedy"], ["année:1995", "genre:Drama"], [] })
         {
             var (b, q, y) = map.Derive(attributes);
@@ -277,6 +277,7 @@ public sealed class ModelSerializerTests
         var model = ModelSerializer.Read(new MemoryStream(old));
 
         Assert.Null(model.AttributeMap);
+        Assert.Null(model.UserAttributeMap);
         Assert.Equal(["i1", "i2", "i3"], model.Items.Ids);
         // μ 3.5 + b_u 0.25 + b_i 0.5 + (1, 0.5)·(0.5, 0.25) = 4.875; ranking x_0 · y_1 = 1 · 1.5.
         Assert.Equal(4.875f, model.Predict(0, 0), 5);
@@ -295,6 +296,52 @@ public sealed class ModelSerializerTests
         var bytes = WithExtraSection(Serialize(WithRanking), "ATTR", flags: 0, section);
         var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
         Assert.Contains("ATTR", error.Message);
+    }
+
+    private static readonly FactorModel WithBothMaps = WithAttributeMap.WithUserAttributeMap(AttributeFactors.FitUsers(WithAttributeMap,
+        u => u switch { 0 => ["age:18-24", "zip:9"], 1 => ["age:25-34"], _ => ["zip:9", "gender:f"] }, regularization: 2f));
+
+    [Fact]
+    public void A_model_with_a_user_attribute_map_round_trips_bit_exact_and_derives_the_same_user_vectors()
+    {
+        var bytes = Serialize(WithBothMaps);
+        var copy = ModelSerializer.Read(new MemoryStream(bytes));
+
+        var (map, read) = (WithBothMaps.UserAttributeMap!, copy.UserAttributeMap!);
+        Assert.Equal(map.Attributes, read.Attributes);
+        Assert.Equal((map.RatingFactors, map.RankingFactors, map.Fitted), (read.RatingFactors, read.RankingFactors, read.Fitted));
+        var (b, p, x) = map.Derive(["zip:9", "age:25-34"]);
+        var (rb, rp, rx) = read.Derive(["zip:9", "age:25-34"]);
+        Assert.Equal(b, rb);
+        Assert.True(SameBits(p, rp) && SameBits(x, rx));
+        Assert.Equal(WithAttributeMap.AttributeMap!.Attributes, copy.AttributeMap!.Attributes);
+        Assert.Equal(bytes, Serialize(copy));
+    }
+
+    [Fact]
+    public void The_user_attribute_map_section_is_optional_and_leaves_every_other_byte_as_before()
+    {
+        var bytes = Serialize(WithBothMaps);
+        var before = Serialize(WithAttributeMap);
+
+        Assert.Equal(10, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)));
+        var entry = bytes.AsSpan(16 + 9 * 16, 16);
+        Assert.Equal("UATR", Encoding.ASCII.GetString(entry[..4]));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]));
+        Assert.Equal(before.Length, bytes.Length - 16 - (int)BinaryPrimitives.ReadInt64LittleEndian(entry[8..]));
+        Assert.Equal(ModelSerializer.FormatVersion, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)));
+    }
+
+    [Fact]
+    public void A_user_attribute_map_whose_ranking_factors_disagree_with_the_head_is_refused()
+    {
+        // k = 5 as META says, but h = 3 where the ranking head has 2.
+        var section = new byte[16 + 4 + 4 * (1 + 5 + 3)];
+        BinaryPrimitives.WriteInt32LittleEndian(section.AsSpan(4), 5);
+        BinaryPrimitives.WriteInt32LittleEndian(section.AsSpan(8), 3);
+        var bytes = WithExtraSection(Serialize(WithRanking), "UATR", flags: 0, section);
+        var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
+        Assert.Contains("UATR", error.Message);
     }
 
     /// <summary>Appends a section (table entry and data) the way a later writer would, with a fresh checksum.</summary>

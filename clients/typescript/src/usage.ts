@@ -49,6 +49,15 @@ export async function ratings(): Promise<void> {
 
   const removed = await client.DELETE("/api/v1/users/{userId}/ratings/{itemId}", { params: { path: { ...user, ...item } } });
   if (removed.error) fail(removed.error);
+  const profile = await client.PUT("/api/v1/users/{userId}", {
+    params: { path: user },
+    body: { attributes: { age: 24, occupation: "engineer", zip: "94043", likes: { genres: ["Sci-Fi", "Drama"] } } },
+  });
+  if (profile.error) fail(profile.error);
+  const updated: string = profile.data.updatedAt;
+  const read = await client.GET("/api/v1/users/{userId}", { params: { path: user } });
+  if (read.error) fail(read.error);
+  console.log(updated, read.data.userId, Object.keys(read.data.attributes));
   const erased = await client.DELETE("/api/v1/users/{userId}", { params: { path: user } });
   if (erased.error) fail(erased.error);
   console.log(stored, when, counts, importedCount, seconds, removed.response.status, erased.response.status);
@@ -57,12 +66,13 @@ export async function ratings(): Promise<void> {
 export async function lists(): Promise<void> {
   const list = await client.GET("/api/v1/users/{userId}/recommendations", { params: { path: user, query: { count: 10, excludeRated: true } } });
   if (list.error) fail(list.error);
-  const strategy: "model" | "folded-in" | "popularity" = list.data.strategy;
+  const strategy: "model" | "folded-in" | "profile" | "onboarding" | "popularity" = list.data.strategy;
   const version: number | null = list.data.modelVersion;
   for (const recommended of list.data.items) {
     const title: string = recommended.title ?? recommended.itemId;
     const stars: string = recommended.predictedRating === null ? "" : recommended.predictedRating.toFixed(1);
-    console.log(strategy, version, title, recommended.score.toFixed(3), stars);
+    const exploring: boolean = recommended.exploration;
+    console.log(strategy, version, title, recommended.score.toFixed(3), stars, exploring ? "new" : "");
   }
 
   // Why each item is listed: a sentence to show, and for "rated" the user's own items with their exact shares.

@@ -55,7 +55,7 @@ export async function refusedByTheServer(): Promise<void> {
 export async function misreadAnswers(): Promise<void> {
   const list = await client.GET("/api/v1/users/{userId}/recommendations", { params: { path: { userId: "196" } } });
   if (list.error) return;
-  // strategy is one of model, folded-in, popularity.
+  // strategy is one of model, folded-in, profile, onboarding, popularity.
   // @ts-expect-error
   if (list.data.strategy === "random") return;
   // predictedRating is null in popularity lists: it must be checked before use.
@@ -81,4 +81,8 @@ export async function misreadAnswers(): Promise<void> {
   // A version's status is training, active, superseded, rejected or failed.
   // @ts-expect-error
   if (versions.data[0].status === "deleted") return;
+
+  // A profile's attributes are an object, not text.
+  // @ts-expect-error
+  await client.PUT("/api/v1/users/{userId}", { params: { path: { userId: "196" } }, body: { attributes: "age 24" } });
 }

@@ -9,6 +9,7 @@ namespace RecommenderService.Api.Persistence;
 public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserEntity> Users => Set<UserEntity>();
+    public DbSet<UserProfileEntity> UserProfiles => Set<UserProfileEntity>();
     public DbSet<ItemEntity> Items => Set<ItemEntity>();
     public DbSet<RatingEntity> Ratings => Set<RatingEntity>();
     public DbSet<ModelVersionEntity> ModelVersions => Set<ModelVersionEntity>();

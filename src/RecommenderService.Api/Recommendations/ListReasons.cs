@@ -77,6 +77,24 @@ public sealed class ListReasons(UserModelViews views, ItemTitles titles)
     public static RecommendationReasons Popular(int ratingCount, double meanRating) =>
         new(ReasonKind.Popular, string.Create(CultureInfo.InvariantCulture, $"Popular: rated {ratingCount:N0} times, {meanRating:0.0} stars on average."));
 
+    /// <summary>
+    /// <paramref name="reasons"/> with each exploration slot's reason <c>new</c>, and, for a user served from their
+    /// profile or onboarding likes alone, the remaining items' reason saying so (they rated nothing to split a score over).
+    /// </summary>
+    public static RecommendationReasons[] WithExploration(RecommendationReasons[] reasons, IReadOnlyList<ExploredItem> top, string strategy)
+    {
+        for (var k = 0; k < reasons.Length; k++)
+        {
+            if (top[k].Exploration)
+                reasons[k] = new RecommendationReasons(ReasonKind.New, "New in the catalogue: shown to you to gather its first ratings.");
+            else if (strategy == RecommendationStrategy.Profile && reasons[k].Kind != ReasonKind.Rated)
+                reasons[k] = new RecommendationReasons(ReasonKind.Profile, "Listed for people with a profile like yours.");
+            else if (strategy == RecommendationStrategy.Onboarding && reasons[k].Kind != ReasonKind.Rated)
+                reasons[k] = new RecommendationReasons(ReasonKind.Onboarding, "Listed from the kinds of items you said you like.");
+        }
+        return reasons;
+    }
+
     private static RecommendationReasons None(string why) => new(ReasonKind.None, why);
 
     private static RecommendationReasons[] Fill(int count, RecommendationReasons reasons) => Enumerable.Repeat(reasons, count).ToArray();

@@ -29,7 +29,7 @@ public sealed class PredictionService(
         {
             var model = serving.Model;
             var user = await users.GetAsync(userId, cancellationToken);
-            var view = user.Count > 0 ? views.For(serving, user) : null;
+            var view = user.Count > 0 || !user.Profile.IsEmpty ? views.For(serving, user) : null;
             float score;
             string strategy;
             if (view is { HasVector: true })

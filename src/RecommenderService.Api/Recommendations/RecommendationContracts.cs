@@ -10,7 +10,10 @@ namespace RecommenderService.Api.Recommendations;
 /// <param name="Strategy">
 /// How the list was made: <c>model</c> (the user is in the trained model and rated nothing since), <c>folded-in</c>
 /// (the user is new to the model or rated something since it was trained: their taste was solved on the spot from
-/// their current ratings) or <c>popularity</c> (no ratings yet, or no model trained yet: the popular items).
+/// their current ratings, starting from their profile when they have one), <c>profile</c> (no ratings yet, but a
+/// stored profile the model reads: their taste is their profile's), <c>onboarding</c> (no ratings yet, but onboarding
+/// likes in their profile the model reads) or <c>popularity</c> (no ratings and no usable profile yet, or no model
+/// trained yet: the popular items).
 /// </param>
 /// <param name="ModelVersion">The version of the model in use; null while no model has been trained.</param>
 /// <param name="Items">Best first; fewer than asked for when fewer items are left.</param>
@@ -20,7 +23,8 @@ namespace RecommenderService.Api.Recommendations;
     """)]
 public sealed record RecommendationResponse(
     string UserId,
-    [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Popularity)] string Strategy,
+    [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Profile,
+        RecommendationStrategy.Onboarding, RecommendationStrategy.Popularity)] string Strategy,
     int? ModelVersion,
     IReadOnlyList<RecommendedItem> Items);
 
@@ -37,24 +41,30 @@ public sealed record RecommendationResponse(
 /// </param>
 /// <param name="Attributes">The item's attributes with <c>include=attributes</c> (null when it has none); null without it.</param>
 /// <param name="Reasons">Why the item is listed, with <c>include=reasons</c>; null without it.</param>
+/// <param name="Exploration">
+/// True when the item holds one of the personalised list's exploration slots (a new item shown to gather ratings,
+/// section <c>Exploration</c>); false otherwise, and always in popularity lists.
+/// </param>
 public sealed record RecommendedItem(string ItemId, double Score, string? Title, double? PredictedRating = null,
     [property: SchemaAs(typeof(Dictionary<string, JsonElement>), Nullable = true)] JsonElement? Attributes = null,
-    [property: SchemaAs(typeof(RecommendationReasons), Nullable = true)] RecommendationReasons? Reasons = null);
+    [property: SchemaAs(typeof(RecommendationReasons), Nullable = true)] RecommendationReasons? Reasons = null,
+    bool Exploration = false);
 
 /// <summary>The rating a user would give an item.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="ItemId">The item.</param>
 /// <param name="PredictedRating">The stars the user would give the item, on the rating scale.</param>
 /// <param name="Strategy">
-/// How it was predicted: <c>model</c> or <c>folded-in</c> as for lists; <c>popularity</c> for a user the model cannot
-/// personalise (the item's baseline rating).
+/// How it was predicted: <c>model</c>, <c>folded-in</c>, <c>profile</c> or <c>onboarding</c> as for lists;
+/// <c>popularity</c> for a user the model cannot personalise (the item's baseline rating).
 /// </param>
 /// <param name="ModelVersion">The version of the model in use; null while no model has been trained.</param>
 public sealed record PredictionResponse(
     string UserId,
     string ItemId,
     double PredictedRating,
-    [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Popularity)] string Strategy,
+    [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Profile,
+        RecommendationStrategy.Onboarding, RecommendationStrategy.Popularity)] string Strategy,
     int? ModelVersion);
 
 /// <summary>The popular items: what a new visitor is shown (or, with <c>by=</c>, one named popular list).</summary>

@@ -28,6 +28,8 @@ public sealed class RecommendationService(
     ErasedUsers erased,
     ListReasons reasons,
     ListableItems listable,
+    NewItems newItems,
+    Microsoft.Extensions.Options.IOptions<ExplorationSettings> exploration,
     ILogger<RecommendationService> logger)
 {
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
@@ -63,22 +65,23 @@ public sealed class RecommendationService(
             {
                 var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null,
                     listing.SkippedIn(serving));
-                return await ListAsync(serving, userId, null, fallback, Page(Rank(serving, fallback, feed.Depth, skipped), feed), feed, cancellationToken);
+                return await ListAsync(serving, userId, null, fallback, Page(Plain(Rank(serving, fallback, feed.Depth, skipped)), feed), feed, cancellationToken);
             }
             user = UserRatings.Unknown(userId);
         }
 
         var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
         // A model whose lists lost to popularity on its holdout serves predictions, not lists.
-        if (serving is not null && user.Count > 0 && serving.ListSource != ListSource.Popularity)
+        if (serving is not null && (user.Count > 0 || !user.Profile.IsEmpty) && serving.ListSource != ListSource.Popularity)
         {
             var view = views.For(serving, user);
             if (view.Strategy != RecommendationStrategy.Popularity)
             {
                 var rated = excludeRated ? view.RatedModelItems : [];
                 ScoredItem[] top;
+                var excluded = rated;
                 if (feed.Exclude.Count > 0 || matching is not null)
-                    top = Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated, feed.Exclude, matching, listing.SkippedIn(serving)));
+                    top = Rank(serving, view, feed.Depth, excluded = FeedExclusions.For(serving.Model, rated, feed.Exclude, matching, listing.SkippedIn(serving)));
                 else
                 {
                     // A user's list stays the same until their ratings change or the model swaps, and either makes a
@@ -102,7 +105,12 @@ public sealed class RecommendationService(
                     }
                     top = last.Top;
                 }
-                return await ListAsync(serving, userId, user, view, Page(top, feed), feed, cancellationToken);
+                // Exploration slots must skip what the list skips: rated, retired and erased items.
+                if (exploration.Value.Share > 0 && ReferenceEquals(excluded, rated))
+                    excluded = FeedExclusions.For(serving.Model, rated, feed.Exclude, null, listing.SkippedIn(serving));
+                var explored = await ExploreAsync(serving, userId, view, top, view.RatedModelItems.Length > rated.Length ? [.. excluded, .. view.RatedModelItems] : excluded,
+                    feed, cancellationToken);
+                return await ListAsync(serving, userId, user, view, Page(explored, feed), feed, cancellationToken);
             }
         }
 
@@ -111,8 +119,35 @@ public sealed class RecommendationService(
         return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
     }
 
+    /// <summary>
+    /// The ranked list with new items in its exploration slots (<see cref="Exploration"/>, section <c>Exploration</c>):
+    /// the same slots and items for the user on every page until the model or their ratings change.
+    /// </summary>
+    private async ValueTask<ExploredItem[]> ExploreAsync(ServingModel serving, string userId, UserModelView view, ScoredItem[] top,
+        int[] excluded, FeedQuery feed, CancellationToken cancellationToken)
+    {
+        var share = exploration.Value.Share;
+        var seed = Exploration.SeedFor(userId, serving.Version);
+        if (share <= 0 || !view.HasVector || Exploration.SlotCount(feed.Depth, share, seed) == 0) return Plain(top);
+        var fresh = await newItems.ForAsync(serving, cancellationToken);
+        return fresh.Length == 0 ? Plain(top) : Mix(serving, view, top, excluded, fresh, feed.Depth, share, seed);
+    }
+
+    private static ExploredItem[] Mix(ServingModel serving, UserModelView view, ScoredItem[] top, int[] excluded, int[] fresh, int depth,
+        double share, ulong seed)
+    {
+        var model = serving.Model;
+        // New items are ordered for the user by the score their list is ordered by.
+        var ranking = serving.ListsFromRankingHead && view.HasRankingVectorIn(model) ? view.RankingVectorIn(model) : [];
+        var candidates = Exploration.Candidates(model, view.RatingVectorIn(model), view.Bias, ranking, fresh, excluded,
+            Exploration.SlotCount(depth, share, seed), serving.ListScore);
+        return Exploration.Mix(top, candidates, depth, share, seed);
+    }
+
+    private static ExploredItem[] Plain(ScoredItem[] top) => Array.ConvertAll(top, t => new ExploredItem(t.Item, t.Score, false));
+
     /// <summary>The page's slice of a ranking <see cref="FeedQuery.Depth"/> long (shorter when the list ran out).</summary>
-    private static ScoredItem[] Page(ScoredItem[] top, FeedQuery feed) =>
+    private static ExploredItem[] Page(ExploredItem[] top, FeedQuery feed) =>
         top.Length <= feed.Offset ? [] : top.AsSpan(feed.Offset, Math.Min(feed.Count, top.Length - feed.Offset)).ToArray();
 
     /// <summary>
@@ -127,7 +162,7 @@ public sealed class RecommendationService(
             : TopKScan.ForUser(serving.Model, view.RatingVectorIn(serving.Model), view.Bias, count, excluded);
 
     /// <summary>The response for a ranked page; <paramref name="user"/> is null when the user's ratings could not be read.</summary>
-    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserRatings? user, UserModelView view, ScoredItem[] top,
+    private async Task<RecommendationResponse> ListAsync(ServingModel serving, string userId, UserRatings? user, UserModelView view, ExploredItem[] top,
         FeedQuery feed, CancellationToken cancellationToken)
     {
         var model = serving.Model;
@@ -136,7 +171,10 @@ public sealed class RecommendationService(
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await titles.GetOrFallbackAsync(ids, null, cancellationToken);
         var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
-        var why = feed.IncludeReasons ? await reasons.ForPageAsync(serving, user, view, top, cancellationToken) : null;
+        var why = feed.IncludeReasons
+            ? ListReasons.WithExploration(await reasons.ForPageAsync(serving, user, view, Array.ConvertAll(top, t => new ScoredItem(t.Item, t.Score)),
+                cancellationToken), top, view.Strategy)
+            : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)
         {
@@ -144,7 +182,7 @@ public sealed class RecommendationService(
             // The rating head's prediction is always shown as the rating; the list's own score is the
             // ListScore (a relative preference, not stars) when the ranking head ordered the list.
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.RatingVectorIn(model), view.Bias, item)), 4);
-            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k], why?[k]);
+            items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k], why?[k], top[k].Exploration);
         }
         metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items);

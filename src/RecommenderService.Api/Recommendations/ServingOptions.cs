@@ -15,6 +15,14 @@ public sealed class ServingOptions
     [Range(1e-6, 1000)]
     public float FoldInRegularization { get; set; } = new Engine.TrainingOptions().Regularization;
 
+    /// <summary>
+    /// λ, in total, of the fold-in of a user with a profile the model can read: how many ratings' worth of evidence the
+    /// profile counts as (the fold-in is pulled toward the profile's vector instead of toward 0). Default: the engine's,
+    /// chosen by <c>recsys evaluate --cold-users</c> (docs/benchmarks.md).
+    /// </summary>
+    [Range(1e-6, 1000)]
+    public float ProfileFoldInRegularization { get; set; } = Engine.ColdUsers.DefaultPriorRegularization;
+
     /// <summary>How many users' ratings (and folded vectors) a replica keeps in memory.</summary>
     [Range(0, 100_000_000)]
     public int UserCacheSize { get; set; } = 200_000;

@@ -63,16 +63,25 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
             return new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[userIndex], null, rated,
                 ColdStamp: serving.ColdStamp, UserIndex: userIndex);
 
+        // What the user told the service (a profile the user map reads, likes the item map reads) is the prior of
+        // their fold-in, and without ratings their whole vector.
+        var likes = ColdUsers.UsableLikes(model, user.Profile.Likes);
+        var hasPrior = likes > 0 || ColdUsers.FromProfile(model, user.Profile.Profile) is not null;
         if (items.Count == 0)
-            return new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated, ColdStamp: serving.ColdStamp);
+        {
+            var cold = hasPrior ? ColdUsers.Solve(model, user.Profile, [], [], options.Value.ProfileFoldInRegularization) : null;
+            return cold is null
+                ? new UserModelView(serving.Version, RecommendationStrategy.Popularity, 0, null, rated, ColdStamp: serving.ColdStamp)
+                : new UserModelView(serving.Version, likes > 0 ? RecommendationStrategy.Onboarding : RecommendationStrategy.Profile,
+                    cold.Bias, cold.Factors, rated, cold.RankingFactors, serving.ColdStamp);
+        }
 
         // Both heads are folded in from the same ratings, each against its own fixed item factors.
         var started = Stopwatch.GetTimestamp();
-        var itemArray = items.ToArray();
-        var valueArray = values.ToArray();
-        var folded = FoldIn.Solve(model, itemArray, valueArray, options.Value.FoldInRegularization * items.Count);
-        var ranking = model.Ranking is null ? null : FoldIn.SolveRanking(model, itemArray, valueArray);
+        var folded = ColdUsers.Solve(model, hasPrior ? user.Profile : UserTokens.None, items.ToArray(), values.ToArray(),
+            hasPrior ? options.Value.ProfileFoldInRegularization : options.Value.FoldInRegularization * items.Count)!;
         metrics.FoldedIn(Stopwatch.GetElapsedTime(started));
-        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, ranking, serving.ColdStamp);
+        return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, folded.RankingFactors,
+            serving.ColdStamp);
     }
 }

@@ -6,20 +6,27 @@ using RecommenderService.Engine;
 namespace RecommenderService.Api.Users;
 
 /// <summary>
-/// A user's current ratings as the serving path sees them (read once, cached until the user's ratings
-/// change), and the per-model view derived from them.
+/// A user's current ratings and profile as the serving path sees them (read once, cached until either
+/// changes), and the per-model view derived from them.
 /// </summary>
 public sealed class UserRatings
 {
     public static UserRatings Unknown(string userId) => new(userId, null, [], []);
 
-    public UserRatings(string userId, DateTimeOffset? changedAt, string[] itemIds, float[] values)
+    public UserRatings(string userId, DateTimeOffset? changedAt, string[] itemIds, float[] values, UserTokens? profile = null)
     {
         UserId = userId;
         ChangedAt = changedAt;
         ItemIds = itemIds;
         Values = values;
+        Profile = profile ?? UserTokens.None;
     }
+
+    /// <summary>
+    /// The tokens of the user's stored profile (<c>PUT /api/v1/users/{userId}</c>): the prior of their fold-in, and their
+    /// list before they rate anything. A profile write drops the cached user like a rating write does.
+    /// </summary>
+    public UserTokens Profile { get; }
 
     public string UserId { get; }
 

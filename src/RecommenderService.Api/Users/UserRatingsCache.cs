@@ -4,6 +4,7 @@ using Npgsql;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Recommendations;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Users;
 
@@ -111,6 +112,11 @@ public sealed class UserRatingsCache : IDisposable
             // Users first (a few per cent of the rows), then every rating in the primary key's order, so one user's rows
             // arrive together and each user is cached as soon as their last row is read.
             var users = new Dictionary<int, (string Id, DateTimeOffset? ChangedAt)>();
+            var profiles = new Dictionary<int, UserTokens>();
+            await using (var command = _database.CreateCommand("SELECT user_id, attributes::text FROM user_profiles"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken))
+                    profiles[reader.GetInt32(0)] = UserAttributeTokens.FromJson(reader.GetString(1));
             await using (var command = _database.CreateCommand("SELECT id, external_id, ratings_changed_at FROM users"))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 while (await reader.ReadAsync(cancellationToken))
@@ -124,7 +130,8 @@ public sealed class UserRatingsCache : IDisposable
             {
                 if (user < 0 || !users.TryGetValue(user, out var row)) return;
                 var ids = await _items.ResolveAsync(items, cancellationToken);
-                _cache.Set(row.Id, new UserRatings(row.Id, row.ChangedAt, ids, values.ToArray()), _entryOptions);
+                _cache.Set(row.Id, new UserRatings(row.Id, row.ChangedAt, ids, values.ToArray(), profiles.GetValueOrDefault(user, UserTokens.None)),
+                    _entryOptions);
                 cached++;
             }
             await using (var command = _database.CreateCommand("SELECT user_id, item_id, value FROM ratings ORDER BY user_id, item_id"))
@@ -164,13 +171,15 @@ public sealed class UserRatingsCache : IDisposable
         // Item ids come back as surrogate keys and are mapped in memory (ItemExternalIds): joining items here made
         // one index probe per rating, most of the read's cost. Every cached user shares the items' id strings.
         const string sql = """
-            SELECT u.ratings_changed_at, r.item_id, r.value
+            SELECT u.ratings_changed_at, r.item_id, r.value, p.attributes::text
             FROM users u
             LEFT JOIN ratings r ON r.user_id = u.id
+            LEFT JOIN user_profiles p ON p.user_id = u.id
             WHERE u.external_id = $1
             """;
         var exists = false;
         DateTimeOffset? changedAt = null;
+        var profile = UserTokens.None;
         var items = new List<int>();
         var values = new List<float>();
         await using (var command = _database.CreateCommand(sql))
@@ -179,15 +188,16 @@ public sealed class UserRatingsCache : IDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                exists = true;
                 changedAt = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+                if (!exists && !reader.IsDBNull(3)) profile = UserAttributeTokens.FromJson(reader.GetString(3));
+                exists = true;
                 if (reader.IsDBNull(1)) continue; // a user row without ratings
                 items.Add(reader.GetInt32(1));
                 values.Add(reader.GetFloat(2));
             }
         }
         if (!exists) return UserRatings.Unknown(userId);
-        return new UserRatings(userId, changedAt, await _items.ResolveAsync(items, cancellationToken), values.ToArray());
+        return new UserRatings(userId, changedAt, await _items.ResolveAsync(items, cancellationToken), values.ToArray(), profile);
     }
 
     public void Dispose() => _cache.Dispose();

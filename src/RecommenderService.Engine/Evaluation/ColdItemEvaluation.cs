@@ -73,7 +73,7 @@ public static class ColdItemEvaluation
         // Chance: a random order of the held-out items hits each relevant one with probability K / |cold|.
         var chance = Chance(RankingMetrics.RelevantItems(test, null), counts, coldItems.Length, options.K);
         var chanceLiked = Chance(RankingMetrics.RelevantItems(test, options.EffectiveLikedThreshold), counts, coldItems.Length, options.K);
-        return new ColdItemScores(coldItems.Length, test.Count, attributes.FittedItems, attributes.Attributes.Count,
+        return new ColdItemScores(coldItems.Length, test.Count, attributes.Fitted, attributes.Attributes.Count,
             Math.Sqrt(derivedError / n), Math.Sqrt(userMeanError / n), Math.Sqrt(baselineError / n),
             personalLists, byBias, chance, chanceLiked);
     }

@@ -8,7 +8,8 @@ namespace RecommenderService.Engine;
 /// same earlier ratings (its penalty chosen on their own newest part, <see cref="RankingSearch"/>), judge both heads against their baselines on the holdout (<see cref="HoldoutReport"/>),
 /// then refit both heads on every rating (the rating head for the best epoch count), so the newest raters are
 /// in the served model; last, given item attributes, fit the served model's <see cref="FactorModel.AttributeMap"/> on
-/// its items, so items added later with attributes are served before the next training (<see cref="ColdItems"/>).
+/// its items, so items added later with attributes are served before the next training (<see cref="ColdItems"/>), and
+/// given user profiles its <see cref="FactorModel.UserAttributeMap"/> on its users (<see cref="ColdUsers"/>).
 /// </summary>
 public static class TemporalTraining
 {
@@ -19,13 +20,14 @@ public static class TemporalTraining
     /// Runs the recipe. <paramref name="ranking"/> null trains the rating head only. <paramref name="itemAttributes"/>
     /// (attribute tokens by external item id) null or without any rated item fits no attribute map.
     /// <paramref name="judging"/> says how the service makes the popular list it would serve instead and what counts as
-    /// liked and disliked (default: C = 10, all time; 4 and 2 on 1–5, scaled).
+    /// liked and disliked (default: C = 10, all time; 4 and 2 on 1–5, scaled). <paramref name="userAttributes"/> (profile
+    /// tokens by external user id, <see cref="UserAttributeTokens"/>) null or without any rated user fits no user map.
     /// </summary>
     public static TemporalTrainingResult Run(
         RatingSet all, TrainingOptions options, RankingOptions? ranking, double holdoutFraction,
         Action<EpochProgress>? onEpoch = null, Action<RankingProgress>? onRankingIteration = null,
         CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string[]>? itemAttributes = null,
-        ListJudging? judging = null)
+        ListJudging? judging = null, IReadOnlyDictionary<string, string[]>? userAttributes = null)
     {
         ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(options);
@@ -62,6 +64,7 @@ public static class TemporalTraining
         if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken, heldHead));
         // Fitted last, on the served vectors: it must map attributes to the vectors the served items have.
         if (itemAttributes is not null) refit = refit.WithAttributeMap(AttributeFactors.FitOnRatings(refit, all, itemAttributes));
+        if (userAttributes is not null) refit = refit.WithUserAttributeMap(AttributeFactors.FitOnUsers(refit, all, userAttributes));
         var refitSeconds = watch.Elapsed.TotalSeconds;
 
         return new TemporalTrainingResult(refit, held, split, testRows, options with { Epochs = epochs }, fitted.BestEpoch, report,

@@ -25,7 +25,7 @@ public sealed class FactorModel
     public FactorModel(
         IdMap users, IdMap items, int factors, float globalMean,
         float[] userBias, float[] itemBias, float[] userFactors, float[] itemFactors, RatingScale scale,
-        RankingHead? ranking = null, AttributeFactors? attributeMap = null)
+        RankingHead? ranking = null, AttributeFactors? attributeMap = null, AttributeFactors? userAttributeMap = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(factors);
         if (userBias.Length != users.Count || userFactors.Length != (long)users.Count * factors)
@@ -51,6 +51,11 @@ public sealed class FactorModel
                 $"The attribute map derives k={attributeMap.RatingFactors}, h={attributeMap.RankingFactors}; the model has k={factors}, h={ranking?.Factors ?? 0}.",
                 nameof(attributeMap));
         AttributeMap = attributeMap;
+        if (userAttributeMap is not null && (userAttributeMap.RatingFactors != factors || userAttributeMap.RankingFactors != (ranking?.Factors ?? 0)))
+            throw new ArgumentException(
+                $"The user attribute map derives k={userAttributeMap.RatingFactors}, h={userAttributeMap.RankingFactors}; the model has k={factors}, h={ranking?.Factors ?? 0}.",
+                nameof(userAttributeMap));
+        UserAttributeMap = userAttributeMap;
     }
 
     /// <summary>
@@ -58,7 +63,7 @@ public sealed class FactorModel
     /// not copied. The head must be indexed like this model, e.g. trained by <see cref="RankingTrainer"/> on the
     /// ratings this model was trained on.
     /// </summary>
-    /// <remarks>Drops the <see cref="AttributeMap"/>: it was fitted to the old head's item vectors.</remarks>
+    /// <remarks>Drops <see cref="AttributeMap"/> and <see cref="UserAttributeMap"/>: they were fitted to the old head's vectors.</remarks>
     public FactorModel WithRanking(RankingHead? ranking) =>
         new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, ranking);
 
@@ -67,7 +72,14 @@ public sealed class FactorModel
     /// fitted on this model's items (<see cref="AttributeFactors.Fit"/>). Arrays are shared, not copied.
     /// </summary>
     public FactorModel WithAttributeMap(AttributeFactors? map) =>
-        new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, Ranking, map);
+        new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, Ranking, map, UserAttributeMap);
+
+    /// <summary>
+    /// The same model carrying <paramref name="map"/> (null removes it), the map from user profile tokens to user vectors
+    /// fitted on this model's users (<see cref="AttributeFactors.FitUsers"/>). Arrays are shared, not copied.
+    /// </summary>
+    public FactorModel WithUserAttributeMap(AttributeFactors? map) =>
+        new(Users, Items, Factors, GlobalMean, UserBias, ItemBias, UserFactors, ItemFactors, Scale, Ranking, AttributeMap, map);
 
     public IdMap Users { get; }
     public IdMap Items { get; }
@@ -101,6 +113,13 @@ public sealed class FactorModel
     /// had attributes or the model predates the map.
     /// </summary>
     public AttributeFactors? AttributeMap { get; }
+
+    /// <summary>
+    /// The optional map from user profile tokens (<see cref="UserAttributeTokens"/>) to user vectors in both heads,
+    /// fitted at training time on the trained users, so a user with a profile and few or no ratings gets a vector
+    /// (<see cref="ColdUsers"/>); null when no trained user had a profile or the model predates the map.
+    /// </summary>
+    public AttributeFactors? UserAttributeMap { get; }
 
     /// <summary>|q_i| for every item, computed once on first use (for cosine similarity) and then shared.</summary>
     public ReadOnlySpan<float> ItemNorms

@@ -27,6 +27,10 @@ namespace RecommenderService.Engine;
 /// (attributes), i32 k, i32 h (0 without a ranking head), i32 items fitted on, the attribute names encoded as UIDS, then
 /// (A + 1) × (1 + k + h) f32 weights, row-major, the intercept row last. A file without it loads without a map: its new
 /// items wait for the next training, as before the map existed.</para>
+/// <para>Optional section UATR (the <see cref="FactorModel.UserAttributeMap"/>, flags 0), laid out exactly as ATTR with
+/// user profile tokens for attribute names and [b_u, p_u, x_u] for columns, the header's count being the users fitted
+/// on. A file without it loads without a user map: users with a profile and no ratings get the popular list, as before
+/// the map existed; a reader from before it skips it and serves the rest of the model.</para>
 /// <para>Room to grow: a reader skips sections whose tag it does not know unless their flags mark them required,
 /// so a later part (a ranking head) can be added as a new optional section without a version bump; a change
 /// older readers must not ignore sets the required flag or bumps the version.</para>
@@ -44,7 +48,7 @@ public static class ModelSerializer
 
     private static readonly uint Meta = Tag("META"), UserIds = Tag("UIDS"), ItemIds = Tag("IIDS"),
         UserBias = Tag("UBIA"), ItemBias = Tag("IBIA"), UserFactors = Tag("PFAC"), ItemFactors = Tag("QFAC"),
-        Ranking = Tag("RANK"), RankingNegatives = Tag("RNEG"), AttributeMap = Tag("ATTR");
+        Ranking = Tag("RANK"), RankingNegatives = Tag("RNEG"), AttributeMap = Tag("ATTR"), UserAttributeMap = Tag("UATR");
     private const int RankingHeaderBytes = 24;
     private const int RankingNegativesBytes = 8;
     private const int AttributeHeaderBytes = 16;
@@ -70,6 +74,9 @@ public static class ModelSerializer
         var attributeNames = model.AttributeMap is { } map ? EncodeIds(map.Attributes) : null;
         if (model.AttributeMap is { } fitted)
             sections = [.. sections, (AttributeMap, AttributeHeaderBytes + attributeNames!.Length + fitted.Weights.Length * 4L)];
+        var userTokenNames = model.UserAttributeMap is { } userMap ? EncodeIds(userMap.Attributes) : null;
+        if (model.UserAttributeMap is { } fittedUsers)
+            sections = [.. sections, (UserAttributeMap, AttributeHeaderBytes + userTokenNames!.Length + fittedUsers.Weights.Length * 4L)];
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Put(ReadOnlySpan<byte> bytes)
@@ -87,7 +94,8 @@ public static class ModelSerializer
             var entry = header.Slice(16 + s * SectionEntryBytes, SectionEntryBytes);
             BinaryPrimitives.WriteUInt32LittleEndian(entry, sections[s].Tag);
             // Both heads' extras are optional: a reader that predates them still serves the rating head.
-            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], sections[s].Tag == Ranking || sections[s].Tag == AttributeMap ? 0u : RequiredFlag);
+            var optional = sections[s].Tag == Ranking || sections[s].Tag == AttributeMap || sections[s].Tag == UserAttributeMap;
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], optional ? 0u : RequiredFlag);
             BinaryPrimitives.WriteInt64LittleEndian(entry[8..], sections[s].Length);
         }
         Put(header[..(16 + sections.Length * SectionEntryBytes)]);
@@ -126,21 +134,24 @@ public static class ModelSerializer
             Put(MemoryMarshal.AsBytes(ranking.UserFactors.AsSpan()));
             Put(MemoryMarshal.AsBytes(ranking.ItemFactors.AsSpan()));
         }
-        if (model.AttributeMap is { } attributes)
-        {
-            Span<byte> attributeHeader = stackalloc byte[AttributeHeaderBytes];
-            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader, attributes.Attributes.Count);
-            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader[4..], attributes.RatingFactors);
-            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader[8..], attributes.RankingFactors);
-            BinaryPrimitives.WriteInt32LittleEndian(attributeHeader[12..], attributes.FittedItems);
-            Put(attributeHeader);
-            Put(attributeNames!);
-            Put(MemoryMarshal.AsBytes(attributes.Weights));
-        }
+        if (model.AttributeMap is { } attributes) PutMap(attributes, attributeNames!);
+        if (model.UserAttributeMap is { } users) PutMap(users, userTokenNames!);
 
         Span<byte> digest = stackalloc byte[HashBytes];
         hash.GetHashAndReset(digest);
         stream.Write(digest);
+
+        void PutMap(AttributeFactors map, byte[] names)
+        {
+            Span<byte> mapHeader = stackalloc byte[AttributeHeaderBytes];
+            BinaryPrimitives.WriteInt32LittleEndian(mapHeader, map.Attributes.Count);
+            BinaryPrimitives.WriteInt32LittleEndian(mapHeader[4..], map.RatingFactors);
+            BinaryPrimitives.WriteInt32LittleEndian(mapHeader[8..], map.RankingFactors);
+            BinaryPrimitives.WriteInt32LittleEndian(mapHeader[12..], map.Fitted);
+            Put(mapHeader);
+            Put(names);
+            Put(MemoryMarshal.AsBytes(map.Weights));
+        }
     }
 
     /// <summary>Reads a model written by <see cref="Write"/>.</summary>
@@ -186,7 +197,7 @@ public static class ModelSerializer
         float[]? userBias = null, itemBias = null, userFactors = null, itemFactors = null;
         RankingHead? rankingHead = null;
         (float DislikedAt, float Bonus)? rankingNegatives = null;
-        AttributeFactors? attributeMap = null;
+        AttributeFactors? attributeMap = null, userAttributeMap = null;
         for (var s = 0; s < sectionCount; s++)
         {
             var entry = table.Slice(s * SectionEntryBytes, SectionEntryBytes);
@@ -233,10 +244,11 @@ public static class ModelSerializer
                     throw new ModelFormatException(
                         $"Corrupt model: section {name} has invalid settings (disliked at {rankingNegatives.Value.DislikedAt}, bonus {rankingNegatives.Value.Bonus}).");
             }
-            else if (tag == AttributeMap)
+            else if (tag == AttributeMap || tag == UserAttributeMap)
             {
                 if (factors < 0) throw new ModelFormatException($"Corrupt model: section {name} comes before META.");
-                attributeMap = reader.ReadAttributeMap(length, factors, name);
+                var map = reader.ReadAttributeMap(length, factors, name);
+                if (tag == AttributeMap) attributeMap = map; else userAttributeMap = map;
             }
             else if ((flags & RequiredFlag) != 0)
             {
@@ -273,7 +285,11 @@ public static class ModelSerializer
         if (attributeMap is not null && attributeMap.RankingFactors != (rankingHead?.Factors ?? 0))
             throw new ModelFormatException(
                 $"Corrupt model: section ATTR derives ranking vectors of {attributeMap.RankingFactors} factors; the ranking head has {rankingHead?.Factors ?? 0}.");
-        return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead, attributeMap);
+        if (userAttributeMap is not null && userAttributeMap.RankingFactors != (rankingHead?.Factors ?? 0))
+            throw new ModelFormatException(
+                $"Corrupt model: section UATR derives ranking vectors of {userAttributeMap.RankingFactors} factors; the ranking head has {rankingHead?.Factors ?? 0}.");
+        return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead, attributeMap,
+            userAttributeMap);
     }
 
     private static byte[] EncodeIds(IdMap ids) => EncodeIds(ids.Ids);
@@ -374,7 +390,7 @@ public static class ModelSerializer
             var h = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
             var fitted = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
             if (count < 0 || k != factors || h < 0 || fitted < 0)
-                throw new ModelFormatException($"Corrupt model: section {name} has {count} attributes, k {k}, h {h}, {fitted} items; META has k {factors}.");
+                throw new ModelFormatException($"Corrupt model: section {name} has {count} attributes, k {k}, h {h}, {fitted} rows; META has k {factors}.");
             var weightBytes = (count + 1L) * (1L + k + h) * 4;
             var nameBytes = length - AttributeHeaderBytes - weightBytes;
             if (nameBytes < 4 + 4L * count)

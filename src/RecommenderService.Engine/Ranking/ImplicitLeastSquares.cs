@@ -48,13 +48,23 @@ internal static class ImplicitLeastSquares
 
     /// <summary>
     /// Exact solve by Cholesky in double. <paramref name="a"/> (k×k), <paramref name="b"/> and <paramref name="z"/>
-    /// (k) are scratch; the solution is written to <paramref name="x"/>.
+    /// (k) are scratch; the solution is written to <paramref name="x"/>. A non-empty <paramref name="prior"/> x₀ gives the
+    /// unrated rows the target x₀·y instead of 0 and pulls λ toward x₀ (<see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>).
     /// </summary>
     public static void SolveExact(ReadOnlySpan<double> gram, float regularization, ReadOnlySpan<float> others, int k,
-        ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, ReadOnlySpan<float> target, Span<float> x, Span<double> a, Span<double> b, Span<double> z)
+        ReadOnlySpan<int> rated, ReadOnlySpan<float> bonus, ReadOnlySpan<float> target, Span<float> x, Span<double> a, Span<double> b, Span<double> z,
+        ReadOnlySpan<float> prior = default)
     {
         gram.CopyTo(a);
         b.Clear();
+        if (!prior.IsEmpty)
+            for (var r = 0; r < k; r++)
+            {
+                // (YᵀY + λI) x₀, from the full Gram matrix before its lower triangle is used as the system.
+                double sum = regularization * prior[r];
+                for (var c = 0; c < k; c++) sum += gram[r * k + c] * prior[c];
+                b[r] = sum;
+            }
         for (var r = 0; r < k; r++) a[r * k + r] += regularization;
         for (var j = 0; j < rated.Length; j++)
         {
@@ -63,7 +73,14 @@ internal static class ImplicitLeastSquares
             double extra = bonus[j];
             if (extra != 0)
                 for (var r = 0; r < k; r++) FoldIn.AddScaled(a.Slice(r * k, r + 1), z, extra * z[r]);
-            var t = ConfidenceWeightedSum.TargetOf(target, bonus[j], j);
+            double t = ConfidenceWeightedSum.TargetOf(target, bonus[j], j);
+            if (!prior.IsEmpty)
+            {
+                // The rated item's prior preference x₀·y is replaced by its own target.
+                double predicted = 0;
+                for (var f = 0; f < k; f++) predicted += z[f] * prior[f];
+                t -= predicted;
+            }
             if (t != 0) FoldIn.AddScaled(b, z, t);
         }
         FoldIn.CholeskySolve(a, b, k);

@@ -3,7 +3,7 @@ namespace RecommenderService.Engine;
 /// <summary>
 /// How the ranking head reads a rating as implicit feedback: a preference p (1 = chosen, 0 = not wanted) and a
 /// confidence c = 1 + c'. The same rule in training (<see cref="RankingTrainer"/>) and in the fold-in of a user who
-/// rated since (<see cref="FoldIn.SolveRanking"/>), so it is recorded with the head in the model file.
+/// rated since (<see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/>), so it is recorded with the head in the model file.
 /// </summary>
 /// <param name="Weighting">w(r) of a chosen item's confidence bonus c' = α·w(r).</param>
 /// <param name="Alpha">α of a chosen item's confidence bonus.</param>

@@ -9,7 +9,7 @@ namespace RecommenderService.Engine;
 /// </summary>
 /// <remarks>
 /// <see cref="Feedback"/> and <see cref="Regularization"/> are the trainer's, kept so that
-/// <see cref="FoldIn.SolveRanking"/> solves a fresh user exactly as training solved a known one.
+/// <see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/> solves a fresh user exactly as training solved a known one.
 /// </remarks>
 public sealed class RankingHead
 {
@@ -83,6 +83,25 @@ public sealed class RankingHead
             return norms;
         }
     }
+
+    /// <summary>The mean |x_u| over the trained users, computed once on first use: the length of a typical user's vector.</summary>
+    public float MeanUserNorm
+    {
+        get
+        {
+            var norm = Volatile.Read(ref _meanUserNorm);
+            if (norm < 0)
+            {
+                double sum = 0;
+                for (var u = 0; u < UserCount; u++) sum += TensorPrimitives.Norm(UserVector(u));
+                norm = UserCount == 0 ? 0 : (float)(sum / UserCount);
+                Volatile.Write(ref _meanUserNorm, norm);
+            }
+            return norm;
+        }
+    }
+
+    private float _meanUserNorm = -1;
 
     /// <summary>YᵀY in double, full k×k, computed once on first fold-in and then shared.</summary>
     internal double[] ItemGram

@@ -12,7 +12,7 @@ namespace RecommenderService.Engine;
 /// items for O(k² + n k) each.
 /// </summary>
 /// <remarks>
-/// <para>The vector explained is <see cref="Vector"/>, solved here exactly as <see cref="FoldIn.SolveRanking"/> solves it
+/// <para>The vector explained is <see cref="Vector"/>, solved here exactly as <see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/> solves it
 /// (same feedback rule and λ as the head's trainer). A folded-in user is served that vector, so their reasons add up to
 /// their score. A trained user's stored row is close to it but not equal: training ends with an item half-step (Y moves
 /// after X was solved) and solves rows by a few conjugate-gradient steps. Explaining the stored row

@@ -5,7 +5,8 @@ namespace RecommenderService.Engine;
 /// attribute indicators plus an intercept to each known item's [b_i, q_i, y_i] (rating-head bias and factors, and the
 /// ranking head's vector when the model has one), fitted on the model's items that have attributes. A new item with
 /// attributes then gets a predicted rating for every user (μ + b_u + b̂_i + p_u·q̂_i), a place in lists and neighbours,
-/// before any retrain; once it is trained, its learned vectors replace these.
+/// before any retrain; once it is trained, its learned vectors replace these. The same regression maps user profile
+/// tokens to users' [b_u, p_u, x_u] (<see cref="FitUsers"/>, <see cref="FactorModel.UserAttributeMap"/>).
 /// </summary>
 /// <remarks>
 /// Why a regression rather than the mean of items sharing an attribute: it combines several attributes (a
@@ -27,7 +28,7 @@ public sealed class AttributeFactors
         _weights = weights;
         RatingFactors = ratingFactors;
         RankingFactors = rankingFactors;
-        FittedItems = fittedItems;
+        Fitted = fittedItems;
     }
 
     /// <summary>The attribute vocabulary seen at fitting time; other attributes are ignored when deriving.</summary>
@@ -38,8 +39,8 @@ public sealed class AttributeFactors
     /// <summary>0 when the model had no ranking head.</summary>
     public int RankingFactors { get; }
 
-    /// <summary>How many items the regression was fitted on.</summary>
-    public int FittedItems { get; }
+    /// <summary>How many rows (items; users for a user map) the regression was fitted on.</summary>
+    public int Fitted { get; }
 
     private int Targets => 1 + RatingFactors + RankingFactors;
 
@@ -103,18 +104,63 @@ public sealed class AttributeFactors
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(attributesOf);
+        return FitRows(model, model.Items.Count, attributesOf, trained, regularization, weightOf, ItemTarget, "item");
+    }
+
+    /// <summary>
+    /// The user side (<see cref="FactorModel.UserAttributeMap"/>): fits the same regression from user attribute tokens
+    /// (<see cref="UserAttributeTokens"/>) to every known user's [b_u, p_u, x_u] (rating-head bias and factors, and the
+    /// ranking head's vector), so a user with a profile and no ratings can be served (<see cref="ColdUsers"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No user has attributes.</exception>
+    public static AttributeFactors FitUsers(FactorModel model, Func<int, IReadOnlyCollection<string>?> attributesOf,
+        Func<int, bool>? trained = null, float regularization = 1f, Func<int, double>? weightOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(attributesOf);
+        return FitRows(model, model.Users.Count, attributesOf, trained, regularization, weightOf, UserTarget, "user");
+    }
+
+    /// <summary>
+    /// Fits the user map on the users of a model trained on <paramref name="ratings"/> that have profile tokens in
+    /// <paramref name="attributesById"/> (keyed by external user id; empty lists count as none), every such user weighted
+    /// alike (<see cref="ColdUserEvaluation"/> measured it against weighting by ratings). Null when no rated user has any.
+    /// </summary>
+    public static AttributeFactors? FitOnUsers(FactorModel model, RatingSet ratings,
+        IReadOnlyDictionary<string, string[]> attributesById, float regularization = DefaultUserRegularization)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(attributesById);
+        var counts = new int[model.Users.Count];
+        var toModel = new int[ratings.UserCount];
+        for (var u = 0; u < toModel.Length; u++) toModel[u] = model.Users.TryGetIndex(ratings.Users[u], out var m) ? m : -1;
+        foreach (var u in ratings.User)
+            if (toModel[u] >= 0) counts[toModel[u]]++;
+        string[]? Of(int user) => attributesById.TryGetValue(model.Users[user], out var a) && a.Length > 0 ? a : null;
+        var any = false;
+        for (var u = 0; u < counts.Length && !any; u++) any = counts[u] > 0 && Of(u) is not null;
+        return any ? FitUsers(model, Of, u => counts[u] > 0, regularization) : null;
+    }
+
+    /// <summary>λ of the user map: users are many per token (hundreds per age band), so a rare token is held near the intercept harder than an item's.</summary>
+    public const float DefaultUserRegularization = 5f;
+
+    private static AttributeFactors FitRows(FactorModel model, int count, Func<int, IReadOnlyCollection<string>?> attributesOf,
+        Func<int, bool>? trained, float regularization, Func<int, double>? weightOf, Action<FactorModel, int, float[]> targetOf, string what)
+    {
         if (!float.IsFinite(regularization) || regularization <= 0)
             throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "λ must be positive.");
         var vocabulary = new SortedSet<string>(StringComparer.Ordinal);
-        var rows = new List<(int Item, IReadOnlyCollection<string> Attributes)>();
-        for (var i = 0; i < model.Items.Count; i++)
+        var rows = new List<(int Row, IReadOnlyCollection<string> Attributes)>();
+        for (var i = 0; i < count; i++)
         {
             if (trained is not null && !trained(i)) continue;
             if (attributesOf(i) is not { } attributes) continue;
             rows.Add((i, attributes));
             vocabulary.UnionWith(attributes);
         }
-        if (rows.Count == 0) throw new ArgumentException("No trained item has attributes to learn from.", nameof(attributesOf));
+        if (rows.Count == 0) throw new ArgumentException($"No trained {what} has attributes to learn from.", nameof(attributesOf));
 
         var names = vocabulary.ToArray();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -129,13 +175,13 @@ public sealed class AttributeFactors
         var xtt = new double[n * targets];
         var columns = new List<int>();
         var target = new float[targets];
-        foreach (var (item, attributes) in rows)
+        foreach (var (row, attributes) in rows)
         {
             columns.Clear();
             foreach (var a in attributes.Distinct()) columns.Add(index[a]);
             columns.Add(n - 1);
-            Target(model, item, target);
-            var weight = weightOf?.Invoke(item) ?? 1;
+            targetOf(model, row, target);
+            var weight = weightOf?.Invoke(row) ?? 1;
             if (!(weight > 0)) continue;
             foreach (var r in columns)
             {
@@ -144,7 +190,7 @@ public sealed class AttributeFactors
             }
         }
         for (var a = 0; a < n - 1; a++) xtx[a * n + a] += regularization;
-        xtx[(n - 1) * n + n - 1] += 1e-6; // keeps the system definite when every item shares one attribute set
+        xtx[(n - 1) * n + n - 1] += 1e-6; // keeps the system definite when every row shares one attribute set
 
         var weights = new float[n * targets];
         var a2 = new double[n * n];
@@ -200,13 +246,21 @@ public sealed class AttributeFactors
             model.UserFactors, factors, model.Scale);
         return model.Ranking is { } h
             ? withItems.WithRanking(new RankingHead(h.Factors, h.UserFactors, ranking!, h.Feedback, h.Regularization))
-            : withItems;
+                .WithUserAttributeMap(model.UserAttributeMap)
+            : withItems.WithUserAttributeMap(model.UserAttributeMap);
     }
 
-    private static void Target(FactorModel model, int item, float[] target)
+    private static void ItemTarget(FactorModel model, int item, float[] target)
     {
         target[0] = model.ItemBias[item];
         model.ItemVector(item).CopyTo(target.AsSpan(1, model.Factors));
         if (model.Ranking is { } head) head.ItemVector(item).CopyTo(target.AsSpan(1 + model.Factors, head.Factors));
+    }
+
+    private static void UserTarget(FactorModel model, int user, float[] target)
+    {
+        target[0] = model.UserBias[user];
+        model.UserVector(user).CopyTo(target.AsSpan(1, model.Factors));
+        if (model.Ranking is { } head) head.UserVector(user).CopyTo(target.AsSpan(1 + model.Factors, head.Factors));
     }
 }

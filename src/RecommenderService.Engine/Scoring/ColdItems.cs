@@ -51,6 +51,6 @@ public static class ColdItems
         var ids = new IdMap(model.Items.Ids.Concat(added.Select(a => a.Id)));
         var newHead = head is null ? null : new RankingHead(h, head.UserFactors, ranking!, head.Feedback, head.Regularization);
         return new FactorModel(model.Users, ids, k, model.GlobalMean, model.UserBias, bias, model.UserFactors, factors, model.Scale,
-            newHead, map);
+            newHead, map, model.UserAttributeMap);
     }
 }

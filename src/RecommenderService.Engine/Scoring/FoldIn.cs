@@ -25,18 +25,50 @@ public static class FoldIn
     /// reproduces the trade-off the model was trained with; it must be positive when the ratings alone do not
     /// determine the solution (fewer ratings than k + 1).
     /// </remarks>
-    public static FoldedUser Solve(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, float regularization)
+    public static FoldedUser Solve(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, float regularization) =>
+        Solve(model, items, values, regularization, null);
+
+    /// <summary>
+    /// <see cref="Solve(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float}, float)"/> regularised toward
+    /// <paramref name="prior"/> (a user's profile vector, <see cref="ColdUsers"/>) instead of toward 0:
+    /// argmin Σ (r − μ − b_i − b_u − p·q_i)² + λ(|p − p₀|² + (b_u − b₀)²), so (ZᵀZ + λI)x = Zᵀy + λx₀. Without ratings
+    /// the result is the prior; each rating moves it as far as λ allows. A null prior is the plain fold-in.
+    /// </summary>
+    public static FoldedUser Solve(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, float regularization,
+        FoldedUser? prior)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (items.Length != values.Length)
             throw new ArgumentException($"{items.Length} items but {values.Length} values.", nameof(values));
-        if (!(regularization >= 0) || !float.IsFinite(regularization))
-            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "The regularization must be zero or positive.");
         foreach (var item in items)
             if ((uint)item >= (uint)model.Items.Count)
                 throw new ArgumentOutOfRangeException(nameof(items), item, "An item index is outside the model.");
+        return SolveRows(model.Factors, model.GlobalMean, model.ItemFactors, items, model.ItemBias, values, regularization, prior);
+    }
 
-        var k = model.Factors;
+    /// <summary>
+    /// The fold-in over items given by their vectors rather than by index (pseudo-items, such as the vectors the item
+    /// attribute map derives for a user's onboarding likes): row j of <paramref name="itemVectors"/> (k floats) and
+    /// <paramref name="itemBiases"/>[j] were rated <paramref name="values"/>[j].
+    /// </summary>
+    public static FoldedUser SolveVectors(FactorModel model, ReadOnlySpan<float> itemVectors, ReadOnlySpan<float> itemBiases,
+        ReadOnlySpan<float> values, float regularization, FoldedUser? prior)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (itemBiases.Length != values.Length || itemVectors.Length != (long)values.Length * model.Factors)
+            throw new ArgumentException("The vectors, biases and values describe different numbers of items.", nameof(values));
+        return SolveRows(model.Factors, model.GlobalMean, itemVectors, [], itemBiases, values, regularization, prior);
+    }
+
+    /// <summary>The joint ridge solve over rows <paramref name="items"/> of <paramref name="rows"/> (or every row in order when it is empty).</summary>
+    private static FoldedUser SolveRows(int k, float globalMean, ReadOnlySpan<float> rows, ReadOnlySpan<int> items, ReadOnlySpan<float> biases,
+        ReadOnlySpan<float> values, float regularization, FoldedUser? prior)
+    {
+        if (!(regularization >= 0) || !float.IsFinite(regularization))
+            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "The regularization must be zero or positive.");
+        if (prior is not null && prior.Factors.Length != k)
+            throw new ArgumentException($"The prior has {prior.Factors.Length} factors; the model has {k}.", nameof(prior));
+
         var n = k + 1;
         double[]? rented = null;
         var size = n * n + 2 * n;
@@ -49,17 +81,22 @@ public static class FoldIn
             a.Clear();
             b.Clear();
             z[0] = 1;
-            for (var j = 0; j < items.Length; j++)
+            for (var j = 0; j < values.Length; j++)
             {
-                var item = items[j];
-                var q = model.ItemVector(item);
+                var item = items.IsEmpty ? j : items[j];
+                var q = rows.Slice(item * k, k);
                 for (var f = 0; f < k; f++) z[f + 1] = q[f];
-                var y = values[j] - model.GlobalMean - model.ItemBias[item];
+                var y = values[j] - globalMean - biases[item];
                 // Lower triangle only: row r gets z[r]·z[0..r].
                 for (var r = 0; r < n; r++) AddScaled(a.Slice(r * n, r + 1), z, z[r]);
                 AddScaled(b, z, y);
             }
             for (var r = 0; r < n; r++) a[r * n + r] += regularization;
+            if (prior is not null)
+            {
+                b[0] += regularization * prior.Bias;
+                for (var f = 0; f < k; f++) b[f + 1] += regularization * prior.Factors[f];
+            }
 
             CholeskySolve(a, b, n);
             var factors = new float[k];
@@ -81,7 +118,21 @@ public static class FoldIn
     /// </summary>
     /// <remarks>YᵀY is computed on the first call per model and cached; afterwards a solve is O(n·k² + k³).</remarks>
     /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
-    public static float[] SolveRanking(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values)
+    public static float[] SolveRanking(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
+        SolveRanking(model, items, values, []);
+
+    /// <summary>
+    /// <see cref="SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/> starting from
+    /// <paramref name="prior"/> x₀ (a profile's ranking vector; empty = none): the items the user has not rated take the
+    /// prior's preference x₀·y_i instead of 0, and λ pulls toward x₀, so
+    /// (YᵀY + Σ c'_i y_i y_iᵀ + λI) x = (YᵀY + λI) x₀ + Σ [(1 + c'_i) p_i − x₀·y_i] y_i.
+    /// Without ratings the result is x₀ itself; with an empty prior this is the plain fold-in.
+    /// </summary>
+    /// <remarks>
+    /// Why not only λ toward x₀: the zeros of the unrated items are the head's evidence of "not chosen", which a user
+    /// who has rated three items has not given; kept, they would shrink the profile's vector toward 0 before any rating.
+    /// </remarks>
+    public static float[] SolveRanking(FactorModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, ReadOnlySpan<float> prior)
     {
         ArgumentNullException.ThrowIfNull(model);
         var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
@@ -90,8 +141,16 @@ public static class FoldIn
         foreach (var item in items)
             if ((uint)item >= (uint)model.Items.Count)
                 throw new ArgumentOutOfRangeException(nameof(items), item, "An item index is outside the model.");
+        return SolveRankingRows(model, head.ItemFactors, items, values, prior);
+    }
 
+    private static float[] SolveRankingRows(FactorModel model, ReadOnlySpan<float> itemRows, ReadOnlySpan<int> items, ReadOnlySpan<float> values,
+        ReadOnlySpan<float> prior)
+    {
+        var head = model.Ranking!;
         var k = head.Factors;
+        if (!prior.IsEmpty && prior.Length != k)
+            throw new ArgumentException($"The prior has {prior.Length} factors; the ranking head has {k}.", nameof(prior));
         var bonus = new float[items.Length];
         var target = new float[items.Length];
         for (var j = 0; j < bonus.Length; j++) (bonus[j], target[j]) = head.FeedbackOf(values[j]);
@@ -100,8 +159,8 @@ public static class FoldIn
         {
             var x = new float[k];
             var scratch = a.AsSpan(0, k * k + 2 * k);
-            ImplicitLeastSquares.SolveExact(head.ItemGram, head.Regularization, head.ItemFactors, k, items, bonus, target, x,
-                scratch[..(k * k)], scratch.Slice(k * k, k), scratch.Slice(k * k + k, k));
+            ImplicitLeastSquares.SolveExact(head.ItemGram, head.Regularization, itemRows, k, items, bonus, target, x,
+                scratch[..(k * k)], scratch.Slice(k * k, k), scratch.Slice(k * k + k, k), prior);
             return x;
         }
         finally

@@ -3,6 +3,7 @@ using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Users;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Model.Rollout;
@@ -22,6 +23,7 @@ namespace RecommenderService.Api.Model.Training;
 public sealed class RetrainJob(
     RatingSnapshotReader snapshots,
     CatalogueAttributes catalogue,
+    UserProfileStore profiles,
     ModelVersionStore versions,
     TrainingLock trainingLock,
     TrainingRecovery recovery,
@@ -84,6 +86,7 @@ public sealed class RetrainJob(
             var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
             // Outside the ratings' snapshot: the map learns from the trained items' attributes, which a write in between only edits.
             var attributes = await catalogue.ReadAllAsync(cancellationToken);
+            var userAttributes = await profiles.ReadAllTokensAsync(cancellationToken);
             logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items, {ItemsWithAttributes} catalogue items with attributes), read in {Seconds:F2} s",
                 version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, attributes.Count, snapshot.ReadSeconds);
 
@@ -111,11 +114,14 @@ public sealed class RetrainJob(
             var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
                 OnEpoch, OnRankingIteration, cancellationToken, attributes,
                 new ListJudging(popularity.Value.ToSettings(),
-                    (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold)), cancellationToken);
+                    (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold), userAttributes), cancellationToken);
             metrics.TrainingRan(trained.Timings);
             if (trained.Model.AttributeMap is { } map)
                 logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
-                    map.FittedItems, map.Attributes.Count);
+                    map.Fitted, map.Attributes.Count);
+            if (trained.Model.UserAttributeMap is { } userMap)
+                logger.LogInformation("User attribute map fitted on {FittedUsers} users over {Tokens} profile tokens: users with a profile are served from it until they rate",
+                    userMap.Fitted, userMap.Attributes.Count);
             if (trained.RankingSearch is { Steps.Count: > 0 } search)
                 logger.LogInformation(
                     "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",

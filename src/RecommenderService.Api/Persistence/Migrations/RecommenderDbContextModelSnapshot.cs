@@ -482,6 +482,29 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.UserProfileEntity", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attributes");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_user_profiles");
+
+                    b.ToTable("user_profiles", (string)null);
+                });
+
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ModelBlobEntity", b =>
                 {
                     b.HasOne("RecommenderService.Api.Persistence.Entities.ModelVersionEntity", null)
@@ -490,6 +513,16 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_model_blobs_model_versions_version");
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.UserProfileEntity", b =>
+                {
+                    b.HasOne("RecommenderService.Api.Persistence.Entities.UserEntity", null)
+                        .WithOne()
+                        .HasForeignKey("RecommenderService.Api.Persistence.Entities.UserProfileEntity", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_profiles_users_user_id");
                 });
 #pragma warning restore 612, 618
         }
