@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
@@ -16,7 +15,7 @@ public sealed class OtlpExportTests(PostgresFixture postgres)
     [Fact]
     public async Task With_an_endpoint_the_requests_trace_is_exported()
     {
-        using var receiver = OtlpReceiver.Start(FreePort());
+        using var receiver = OtlpReceiver.Start(FreePort.Next());
         var traceId = ActivityTraceId.CreateRandom();
 
         await using (var host = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
@@ -75,12 +74,6 @@ public sealed class OtlpExportTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Export(string Path, string? ContentType, byte[] Body);
 
