@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Npgsql;
 using Prometheus;
 using RecommenderService.Api.Health;
@@ -54,6 +53,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
         // ProblemExceptionHandler answers them with the same problem shape as every other 400.
@@ -113,6 +113,7 @@ public static class Extensions
 
     private static void AddSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<RateLimitMetrics>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
@@ -135,6 +136,7 @@ public static class Extensions
 
     private static void AddServing(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<ServingMetrics>();
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -159,11 +161,6 @@ public static class Extensions
         services.AddSingleton<ItemAttributeIndex>();
         services.AddSingleton<PopularItemsFeed>();
 
-        // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
-        services.AddSingleton<INotificationHandler, RatingChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
-        services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
             builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
@@ -171,6 +168,7 @@ public static class Extensions
 
     private static void AddModelLifecycle(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<LifecycleMetrics>();
         var services = builder.Services;
         services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrainingSettings>, TrainingSettingsValidator>();
@@ -183,8 +181,6 @@ public static class Extensions
         services.AddSingleton<ReplicaRegistry>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddSingleton<ModelRollout>();
-        services.AddSingleton<INotificationHandler, ModelChangeHandler>();
-        services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;

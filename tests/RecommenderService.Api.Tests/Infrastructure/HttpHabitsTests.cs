@@ -6,7 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 using Serilog.Core;
