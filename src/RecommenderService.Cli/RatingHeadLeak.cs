@@ -11,7 +11,7 @@ namespace RecommenderService.Cli;
 /// Why it exists: the list score's trade-off between "will rate" and "will like" is bounded by how well the rating head
 /// tells apart, among the items a user will rate, those they will like from those they will not. Letting it see the
 /// answers measures how much better it would have to be for a goal on liked and disliked items to be reachable
-/// (MovieLens-100k's figures are in docs/benchmarks.md, "Lists users like").
+/// (MovieLens-100k's figures: docs/decisions/0003-list-score.md).
 /// </remarks>
 internal static class RatingHeadLeak
 {

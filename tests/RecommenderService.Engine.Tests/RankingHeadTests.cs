@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using RecommenderService.Cli;
 
 namespace RecommenderService.Engine.Tests;
 
@@ -173,24 +172,6 @@ public sealed class RankingHeadTests
         Assert.Throws<InvalidOperationException>(() => TopKScan.ForUserRanking(model, 0, 3, []));
         Assert.Throws<InvalidOperationException>(() => FoldIn.SolveRanking(model, [1], [4f]));
         Assert.Throws<ArgumentException>(() => model.WithRanking(new RankingHead(2, new float[8], new float[10], 1, ConfidenceWeighting.Binary, 1)));
-    }
-
-    [Fact]
-    public void Recsys_train_writes_both_heads_unless_told_not_to()
-    {
-        using var dir = new TempDirectory();
-        var ratings = dir.File("ratings.tsv");
-        var model = dir.File("model.rsm");
-        var ratingOnly = dir.File("rating-only.rsm");
-        var output = new StringWriter();
-        Assert.Equal(0, RecsysCommandLine.Run(["generate", "--users", "60", "--items", "30", "--ratings", "800", "--output", ratings], output, output));
-        Assert.Equal(0, RecsysCommandLine.Run(["train", "--ratings", ratings, "--output", model, "--factors", "4", "--epochs", "3",
-            "--ranking-factors", "8", "--ranking-iterations", "3", "--threads", "1"], output, output));
-        Assert.Equal(0, RecsysCommandLine.Run(["train", "--ratings", ratings, "--output", ratingOnly, "--factors", "4", "--epochs", "3",
-            "--no-ranking", "--threads", "1"], output, output));
-
-        Assert.Equal(8, ModelFile.Read(model).Ranking?.Factors);
-        Assert.Null(ModelFile.Read(ratingOnly).Ranking);
     }
 
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

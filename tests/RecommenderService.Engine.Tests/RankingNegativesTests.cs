@@ -1,5 +1,3 @@
-using RecommenderService.Cli;
-
 namespace RecommenderService.Engine.Tests;
 
 /// <summary>
@@ -158,22 +156,6 @@ public sealed class RankingNegativesTests
         new RankingTrainer(WithNegatives with { Iterations = 6 }).Train(TestData.LowRank(40, 30, 0.4), p => losses.Add(p.Loss));
 
         for (var i = 1; i < losses.Count; i++) Assert.True(losses[i] <= losses[i - 1] + 1e-6, $"iteration {i + 1}: {losses[i]} after {losses[i - 1]}");
-    }
-
-    [Fact]
-    public void Recsys_train_writes_the_negatives_into_the_model_file()
-    {
-        using var dir = new TempDirectory();
-        var ratings = dir.File("ratings.tsv");
-        var model = dir.File("model.rsm");
-        var output = new StringWriter();
-        Assert.Equal(0, RecsysCommandLine.Run(["generate", "--users", "60", "--items", "30", "--ratings", "800", "--output", ratings], output, output));
-
-        Assert.Equal(0, RecsysCommandLine.Run(["train", "--ratings", ratings, "--output", model, "--factors", "4", "--epochs", "3",
-            "--ranking-factors", "4", "--ranking-negatives", "2", "--ranking-negative-alpha", "3", "--ranking-weighting", "squared",
-            "--ranking-search", "off", "--threads", "1"], output, output));
-
-        Assert.Equal(new RankingFeedback(ConfidenceWeighting.RatingSquared, new RankingOptions().Alpha, 2f, 3f), ModelFile.Read(model).Ranking!.Feedback);
     }
 
     [Theory]

@@ -64,7 +64,7 @@ public sealed class UserRatings
 /// <param name="UserIndex">
 /// The user's row in the model when it serves its own vectors (-1 otherwise): read from the model at each use
 /// rather than copied, because every copy is two long-lived arrays per user, and promoting ~10,000 new views a second
-/// made the collector pause 20-50 ms at a time in the first seconds after a model load (docs/benchmarks.md).
+/// made the collector pause 20-50 ms at a time in the first seconds after a model load (docs/decisions/0008-first-list-per-user.md).
 /// </param>
 public sealed record UserModelView(int ModelVersion, string Strategy, float Bias, float[]? Vector, int[] RatedModelItems, float[]? RankingVector = null,
     long ColdStamp = 0, int UserIndex = -1)

@@ -58,11 +58,8 @@ public sealed record RankingOptions
     /// <see cref="Regularization"/>, so the penalty keeps its weight against an item row's data as the data grows.
     /// </summary>
     /// <remarks>
-    /// A fixed λ = 20 (tuned on MovieLens-100k, 45 ratings per item) loses to popularity on larger data: generated
-    /// 1M ratings (10k users, 5k items, 180 per item; temporal 10 % holdout, users with history; P@10 ranking /
-    /// popularity): choice following taste λ 20 0.214 / 0.222, λ 100 0.307, λ 250 0.220; choice following popularity
-    /// λ 20 0.147 / 0.303, λ 100 0.297, λ 250 0.303. Per item rating: MovieLens-100k's best λ 20 is 0.45, the taste
-    /// set's 100 is 0.55; 0.45 keeps MovieLens-100k where it was tuned.
+    /// A fixed λ = 20 (MovieLens-100k's best, 45 ratings per item) loses to popularity on larger data; 0.45 keeps
+    /// MovieLens-100k where it was tuned (docs/decisions/0002-ranking-penalty.md).
     /// </remarks>
     public float? RegularizationPerItemRating { get; init; } = 0.45f;
 
@@ -92,10 +89,8 @@ public sealed record RankingOptions
     /// confidence 1 + <see cref="NegativeAlpha"/>) instead of a chosen item; null = every rated item is chosen.
     /// </summary>
     /// <remarks>
-    /// Off by default: on MovieLens-100k it makes the head alone list fewer disliked items (negatives ≤ 1: disliked@10
-    /// 0.0296 instead of 0.0344, liked P@10 0.3117 instead of 0.3068, any-rated 0.4235 instead of 0.4251), but the
-    /// service's lists (<see cref="ListScore"/>) already take most of that out and stay on the same trade-off
-    /// (figures in <see cref="ListScore"/>'s remarks).
+    /// Off by default: the service's lists (<see cref="ListScore"/>) already take out most of what negatives remove
+    /// (docs/decisions/0004-no-ranking-negatives.md).
     /// </remarks>
     public float? NegativeThreshold { get; init; }
 

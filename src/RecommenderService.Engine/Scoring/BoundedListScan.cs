@@ -22,7 +22,7 @@ namespace RecommenderService.Engine;
 /// order sorts it identically.</para>
 /// <para>Measured (<c>ListBenchmarks</c>, one top-10 over 20,000 items, both heads k = 64, short job, medians): the full
 /// scan 386–438 µs (~10 MB read, one <c>MathF.Exp</c> per item); the fp32 first pass 123–163 µs (a few hundred items
-/// rescored); the 8-bit first pass 43 µs. docs/benchmarks.md has the runs with their load.</para>
+/// rescored); the 8-bit first pass 43 µs (docs/decisions/0007-bounded-list-scan.md).</para>
 /// </remarks>
 internal static class BoundedListScan
 {

@@ -10,7 +10,7 @@ namespace RecommenderService.Engine;
 /// Appending (rather than keeping cold items beside the model) keeps every scan over the items one flat pass over
 /// contiguous factors, and trained items keep their indices. The price is a copy of the item arrays and the item id map
 /// per rebuild, O(items × (k + h)): at 20,000 items, k = 128, h = 64, 17 MB and a median 14 ms whether one item or a
-/// thousand is appended (<c>ColdItemsBenchmarks</c>, short job, load average 10 on 2 shared cores), which is why the
+/// thousand is appended (<c>ColdItemsBenchmarks</c>, short job, load average 10 on 2 cores), which is why the
 /// host rebuilds once per burst of catalogue writes rather than once per write.
 /// </remarks>
 public static class ColdItems

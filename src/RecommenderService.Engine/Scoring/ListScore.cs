@@ -14,59 +14,8 @@ namespace RecommenderService.Engine;
 /// <remarks>
 /// <para>One type used by every list path (known users through <see cref="TopKScan"/>, folded-in users, and
 /// <see cref="RankingHeadPredictor"/> in evaluation) so the service lists exactly what was measured.</para>
-/// <para>Why a product: the ranking head alone lists items users will watch whatever they think of them (MovieLens-100k,
-/// per-user 75/25 split, seed 42: 3.4 % of the listed items were rated ≤ 2). The product is the natural estimate of
-/// P(chosen) · P(liked | chosen) when s tracks the first and g the second. Measured on that split (any-rated P@10 /
-/// liked P@10 / disliked@10; <c>recsys evaluate --per-user 0.25 --list-sharpness B --list-threshold T</c>):
-/// ranking head alone 0.425 / 0.307 / 0.034; β = 0.5, τ = 3 (the default) 0.421 / 0.321 / 0.028; β = 0.75 0.417 /
-/// 0.322 / 0.026; β = 1.5 0.413 / 0.324 / 0.023; β = 0.75, τ = 3.5 0.415 / 0.324 / 0.025; β = 2, τ = 3.5 0.392 / 0.315 /
-/// 0.019. Alternatives measured worse on the same split: s + 0.1·(r̂ − μ − b_u) 0.419 / 0.320 / 0.028; dropping items
-/// predicted below the user's baseline μ + b_u 0.406 / 0.309 / 0.026; a ranking head trained on ratings ≥ 3 only
-/// 0.418 / 0.317 / 0.026. The default keeps any-rated P@10 above 0.42 and takes the liked and disliked gains that
-/// allows; a larger β trades any-rated precision for fewer disliked items.</para>
-/// <para>The issue's goal on that split (any-rated ≥ 0.42, liked ≥ 0.33, disliked@10 ≤ 0.02 at once) is out of reach
-/// of every blend of these two heads measured. Chosen on an inner per-user split of the training part (25 %, seed 7)
-/// and confirmed on the test split, with the ranking head's λ fixed at 10–40 and k 32–128: the product form
-/// above, a threshold relative to the user's baseline μ + b_u (σ(β (r̂ − μ − b_u − δ)), β 0.5–2, δ −0.5–0.5), a mix of
-/// both, hard drops below r̂ 2.5–3.25, and s + w (r̂ − 3): with any-rated ≥ 0.42 none passed liked 0.3209 or went below
-/// disliked 0.0282; reaching disliked ≤ 0.02 took any-rated down to ≤ 0.40 (e.g. β 2, τ 3.5: 0.391 / 0.315 / 0.019;
-/// user-relative β 1, δ −0.5: 0.4168 / 0.3227 / 0.0261). Ranking
-/// heads trained with low ratings as weaker or no evidence (ratings ≤ 2 neutral, dropped, or at confidence 1;
-/// c = 1 + α ((r − 1)²/2 − 1)) moved the frontier a little (best: the squared weighting with β = 0.5, τ = 3,
-/// 0.4196 / 0.3268 / 0.0251) but need a new weighting in the model file, and still miss the goal.</para>
-/// <para>A ranking head that learns likes (<see cref="RankingFeedback"/>: a rating ≤ T an explicit negative, preference 0
-/// with confidence 1 + c′; chosen items at 1 + α·r or 1 + α·r²) does not get past that frontier either. Chosen on an
-/// inner split of the training part (<c>--inner 0.25</c>, seed 7, the test part's items left out of its lists:
-/// without that, items a list rightly found counted as misses and every change away from "will rate" looked like a
-/// gain: negatives ≤ 2 with squared α 0.5, c′ 4, β 1 measured 0.2189 / 0.1806 / 0.0101 there against the default's
-/// 0.2160 / 0.1637 / 0.0169 and then 0.374 / 0.303 / 0.018 on the test split). On the corrected inner split, paired
-/// at equal λ (× 1, 1.5, 2, 3 of the default), negatives ≤ 2 (c′ 1) cost 3–4 % of any-rated P@10 for 20–25 % fewer
-/// disliked and no liked gain, the trade β makes; negatives ≤ 1 (c′ 0.5–1) kept any-rated within 0.1 % for +1–2 %
-/// liked and −5 % disliked. Confirmed on the test split (service pipeline, penalty search on; any / liked /
-/// disliked): negatives ≤ 1, c′ 1, β 0.5: 0.4178 / 0.3215 / 0.0252 (the head alone 0.4235 / 0.3117 / 0.0296 against
-/// 0.4251 / 0.3068 / 0.0344: a better head), β 1: 0.4093 / 0.3200 / 0.0226; negatives ≤ 2, c′ 1, β 0.5:
-/// 0.4093 / 0.3202 / 0.0233; c′ 4, β 1: 0.3857 / 0.3090 / 0.0187; squared α 0.2 without negatives, β 0.5:
-/// 0.4034 / 0.3180 / 0.0231; against this score alone at β 1: 0.4155 / 0.3237 / 0.0248. Each lies on or just
-/// under the line through the β points: what negatives remove from a list, g already removed. So the default
-/// stays the head without negatives and β 0.5. The λ the penalty search picks moves these figures as much as any
-/// of the above (the default at λ × 1.5 on the test split: 0.3887 / 0.2972 / 0.0258; × 2 steps of the search are
-/// coarse for a peak this narrow), so settings are compared at equal λ. A weighting that changes the mean
-/// confidence moves the best λ with it (inner split: the default peaks at × 1.5, squared α 0.2 at × 2 with
-/// 0.3292 / 0.2522 / 0.0224 against the default's best 0.3256 / 0.2436 / 0.0260; on the test split the search
-/// gave it × 2 and 0.4034 / 0.3180 / 0.0231), so a weighting is only judged fairly with its own λ.</para>
-/// <para>Both were then measured (branch <c>issue-14-penalty</c>, not merged: neither moved the test split). A finer
-/// search (after the × 2 ladder, × √2 around the choice) found the inner split's narrow peak (× 1.41: any-rated
-/// 0.3291 against 0.3090 at × 2) but kept × 1 on the test split: 0.4211 / 0.3205 / 0.0285, unchanged, for one or two
-/// more head trainings per retrain. A penalty per row scaled by its confidence mass (Rendle et al.'s frequency-scaled
-/// λ·(m_r / m̄)^ν, with unobserved weight α₀): ν = 1 gained on inner seed 7 (0.3298 / 0.2476 / 0.0244), lost on seed 8
-/// (0.2979 / 0.2297 / 0.0186 against 0.3101 / 0.2362 / 0.0213) and on the test split (0.4163 / 0.3181 / 0.0274; with
-/// β 1: 0.4039 / 0.3166 / 0.0222). Re-tuning β and τ with the finer search gave the same trade-off as above.</para>
-/// <para>Why no blend gets there (docs/benchmarks.md, "Lists users like"): the list trade-off is bounded by how well the
-/// rating head tells a user's likes from dislikes among the items the ranking head lists (AUC 0.849). A list score whose
-/// probabilities were fitted on the test split's own labels, stronger ranking sources (EASE, an ALS + EASE ensemble) and
-/// every other per-pair feature (AUC 0.859) stay on the same frontier; this score with g from a rating head that had
-/// seen the test ratings (<c>recsys evaluate --rating-head-sees-test 1</c>) meets all three goals at β 0.5
-/// (0.4245 / 0.3400 / 0.0183).</para>
+/// <para>Why a product with β = 0.5, τ = 3, and why no other blend of the two heads does better:
+/// docs/decisions/0003-list-score.md.</para>
 /// </remarks>
 public sealed record ListScore
 {

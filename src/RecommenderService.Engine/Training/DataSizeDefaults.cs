@@ -6,18 +6,8 @@ namespace RecommenderService.Engine;
 /// reaches a better holdout RMSE in a fraction of the passes, so a retrain of millions of ratings fits in a minute.
 /// </summary>
 /// <remarks>
-/// Why the small-data defaults do not scale: with a fixed η = 0.01 decayed per epoch and a start σ = 0.003, the
-/// factors take ~150 epochs to leave zero on 8.5M ratings (early stopping then the refit from scratch: ~280 passes at
-/// k = 256, about 4 minutes through the service). The large-data recipe uses LIBMF's per-row AdaGrad steps
-/// (η = 0.1, no decay), which fit in ~10-20 epochs, at k = 64 (a quarter of the arithmetic per rating and of the
-/// bytes a list reads per item), stops after <see cref="TrainingOptions.Patience"/> = 2 epochs without improvement,
-/// and continues the holdout phase's best model for a quarter of its epochs instead of refitting from scratch. The
-/// ranking head (implicit ALS, trained twice: on the holdout phase's ratings to be judged, then on all) runs 5
-/// iterations instead of 15: with warm-started conjugate-gradient solves it has mostly converged by then, and at
-/// 8.5M ratings its iterations were more than half of the retrain (8 iterations: 38 s of a 152 s retrain's holdout
-/// phase on a loaded 2-core machine).
-/// On MovieLens-100k that warm refit measured worse (see <see cref="TrainingOptions.WarmRefitShare"/>), which is why
-/// small data keeps its defaults. See docs/benchmarks.md for the figures.
+/// The small-data defaults take ~150 epochs to leave zero on 8.5M ratings; from 1M on, LIBMF's per-row AdaGrad
+/// steps at k = 64, patience 2, a warm refit and 5 ALS iterations (docs/decisions/0005-large-data-recipe.md).
 /// </remarks>
 public static class DataSizeDefaults
 {
@@ -31,9 +21,7 @@ public static class DataSizeDefaults
         {
             Factors = 64,
             AdaptiveSteps = true,
-            // Not LearnMean, although it wins on a random split (8.5M: 0.6001 against 0.6160 after 20 epochs): it
-            // shrinks users with few ratings towards a rating of 0 while training, and on the service's temporal
-            // holdout it lost (1M generated: 0.7267 against 0.6832, worse than the biases' 0.6973).
+            // Not LearnMean: it wins on a random split but loses on the service's temporal holdout (decision 0005).
             LearningRate = 0.1f,
             LearningRateDecay = 1f,
             Patience = 2,

@@ -44,13 +44,9 @@ public sealed record TrainingOptions
     /// <summary>
     /// Learn the global mean instead of fixing μ at the data's mean first: training starts from μ = 0, so the
     /// biases and factors fit whole ratings, and afterwards <see cref="MeanCentering"/> moves the average user's and
-    /// item's share back into μ, b_u and b_i without changing any prediction. With <see cref="AdaptiveSteps"/> the
-    /// large first errors fill the step accumulators early, which anneals the steps: on generated data (1M ratings,
-    /// k = 64, 20 epochs) test RMSE 0.6034 against 0.6214 with μ fixed, and LIBMF's 0.6053. But while training it
-    /// shrinks users and items with few ratings towards a rating of 0, not towards the average: on MovieLens-100k
-    /// it measured worse (0.9202 against 0.9032) and on the service's temporal holdout of 1M generated ratings much
-    /// worse (0.7267 against 0.6832, behind the biases' 0.6973), so it is an option for random-split benchmarks,
-    /// not a default.
+    /// item's share back into μ, b_u and b_i without changing any prediction. It wins on random splits (with
+    /// <see cref="AdaptiveSteps"/> it matches LIBMF) but shrinks sparse users towards a rating of 0 and loses on the
+    /// service's temporal holdout, so it is not a default (docs/decisions/0005-large-data-recipe.md).
     /// </summary>
     public bool LearnMean { get; init; }
 
@@ -81,9 +77,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// The refit on all ratings after early stopping continues the holdout phase's best model (rows, step state and
     /// η) for ⌈share × best epoch count⌉ epochs instead of training from scratch for the best epoch count;
-    /// 0 (the default) refits from scratch. Measured on MovieLens-100k (--holdout 0.2, seed 42): share 0.25 gave RMSE
-    /// 0.9038 and 0.5 gave 0.9037 against 0.8991 from scratch (fixed steps), and 0.9122 against 0.9046 with adaptive
-    /// steps at k = 64: the best epoch of the holdout phase is already the optimum, and more epochs on top overfit.
+    /// 0 (the default) refits from scratch: on MovieLens-100k the warm refit overfits (RMSE 0.9038 against 0.8991;
+    /// docs/decisions/0005-large-data-recipe.md), on millions of ratings it saves most of the refit.
     /// </summary>
     public double WarmRefitShare { get; init; }
 

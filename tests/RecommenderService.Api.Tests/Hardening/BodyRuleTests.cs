@@ -9,22 +9,13 @@ namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>JSON bodies are one JSON value and nothing more; the batch limit admits every legal batch.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class BodyRuleTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class BodyRuleTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _admin = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-        });
-        _admin = _factory.CreateClientAsAdmin();
-        await _admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/users/u0/ratings/i0", """{"rating": 3}"""));
+        await base.InitializeAsync();
+        await Admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/users/u0/ratings/i0", """{"rating": 3}"""));
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Theory]
     [InlineData("PUT", "/api/v1/users/u1/ratings/i1", """{"rating": 4} xyz""")]
@@ -35,14 +26,14 @@ public sealed class BodyRuleTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("POST", "/api/v1/model/retrain", """{"factors": 8} x""")]
     public async Task Trailing_text_after_a_json_body_is_a_400_problem_and_nothing_is_stored(string method, string path, string body)
     {
-        var before = await FingerprintAsync(_factory.ConnectionString);
+        var before = await FingerprintAsync(Factory.ConnectionString);
         var versions = await ScalarAsync("SELECT count(*) FROM model_versions");
 
-        var response = await _admin.SendAsync(Raw(new HttpMethod(method), path, body));
+        var response = await Admin.SendAsync(Raw(new HttpMethod(method), path, body));
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
-        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+        Assert.Equal(before, await FingerprintAsync(Factory.ConnectionString));
         Assert.Equal(versions, await ScalarAsync("SELECT count(*) FROM model_versions"));
     }
 
@@ -59,7 +50,7 @@ public sealed class BodyRuleTests(PostgresFixture postgres) : IAsyncLifetime
 
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
-        var response = await _admin.PostAsync("/api/v1/ratings/batch", content);
+        var response = await Admin.PostAsync("/api/v1/ratings/batch", content);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         Assert.Equal(10_001, await ScalarAsync("SELECT count(*) FROM ratings"));
@@ -73,5 +64,5 @@ public sealed class BodyRuleTests(PostgresFixture postgres) : IAsyncLifetime
         return new string(chars);
     }
 
-    private Task<long> ScalarAsync(string sql) => TestData.ScalarAsync(_factory.ConnectionString, sql);
+    private Task<long> ScalarAsync(string sql) => TestData.ScalarAsync(Factory.ConnectionString, sql);
 }

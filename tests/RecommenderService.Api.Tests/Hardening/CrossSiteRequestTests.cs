@@ -14,11 +14,9 @@ namespace RecommenderService.Api.Tests.Hardening;
 /// never an API route, and the dashboard's own forms carry an antiforgery token that a foreign page cannot read.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class CrossSiteRequestTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-
-    private static readonly Dictionary<string, string?> Settings = new()
+    protected override Dictionary<string, string?> Settings => new()
     {
         ["RateLimiting:Enabled"] = "false",
         ["Training:JobsEnabled"] = "true",
@@ -26,14 +24,7 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
         ["Training:QueuePollSeconds"] = "30",
     };
 
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, Settings);
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    private HttpClient Browser(string key) => Browser(_factory, key);
+    private HttpClient Browser(string key) => Browser(Factory, key);
 
     /// <summary>A client signed in with Basic credentials; cookies handled by hand, so they can move between replicas.</summary>
     private static HttpClient Browser(RecommenderApiFactory factory, string key, bool handleCookies = true)
@@ -47,7 +38,7 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
     public async Task Basic_credentials_do_not_authenticate_api_routes()
     {
         var browser = Browser(RecommenderApiFactory.AdminKey);
-        var before = await FingerprintAsync(_factory.ConnectionString);
+        var before = await FingerprintAsync(Factory.ConnectionString);
 
         var put = await browser.PutAsJsonAsync("/api/v1/users/victim/ratings/i1", new { rating = 1 });
         var retrain = await browser.PostAsync("/api/v1/model/retrain", new FormUrlEncodedContent([]));
@@ -59,7 +50,7 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
             Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
             Assert.DoesNotContain(response.Headers.WwwAuthenticate, h => h.Scheme == "Basic");
         }
-        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+        Assert.Equal(before, await FingerprintAsync(Factory.ConnectionString));
         Assert.Equal(0, await JobCountAsync());
     }
 
@@ -67,7 +58,7 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
     public async Task Basic_credentials_still_open_the_dashboard()
     {
         var page = await Browser(RecommenderApiFactory.AdminKey).GetAsync("/hangfire");
-        var anonymous = await _factory.CreateClient().GetAsync("/hangfire");
+        var anonymous = await Factory.CreateClient().GetAsync("/hangfire");
         var client = await Browser(RecommenderApiFactory.ClientKey).GetAsync("/hangfire");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -112,8 +103,8 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
     public async Task A_dashboard_form_rendered_by_one_replica_can_be_posted_to_another()
     {
         // A second replica on the same database, as behind a load balancer.
-        await using var other = new RecommenderApiFactory(_factory.ConnectionString, Settings);
-        var browserA = Browser(_factory, RecommenderApiFactory.AdminKey, handleCookies: false);
+        await using var other = new RecommenderApiFactory(Factory.ConnectionString, Settings);
+        var browserA = Browser(Factory, RecommenderApiFactory.AdminKey, handleCookies: false);
         var rendered = await browserA.GetAsync("/hangfire/recurring");
         var page = await rendered.Content.ReadAsStringAsync();
         var header = Meta(page, "csrf-header");
@@ -133,7 +124,7 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(1, await JobCountAsync());
         // The key ring both replicas used is the database's, not a file of this machine's that pods would not share.
-        Assert.True(await TestData.ScalarAsync(_factory.ConnectionString, "SELECT count(*) FROM data_protection_keys") >= 1);
+        Assert.True(await TestData.ScalarAsync(Factory.ConnectionString, "SELECT count(*) FROM data_protection_keys") >= 1);
     }
 
     private static string Meta(string html, string name)
@@ -143,5 +134,5 @@ public sealed class CrossSiteRequestTests(PostgresFixture postgres) : IAsyncLife
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 
-    private Task<long> JobCountAsync() => TestData.ScalarAsync(_factory.ConnectionString, "SELECT count(*) FROM hangfire.job");
+    private Task<long> JobCountAsync() => TestData.ScalarAsync(Factory.ConnectionString, "SELECT count(*) FROM hangfire.job");
 }

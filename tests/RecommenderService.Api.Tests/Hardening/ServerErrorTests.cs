@@ -12,26 +12,22 @@ namespace RecommenderService.Api.Tests.Hardening;
 /// leaves the stored data as it was.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ServerErrorTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _admin = null!;
-
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> Settings => new()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-            ["Training:JobsEnabled"] = "true",
-            ["Training:PollSeconds"] = "30",
-        });
-        _admin = _factory.CreateClientAsAdmin();
-        // Something stored, so that "unchanged" means something.
-        await _admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/users/u0/ratings/i0", """{"rating": 3}"""));
-        await _admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/items/i0", """{"title": "Zero", "attributes": {"a": 1}}"""));
-    }
+        ["RateLimiting:Enabled"] = "false",
+        ["Training:JobsEnabled"] = "true",
+        ["Training:PollSeconds"] = "30",
+    };
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // Something stored, so that "unchanged" means something.
+        await Admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/users/u0/ratings/i0", """{"rating": 3}"""));
+        await Admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/items/i0", """{"title": "Zero", "attributes": {"a": 1}}"""));
+    }
 
     // Bodies are JSON text: "\ud800" below is the six characters of a JSON escape, as a client would send them.
     [Theory]
@@ -46,12 +42,12 @@ public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("PUT", "/api/v1/items/i1", """{"title": "A", "attributes": {"a\u0000": 1}}""", "attributes")]
     public async Task Lone_surrogates_and_nul_in_json_strings_are_400_problems_naming_the_field(string method, string path, string body, string field)
     {
-        var before = await FingerprintAsync(_factory.ConnectionString);
+        var before = await FingerprintAsync(Factory.ConnectionString);
 
-        var response = await _admin.SendAsync(Raw(new HttpMethod(method), path, body));
+        var response = await Admin.SendAsync(Raw(new HttpMethod(method), path, body));
 
         await AssertFieldProblemAsync(response, field);
-        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+        Assert.Equal(before, await FingerprintAsync(Factory.ConnectionString));
     }
 
     // Found by the fuzz suite: an int-bounded [Range] on a float hyperparameter converted the value to int and overflowed.
@@ -61,7 +57,7 @@ public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("""{"initStdDev": 1e38}""", "initStdDev")]
     public async Task Out_of_range_float_hyperparameters_are_400_problems(string body, string field)
     {
-        var response = await _admin.SendAsync(Raw(HttpMethod.Post, "/api/v1/model/retrain", body));
+        var response = await Admin.SendAsync(Raw(HttpMethod.Post, "/api/v1/model/retrain", body));
 
         await AssertFieldProblemAsync(response, field);
     }
@@ -86,7 +82,7 @@ public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
     [MemberData(nameof(BadCursors))]
     public async Task Crafted_or_truncated_cursors_are_400_problems(string cursor)
     {
-        var response = await _admin.GetAsync($"/api/v1/users/u0/ratings?cursor={cursor}");
+        var response = await Admin.GetAsync($"/api/v1/users/u0/ratings?cursor={cursor}");
 
         await AssertFieldProblemAsync(response, "cursor");
     }
@@ -98,7 +94,7 @@ public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("1e3")]
     public async Task Non_numeric_or_huge_job_ids_are_404_problems(string jobId)
     {
-        var response = await _admin.GetAsync($"/api/v1/model/jobs/{jobId}");
+        var response = await Admin.GetAsync($"/api/v1/model/jobs/{jobId}");
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound);
     }
@@ -109,12 +105,12 @@ public sealed class ServerErrorTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("-2208988801")]
     public async Task Far_past_unix_timestamps_in_an_import_are_400_problems(string seconds)
     {
-        var before = await FingerprintAsync(_factory.ConnectionString);
+        var before = await FingerprintAsync(Factory.ConnectionString);
 
-        var response = await _admin.PostAsync("/api/v1/ratings/import", new StringContent($"u1,i1,3,{seconds}\n", Encoding.UTF8, "text/csv"));
+        var response = await Admin.PostAsync("/api/v1/ratings/import", new StringContent($"u1,i1,3,{seconds}\n", Encoding.UTF8, "text/csv"));
 
         var problem = await AssertFieldProblemAsync(response, "line 1");
         Assert.Contains("1900", problem.GetProperty("errors").GetProperty("line 1")[0].GetString());
-        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+        Assert.Equal(before, await FingerprintAsync(Factory.ConnectionString));
     }
 }

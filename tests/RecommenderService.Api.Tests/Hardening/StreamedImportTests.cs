@@ -15,22 +15,13 @@ namespace RecommenderService.Api.Tests.Hardening;
 /// nothing. The chunk is a few lines here so that small files take the streamed path.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class StreamedImportTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _admin = null!;
-
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> Settings => new()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-            ["Ingest:ImportChunkRows"] = "7",
-        });
-        _admin = _factory.CreateClientAsAdmin();
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+        ["RateLimiting:Enabled"] = "false",
+        ["Ingest:ImportChunkRows"] = "7",
+    };
 
     /// <summary>A body written a few lines at a time, so the service reads it in several pieces, as from a network.</summary>
     private sealed class TrickleContent(IReadOnlyList<string> lines, int perWrite) : HttpContent
@@ -57,13 +48,13 @@ public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifeti
     {
         var content = new TrickleContent(lines, perWrite);
         content.Headers.ContentType = new("text/csv");
-        return _admin.PostAsync("/api/v1/ratings/import", content);
+        return Admin.PostAsync("/api/v1/ratings/import", content);
     }
 
     [Fact]
     public async Task A_streamed_import_keeps_the_last_line_of_each_pair_across_chunks_and_replaces_existing_ratings()
     {
-        await _admin.PutAsJsonAsync("/api/v1/users/old/ratings/i1", new { rating = 1 });
+        await Admin.PutAsJsonAsync("/api/v1/users/old/ratings/i1", new { rating = 1 });
         var lines = new List<string> { "userId,itemId,rating,timestamp" };
         for (var u = 0; u < 10; u++)
             for (var i = 0; i < 5; i++)
@@ -76,16 +67,16 @@ public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifeti
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         Assert.Equal(51, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt64());
-        Assert.Equal(51, await TestData.ScalarAsync(_factory.ConnectionString, "SELECT count(*) FROM ratings"));
+        Assert.Equal(51, await TestData.ScalarAsync(Factory.ConnectionString, "SELECT count(*) FROM ratings"));
         Assert.Equal(1.5, await ValueAsync("u3", "i2"));
         Assert.Equal(3, await ValueAsync("u1", "i1"));
         Assert.Equal(5, await ValueAsync("old", "i1"));
-        var stamped = await TestData.ScalarAsync(_factory.ConnectionString, """
+        var stamped = await TestData.ScalarAsync(Factory.ConnectionString, """
             SELECT extract(epoch FROM r.rated_at)::bigint FROM ratings r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
             WHERE u.external_id = 'old' AND i.external_id = 'i1'
             """);
         Assert.InRange(DateTime.UnixEpoch.AddSeconds(stamped), before, DateTime.UtcNow.AddSeconds(5));
-        Assert.Equal(1_700_000_000, await TestData.ScalarAsync(_factory.ConnectionString, """
+        Assert.Equal(1_700_000_000, await TestData.ScalarAsync(Factory.ConnectionString, """
             SELECT extract(epoch FROM r.rated_at)::bigint FROM ratings r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
             WHERE u.external_id = 'u3' AND i.external_id = 'i2'
             """));
@@ -94,8 +85,8 @@ public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task A_bad_line_after_chunks_were_staged_stores_nothing()
     {
-        await _admin.PutAsJsonAsync("/api/v1/users/keep/ratings/i1", new { rating = 2 });
-        var before = await FingerprintAsync(_factory.ConnectionString);
+        await Admin.PutAsJsonAsync("/api/v1/users/keep/ratings/i1", new { rating = 2 });
+        var before = await FingerprintAsync(Factory.ConnectionString);
         var lines = Enumerable.Range(0, 60).Select(n => $"s{n},i{n % 4},3").ToList();
         lines.Add("s99,i1,nine");
 
@@ -103,14 +94,14 @@ public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifeti
 
         var problem = await AssertFieldProblemAsync(response, "line 61");
         Assert.Contains("nine", problem.GetProperty("errors").GetProperty("line 61")[0].GetString());
-        Assert.Equal(before, await FingerprintAsync(_factory.ConnectionString));
+        Assert.Equal(before, await FingerprintAsync(Factory.ConnectionString));
     }
 
     [Fact]
     public async Task A_streamed_import_stamps_and_names_each_user_once_however_many_chunks_name_them()
     {
-        await _admin.PutAsJsonAsync("/api/v1/users/hub/ratings/i99", new { rating = 2 }); // an existing user
-        await using var listener = new NpgsqlConnection(_factory.ConnectionString);
+        await Admin.PutAsJsonAsync("/api/v1/users/hub/ratings/i99", new { rating = 2 }); // an existing user
+        await using var listener = new NpgsqlConnection(Factory.ConnectionString);
         await listener.OpenAsync();
         var named = new List<string>();
         listener.Notification += (_, e) =>
@@ -133,12 +124,12 @@ public sealed class StreamedImportTests(PostgresFixture postgres) : IAsyncLifeti
         // Named once each: a user is stamped (and named) only by the first chunk that meets them; a user stamped
         // again by every chunk would be named by all twelve.
         lock (named) Assert.Equal(expected, named.Order());
-        Assert.Equal(expected.Count, await TestData.ScalarAsync(_factory.ConnectionString,
+        Assert.Equal(expected.Count, await TestData.ScalarAsync(Factory.ConnectionString,
             "SELECT count(*) FROM users WHERE (external_id = 'hub' OR external_id LIKE 'v%') AND ratings_changed_at > now() - interval '1 minute'"));
     }
 
     private async Task<double> ValueAsync(string user, string item) =>
-        await TestData.ScalarAsync(_factory.ConnectionString, """
+        await TestData.ScalarAsync(Factory.ConnectionString, """
             SELECT (r.value * 10)::bigint FROM ratings r JOIN users u ON u.id = r.user_id JOIN items i ON i.id = r.item_id
             WHERE u.external_id = $1 AND i.external_id = $2
             """, user, item) / 10.0;

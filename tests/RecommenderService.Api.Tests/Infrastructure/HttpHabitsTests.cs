@@ -6,10 +6,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Tests.Support;
+using RecommenderService.Engine;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -20,29 +19,23 @@ namespace RecommenderService.Api.Tests.Infrastructure;
 /// id on every answer (and in the request log), and the rate-limit state in headers.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class HttpHabitsTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
+    // Rate limiting stays on: its headers are among the habits.
+    protected override Dictionary<string, string?> Settings => new() { ["Popularity:RefreshSeconds"] = "30" };
 
-    public async Task InitializeAsync()
+    protected override RatingSet Seed() => TestData.PlantedRatings(seed: 8);
+
+    public override async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?> { ["Popularity:RefreshSeconds"] = "30" });
-        _client = _factory.CreateClientAsClient();
-        var ratings = TestData.PlantedRatings(seed: 8);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddHours(-1));
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, TestData.Train(ratings), DateTimeOffset.UtcNow);
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
-        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
-        (await _client.PutAsJsonAsync("/api/v1/items/1", new { title = "First" })).EnsureSuccessStatusCode();
+        await base.InitializeAsync();
+        (await Client.PutAsJsonAsync("/api/v1/items/1", new { title = "First" })).EnsureSuccessStatusCode();
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Popular_items_carry_an_etag_and_a_max_age_within_the_refresh_and_revalidate_to_304()
     {
-        var first = await _client.GetAsync("/api/v1/items/popular?count=5");
+        var first = await Client.GetAsync("/api/v1/items/popular?count=5");
         var etag = first.Headers.ETag;
 
         var again = await SendAsync(HttpMethod.Get, "/api/v1/items/popular?count=5", etag);
@@ -61,9 +54,9 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task An_items_etag_changes_when_the_item_does()
     {
-        var first = await _client.GetAsync("/api/v1/items/1");
+        var first = await Client.GetAsync("/api/v1/items/1");
         var unchanged = await SendAsync(HttpMethod.Get, "/api/v1/items/1", first.Headers.ETag);
-        (await _client.PutAsJsonAsync("/api/v1/items/1", new { title = "First, restored" })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync("/api/v1/items/1", new { title = "First, restored" })).EnsureSuccessStatusCode();
         var changed = await SendAsync(HttpMethod.Get, "/api/v1/items/1", first.Headers.ETag);
 
         Assert.NotNull(first.Headers.ETag);
@@ -77,7 +70,7 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
     {
         foreach (var path in new[] { "/api/v1/items/2/similar?count=5", "/api/v1/items?ids=1,2" })
         {
-            var first = await _client.GetAsync(path);
+            var first = await Client.GetAsync(path);
             var again = await SendAsync(HttpMethod.Get, path, first.Headers.ETag);
 
             Assert.NotNull(first.Headers.ETag);
@@ -104,9 +97,9 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Every_response_has_a_request_id_echoing_a_valid_one()
     {
-        var anonymous = _factory.CreateClientWithKey(null);
+        var anonymous = Factory.CreateClientWithKey(null);
 
-        var generated = await _client.GetAsync("/api/v1/items/1");
+        var generated = await Client.GetAsync("/api/v1/items/1");
         var unauthorized = await anonymous.GetAsync("/api/v1/items/1");
         var echoed = await SendAsync(HttpMethod.Get, "/api/v1/items/ghost", requestId: "app-7f3a.42");
         var replaced = await SendAsync(HttpMethod.Get, "/api/v1/items/1", requestId: "bad id with spaces");
@@ -125,7 +118,7 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task The_request_log_line_carries_the_request_id()
     {
         var sink = new CollectingSink();
-        await using var factory = new RecommenderApiFactory(_factory.ConnectionString,
+        await using var factory = new RecommenderApiFactory(Factory.ConnectionString,
             new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Information" });
         var client = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)))
             .CreateClient();
@@ -145,7 +138,7 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Rate_limited_responses_carry_ratelimit_headers_and_a_429_retry_after()
     {
-        await using var limited = new RecommenderApiFactory(_factory.ConnectionString, new Dictionary<string, string?>
+        await using var limited = new RecommenderApiFactory(Factory.ConnectionString, new Dictionary<string, string?>
         {
             ["RateLimiting:ClientPermitsPerSecond"] = "1",
             ["RateLimiting:ClientBurst"] = "3",
@@ -175,7 +168,7 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : IAsyncLifetime
         if (ifNoneMatch is not null) request.Headers.IfNoneMatch.Add(ifNoneMatch);
         if (acceptEncoding is not null) request.Headers.AcceptEncoding.ParseAdd(acceptEncoding);
         if (requestId is not null) request.Headers.Add("X-Request-Id", requestId);
-        return await _client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 
     private static async Task<string> Decompress(HttpResponseMessage response, string encoding)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
@@ -16,7 +15,7 @@ public sealed class OtlpExportTests(PostgresFixture postgres)
     [Fact]
     public async Task With_an_endpoint_the_requests_trace_is_exported()
     {
-        using var receiver = OtlpReceiver.Start(FreePort());
+        using var receiver = OtlpReceiver.Start(FreePort.Next());
         var traceId = ActivityTraceId.CreateRandom();
 
         await using (var host = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
@@ -29,13 +28,14 @@ public sealed class OtlpExportTests(PostgresFixture postgres)
             await SendTracedRequestAsync(host, traceId);
         } // disposing the host shuts the tracer provider down, which flushes its batch
 
-        // The export is a POST from the exporter's own thread: give it time to arrive on a loaded machine.
-        for (var waited = 0; waited < 100 && receiver.Received.IsEmpty; waited++) await Task.Delay(100);
-        var exported = receiver.Received.ToList();
-        Assert.Contains(exported, r => r.Path == "/v1/traces" && r.ContentType == "application/x-protobuf");
-        // The trace id travels as its 16 raw bytes in the protobuf body.
+        // The trace id travels as its 16 raw bytes in the protobuf body. The exports are POSTs from the exporter's own
+        // thread, and the host's start-up spans may come in an earlier batch: wait for the one that carries the request.
         var id = new byte[16];
         traceId.CopyTo(id);
+        await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(10),
+            () => Task.FromResult(receiver.Received.Any(r => r.Body.AsSpan().IndexOf(id) >= 0)), pollMilliseconds: 100);
+        var exported = receiver.Received.ToList();
+        Assert.Contains(exported, r => r.Path == "/v1/traces" && r.ContentType == "application/x-protobuf");
         Assert.Contains(exported, r => r.Body.AsSpan().IndexOf(id) >= 0);
     }
 
@@ -75,12 +75,6 @@ public sealed class OtlpExportTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Export(string Path, string? ContentType, byte[] Body);
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 
@@ -63,7 +63,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ["{target}"]
             """);
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo(BinaryPath)
         {
             WorkingDirectory = folder,
@@ -153,12 +153,6 @@ public sealed class PrometheusServer : IAsyncDisposable
         var text => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture),
     };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindMonitoringFolder()
     {

@@ -8,21 +8,15 @@ namespace RecommenderService.Api.Tests.Observability;
 /// route, not the 500 of an exception in flight, or the error-rate alert would fire on hostile input.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class RefusedRequestMetricsTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class RefusedRequestMetricsTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-
-    public async Task InitializeAsync() => _factory = await RecommenderApiFactory.CreateAsync(postgres);
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task A_parameter_that_does_not_bind_is_counted_as_the_400_the_client_got_with_its_route()
     {
-        var client = _factory.CreateClientAsClient();
+        var client = Factory.CreateClientAsClient();
 
         var response = await client.GetAsync("/api/v1/items/popular?count=abc");
-        var metrics = await _factory.CreateClient().GetStringAsync("/metrics");
+        var metrics = await Factory.CreateClient().GetStringAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

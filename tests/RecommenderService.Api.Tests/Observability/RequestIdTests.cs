@@ -6,14 +6,9 @@ namespace RecommenderService.Api.Tests.Observability;
 
 /// <summary>The <c>X-Request-Id</c> of a response is the request's trace id unless the caller sent its own.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class RequestIdTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
     private const string Header = "X-Request-Id";
-    private RecommenderApiFactory _factory = null!;
-
-    public async Task InitializeAsync() => _factory = await RecommenderApiFactory.CreateAsync(postgres);
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Without_an_id_the_response_carries_the_trace_id_of_the_request()
@@ -23,7 +18,7 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/items/popular");
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
 
-        var response = await _factory.CreateClientAsClient().SendAsync(request);
+        var response = await Factory.CreateClientAsClient().SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(traceId, Assert.Single(response.Headers.GetValues(Header)));
@@ -32,7 +27,7 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Every_response_has_a_fresh_trace_id_as_its_request_id()
     {
-        var client = _factory.CreateClientAsClient();
+        var client = Factory.CreateClientAsClient();
 
         var first = await client.GetAsync("/api/v1/items/popular");
         var second = await client.GetAsync("/api/v1/items/popular");
@@ -46,7 +41,7 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_well_formed_id_from_the_caller_is_echoed_and_a_malformed_one_replaced()
     {
-        var client = _factory.CreateClientAsClient();
+        var client = Factory.CreateClientAsClient();
         var own = new HttpRequestMessage(HttpMethod.Get, "/api/v1/items/popular");
         own.Headers.Add(Header, "frontend-42.abc");
         var odd = new HttpRequestMessage(HttpMethod.Get, "/api/v1/items/popular");
@@ -62,8 +57,8 @@ public sealed class RequestIdTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Problem_responses_carry_the_request_id_too()
     {
-        var unauthorised = await _factory.CreateClientWithKey(null).GetAsync("/api/v1/items/popular");
-        var notFound = await _factory.CreateClientAsClient().GetAsync("/api/v1/items/no-such-item");
+        var unauthorised = await Factory.CreateClientWithKey(null).GetAsync("/api/v1/items/popular");
+        var notFound = await Factory.CreateClientAsClient().GetAsync("/api/v1/items/no-such-item");
 
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);

@@ -12,22 +12,14 @@ namespace RecommenderService.Api.Tests.Observability;
 
 /// <summary>The serving, cache, ingest and rate-limit series of <c>/metrics</c>, read after real requests.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests(postgres)
+public sealed class ServiceMetricsTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
 {
     private HttpClient _scraper = null!;
-    private RatingSet _ratings = null!;
-    private int _version;
-    private DateTimeOffset _trainedAt;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         _scraper = Factory.CreateClientWithKey(null);
-        _ratings = TestData.PlantedRatings();
-        _trainedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await TestData.InsertRatingsAsync(Factory.ConnectionString, _ratings, _trainedAt.AddMinutes(-1));
-        _version = await TestData.StoreActiveModelAsync(Factory.ConnectionString, TestData.Train(_ratings), _trainedAt);
-        await Factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -37,10 +29,10 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests
 
         Assert.DoesNotContain("private_internaldiagnostics", metrics.Text);
         Assert.True(metrics.Has("process_cpu_seconds_total"), "process series are kept");
-        Assert.Equal(_version, metrics["recommender_active_model_version"]);
+        Assert.Equal(Version, metrics["recommender_active_model_version"]);
         // Trained five minutes ago; the test's own run time only adds to it.
         Assert.InRange(metrics["recommender_model_age_seconds"], 299, 3600);
-        Assert.InRange(metrics["recommender_model_trained_timestamp_seconds"] - _trainedAt.ToUnixTimeMilliseconds() / 1000.0, -0.01, 0.01);
+        Assert.InRange(metrics["recommender_model_trained_timestamp_seconds"] - TrainedAt.ToUnixTimeMilliseconds() / 1000.0, -0.01, 0.01);
         Assert.Equal(3600, metrics["recommender_retrain_interval_seconds"]);
     }
 
@@ -49,7 +41,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests
     {
         var before = await MetricsText.ScrapeAsync(_scraper);
 
-        await ListAsync(_ratings.Users[0]);
+        await ListAsync(Ratings.Users[0]);
         await ListAsync("nobody-knows-me");
         await ListAsync("nobody-knows-me-either");
 
@@ -61,10 +53,10 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests
     [Fact]
     public async Task A_fold_in_is_counted_with_its_latency()
     {
-        var user = _ratings.Users[3];
+        var user = Ratings.Users[3];
         var before = await MetricsText.ScrapeAsync(_scraper);
 
-        var put = await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{_ratings.Items[0]}", new { rating = 5 });
+        var put = await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{Ratings.Items[0]}", new { rating = 5 });
         put.EnsureSuccessStatusCode();
         var list = await ListAsync(user);
 
@@ -78,7 +70,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests
     [Fact]
     public async Task The_user_cache_counts_misses_hits_invalidations_and_its_size()
     {
-        var user = _ratings.Users[5];
+        var user = Ratings.Users[5];
         // The model load reads every user's ratings ahead (Serving:WarmUserCache), in the background: let it finish, then
         // forget this one so its first list misses.
         await Factory.Services.GetRequiredService<RecommenderService.Api.Model.Loading.ActiveModelLoader>().UsersReadAhead;
@@ -88,7 +80,7 @@ public sealed class ServiceMetricsTests(PostgresFixture postgres) : ServiceTests
         await ListAsync(user);
         await ListAsync(user);
         var held = await MetricsText.ScrapeAsync(_scraper);
-        (await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{_ratings.Items[1]}", new { rating = 1 })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{Ratings.Items[1]}", new { rating = 1 })).EnsureSuccessStatusCode();
 
         var after = await MetricsText.ScrapeAsync(_scraper);
         Assert.Equal(1, Delta(before, held, "recommender_user_cache_requests_total{result=\"miss\"}"));

@@ -13,20 +13,19 @@ namespace RecommenderService.Api.Tests.OpenApi;
 /// server always sends required).
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class OpenApiDocumentTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class OpenApiDocumentTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
     private const string RegenerateCommand = "dotnet build src/RecommenderService.Api -t:UpdateOpenApiDocument";
-    private RecommenderApiFactory _factory = null!;
     private JsonNode _served = null!;
 
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> Settings => new();
+
+    public override async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres);
-        using var anonymous = _factory.CreateClient();
+        await base.InitializeAsync();
+        using var anonymous = Factory.CreateClient();
         _served = JsonNode.Parse(await anonymous.GetStringAsync("/swagger/v1/swagger.json"))!;
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     /// <summary>docs/openapi.json of this checkout.</summary>
     public static string CommittedPath

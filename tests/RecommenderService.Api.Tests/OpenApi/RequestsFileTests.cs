@@ -2,10 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.OpenApi;
 
@@ -14,33 +12,15 @@ namespace RecommenderService.Api.Tests.OpenApi;
 /// local demo's (numeric ids, a trained model) and jobs on, answers 2xx; and it has a request for every route.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class RequestsFileTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class RequestsFileTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> Settings => new()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
-        {
-            ["Training:JobsEnabled"] = "true",
-            ["Training:Cron"] = "0 0 1 1 *",
-        });
-        _factory.CreateClient().Dispose(); // starts the host, which migrates the database
-        var ratings = TestData.PlantedRatings(users: 250, items: 250, ratings: 8000);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, ratings, DateTimeOffset.UtcNow.AddDays(-1));
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, TestData.Train(ratings), DateTimeOffset.UtcNow);
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
-        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
-    }
+        ["Training:JobsEnabled"] = "true",
+        ["Training:Cron"] = "0 0 1 1 *",
+    };
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        // Hangfire opens its own connections (not through the host's data source); close the idle ones now rather
-        // than leaving them to Npgsql's five-minute pruning, so the shared test server keeps connections to spare.
-        await using var connection = new Npgsql.NpgsqlConnection(_factory.ConnectionString);
-        Npgsql.NpgsqlConnection.ClearPool(connection);
-    }
+    protected override RatingSet Seed() => TestData.PlantedRatings(users: 250, items: 250, ratings: 8000);
 
     private static string FilePath => Path.Combine(Path.GetDirectoryName(OpenApiDocumentTests.CommittedPath)!, "requests.http");
 
@@ -48,7 +28,7 @@ public sealed partial class RequestsFileTests(PostgresFixture postgres) : IAsync
     public async Task Every_request_of_the_http_file_succeeds_in_order()
     {
         var (variables, requests) = Parse(File.ReadAllText(FilePath));
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         variables["baseUrl"] = client.BaseAddress!.ToString().TrimEnd('/');
         variables["clientKey"] = RecommenderApiFactory.ClientKey;
         variables["adminKey"] = RecommenderApiFactory.AdminKey;

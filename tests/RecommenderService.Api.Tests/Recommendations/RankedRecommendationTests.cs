@@ -10,76 +10,63 @@ namespace RecommenderService.Api.Tests.Recommendations;
 
 /// <summary>A model with a ranking head: lists follow the ranking head, ratings still come from the rating head.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class RankedRecommendationTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-    private RatingSet _ratings = null!;
-    private FactorModel _model = null!;
+    protected override RatingSet Seed() => TestData.ClusteredRatings();
 
-    public async Task InitializeAsync()
-    {
-        _factory = new RecommenderApiFactory(await postgres.CreateDatabaseAsync(), new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
-        _client = _factory.CreateClientAsClient();
-        _ratings = TestData.ClusteredRatings();
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, _ratings, DateTimeOffset.UtcNow.AddHours(-1));
-        _model = TestData.Train(_ratings).WithRanking(new RankingTrainer(new RankingOptions { Factors = 8, Regularization = 2, RegularizationPerItemRating = null, Threads = 1 }).Train(_ratings));
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, _model, DateTimeOffset.UtcNow);
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    protected override FactorModel Train(RatingSet ratings) => TestData.Train(ratings)
+        .WithRanking(new RankingTrainer(new RankingOptions { Factors = 8, Regularization = 2, RegularizationPerItemRating = null, Threads = 1 }).Train(ratings));
 
     [Fact]
     public async Task A_modelled_users_list_follows_the_engines_list_score_and_shows_the_rating_heads_prediction()
     {
         const string user = "7";
 
-        var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/recommendations?count=10");
+        var list = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/recommendations?count=10");
 
-        _model.Users.TryGetIndex(user, out var u);
-        _ratings.Users.TryGetIndex(user, out var ratingUser);
+        Model.Users.TryGetIndex(user, out var u);
+        Ratings.Users.TryGetIndex(user, out var ratingUser);
         var rated = new HashSet<int>();
-        for (var r = 0; r < _ratings.Count; r++)
-            if (_ratings.User[r] == ratingUser && _model.Items.TryGetIndex(_ratings.Items[_ratings.Item[r]], out var i)) rated.Add(i);
+        for (var r = 0; r < Ratings.Count; r++)
+            if (Ratings.User[r] == ratingUser && Model.Items.TryGetIndex(Ratings.Items[Ratings.Item[r]], out var i)) rated.Add(i);
         // The list score: the ranking head's score weighted by the rating head's prediction (ListScore).
-        float Score(int i) => ListScore.Default.Combine(_model.Ranking!.Score(u, i), _model.Score(u, i), _model.Scale);
-        var expected = Enumerable.Range(0, _model.Items.Count).Where(i => !rated.Contains(i))
+        float Score(int i) => ListScore.Default.Combine(Model.Ranking!.Score(u, i), Model.Score(u, i), Model.Scale);
+        var expected = Enumerable.Range(0, Model.Items.Count).Where(i => !rated.Contains(i))
             .OrderByDescending(Score).ThenBy(i => i).Take(10).ToList();
         var items = list.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal("model", list.GetProperty("strategy").GetString());
-        Assert.Equal(expected.Select(i => _model.Items[i]), items.Select(i => i.GetProperty("itemId").GetString()));
+        Assert.Equal(expected.Select(i => Model.Items[i]), items.Select(i => i.GetProperty("itemId").GetString()));
         Assert.Equal(Score(expected[0]), items[0].GetProperty("score").GetDouble(), 3);
-        Assert.Equal(_model.Predict(u, expected[0]), items[0].GetProperty("predictedRating").GetDouble(), 3);
+        Assert.Equal(Model.Predict(u, expected[0]), items[0].GetProperty("predictedRating").GetDouble(), 3);
     }
 
     [Fact]
     public async Task A_version_whose_lists_come_from_the_ranking_head_alone_lists_by_the_ranking_score_unweighted()
     {
         // The gate chose the ranking head alone (the weighted lists lost to popularity on its holdout).
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, _model, DateTimeOffset.UtcNow,
+        await TestData.StoreActiveModelAsync(Factory.ConnectionString, Model, DateTimeOffset.UtcNow,
             metrics: """{"rmse": 0.9, "listSource": "ranking-head-only"}""");
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+        await Factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
         const string user = "7";
 
-        var list = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/recommendations?count=10");
-        var model = await _factory.CreateClientAsAdmin().GetFromJsonAsync<JsonElement>("/api/v1/model");
+        var list = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/recommendations?count=10");
+        var model = await Factory.CreateClientAsAdmin().GetFromJsonAsync<JsonElement>("/api/v1/model");
 
-        _model.Users.TryGetIndex(user, out var u);
-        _ratings.Users.TryGetIndex(user, out var ratingUser);
+        Model.Users.TryGetIndex(user, out var u);
+        Ratings.Users.TryGetIndex(user, out var ratingUser);
         var rated = new HashSet<int>();
-        for (var r = 0; r < _ratings.Count; r++)
-            if (_ratings.User[r] == ratingUser && _model.Items.TryGetIndex(_ratings.Items[_ratings.Item[r]], out var i)) rated.Add(i);
-        float Score(int i) => _model.Ranking!.Score(u, i);
-        var expected = Enumerable.Range(0, _model.Items.Count).Where(i => !rated.Contains(i))
+        for (var r = 0; r < Ratings.Count; r++)
+            if (Ratings.User[r] == ratingUser && Model.Items.TryGetIndex(Ratings.Items[Ratings.Item[r]], out var i)) rated.Add(i);
+        float Score(int i) => Model.Ranking!.Score(u, i);
+        var expected = Enumerable.Range(0, Model.Items.Count).Where(i => !rated.Contains(i))
             .OrderByDescending(Score).ThenBy(i => i).Take(10).ToList();
-        var weighted = TopKScan.ForUserList(_model, u, 10, rated.ToArray()).Select(s => s.Item).ToList();
+        var weighted = TopKScan.ForUserList(Model, u, 10, rated.ToArray()).Select(s => s.Item).ToList();
         var items = list.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal("ranking-head-only", model.GetProperty("listSource").GetString());
         Assert.NotEqual(expected, weighted); // the two orders differ on this data, so the test tells them apart
-        Assert.Equal(expected.Select(i => _model.Items[i]), items.Select(i => i.GetProperty("itemId").GetString()));
+        Assert.Equal(expected.Select(i => Model.Items[i]), items.Select(i => i.GetProperty("itemId").GetString()));
         Assert.Equal(Score(expected[0]), items[0].GetProperty("score").GetDouble(), 3);
-        Assert.Equal(_model.Predict(u, expected[0]), items[0].GetProperty("predictedRating").GetDouble(), 3);
+        Assert.Equal(Model.Predict(u, expected[0]), items[0].GetProperty("predictedRating").GetDouble(), 3);
     }
 
     [Fact]
@@ -87,9 +74,9 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
     {
         // Items of cluster 2 are item-2, item-7, item-12, ...: a newcomer who loves three of them.
         foreach (var item in new[] { "item-2", "item-7", "item-12" })
-            (await _client.PutAsJsonAsync($"/api/v1/users/newcomer/ratings/{item}", new { rating = 5 })).EnsureSuccessStatusCode();
+            (await Client.PutAsJsonAsync($"/api/v1/users/newcomer/ratings/{item}", new { rating = 5 })).EnsureSuccessStatusCode();
 
-        var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/users/newcomer/recommendations?count=5");
+        var list = await Client.GetFromJsonAsync<JsonElement>("/api/v1/users/newcomer/recommendations?count=5");
 
         var ids = list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetString()!).ToList();
         Assert.Equal("folded-in", list.GetProperty("strategy").GetString());
@@ -100,7 +87,7 @@ public sealed class RankedRecommendationTests(PostgresFixture postgres) : IAsync
     [Fact]
     public async Task Similar_items_come_from_the_ranking_factors()
     {
-        var similar = await _client.GetFromJsonAsync<JsonElement>("/api/v1/items/item-3/similar?count=5");
+        var similar = await Client.GetFromJsonAsync<JsonElement>("/api/v1/items/item-3/similar?count=5");
 
         var ids = similar.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetString()!).ToList();
         Assert.Equal(5, ids.Count);

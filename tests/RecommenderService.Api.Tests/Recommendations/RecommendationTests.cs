@@ -3,52 +3,30 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Recommendations;
 
 [Collection(PostgresCollection.Name)]
-public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class RecommendationTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-    private RatingSet _ratings = null!;
-    private FactorModel _model = null!;
-    private int _version;
-
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres);
-        _client = _factory.CreateClientAsClient(); // starts the host: schema migrated, no model yet
-        _ratings = TestData.PlantedRatings();
-        var trainedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, _ratings, trainedAt.AddMinutes(-1));
-        _model = TestData.Train(_ratings);
-        _version = await TestData.StoreActiveModelAsync(_factory.ConnectionString, _model, trainedAt);
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
-        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     [Fact]
     public async Task A_user_unchanged_since_training_gets_the_models_top_items_without_rated_ones()
     {
-        var user = _ratings.Users[0];
+        var user = Ratings.Users[0];
 
         var list = await GetListAsync(user, "count=10");
 
         Assert.Equal("model", list.GetProperty("strategy").GetString());
-        Assert.Equal(_version, list.GetProperty("modelVersion").GetInt32());
+        Assert.Equal(Version, list.GetProperty("modelVersion").GetInt32());
         Assert.Equal(BruteForceTop(user, 10, excludeRated: true), ItemIds(list));
     }
 
     [Fact]
     public async Task Rated_items_stay_in_the_list_when_excludeRated_is_false()
     {
-        var user = _ratings.Users[1];
+        var user = Ratings.Users[1];
 
         var list = await GetListAsync(user, "count=15&excludeRated=false");
 
@@ -58,7 +36,7 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task Scores_are_predicted_ratings_on_the_scale_best_first()
     {
-        var list = await GetListAsync(_ratings.Users[2], "count=20");
+        var list = await GetListAsync(Ratings.Users[2], "count=20");
 
         var scores = list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("score").GetDouble()).ToList();
         Assert.Equal(20, scores.Count);
@@ -69,11 +47,11 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task A_fresh_rating_folds_the_user_in_and_changes_the_next_list()
     {
-        var user = _ratings.Users[3];
+        var user = Ratings.Users[3];
         var before = await GetListAsync(user, "count=10");
         var topItem = ItemIds(before)[0];
 
-        var put = await _client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{topItem}", new { rating = 1.0 });
+        var put = await Client.PutAsJsonAsync($"/api/v1/users/{user}/ratings/{topItem}", new { rating = 1.0 });
         put.EnsureSuccessStatusCode();
         var after = await GetListAsync(user, "count=10");
 
@@ -85,9 +63,9 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task A_user_new_to_the_model_is_folded_in_from_their_ratings()
     {
-        var items = new[] { _ratings.Items[0], _ratings.Items[1], _ratings.Items[2] };
+        var items = new[] { Ratings.Items[0], Ratings.Items[1], Ratings.Items[2] };
         foreach (var item in items)
-            (await _client.PutAsJsonAsync($"/api/v1/users/newcomer-1/ratings/{item}", new { rating = 5.0 })).EnsureSuccessStatusCode();
+            (await Client.PutAsJsonAsync($"/api/v1/users/newcomer-1/ratings/{item}", new { rating = 5.0 })).EnsureSuccessStatusCode();
 
         var list = await GetListAsync("newcomer-1", "count=10");
 
@@ -102,17 +80,17 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
         var list = await GetListAsync("never-seen-before", "count=5");
 
         Assert.Equal("popularity", list.GetProperty("strategy").GetString());
-        Assert.Equal(_version, list.GetProperty("modelVersion").GetInt32());
+        Assert.Equal(Version, list.GetProperty("modelVersion").GetInt32());
         Assert.Equal(5, ItemIds(list).Count);
     }
 
     [Fact]
     public async Task A_deleted_user_gets_no_personalised_list_from_that_moment()
     {
-        var user = _ratings.Users[4];
+        var user = Ratings.Users[4];
         Assert.Equal("model", (await GetListAsync(user, "")).GetProperty("strategy").GetString());
 
-        var delete = await _factory.CreateClientAsAdmin().DeleteAsync($"/api/v1/users/{user}");
+        var delete = await Factory.CreateClientAsAdmin().DeleteAsync($"/api/v1/users/{user}");
         var after = await GetListAsync(user, "");
 
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
@@ -125,13 +103,13 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
         // An item newer than the model, loved by many: it tops the popularity list.
         var fans = new RatingSetBuilder();
         for (var k = 0; k < 40; k++) fans.Add($"fan-{k}", "hit-item", 5f);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, fans.Build(), DateTimeOffset.UtcNow);
-        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
-        var popular = await _client.GetFromJsonAsync<JsonElement>("/api/v1/items/popular?count=3");
+        await TestData.InsertRatingsAsync(Factory.ConnectionString, fans.Build(), DateTimeOffset.UtcNow);
+        await Factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
+        var popular = await Client.GetFromJsonAsync<JsonElement>("/api/v1/items/popular?count=3");
         Assert.Equal("hit-item", popular.GetProperty("items")[0].GetProperty("itemId").GetString());
 
         // A user whose only rating is that item: the model cannot personalise, popularity without it.
-        (await _client.PutAsJsonAsync("/api/v1/users/hit-fan/ratings/hit-item", new { rating = 5.0 })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync("/api/v1/users/hit-fan/ratings/hit-item", new { rating = 5.0 })).EnsureSuccessStatusCode();
         var list = await GetListAsync("hit-fan", "count=10");
         var unfiltered = await GetListAsync("hit-fan", "count=10&excludeRated=false");
 
@@ -146,7 +124,7 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [InlineData("count=-3", "count")]
     public async Task A_list_size_outside_1_to_100_is_a_400_problem(string query, string field)
     {
-        var response = await _client.GetAsync($"/api/v1/users/{_ratings.Users[0]}/recommendations?{query}");
+        var response = await Client.GetAsync($"/api/v1/users/{Ratings.Users[0]}/recommendations?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -159,7 +137,7 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [InlineData("excludeRated=maybe")]
     public async Task A_malformed_query_value_is_a_400_problem(string query)
     {
-        var response = await _client.GetAsync($"/api/v1/users/{_ratings.Users[0]}/recommendations?{query}");
+        var response = await Client.GetAsync($"/api/v1/users/{Ratings.Users[0]}/recommendations?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -168,7 +146,7 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task A_user_id_with_whitespace_is_a_400_problem()
     {
-        var response = await _client.GetAsync("/api/v1/users/has%20space/recommendations");
+        var response = await Client.GetAsync("/api/v1/users/has%20space/recommendations");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -178,7 +156,7 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task A_user_id_longer_than_128_characters_is_a_400_problem()
     {
-        var response = await _client.GetAsync($"/api/v1/users/{new string('u', 129)}/recommendations");
+        var response = await Client.GetAsync($"/api/v1/users/{new string('u', 129)}/recommendations");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -186,34 +164,34 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task A_prediction_for_a_modelled_pair_is_the_models_clamped_rating()
     {
-        var user = _ratings.Users[5];
-        var item = _ratings.Items[7];
+        var user = Ratings.Users[5];
+        var item = Ratings.Items[7];
 
-        var prediction = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/predictions/{item}");
+        var prediction = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{user}/predictions/{item}");
 
-        _model.Users.TryGetIndex(user, out var u);
-        _model.Items.TryGetIndex(item, out var i);
+        Model.Users.TryGetIndex(user, out var u);
+        Model.Items.TryGetIndex(item, out var i);
         Assert.Equal("model", prediction.GetProperty("strategy").GetString());
-        Assert.Equal(_model.Predict(u, i), prediction.GetProperty("predictedRating").GetDouble(), 3);
-        Assert.Equal(_version, prediction.GetProperty("modelVersion").GetInt32());
+        Assert.Equal(Model.Predict(u, i), prediction.GetProperty("predictedRating").GetDouble(), 3);
+        Assert.Equal(Version, prediction.GetProperty("modelVersion").GetInt32());
     }
 
     [Fact]
     public async Task A_prediction_for_an_unknown_user_is_the_items_baseline()
     {
-        var item = _ratings.Items[3];
+        var item = Ratings.Items[3];
 
-        var prediction = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/users/stranger/predictions/{item}");
+        var prediction = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/users/stranger/predictions/{item}");
 
-        _model.Items.TryGetIndex(item, out var i);
+        Model.Items.TryGetIndex(item, out var i);
         Assert.Equal("popularity", prediction.GetProperty("strategy").GetString());
-        Assert.Equal(Math.Clamp(_model.GlobalMean + _model.ItemBias[i], 1, 5), prediction.GetProperty("predictedRating").GetDouble(), 3);
+        Assert.Equal(Math.Clamp(Model.GlobalMean + Model.ItemBias[i], 1, 5), prediction.GetProperty("predictedRating").GetDouble(), 3);
     }
 
     [Fact]
     public async Task A_prediction_for_an_unknown_item_is_a_404_problem()
     {
-        var response = await _client.GetAsync($"/api/v1/users/{_ratings.Users[0]}/predictions/no-such-item");
+        var response = await Client.GetAsync($"/api/v1/users/{Ratings.Users[0]}/predictions/no-such-item");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -222,18 +200,18 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task Lists_and_counters_show_up_in_the_prometheus_metrics()
     {
-        await GetListAsync(_ratings.Users[6], "");
+        await GetListAsync(Ratings.Users[6], "");
 
-        var text = await _factory.CreateClientWithKey(null).GetStringAsync("/metrics");
+        var text = await Factory.CreateClientWithKey(null).GetStringAsync("/metrics");
 
         Assert.Contains("recommender_recommendations_total{strategy=\"model\",source=\"rating_head\"}", text);
-        Assert.Contains($"recommender_active_model_version {_version}", text);
+        Assert.Contains($"recommender_active_model_version {Version}", text);
         Assert.Contains("http_request_duration_seconds", text);
     }
 
     private async Task<JsonElement> GetListAsync(string user, string query)
     {
-        var response = await _client.GetAsync($"/api/v1/users/{user}/recommendations?{query}");
+        var response = await Client.GetAsync($"/api/v1/users/{user}/recommendations?{query}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
@@ -244,16 +222,16 @@ public sealed class RecommendationTests(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>The reference answer: score every item, drop rated ones, sort.</summary>
     private List<string> BruteForceTop(string user, int count, bool excludeRated)
     {
-        _model.Users.TryGetIndex(user, out var u);
-        _ratings.Users.TryGetIndex(user, out var ratingUser);
+        Model.Users.TryGetIndex(user, out var u);
+        Ratings.Users.TryGetIndex(user, out var ratingUser);
         var rated = new HashSet<int>();
-        for (var r = 0; r < _ratings.Count; r++)
-            if (_ratings.User[r] == ratingUser && _model.Items.TryGetIndex(_ratings.Items[_ratings.Item[r]], out var i)) rated.Add(i);
-        return Enumerable.Range(0, _model.Items.Count)
+        for (var r = 0; r < Ratings.Count; r++)
+            if (Ratings.User[r] == ratingUser && Model.Items.TryGetIndex(Ratings.Items[Ratings.Item[r]], out var i)) rated.Add(i);
+        return Enumerable.Range(0, Model.Items.Count)
             .Where(i => !excludeRated || !rated.Contains(i))
-            .OrderByDescending(i => _model.Score(u, i)).ThenBy(i => i)
+            .OrderByDescending(i => Model.Score(u, i)).ThenBy(i => i)
             .Take(count)
-            .Select(i => _model.Items[i])
+            .Select(i => Model.Items[i])
             .ToList();
     }
 }

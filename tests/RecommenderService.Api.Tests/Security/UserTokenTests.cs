@@ -12,24 +12,21 @@ namespace RecommenderService.Api.Tests.Security;
 /// forged is a 401 problem. API keys keep working beside them.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UserTokenTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _admin = null!;
     private HttpClient _alice = null!;
 
-    public async Task InitializeAsync()
-    {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, UserTokens.Settings());
-        _admin = _factory.CreateClientAsAdmin();
-        _alice = UserTokens.ClientFor(_factory, UserTokens.For("alice"));
-        (await _admin.PutAsJsonAsync("/api/v1/items/film-1", new { title = "Film One" })).EnsureSuccessStatusCode();
-        // A user token rates only items in the catalogue (Hardening/PopularTakeoverTests).
-        (await _admin.PutAsJsonAsync("/api/v1/items/film-3", new { title = "Film Three" })).EnsureSuccessStatusCode();
-        (await _admin.PutAsJsonAsync("/api/v1/users/bob/ratings/film-1", new { rating = 4 })).EnsureSuccessStatusCode();
-    }
+    protected override Dictionary<string, string?> Settings => UserTokens.Settings();
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _alice = UserTokens.ClientFor(Factory, UserTokens.For("alice"));
+        (await Admin.PutAsJsonAsync("/api/v1/items/film-1", new { title = "Film One" })).EnsureSuccessStatusCode();
+        // A user token rates only items in the catalogue (Hardening/PopularTakeoverTests).
+        (await Admin.PutAsJsonAsync("/api/v1/items/film-3", new { title = "Film Three" })).EnsureSuccessStatusCode();
+        (await Admin.PutAsJsonAsync("/api/v1/users/bob/ratings/film-1", new { rating = 4 })).EnsureSuccessStatusCode();
+    }
 
     [Fact]
     public async Task A_user_token_reads_and_writes_its_own_ratings_and_reads_its_own_lists()
@@ -71,7 +68,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
         });
 
         await AssertProblemAsync(response, HttpStatusCode.Forbidden);
-        var bob = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/users/bob/ratings");
+        var bob = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/users/bob/ratings");
         Assert.Equal(4, bob.GetProperty("items")[0].GetProperty("rating").GetDouble());
     }
 
@@ -89,7 +86,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
         });
 
         await AssertProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync("/api/v1/items/film-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync("/api/v1/items/film-2")).StatusCode);
     }
 
     [Fact]
@@ -110,9 +107,9 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         await AssertProblemAsync(mixed, HttpStatusCode.Forbidden);
-        var bob = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/users/bob/ratings");
+        var bob = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/users/bob/ratings");
         Assert.Equal(4, bob.GetProperty("items")[0].GetProperty("rating").GetDouble());
-        var alice = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/users/alice/ratings");
+        var alice = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/users/alice/ratings");
         Assert.DoesNotContain(alice.GetProperty("items").EnumerateArray(), r => r.GetProperty("itemId").GetString() == "film-4");
     }
 
@@ -135,7 +132,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
             "forged" => UserTokens.For("alice", signingKey: "another-signing-key-of-enough-length-0123456789"),
             _ => "not.a.token",
         };
-        var client = UserTokens.ClientFor(_factory, token);
+        var client = UserTokens.ClientFor(Factory, token);
 
         var response = await client.GetAsync("/api/v1/users/alice/ratings");
 
@@ -146,7 +143,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task User_tokens_are_rate_limited_per_user()
     {
-        await using var limited = new RecommenderApiFactory(_factory.ConnectionString, UserTokens.Settings(new()
+        await using var limited = new RecommenderApiFactory(Factory.ConnectionString, UserTokens.Settings(new()
         {
             ["RateLimiting:ClientPermitsPerSecond"] = "1",
             ["RateLimiting:ClientBurst"] = "50",
@@ -167,7 +164,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Api_keys_keep_working_for_any_user()
     {
-        var client = _factory.CreateClientAsClient();
+        var client = Factory.CreateClientAsClient();
 
         var bob = await client.GetAsync("/api/v1/users/bob/ratings");
         var alice = await client.PutAsJsonAsync("/api/v1/users/alice/ratings/film-1", new { rating = 2 });
@@ -179,7 +176,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Without_token_settings_a_bearer_token_is_refused()
     {
-        await using var factory = await RecommenderApiFactory.CreateAsync(postgres);
+        await using var factory = await RecommenderApiFactory.CreateAsync(Postgres);
         var client = UserTokens.ClientFor(factory, UserTokens.For("alice"));
 
         var response = await client.GetAsync("/api/v1/users/alice/ratings");
@@ -195,7 +192,7 @@ public sealed class UserTokenTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task The_service_refuses_to_start_with_unusable_token_settings(string key, string value)
     {
         // The short key is too short; the authority beside a signing key is ambiguous; the others are missing.
-        await using var factory = await RecommenderApiFactory.CreateAsync(postgres, UserTokens.Settings(new() { [key] = value }));
+        await using var factory = await RecommenderApiFactory.CreateAsync(Postgres, UserTokens.Settings(new() { [key] = value }));
 
         var error = Assert.ThrowsAny<Exception>(() => { factory.CreateClient(); });
 

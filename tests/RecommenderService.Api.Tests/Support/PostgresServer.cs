@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -197,7 +196,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         // Another process may grab the free port between our probe and the bind; a new port fixes that.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePort.Next();
             var (startExit, startOutput) = await ClusterCommand.RunAsync(
                 binaries.PgCtl,
                 ["start", "-D", data, "-l", log, "-w", "-t", "60", "-o", $"-p {port}"],
@@ -267,12 +266,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     private string[] StopArguments() => ["stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30"];
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string Tail(string file, int lines)
     {

@@ -6,18 +6,24 @@ namespace RecommenderService.Api.Tests.Support;
 /// </summary>
 public abstract class ServiceTests(PostgresFixture postgres) : IAsyncLifetime
 {
+    /// <summary>The shared PostgreSQL server, for a test that starts another host of its own.</summary>
+    protected PostgresFixture Postgres { get; } = postgres;
+
     protected RecommenderApiFactory Factory { get; private set; } = null!;
 
     protected HttpClient Client { get; private set; } = null!;
 
     protected HttpClient Admin { get; private set; } = null!;
 
-    /// <summary>The service's settings; override to add some (e.g. <see cref="RetrainSettings.JobsOn"/> for retrains).</summary>
+    /// <summary>
+    /// The host's configuration: rate limiting off. Override for another one (all of it: e.g. an empty set for the
+    /// service as deployed, <see cref="RetrainSettings.JobsOn"/> for retrains).
+    /// </summary>
     protected virtual Dictionary<string, string?> Settings => new() { ["RateLimiting:Enabled"] = "false" };
 
     public virtual async Task InitializeAsync()
     {
-        Factory = await RecommenderApiFactory.CreateAsync(postgres, Settings);
+        Factory = await RecommenderApiFactory.CreateAsync(Postgres, Settings);
         Client = Factory.CreateClientAsClient();
         Admin = Factory.CreateClientAsAdmin();
     }

@@ -5,11 +5,13 @@
 # upload with curl -T), into emptied tables. Prints ratings/s and the service's memory: resident set
 # before the import (idle), the highest resident set sampled every 0.1 s during it, and the difference.
 #
-#   tests/RecommenderService.Benchmarks/ingest/import_memory.sh 1000000 25000000
+#   tests/RecommenderService.Benchmarks/ingest/import_memory.sh [--lock FILE] [--scratch DIR] 1000000 25000000
 #
-# Needs what throwaway_service.sh needs, plus awk and ~1 GB free in /tmp per 25M lines (the file, and
-# PostgreSQL's tables). The machine is shared: note `uptime` next to the figures (printed before and after).
+# Needs what throwaway_service.sh needs, plus awk and ~1 GB free in the scratch folder per 25M lines (the file,
+# and PostgreSQL's tables). Other work on the machine moves the figures: `uptime` is printed before and after.
+# --lock and --scratch: see ../bench_env.sh.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 [[ $# -gt 0 ]] || { echo "usage: import_memory.sh <lines> [<lines> ...]" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -3,12 +3,13 @@
 # started against it (Kestrel, real HTTP), then ingest_load.py: the whole file through POST /ratings/import
 # (CSV) and through POST /ratings/batch in batches of 10,000, each into emptied tables, medians of N runs.
 #
-#   tests/RecommenderService.Benchmarks/ingest/run.sh path/to/ml-100k/u.data [runs, default 5]
+#   tests/RecommenderService.Benchmarks/ingest/run.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [runs, default 5]
 #
 # Needs: dotnet, PostgreSQL server binaries (initdb/pg_ctl on PATH or /usr/lib/postgresql/*/bin), psql, python3.
-# Everything lives in a temp folder that is removed at the end; nothing listens beyond 127.0.0.1.
-# The machine is shared: note `uptime` next to the figures (printed before and after).
+# Everything lives in a folder under the scratch folder (--scratch, see ../bench_env.sh), removed at the end;
+# nothing listens beyond 127.0.0.1. Other work on the machine moves the figures: `uptime` is printed before and after.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 data="${1:?usage: run.sh <path to MovieLens u.data> [runs]}"
 runs="${2:-5}"

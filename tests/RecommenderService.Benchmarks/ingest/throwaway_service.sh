@@ -9,7 +9,7 @@
 
 start_throwaway_service() {
   local repo="$1"
-  work="$(mktemp -d /tmp/recsys-bench-XXXXXX)"
+  work="$(mktemp -d "${BENCH_SCRATCH:-${TMPDIR:-/tmp}}/recsys-bench-XXXXXX")"
   pg_bin="$(dirname "$(command -v initdb 2>/dev/null || printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
   as_pg=()
   if [[ $(id -u) -eq 0 ]]; then

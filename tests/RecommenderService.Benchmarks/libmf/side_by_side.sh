@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Rating head against LIBMF, side by side in one run on the same machine: the issue-13 data (generated:
-# 120,000 users, 20,000 items, 9.44M ratings, a seeded 90/10 split: ~8.5M train / ~0.94M test), each
+# Rating head against LIBMF, side by side in one run on the same machine: generated data
+# (120,000 users, 20,000 items, 9.44M ratings, a seeded 90/10 split: ~8.5M train / ~0.94M test), each
 # configuration run REPEATS times, interleaved (LIBMF, then each recsys configuration, round after round) so
 # load changes hit all alike. Prints every run and then the median wall time, peak RSS and test RMSE per
 # configuration, and each one's time and memory relative to LIBMF.
 #
-#   tests/RecommenderService.Benchmarks/libmf/side_by_side.sh /path/to/libmf [REPEATS] [-- 'name|recsys train flags' ...]
+#   tests/RecommenderService.Benchmarks/libmf/side_by_side.sh [--lock FILE] [--scratch DIR] /path/to/libmf [REPEATS] [-- 'name|recsys train flags' ...]
 #
 # LIBMF: build it from its public sources in a scratch folder outside the repository (never commit it), e.g.
 # `make` in a clone of LIBMF; the folder must hold `mf-train`. Its run: mf-train -f 0 -k 64 -t 20 -r 0.1
@@ -14,10 +14,12 @@
 # default configurations are below (override with '--' and 'name|flags' pairs). Wall time and peak RSS are
 # /usr/bin/time's, for the whole process (reading the text file included, for both).
 # USERS, ITEMS and RATINGS override the data's size (a quick check: RATINGS=200000 USERS=4000 ITEMS=1000).
-# Needs ~1.5 GB in $TMPDIR. The machine is shared: the uptime is printed before and after.
+# Needs ~1.5 GB in the scratch folder (../bench_env.sh). Other work on the machine moves the figures: the uptime is
+# printed before and after.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
-[[ $# -ge 1 ]] || { echo "usage: side_by_side.sh LIBMF_DIR [REPEATS] [-- 'name|flags' ...]" >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: side_by_side.sh [--lock FILE] [--scratch DIR] LIBMF_DIR [REPEATS] [-- 'name|flags' ...]" >&2; exit 2; }
 libmf="$(cd "$1" && pwd)"; shift
 repeats=3
 if [[ $# -gt 0 && $1 != -- ]]; then repeats=$1; shift; fi
@@ -31,7 +33,7 @@ if [[ $# -gt 0 && $1 == -- ]]; then shift; configs=("$@"); fi
 [[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/side-by-side.XXXXXX")"
+work="$(bench_scratch_dir side-by-side)"
 trap 'rm -rf "$work"' EXIT
 dotnet build "$repo/src/RecommenderService.Cli" -c Release -o "$work/recsys" -v quiet -nologo >/dev/null
 recsys=(dotnet "$work/recsys/recsys.dll")

@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
-# Model-lifecycle figures end to end (issue 5): two replicas of the service on one throwaway PostgreSQL,
+# Model-lifecycle figures end to end: two replicas of the service on one throwaway PostgreSQL,
 # ratings loaded, then lifecycle.py retrains through replica A while wrk loads both replicas, and reports
 # the retrain time by stage, each replica's peak memory, how long after the activation commit each
 # replica serves the new version, and every failed request during the swap.
 #
-#   tests/RecommenderService.Benchmarks/lifecycle/run.sh movielens path/to/ml-100k/u.data
+#   tests/RecommenderService.Benchmarks/lifecycle/run.sh [--lock FILE] [--scratch DIR] movielens path/to/ml-100k/u.data
 #   tests/RecommenderService.Benchmarks/lifecycle/run.sh synthetic 10000000        # generated with recsys
 #
 # Needs: dotnet, PostgreSQL server binaries, psql, python3, wrk (apt-get install wrk). Everything lives in
-# a temp folder removed at the end; nothing listens beyond 127.0.0.1. Extra retrain parameters as JSON in
+# a folder under the scratch folder (../bench_env.sh), removed at the end; nothing listens beyond 127.0.0.1. Extra retrain parameters as JSON in
 # RETRAIN_JSON (default '{}' = the service's defaults; e.g. '{"factors":64,"epochs":20}').
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 kind="${1:?usage: run.sh movielens <u.data> | synthetic <ratings>}"
 source_arg="${2:?usage: run.sh movielens <u.data> | synthetic <ratings>}"
 retrain_json="${RETRAIN_JSON:-{\}}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
-work="$(mktemp -d /tmp/recsys-lifecycle-bench-XXXXXX)"
+work="$(bench_scratch_dir recsys-lifecycle)"
 pg_bin="$(dirname "$(command -v initdb 2>/dev/null || printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
 as_pg=()
 if [[ $(id -u) -eq 0 ]]; then

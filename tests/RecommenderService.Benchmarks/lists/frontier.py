@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The list frontier of issue 14 on MovieLens-100k: how far any-rated P@10, liked P@10 and disliked@10 can be
+"""The list frontier on MovieLens-100k: how far any-rated P@10, liked P@10 and disliked@10 can be
 pushed at once by the inputs the service has (a ranking score, the rating head's predicted rating), and what it
 would take to reach the goal (any >= 0.42, liked >= 0.33, disliked <= 0.02).
 

@@ -6,13 +6,14 @@
 #   GET /api/v1/users/{random 1..943}/recommendations?count=10  (client key)   and   GET /health/live,
 # each after a warm-up, printing requests/s, p50/p99 and the throughput ratio recommendations/live.
 #
-#   tests/RecommenderService.Benchmarks/load/run.sh path/to/ml-100k/u.data [connections, default "8 32 64"] [seconds, default 20] [repeats, default 3]
+#   tests/RecommenderService.Benchmarks/load/run.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [connections, default "8 32 64"] [seconds, default 20] [repeats, default 3]
 #
 # MODES="recommendations reasons live" adds lists with include=reasons, measured in turn beside the plain lists.
 #
 # Needs what ingest/run.sh needs, plus wrk (Debian: apt-get install -y wrk). wrk runs -t2 on the same
 # machine as the service: with 2 cores it takes a share of the CPU; `uptime` is printed with every figure.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 data="${1:?usage: run.sh <path to MovieLens u.data> [connections] [seconds] [repeats]}"
 connections="${2:-8 32 64}"
@@ -52,7 +53,7 @@ echo "==> Warm-up (not counted)"
 for mode in $modes; do run_wrk "$mode" 32 5s >/dev/null; done
 
 echo "==> Measure: wrk -t2 -c{$connections} -d${seconds}s --latency, $repeats repeats each, alternating"
-results="$(mktemp)"
+results="$(mktemp "$bench_scratch/load-results-XXXXXX")"
 for c in $connections; do
   for r in $(seq 1 "$repeats"); do
     for mode in $modes; do

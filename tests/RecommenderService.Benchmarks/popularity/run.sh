@@ -5,12 +5,13 @@
 # EXPLAIN ANALYZE's execution time. Then what the statement triggers that keep the statistics add to a CSV
 # import of the file: the same import with them on and off, alternating.
 #
-#   tests/RecommenderService.Benchmarks/popularity/run.sh path/to/ml-100k/u.data [copies, default 1] [runs, default 7] [import runs, default 5]
+#   tests/RecommenderService.Benchmarks/popularity/run.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [copies, default 1] [runs, default 7] [import runs, default 5]
 #
 # copies > 1 imports the file that many times with user ids suffixed (#2, #3, ...) to show how each query
 # grows with the number of ratings (items stay the same). Uses ingest/throwaway_service.sh (a throwaway
 # PostgreSQL cluster and the Release service on 127.0.0.1, removed at the end). Note `uptime` by the figures.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 data="${1:?usage: run.sh <path to MovieLens u.data> [copies] [runs]}"
 copies="${2:-1}"

@@ -32,7 +32,7 @@ def main(source, target):
         time_axis.bar(millions, values, width=width, bottom=bottom, label=name)
         bottom = [b + v for b, v in zip(bottom, values)]
     time_axis.plot(millions, [float(r["retrain_s"]) for r in rows], "ko-", label="request -> active")
-    # The machine is shared: the load average next to each point says how much of the 2 cores the run had.
+    # The load average next to each point says how much of the 2 cores the run had (other work moves it).
     for x, r in zip(millions, rows):
         time_axis.annotate(f"load {float(r['load1']):.0f}", (x, float(r["retrain_s"])), textcoords="offset points",
                            xytext=(0, 6), ha="center", fontsize=7)
@@ -52,7 +52,7 @@ def main(source, target):
     serving_axis.set_ylim(bottom=0)
     serving_axis.legend(fontsize=8)
 
-    figure.suptitle("RecommenderService on one 2-core machine (shared; load average in the CSV)")
+    figure.suptitle("RecommenderService on one 2-core machine (load average in the CSV)")
     figure.tight_layout()
     figure.savefig(target, dpi=110)
     print(f"wrote {target}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One size of the scale curve, end to end through the service (issue 13, goals 3, 4 and 6): a throwaway
+# One size of the scale curve, end to end through the service: a throwaway
 # PostgreSQL and the Release service on 127.0.0.1 (ingest/throwaway_service.sh: Production settings,
 # warnings-only logging, rate limiting off), then
 #   1. the rating file imported through POST /api/v1/ratings/import (CSV);
@@ -12,12 +12,13 @@
 #      list is computed fresh, and the next 10 s), then /health/live again.
 # Prints every figure with `uptime`, and appends one row to the CSV file if one is given.
 #
-#   tests/RecommenderService.Benchmarks/scale/end_to_end.sh RATINGS_FILE LABEL [CSV_FILE]
+#   tests/RecommenderService.Benchmarks/scale/end_to_end.sh [--lock FILE] [--scratch DIR] RATINGS_FILE LABEL [CSV_FILE]
 #
 # RATINGS_FILE: user TAB item TAB rating [TAB timestamp] (recsys generate's output, MovieLens u.data); users
-# must be 1..N (the wrk script draws ids from that range). Heavy: run it under `flock /work/bench.lock` on a
-# shared machine. Needs what ingest/run.sh needs, plus wrk (Debian: apt-get install -y wrk).
+# must be 1..N (the wrk script draws ids from that range). Heavy: it runs under the benchmark lock
+# (../bench_env.sh). Needs what ingest/run.sh needs, plus wrk (Debian: apt-get install -y wrk).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 data="${1:?usage: end_to_end.sh RATINGS_FILE LABEL [CSV_FILE]}"
 label="${2:?usage: end_to_end.sh RATINGS_FILE LABEL [CSV_FILE]}"

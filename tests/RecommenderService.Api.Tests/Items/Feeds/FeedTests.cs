@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
@@ -14,36 +11,24 @@ namespace RecommenderService.Api.Tests.Items.Feeds;
 /// attribute <c>filter</c>s applied before the cut (so a filtered page is full), <c>include=attributes</c>.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class FeedTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class FeedTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-    private RatingSet _ratings = null!;
+    protected override RatingSet Seed() => TestData.PlantedRatings(seed: 5);
 
-    public async Task InitializeAsync()
+    // Every item gets genres (an array), a language (a string) and a year (a number).
+    protected override async Task BeforeLoadAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres);
-        _client = _factory.CreateClientAsClient();
-        _ratings = TestData.PlantedRatings(seed: 5);
-        var trainedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await TestData.InsertRatingsAsync(_factory.ConnectionString, _ratings, trainedAt.AddMinutes(-1));
-        await TestData.StoreActiveModelAsync(_factory.ConnectionString, TestData.Train(_ratings), trainedAt);
-        // Every item gets genres (an array), a language (a string) and a year (a number).
-        foreach (var item in _ratings.Items.Ids)
+        foreach (var item in Ratings.Items.Ids)
         {
             var k = int.Parse(item);
             var genres = (k % 3) switch { 0 => new[] { "Drama", "Sci-Fi" }, 1 => ["Comedy"], _ => ["Drama"] };
-            (await _client.PutAsJsonAsync($"/api/v1/items/{item}",
+            (await Client.PutAsJsonAsync($"/api/v1/items/{item}",
                 new { title = $"Film {k}", attributes = new { genres, language = k % 2 == 0 ? "en" : "fr", year = 1990 + k % 10 } }))
                 .EnsureSuccessStatusCode();
         }
-        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
-        await _factory.Services.GetRequiredService<PopularityCache>().RefreshAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    private string User => _ratings.Users[0];
+    private string User => Ratings.Users[0];
 
     [Fact]
     public async Task Pages_concatenate_exactly_to_the_long_list()
@@ -104,10 +89,10 @@ public sealed class FeedTests(PostgresFixture postgres) : IAsyncLifetime
         var path = $"/api/v1/users/{User}/recommendations?count=100&excludeRated=false&include=attributes";
         var first = Ids(await GetAsync(path))[0];
         var deep = new string('[', 100) + new string(']', 100);
-        Assert.Equal(1, await TestData.ScalarAsync(_factory.ConnectionString,
+        Assert.Equal(1, await TestData.ScalarAsync(Factory.ConnectionString,
             $"WITH u AS (UPDATE items SET attributes = '{{\"deep\": {deep}}}'::jsonb WHERE external_id = $1 RETURNING 1) SELECT count(*) FROM u", first));
 
-        var response = await _client.GetAsync(path);
+        var response = await Client.GetAsync(path);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         var items = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
@@ -190,7 +175,7 @@ public sealed class FeedTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("exclude=a,,b")]
     public async Task Bad_feed_parameters_are_a_400_problem(string query)
     {
-        var response = await _client.GetAsync($"/api/v1/users/{User}/recommendations?{query}");
+        var response = await Client.GetAsync($"/api/v1/users/{User}/recommendations?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -201,8 +186,8 @@ public sealed class FeedTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var ids = string.Join(",", Enumerable.Range(0, 201).Select(k => $"x{k}"));
 
-        var response = await _client.GetAsync($"/api/v1/users/{User}/recommendations?exclude={ids}");
-        var bad = await _client.GetAsync("/api/v1/items/popular?filter=nocolon");
+        var response = await Client.GetAsync($"/api/v1/users/{User}/recommendations?exclude={ids}");
+        var bad = await Client.GetAsync("/api/v1/items/popular?filter=nocolon");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -210,7 +195,7 @@ public sealed class FeedTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<JsonElement> GetAsync(string path)
     {
-        var response = await _client.GetAsync(path);
+        var response = await Client.GetAsync(path);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

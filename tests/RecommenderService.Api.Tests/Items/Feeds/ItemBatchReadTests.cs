@@ -7,26 +7,20 @@ namespace RecommenderService.Api.Tests.Items.Feeds;
 
 /// <summary><c>GET /api/v1/items?ids=a,b,c</c>: a page's items in one request, unknown ids left out.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ItemBatchReadTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ItemBatchReadTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres);
-        _client = _factory.CreateClientAsClient();
-        (await _client.PutAsJsonAsync("/api/v1/items/a", new { title = "Alpha", attributes = new { genres = new[] { "Drama" } } })).EnsureSuccessStatusCode();
-        (await _client.PutAsJsonAsync("/api/v1/items/b", new { title = "Beta" })).EnsureSuccessStatusCode();
-        (await _client.PutAsJsonAsync("/api/v1/users/u1/ratings/b", new { rating = 4 })).EnsureSuccessStatusCode();
+        await base.InitializeAsync();
+        (await Client.PutAsJsonAsync("/api/v1/items/a", new { title = "Alpha", attributes = new { genres = new[] { "Drama" } } })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync("/api/v1/items/b", new { title = "Beta" })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync("/api/v1/users/u1/ratings/b", new { rating = 4 })).EnsureSuccessStatusCode();
     }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Known_items_come_back_in_the_asked_order_and_unknown_ones_are_left_out()
     {
-        var body = await _client.GetFromJsonAsync<JsonElement>("/api/v1/items?ids=b,ghost,a,b");
+        var body = await Client.GetFromJsonAsync<JsonElement>("/api/v1/items?ids=b,ghost,a,b");
 
         var items = body.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["b", "a"], items.Select(i => i.GetProperty("itemId").GetString()));
@@ -42,7 +36,7 @@ public sealed class ItemBatchReadTests(PostgresFixture postgres) : IAsyncLifetim
     [InlineData("?ids=a,,b")]
     public async Task Missing_or_empty_ids_are_a_400_problem(string query)
     {
-        var response = await _client.GetAsync("/api/v1/items" + query);
+        var response = await Client.GetAsync("/api/v1/items" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -53,7 +47,7 @@ public sealed class ItemBatchReadTests(PostgresFixture postgres) : IAsyncLifetim
     {
         var ids = string.Join(",", Enumerable.Range(0, 101).Select(k => $"i{k}"));
 
-        var response = await _client.GetAsync("/api/v1/items?ids=" + ids);
+        var response = await Client.GetAsync("/api/v1/items?ids=" + ids);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

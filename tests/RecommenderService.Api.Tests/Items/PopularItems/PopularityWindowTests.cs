@@ -7,18 +7,13 @@ namespace RecommenderService.Api.Tests.Items.PopularItems;
 
 /// <summary>Popularity:WindowDays counts only ratings dated on the last N UTC days (today and N days back).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PopularityWindowTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class PopularityWindowTests(PostgresFixture postgres) : ServiceTests(postgres)
 {
-    private RecommenderApiFactory _factory = null!;
-
-    public async Task InitializeAsync() =>
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-            ["Popularity:WindowDays"] = "7",
-        });
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["RateLimiting:Enabled"] = "false",
+        ["Popularity:WindowDays"] = "7",
+    };
 
     [Fact]
     public async Task Only_ratings_dated_inside_the_window_count()
@@ -33,7 +28,7 @@ public sealed class PopularityWindowTests(PostgresFixture postgres) : IAsyncLife
             new { userId = $"w{u}", itemId = "first-day-in", rating = 4, timestamp = Day(7) },
             new { userId = $"w{u}", itemId = "today", rating = 3, timestamp = justNow },
         });
-        var client = _factory.CreateClientAsClient();
+        var client = Factory.CreateClientAsClient();
         (await client.PostAsJsonAsync("/api/v1/ratings/batch", new { ratings })).EnsureSuccessStatusCode();
 
         string[] seen = [];

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using RecommenderService.Cli;
 
-namespace RecommenderService.Engine.Tests;
+namespace RecommenderService.Cli.Tests;
 
 public sealed class CommandLineTests : IDisposable
 {

@@ -1,6 +1,6 @@
-namespace RecommenderService.Engine.Tests;
+namespace RecommenderService.Testing;
 
-/// <summary>A scratch directory deleted at the end of a test.</summary>
+/// <summary>A scratch directory deleted at the end of a test (linked into the engine and CLI test projects).</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
