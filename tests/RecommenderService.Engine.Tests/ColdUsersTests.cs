@@ -52,7 +52,7 @@ public sealed class ColdUsersTests
         var (ratings, profiles, _) = ProfileRatings.Build(users: 120, items: 60);
         var model = ProfileRatings.Train(ratings);
         model = model.WithUserAttributeMap(AttributeFactors.FitOnUsers(model, ratings, profiles));
-        var tokens = new UserTokens(["segment:s2"], []);
+        var tokens = new ProfileTokens(["segment:s2"], []);
         var prior = ColdUsers.FromProfile(model, tokens.Profile)!;
 
         var none = ColdUsers.Solve(model, tokens, [], [], 5f)!;
@@ -62,7 +62,7 @@ public sealed class ColdUsersTests
         Assert.Equal(prior.RankingFactors!, none.RankingFactors!);
         Assert.True(rated.Bias > prior.Bias, "two fives raise the bias above the profile's");
         Assert.True(model.Score(rated.Factors, rated.Bias, 0) > model.Score(prior.Factors, prior.Bias, 0));
-        Assert.Null(ColdUsers.Solve(model, new UserTokens(["segment:unknown"], []), [], [], 5f));
+        Assert.Null(ColdUsers.Solve(model, new ProfileTokens(["segment:unknown"], []), [], [], 5f));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class ColdUsersTests
         var strangers = new int[ProfileRatings.Genres];
         foreach (var liked in Enumerable.Range(0, ProfileRatings.Genres))
         {
-            var user = ColdUsers.Solve(model, new UserTokens([], [$"genre:g{liked}"]), [], [], 5f)!;
+            var user = ColdUsers.Solve(model, new ProfileTokens([], [$"genre:g{liked}"]), [], [], 5f)!;
             var top = ListScore.Default.Top(model, user.Factors, user.Bias, user.RankingFactors, 10, []);
             counts[liked] = top.Count(t => GenreOf(model, t.Item) == liked);
             strangers[liked] = stranger.Count(t => GenreOf(model, t.Item) == liked);

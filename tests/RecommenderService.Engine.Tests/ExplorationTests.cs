@@ -62,6 +62,21 @@ public sealed class ExplorationTests
     }
 
     [Fact]
+    public void Pages_concatenate_when_new_items_are_also_ranked_given_the_candidates_a_depth_needs()
+    {
+        // New items 2, 4 and 6 are ranked high anyway: a slot skips them, so a shallow list needs spare candidates.
+        var seed = Exploration.SeedFor("carol", 5);
+        var ranked = Ranked(40);
+        var byAffinity = new[] { 2, 4, 6, 300, 301, 302, 303, 304, 305, 306 }.Select((i, r) => new ScoredItem(i, 50 - r)).ToArray();
+
+        ExploredItem[] List(int depth) =>
+            Exploration.Mix(ranked[..depth], byAffinity[..Math.Min(byAffinity.Length, Exploration.CandidateCount(depth, 0.3, seed))], depth, 0.3, seed);
+
+        Assert.Equal(List(10), List(20)[..10]);
+        Assert.Equal(List(20), List(30)[..20]);
+    }
+
+    [Fact]
     public void Without_new_items_or_with_a_zero_share_the_list_is_the_ranked_list()
     {
         var ranked = Ranked(12);

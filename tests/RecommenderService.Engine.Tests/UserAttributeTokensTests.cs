@@ -4,7 +4,7 @@ namespace RecommenderService.Engine.Tests;
 
 public sealed class UserAttributeTokensTests
 {
-    private static UserTokens Tokens(string json)
+    private static ProfileTokens Tokens(string json)
     {
         using var document = JsonDocument.Parse(json);
         return UserAttributeTokens.From(document.RootElement);

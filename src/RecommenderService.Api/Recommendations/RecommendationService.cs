@@ -140,7 +140,7 @@ public sealed class RecommendationService(
         // New items are ordered for the user by the score their list is ordered by.
         var ranking = serving.ListsFromRankingHead && view.HasRankingVectorIn(model) ? view.RankingVectorIn(model) : [];
         var candidates = Exploration.Candidates(model, view.RatingVectorIn(model), view.Bias, ranking, fresh, excluded,
-            Exploration.SlotCount(depth, share, seed), serving.ListScore);
+            Exploration.CandidateCount(depth, share, seed), serving.ListScore);
         return Exploration.Mix(top, candidates, depth, share, seed);
     }
 

@@ -78,7 +78,7 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
 
         // Both heads are folded in from the same ratings, each against its own fixed item factors.
         var started = Stopwatch.GetTimestamp();
-        var folded = ColdUsers.Solve(model, hasPrior ? user.Profile : UserTokens.None, items.ToArray(), values.ToArray(),
+        var folded = ColdUsers.Solve(model, hasPrior ? user.Profile : ProfileTokens.None, items.ToArray(), values.ToArray(),
             hasPrior ? options.Value.ProfileFoldInRegularization : options.Value.FoldInRegularization * items.Count)!;
         metrics.FoldedIn(Stopwatch.GetElapsedTime(started));
         return new UserModelView(serving.Version, RecommendationStrategy.FoldedIn, folded.Bias, folded.Factors, rated, folded.RankingFactors,

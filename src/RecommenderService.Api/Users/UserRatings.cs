@@ -13,20 +13,20 @@ public sealed class UserRatings
 {
     public static UserRatings Unknown(string userId) => new(userId, null, [], []);
 
-    public UserRatings(string userId, DateTimeOffset? changedAt, string[] itemIds, float[] values, UserTokens? profile = null)
+    public UserRatings(string userId, DateTimeOffset? changedAt, string[] itemIds, float[] values, ProfileTokens? profile = null)
     {
         UserId = userId;
         ChangedAt = changedAt;
         ItemIds = itemIds;
         Values = values;
-        Profile = profile ?? UserTokens.None;
+        Profile = profile ?? ProfileTokens.None;
     }
 
     /// <summary>
     /// The tokens of the user's stored profile (<c>PUT /api/v1/users/{userId}</c>): the prior of their fold-in, and their
     /// list before they rate anything. A profile write drops the cached user like a rating write does.
     /// </summary>
-    public UserTokens Profile { get; }
+    public ProfileTokens Profile { get; }
 
     public string UserId { get; }
 

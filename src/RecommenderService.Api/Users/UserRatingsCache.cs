@@ -112,7 +112,7 @@ public sealed class UserRatingsCache : IDisposable
             // Users first (a few per cent of the rows), then every rating in the primary key's order, so one user's rows
             // arrive together and each user is cached as soon as their last row is read.
             var users = new Dictionary<int, (string Id, DateTimeOffset? ChangedAt)>();
-            var profiles = new Dictionary<int, UserTokens>();
+            var profiles = new Dictionary<int, ProfileTokens>();
             await using (var command = _database.CreateCommand("SELECT user_id, attributes::text FROM user_profiles"))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 while (await reader.ReadAsync(cancellationToken))
@@ -130,7 +130,7 @@ public sealed class UserRatingsCache : IDisposable
             {
                 if (user < 0 || !users.TryGetValue(user, out var row)) return;
                 var ids = await _items.ResolveAsync(items, cancellationToken);
-                _cache.Set(row.Id, new UserRatings(row.Id, row.ChangedAt, ids, values.ToArray(), profiles.GetValueOrDefault(user, UserTokens.None)),
+                _cache.Set(row.Id, new UserRatings(row.Id, row.ChangedAt, ids, values.ToArray(), profiles.GetValueOrDefault(user, ProfileTokens.None)),
                     _entryOptions);
                 cached++;
             }
@@ -179,7 +179,7 @@ public sealed class UserRatingsCache : IDisposable
             """;
         var exists = false;
         DateTimeOffset? changedAt = null;
-        var profile = UserTokens.None;
+        var profile = ProfileTokens.None;
         var items = new List<int>();
         var values = new List<float>();
         await using (var command = _database.CreateCommand(sql))

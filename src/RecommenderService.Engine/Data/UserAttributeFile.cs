@@ -13,9 +13,9 @@ public static class UserAttributeFile
 {
     /// <summary>Tokens by user id.</summary>
     /// <exception cref="RatingFileException">A line is neither format.</exception>
-    public static Dictionary<string, UserTokens> Read(string path)
+    public static Dictionary<string, ProfileTokens> Read(string path)
     {
-        var result = new Dictionary<string, UserTokens>(StringComparer.Ordinal);
+        var result = new Dictionary<string, ProfileTokens>(StringComparer.Ordinal);
         var line = 0;
         foreach (var text in File.ReadLines(path, System.Text.Encoding.Latin1))
         {

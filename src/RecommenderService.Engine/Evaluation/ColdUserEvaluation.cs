@@ -143,7 +143,7 @@ public static class ColdUserEvaluation
                     if (itemAttributesOf is not null)
                     {
                         var likes = StatedLikes(onboarding, test, liked, itemAttributesOf, options.Likes);
-                        var tokens = new UserTokens(profile.ToArray(), likes);
+                        var tokens = new ProfileTokens(profile.ToArray(), likes);
                         if (ColdUsers.UsableLikes(model, likes) > 0) withLikes++;
                         var v = ColdUsers.Solve(model, tokens, [], [], options.PriorRegularizations[0]);
                         if (v is not null) Judge(Row("profile + likes", 0), i => Predict(v, i), s => ByVectors(s, v), items);
@@ -151,11 +151,11 @@ public static class ColdUserEvaluation
                     }
                     continue;
                 }
-                var plain = ColdUsers.Solve(model, UserTokens.None, items, values, options.FoldInRegularization * picks)!;
+                var plain = ColdUsers.Solve(model, ProfileTokens.None, items, values, options.FoldInRegularization * picks)!;
                 Judge(Row("picks", picks), i => Predict(plain, i), s => ByVectors(s, plain), items);
                 foreach (var lambda in options.PriorRegularizations)
                 {
-                    var withPrior = ColdUsers.Solve(model, new UserTokens(profile.ToArray(), []), items, values, lambda)!;
+                    var withPrior = ColdUsers.Solve(model, new ProfileTokens(profile.ToArray(), []), items, values, lambda)!;
                     var name = options.PriorRegularizations.Count == 1 ? "picks + profile" : $"picks + profile l={lambda:G3}";
                     Judge(Row(name, picks), i => Predict(withPrior, i), s => ByVectors(s, withPrior), items);
                 }

@@ -53,10 +53,18 @@ public static class Exploration
     }
 
     /// <summary>
+    /// How many candidates <see cref="Mix"/> needs for a list of <paramref name="depth"/> so that it is the prefix of any
+    /// deeper one: a slot skips candidates already placed by rank (up to <paramref name="depth"/> of them), so the slots
+    /// are filled from the same candidates whatever the depth only if that many more are at hand.
+    /// </summary>
+    public static int CandidateCount(int depth, double share, ulong seed) => SlotCount(depth, share, seed) + Math.Max(0, depth);
+
+    /// <summary>
     /// The first <paramref name="count"/> entries of the mixed list: <paramref name="ranked"/> (the personalised list, best
     /// first, at least <paramref name="count"/> long when the catalogue allows) with its slots given to
     /// <paramref name="candidates"/> (new items, best first by the user's affinity, without the user's excluded items), each
     /// item once. A slot with no candidate left takes the next ranked item; a slot's score is the candidate's affinity.
+    /// For pages to concatenate, pass the user's best <see cref="CandidateCount"/> new items.
     /// </summary>
     public static ExploredItem[] Mix(ReadOnlySpan<ScoredItem> ranked, ReadOnlySpan<ScoredItem> candidates, int count, double share, ulong seed)
     {

@@ -62,7 +62,7 @@ public static class ColdUsers
     /// takes it), the ranking head's its own. Null when nothing usable is given (no ratings, and neither a profile nor a
     /// like the model's maps know).
     /// </summary>
-    public static UserVectors? Solve(FactorModel model, UserTokens tokens, ReadOnlySpan<int> items, ReadOnlySpan<float> values,
+    public static UserVectors? Solve(FactorModel model, ProfileTokens tokens, ReadOnlySpan<int> items, ReadOnlySpan<float> values,
         float regularization)
     {
         ArgumentNullException.ThrowIfNull(model);

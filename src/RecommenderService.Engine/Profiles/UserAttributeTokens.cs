@@ -37,9 +37,9 @@ public static class UserAttributeTokens
     };
 
     /// <summary>The profile tokens and liked item tokens of <paramref name="attributes"/>; empty for anything but an object.</summary>
-    public static UserTokens From(JsonElement attributes)
+    public static ProfileTokens From(JsonElement attributes)
     {
-        if (attributes.ValueKind != JsonValueKind.Object) return UserTokens.None;
+        if (attributes.ValueKind != JsonValueKind.Object) return ProfileTokens.None;
         var profile = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string[] likes = [];
@@ -56,11 +56,11 @@ public static class UserAttributeTokens
             else
                 AddProfile(key, property.Value, profile, seen);
         }
-        return new UserTokens(profile.ToArray(), likes);
+        return new ProfileTokens(profile.ToArray(), likes);
     }
 
     /// <summary>The tokens of an <c>attributes</c> JSON text; none when it is not a JSON object.</summary>
-    public static UserTokens FromJson(string json)
+    public static ProfileTokens FromJson(string json)
     {
         try
         {
@@ -69,7 +69,7 @@ public static class UserAttributeTokens
         }
         catch (JsonException)
         {
-            return UserTokens.None;
+            return ProfileTokens.None;
         }
     }
 

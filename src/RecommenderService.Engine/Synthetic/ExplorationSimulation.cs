@@ -69,7 +69,7 @@ public static class ExplorationSimulation
                 var ranked = ListScore.Default.Top(model, model.UserVector(userIndex), model.UserBias[userIndex], head.UserVector(userIndex),
                     o.ListLength, excluded.ToArray());
                 var seed = Exploration.SeedFor(World.UserId(u), day);
-                var wanted = Exploration.SlotCount(o.ListLength, share, seed);
+                var wanted = Exploration.CandidateCount(o.ListLength, share, seed);
                 var candidates = Exploration.Candidates(model, model.UserVector(userIndex), model.UserBias[userIndex], head.UserVector(userIndex),
                     newArray, excluded.ToArray(), wanted);
                 var list = Exploration.Mix(ranked, candidates, o.ListLength, share, seed);

@@ -118,8 +118,10 @@ public sealed partial class OpenApiDocumentTests(PostgresFixture postgres) : Ser
         Assert.Equal(["rating"], schemas["RatingWriteRequest"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["itemId", "rating", "userId"], schemas["RatingBatchRow"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()).Order());
         Assert.Equal("object", schemas["ItemRequest"]!["properties"]!["attributes"]!["type"]!.GetValue<string>());
-        Assert.Equal(["model", "folded-in", "popularity"],
+        Assert.Equal(["model", "folded-in", "profile", "onboarding", "popularity"],
             schemas["RecommendationResponse"]!["properties"]!["strategy"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("object", schemas["UserProfileRequest"]!["properties"]!["attributes"]!["type"]!.GetValue<string>());
+        Assert.Equal("boolean", schemas["RecommendedItem"]!["properties"]!["exploration"]!["type"]!.GetValue<string>());
 
         var parameters = _served["paths"]!["/api/v1/users/{userId}/ratings"]!["get"]!["parameters"]!.AsArray();
         var limit = parameters.Single(p => p!["name"]!.GetValue<string>() == "limit")!["schema"]!;
