@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Npgsql;
 using Prometheus;
 using RecommenderService.Api.Health;
@@ -54,6 +53,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
         // ProblemExceptionHandler answers them with the same problem shape as every other 400.
@@ -113,6 +113,7 @@ public static class Extensions
 
     private static void AddSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<RateLimitMetrics>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
@@ -135,6 +136,7 @@ public static class Extensions
 
     private static void AddServing(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<ServingMetrics>();
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -159,11 +161,6 @@ public static class Extensions
         services.AddSingleton<ItemAttributeIndex>();
         services.AddSingleton<PopularItemsFeed>();
 
-        // One LISTEN connection per replica keeps every cache in step with writes made anywhere.
-        services.AddSingleton<INotificationHandler, RatingChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemChangeHandler>();
-        services.AddSingleton<INotificationHandler, ItemStatsChangeHandler>();
-        services.AddHostedService<PostgresNotificationListener>();
 
         services.AddRateLimiter(limiter => ClientRateLimiter.Configure(limiter,
             builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
@@ -171,6 +168,7 @@ public static class Extensions
 
     private static void AddModelLifecycle(this WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceMetrics<LifecycleMetrics>();
         var services = builder.Services;
         services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrainingSettings>, TrainingSettingsValidator>();
@@ -183,9 +181,9 @@ public static class Extensions
         services.AddSingleton<ReplicaRegistry>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddSingleton<ModelRollout>();
-        services.AddSingleton<INotificationHandler, ModelChangeHandler>();
-        services.AddSingleton<INotificationHandler, ModelStoredHandler>();
 
+        var roles = ReplicaRoles.From(builder.Configuration);
+        services.AddSingleton(roles);
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;
 
@@ -202,7 +200,12 @@ public static class Extensions
                     PrepareSchemaIfNecessary = true,
                     QueuePollInterval = TimeSpan.FromSeconds(settings.QueuePollSeconds),
                 }));
-        // Every replica runs a server; the training lock, not the worker count, keeps trainings one at a time.
+        // Every replica with jobs can queue a retrain, report its state and show the job dashboard.
+        services.AddSingleton<RetrainJobs>();
+        services.AddSingleton<TrainingRecovery>();
+        if (!roles.Trains) return;
+
+        // Every trainer runs a server; the training lock, not the worker count, keeps trainings one at a time.
         services.AddHangfireServer(options =>
         {
             options.Queues = [RetrainJob.Queue, "default"];
@@ -210,10 +213,8 @@ public static class Extensions
             // Unique per host, also for several hosts in one process (the integration tests).
             options.ServerName = $"recommender-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         });
-        services.AddSingleton<RetrainJobs>();
-        // The job and its recovery need Hangfire, so they exist only where jobs run (and validate there).
+        // The job, its schedule and the watch for dead runs exist only where jobs run (and validate there).
         services.AddTransient<RetrainJob>();
-        services.AddSingleton<TrainingRecovery>();
         services.AddHostedService<TrainingRecoveryService>();
         services.AddHostedService<RetrainScheduler>();
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Items;
 
@@ -31,7 +32,7 @@ public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles, Co
         }
         await using (var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection, transaction))
         {
-            notify.Parameters.Add(new NpgsqlParameter { Value = ItemTitles.ChangeChannel });
+            notify.Parameters.Add(new NpgsqlParameter { Value = NotificationChannels.ItemChanges });
             notify.Parameters.Add(new NpgsqlParameter { Value = itemId });
             await notify.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -6,7 +6,7 @@ namespace RecommenderService.Api.Items;
 /// <summary>Drops cached titles of items changed in any replica and has items served from attributes re-read.</summary>
 public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldItems) : INotificationHandler
 {
-    public string Channel => ItemTitles.ChangeChannel;
+    public string Channel => NotificationChannels.ItemChanges;
 
     public void Handle(string payload)
     {

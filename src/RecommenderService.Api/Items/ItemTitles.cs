@@ -9,8 +9,6 @@ namespace RecommenderService.Api.Items;
 /// </summary>
 public sealed class ItemTitles(NpgsqlDataSource database, ILogger<ItemTitles> logger) : IDisposable
 {
-    public const string ChangeChannel = "item_changes";
-
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 1_000_000 });
     private static readonly MemoryCacheEntryOptions EntryOptions = new() { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) };
     private long _generation;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using RecommenderService.Api.Model.Rollout;
 using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Model.Versions;

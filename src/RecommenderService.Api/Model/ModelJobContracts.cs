@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Model;
 

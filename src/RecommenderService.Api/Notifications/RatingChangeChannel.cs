@@ -23,7 +23,7 @@ namespace RecommenderService.Api.Notifications;
 /// </remarks>
 public static class RatingChangeChannel
 {
-    public const string Name = "rating_changes";
+    public const string Name = NotificationChannels.RatingChanges;
 
     /// <summary>Room under PostgreSQL's 8000-byte payload limit (the limit counts bytes of the server encoding, UTF-8 here).</summary>
     public const int MaxPayloadBytes = 7900;

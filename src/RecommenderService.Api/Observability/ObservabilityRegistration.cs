@@ -1,9 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
-using RecommenderService.Api.Model;
-using RecommenderService.Api.Ratings;
-using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Security;
 
 namespace RecommenderService.Api.Observability;
 
@@ -15,14 +11,20 @@ public static class ObservabilityRegistration
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MetricsRegistry>();
-        services.AddSingleton<LifecycleMetrics>();
-        services.AddSingleton<ServingMetrics>();
-        services.AddSingleton<CacheMetrics>();
-        services.AddSingleton<IngestMetrics>();
-        services.AddSingleton<RateLimitMetrics>();
+        services.AddServiceMetrics<CacheMetrics>();
         builder.AddTracing();
     }
 
+    /// <summary>
+    /// Registers a feature's metrics class (a singleton taking <see cref="MetricsRegistry"/>) so that
+    /// <see cref="MapServiceMetrics"/> creates it at start-up: its series exist before the first request needs them.
+    /// </summary>
+    public static IServiceCollection AddServiceMetrics<TMetrics>(this IServiceCollection services) where TMetrics : class
+    {
+        services.AddSingleton<TMetrics>();
+        services.AddSingleton(new ServiceMetricsType(typeof(TMetrics)));
+        return services;
+    }
 
     /// <summary>HTTP series for every request that follows in the pipeline.</summary>
     public static void UseHttpMetrics(this WebApplication app, MetricsRegistry registry) =>
@@ -35,11 +37,11 @@ public static class ObservabilityRegistration
     public static void MapServiceMetrics(this WebApplication app)
     {
         var registry = app.Services.GetRequiredService<MetricsRegistry>();
-        app.Services.GetRequiredService<LifecycleMetrics>();
-        app.Services.GetRequiredService<ServingMetrics>();
-        app.Services.GetRequiredService<CacheMetrics>();
-        app.Services.GetRequiredService<IngestMetrics>();
-        app.Services.GetRequiredService<RateLimitMetrics>();
+        foreach (var metrics in app.Services.GetServices<ServiceMetricsType>())
+            app.Services.GetRequiredService(metrics.Type);
         app.MapMetrics("/metrics", registry.Registry).AllowAnonymous();
     }
 }
+
+/// <summary>A metrics class registered with <see cref="ObservabilityRegistration.AddServiceMetrics{TMetrics}"/>.</summary>
+internal sealed record ServiceMetricsType(Type Type);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Npgsql;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using RecommenderService.Api.Infrastructure;
 
 namespace RecommenderService.Api.Observability;
 
@@ -10,7 +9,7 @@ namespace RecommenderService.Api.Observability;
 /// OpenTelemetry tracing: incoming requests (ASP.NET Core), outgoing HTTP calls, every PostgreSQL command
 /// (Npgsql) and the service's own spans (<see cref="Source"/>: training stages and the rollout). Spans leave
 /// the process over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; without it they are still made,
-/// so every request has a trace id (it is the request id of the response, see <see cref="Infrastructure.RequestId"/>).
+/// so every request has a trace id (it is the request id of the response, see <see cref="RequestId"/>).
 /// </summary>
 public static class Tracing
 {

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using RecommenderService.Api.Persistence.Entities;
-using RecommenderService.Api.Users.Erasure;
 
 namespace RecommenderService.Api.Persistence;
 

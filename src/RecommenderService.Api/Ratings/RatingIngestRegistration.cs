@@ -1,3 +1,4 @@
+using RecommenderService.Api.Observability;
 using RecommenderService.Api.Ratings.Import;
 
 namespace RecommenderService.Api.Ratings;
@@ -12,6 +13,7 @@ public static class RatingIngestRegistration
             .Validate(options => options.MaxBatchBytes >= IngestOptions.LegalBatchBytes,
                 $"Ingest:MaxBatchBytes must be at least {IngestOptions.LegalBatchBytes} bytes, or some legal 10,000-row batches would be refused.")
             .ValidateOnStart();
+        builder.Services.AddServiceMetrics<IngestMetrics>();
         builder.Services.AddSingleton<RatingWriter>();
         builder.Services.AddSingleton<RatingImporter>();
         builder.Services.AddSingleton<UserRatingList>();

@@ -2,7 +2,6 @@ using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence;
-using RecommenderService.Api.Persistence.Configurations;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
 

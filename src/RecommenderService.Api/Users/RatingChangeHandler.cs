@@ -5,7 +5,7 @@ namespace RecommenderService.Api.Users;
 /// <summary>Drops exactly the cached users a notice names (see <see cref="RatingChangeChannel"/>).</summary>
 public sealed class RatingChangeHandler(UserRatingsCache cache, ILogger<RatingChangeHandler> logger) : INotificationHandler
 {
-    public string Channel => RatingChangeChannel.Name;
+    public string Channel => NotificationChannels.RatingChanges;
 
     public void Handle(string payload)
     {

@@ -5,7 +5,7 @@ namespace RecommenderService.Api.Items.PopularItems;
 /// <summary>Recomputes the popular list (debounced) when any replica's write changed item statistics.</summary>
 public sealed class ItemStatsChangeHandler(PopularityCache popularity) : INotificationHandler
 {
-    public string Channel => ItemStatsChannel.Name;
+    public string Channel => NotificationChannels.ItemStatsChanged;
 
     public void Handle(string payload) => popularity.RequestRefresh();
 

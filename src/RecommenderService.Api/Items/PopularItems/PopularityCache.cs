@@ -12,7 +12,7 @@ namespace RecommenderService.Api.Items.PopularItems;
 /// the per-item statistics that the rating triggers keep (<see cref="ItemStatsCompactor"/>), a table of
 /// one row per item (per item and day for <see cref="PopularityOptions.WindowDays"/>), not from the ratings,
 /// so a refresh costs the same however many ratings there are. It is recomputed when any replica's write
-/// announces a change (<see cref="ItemStatsChannel"/>), after <see cref="PopularityOptions.DebounceMilliseconds"/>
+/// announces a change (<see cref="NotificationChannels.ItemStatsChanged"/>), after <see cref="PopularityOptions.DebounceMilliseconds"/>
 /// so a burst of writes costs one refresh, and every <see cref="PopularityOptions.RefreshSeconds"/> as a
 /// safety net (a missed notice, and the window moving on at midnight UTC).
 /// </summary>

@@ -6,7 +6,7 @@ namespace RecommenderService.Api.Model.Loading;
 /// <summary>Loads a freshly stored, accepted version into the standby slot before its activation.</summary>
 public sealed class ModelStoredHandler(ModelRefresher refresher) : INotificationHandler
 {
-    public string Channel => ModelChangeChannel.Stored;
+    public string Channel => NotificationChannels.ModelStored;
 
     public void Handle(string payload)
     {

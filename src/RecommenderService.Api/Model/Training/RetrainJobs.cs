@@ -1,7 +1,6 @@
 using System.Globalization;
 using Hangfire;
 using Hangfire.States;
-using Hangfire.Storage;
 using RecommenderService.Api.Model.Versions;
 
 namespace RecommenderService.Api.Model.Training;

@@ -10,7 +10,7 @@ namespace RecommenderService.Api.Model.Versions;
 /// <summary>
 /// The only owner of <c>model_versions</c> and <c>model_blobs</c>: a version is created when its training starts,
 /// completed (accepted or rejected) or failed when it ends, and activation switches the active version in one
-/// transaction and announces it on <see cref="ModelChangeChannel.Name"/>. Activation and pruning take one
+/// transaction and announces it on <see cref="NotificationChannels.ModelChanges"/>. Activation and pruning take one
 /// transaction-scoped advisory lock, so a prune can never delete the blob of a version being activated.
 /// </summary>
 public sealed class ModelVersionStore(NpgsqlDataSource database)
@@ -91,11 +91,11 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Announces a stored version on <see cref="ModelChangeChannel.Stored"/> so replicas preload it.</summary>
+    /// <summary>Announces a stored version on <see cref="NotificationChannels.ModelStored"/> so replicas preload it.</summary>
     public async Task AnnounceStoredAsync(int version, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("SELECT pg_notify($1, $2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = ModelChangeChannel.Stored });
+        command.Parameters.Add(new NpgsqlParameter { Value = NotificationChannels.ModelStored });
         command.Parameters.Add(new NpgsqlParameter { Value = version.ToString(CultureInfo.InvariantCulture) });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -216,7 +216,7 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
             $"UPDATE model_versions SET status = '{ModelStatus.Active}', reason = NULL, activated_at = now() WHERE version = $1", cancellationToken, version);
         // Delivered on commit only, to every replica's listener.
         await ExecuteAsync(connection, transaction, "SELECT pg_notify($1, $2)", cancellationToken,
-            ModelChangeChannel.Name, version.ToString(CultureInfo.InvariantCulture));
+            NotificationChannels.ModelChanges, version.ToString(CultureInfo.InvariantCulture));
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,

@@ -1,5 +1,3 @@
-using RecommenderService.Api.Users.Erasure;
-
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>

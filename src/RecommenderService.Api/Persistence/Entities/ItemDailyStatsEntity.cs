@@ -1,5 +1,3 @@
-using RecommenderService.Api.Items.PopularItems;
-
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>

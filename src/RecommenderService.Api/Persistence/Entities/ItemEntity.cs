@@ -1,5 +1,3 @@
-using RecommenderService.Api.Validation;
-
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>An item that can be rated and recommended, with optional catalogue data.</summary>

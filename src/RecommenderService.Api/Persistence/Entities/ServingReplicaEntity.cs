@@ -1,5 +1,3 @@
-using RecommenderService.Api.Model.Rollout;
-
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using RecommenderService.Api.Validation;
-
 namespace RecommenderService.Api.Persistence.Entities;
 
 /// <summary>A user known to the service: the caller's id and our compact surrogate key.</summary>

@@ -3,13 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
-using RecommenderService.Api.Persistence.Entities;
+using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Users.Erasure;
 
 /// <summary>
 /// Every user ever erased, known to every replica: persisted in <c>erased_users</c> by the erasing
-/// transaction, announced on <see cref="Channel"/> when it commits, and loaded whole at start-up and after
+/// transaction, announced on <see cref="NotificationChannels.UserErasures"/> when it commits, and loaded whole at start-up and after
 /// a missed notice. Serving asks it before it uses any stored model vector, because a model in memory, a
 /// model preloaded before the erasure, or an older version activated by a rollback may all still hold the
 /// erased user's vector: an erased user is served as unknown (popularity), or folded in from ratings
@@ -23,9 +23,6 @@ namespace RecommenderService.Api.Users.Erasure;
 /// </remarks>
 public sealed class ErasedUsers(NpgsqlDataSource database, ILogger<ErasedUsers> logger)
 {
-    /// <summary>NOTIFY channel; the payload is the hex SHA-256 of the erased external id.</summary>
-    public const string Channel = "user_erasures";
-
     private readonly Lock _writes = new();
     private ConcurrentDictionary<string, byte> _hashes = new(StringComparer.Ordinal);
     private volatile bool _loaded;
@@ -89,7 +86,7 @@ public sealed class ErasedUsers(NpgsqlDataSource database, ILogger<ErasedUsers> 
                 INSERT INTO erased_users (external_id_hash, erased_at) VALUES ($1, now())
                 ON CONFLICT (external_id_hash) DO UPDATE SET erased_at = excluded.erased_at
                 RETURNING external_id_hash)
-            SELECT pg_notify('{Channel}', upper(encode(external_id_hash, 'hex'))) FROM recorded
+            SELECT pg_notify('{NotificationChannels.UserErasures}', upper(encode(external_id_hash, 'hex'))) FROM recorded
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = HashBytes(userId), NpgsqlDbType = NpgsqlDbType.Bytea });
         return command;

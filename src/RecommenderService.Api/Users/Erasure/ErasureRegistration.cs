@@ -1,5 +1,3 @@
-using RecommenderService.Api.Notifications;
-
 namespace RecommenderService.Api.Users.Erasure;
 
 /// <summary>Registers erasure tracking; before serving, so its start-up read precedes the model's.</summary>
@@ -9,7 +7,6 @@ public static class ErasureRegistration
     {
         builder.Services.AddSingleton<ErasedUsers>();
         builder.Services.AddHostedService<ErasureStartupLoader>();
-        builder.Services.AddSingleton<INotificationHandler, UserErasureHandler>();
         return builder;
     }
 }

@@ -1,7 +1,6 @@
-using RecommenderService.Api.Observability;
 using Serilog.Context;
 
-namespace RecommenderService.Api.Infrastructure;
+namespace RecommenderService.Api.Observability;
 
 /// <summary>
 /// <c>X-Request-Id</c> on every response: a client's own id when it sent a usable one (so its logs and ours
