@@ -26,7 +26,12 @@ public sealed record RecommendationResponse(
     [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Profile,
         RecommendationStrategy.Onboarding, RecommendationStrategy.Popularity)] string Strategy,
     int? ModelVersion,
-    IReadOnlyList<RecommendedItem> Items);
+    IReadOnlyList<RecommendedItem> Items)
+{
+    /// <summary>Served from memory while the database was unreachable: a header says so, the body is as usual.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Degraded { get; init; }
+}
 
 /// <summary>One recommended item.</summary>
 /// <param name="ItemId">The item.</param>

@@ -12,6 +12,9 @@ namespace RecommenderService.Api.Recommendations;
 /// <summary>Personalised lists and predicted ratings (docs/api.md, "Recommendations").</summary>
 public static class RecommendationEndpoints
 {
+    /// <summary>On a list served from memory while the database is unreachable.</summary>
+    public const string DegradedHeader = "Recommendation-Degraded";
+
     public static IEndpointRouteBuilder MapRecommendationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/users/{userId}")
@@ -76,6 +79,7 @@ public static class RecommendationEndpoints
         [FromQuery] string[]? filter,
         [FromQuery] string? include,
         RecommendationService recommendations,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -85,6 +89,7 @@ public static class RecommendationEndpoints
         if (!errors.IsEmpty) return errors.ToProblem("The user id or the list parameters are not valid.");
 
         var response = await recommendations.RecommendAsync(userId, feed, excludeRated ?? true, cancellationToken);
+        if (response.Degraded) context.Response.Headers[DegradedHeader] = "database-unavailable";
         return TypedResults.Ok(response);
     }
 

@@ -49,7 +49,8 @@ public sealed class RecommendationService(
             logger.LogWarning("Database unavailable ({Error}); serving erased user {UserId} from popularity", ex.Message, userId);
             metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
             return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, 
-                await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken));
+                await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
+                { Degraded = true };
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException && serving is not null
                                    && erased.MayUseStoredVector(userId) && serving.Model.Users.TryGetIndex(userId, out _))
@@ -65,9 +66,20 @@ public sealed class RecommendationService(
             {
                 var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null,
                     listing.SkippedIn(serving));
-                return await ListAsync(serving, userId, null, fallback, Page(Plain(Rank(serving, fallback, feed.Depth, skipped)), feed), feed, cancellationToken);
+                return await ListAsync(serving, userId, null, fallback, Page(Plain(Rank(serving, fallback, feed.Depth, skipped)), feed), feed, cancellationToken)
+                    with { Degraded = true };
             }
             user = UserRatings.Unknown(userId);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // The database is down and neither the model nor this replica's cache knows the user (a newcomer, or one
+            // this replica never served): the popular list in memory is what any unknown user gets, so serve it.
+            logger.LogWarning("Database unavailable ({Error}); serving a user unknown to the model from popularity", ex.Message);
+            metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
+            return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version,
+                await PopularListAsync(feed, [], feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
+                { Degraded = true };
         }
 
         var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 
@@ -76,6 +77,8 @@ public static class JwtRegistration
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ClockSkew = ClockSkew,
+            // null accepts any typ; a configured list is checked by the handler.
+            ValidTypes = settings.ValidTypes.Length == 0 ? null : settings.ValidTypes,
         };
         if (!string.IsNullOrWhiteSpace(settings.SigningKey))
         {
@@ -111,6 +114,11 @@ public static class JwtRegistration
             context.Fail("The token has no sub claim naming the user.");
             return Task.CompletedTask;
         }
+        if (context.SecurityToken is JsonWebToken jwt && HeaderProblem(jwt, settings) is { } problem)
+        {
+            context.Fail(problem);
+            return Task.CompletedTask;
+        }
         var claims = token.Claims
             .Where(c => c.Type is not (JwtDefaults.RoleClaimType or JwtDefaults.NameClaimType))
             .Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer))
@@ -126,6 +134,22 @@ public static class JwtRegistration
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// What the handler does not check: a critical header this service does not understand (RFC 7515, section
+    /// 4.1.11: the token must then be refused), and a lifetime longer than the configured maximum.
+    /// </summary>
+    private static string? HeaderProblem(JsonWebToken token, JwtSettings settings)
+    {
+        if (token.TryGetHeaderValue<object>("crit", out _))
+            return "The token has critical header parameters (crit) this service does not understand.";
+        var start = token.ValidFrom != DateTime.MinValue ? token.ValidFrom
+            : token.IssuedAt != DateTime.MinValue ? token.IssuedAt
+            : DateTime.UtcNow;
+        return token.ValidTo - start > TimeSpan.FromMinutes(settings.MaxLifetimeMinutes)
+            ? $"The token lives longer than the {settings.MaxLifetimeMinutes} minutes this service accepts."
+            : null;
+    }
+
     private static async Task Challenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
@@ -136,6 +160,8 @@ public static class JwtRegistration
             SecurityTokenInvalidAudienceException => "The bearer token was issued for another audience.",
             SecurityTokenInvalidIssuerException => "The bearer token was issued by an issuer this service does not trust.",
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The bearer token's signature is not valid.",
+            SecurityTokenInvalidTypeException => "The bearer token is not of a type this service accepts (typ).",
+            AuthenticationFailureException own => "The bearer token is not valid: " + own.Message, // our own rules, above
             null => "This endpoint needs an API key (X-Api-Key) or a user token (Authorization: Bearer).",
             _ => "The bearer token is not valid.",
         };

@@ -29,6 +29,18 @@ public sealed class JwtSettings
     /// <summary>The value <see cref="AdminClaimType"/> must have, exactly.</summary>
     public string? AdminClaimValue { get; set; }
 
+    /// <summary>
+    /// The longest lifetime a token may have (exp minus nbf, or iat, or now), in minutes: a token minted to last
+    /// for months is refused even while it has not expired. Default a day.
+    /// </summary>
+    public int MaxLifetimeMinutes { get; set; } = 1440;
+
+    /// <summary>
+    /// The <c>typ</c> header values accepted (e.g. <c>at+jwt</c>, RFC 9068), so an ID token or another kind of JWT
+    /// from the same issuer is not taken for an access token; empty: any type.
+    /// </summary>
+    public string[] ValidTypes { get; set; } = [];
+
     /// <summary>True when tokens are to be accepted at all.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(SigningKey) || !string.IsNullOrWhiteSpace(Authority)
                            || !string.IsNullOrWhiteSpace(Issuer) || !string.IsNullOrWhiteSpace(Audience);

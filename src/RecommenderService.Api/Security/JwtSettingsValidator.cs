@@ -30,6 +30,10 @@ public sealed class JwtSettingsValidator : IValidateOptions<JwtSettings>
         if (hasAuthority && (!Uri.TryCreate(settings.Authority, UriKind.Absolute, out var authority) || authority.Scheme is not ("https" or "http")))
             failures.Add("Auth:Jwt:Authority must be an absolute https URL (http only for a loopback test issuer).");
 
+        if (settings.MaxLifetimeMinutes is < 1 or > 525_600)
+            failures.Add("Auth:Jwt:MaxLifetimeMinutes must be between 1 and 525600 (a year).");
+        if (settings.ValidTypes.Any(string.IsNullOrWhiteSpace))
+            failures.Add("Auth:Jwt:ValidTypes may not hold an empty type.");
         if (string.IsNullOrWhiteSpace(settings.AdminClaimType) != string.IsNullOrWhiteSpace(settings.AdminClaimValue))
             failures.Add("Set both Auth:Jwt:AdminClaimType and Auth:Jwt:AdminClaimValue (the claim that makes a token an admin), or neither.");
         if (settings.AdminClaimType == JwtDefaults.SubjectClaim)

@@ -9,9 +9,12 @@ namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>
 /// Hostile requests to every route, generated from a seed (<see cref="HostileInput"/>): never a 5xx, every
-/// error an RFC 9457 problem, and a refused write leaves the stored data as it was. FUZZ_CASES sets the
-/// number of cases (default 2,000), FUZZ_SEED the seed (default fixed, so every run sends the same cases);
-/// FUZZ_CASE replays a single case of the run, as a failure names it.
+/// error an RFC 9457 problem, and a refused write leaves the stored data as it was. Besides hostile paths,
+/// queries and bodies: user tokens with hostile claims (never more than a user: admin routes refuse them),
+/// made-up HTTP methods (never a label value on /metrics), numbers at the edges of every limit, batches at the
+/// row limit and bodies at the byte limit, again and again. FUZZ_CASES sets the number of cases (default
+/// 2,000), FUZZ_SEED the seed (default fixed, so every run sends the same cases); FUZZ_CASE replays a single
+/// case of the run, as a failure names it.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
@@ -27,14 +30,17 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
 
     public async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, new Dictionary<string, string?>
+        _factory = await RecommenderApiFactory.CreateAsync(postgres, UserTokens.Settings(new()
         {
             ["RateLimiting:Enabled"] = "false",
             // Jobs on, so the job routes are real; retrains are queued but not run during the fuzz (below).
             ["Training:JobsEnabled"] = "true",
             ["Training:QueuePollSeconds"] = "60",
             ["Training:PollSeconds"] = "30",
-        });
+            // A configured admin claim, so hostile tokens can try near misses of it.
+            ["Auth:Jwt:AdminClaimType"] = "recommender_admin",
+            ["Auth:Jwt:AdminClaimValue"] = "yes",
+        }));
         // The fuzz holds the training lock, as a training elsewhere would: an accepted retrain waits for it
         // instead of activating a model in the middle of the run, which would change the stored data under a
         // later, refused request.
@@ -58,29 +64,36 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         await _trainingLock.DisposeAsync();
     }
 
-    private sealed record Route(string Name, bool Writes, Func<HostileInput, HttpRequestMessage> Make);
+    // AdminOnly: a user token must never get past authorization here, whatever it claims.
+    private sealed record Route(string Name, bool Writes, Func<HostileInput, HttpRequestMessage> Make, bool AdminOnly = false);
 
     private static readonly Route[] Routes =
     [
-        new("GET model", false, h => Get("/api/v1/model")),
-        new("GET versions", false, h => Get("/api/v1/model/versions")),
-        new("POST retrain", true, h => Json(h, HttpMethod.Post, "/api/v1/model/retrain", RetrainBody(h), 16 * 1024)),
-        new("GET job", false, h => Get($"/api/v1/model/jobs/{h.Segment()}")),
-        new("POST activate", true, h => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/model/versions/{h.Segment()}/activate")),
+        new("GET model", false, h => Get("/api/v1/model"), AdminOnly: true),
+        new("GET versions", false, h => Get("/api/v1/model/versions"), AdminOnly: true),
+        new("POST retrain", true, h => Json(h, HttpMethod.Post, "/api/v1/model/retrain", RetrainBody(h), 16 * 1024), AdminOnly: true),
+        new("GET job", false, h => Get($"/api/v1/model/jobs/{h.Segment()}"), AdminOnly: true),
+        new("POST activate", true, h => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/model/versions/{h.Segment()}/activate"), AdminOnly: true),
         new("PUT rating", true, h => Json(h, HttpMethod.Put, $"/api/v1/users/{h.Segment()}/ratings/{h.Segment()}", RatingBody(h), 64 * 1024)),
         new("DELETE rating", true, h => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{h.Segment()}/ratings/{h.Segment()}")),
         new("GET ratings", false, h => Get($"/api/v1/users/{h.Segment()}/ratings{Query(h, "limit", "cursor")}")),
         new("POST batch", true, h => Json(h, HttpMethod.Post, "/api/v1/ratings/batch", BatchBody(h), 0)),
-        new("POST import", true, h => Body(h, HttpMethod.Post, "/api/v1/ratings/import", h.Csv(), h.ContentType("text/csv"))),
-        new("DELETE user", true, h => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{h.Segment()}")),
-        new("GET recommendations", false, h => Get($"/api/v1/users/{h.Segment()}/recommendations{Query(h, "count", "excludeRated")}")),
+        new("POST import", true, h => Body(h, HttpMethod.Post, "/api/v1/ratings/import", h.Csv(), h.ContentType("text/csv")), AdminOnly: true),
+        new("DELETE user", true, h => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{h.Segment()}"), AdminOnly: true),
+        new("GET recommendations", false, h => Get($"/api/v1/users/{h.Segment()}/recommendations{Query(h, "count", "excludeRated", "offset", "exclude")}")),
         new("GET prediction", false, h => Get($"/api/v1/users/{h.Segment()}/predictions/{h.Segment()}")),
         new("GET popular", false, h => Get($"/api/v1/items/popular{Query(h, "count")}")),
-        new("PUT item", true, h => Json(h, HttpMethod.Put, $"/api/v1/items/{h.Segment()}", ItemBody(h), 64 * 1024)),
+        new("PUT item", true, h => Json(h, HttpMethod.Put, $"/api/v1/items/{h.Segment()}", ItemBody(h), 64 * 1024), AdminOnly: true),
         new("GET item", false, h => Get($"/api/v1/items/{h.Segment()}")),
         new("GET similar", false, h => Get($"/api/v1/items/{h.Segment()}/similar{Query(h, "count")}")),
         new("GET health", false, h => Get(h.Pick(["/health/live", "/health/ready"]))),
+        new("GET dashboard job", false, h => Get($"/hangfire/jobs/details/{(h.Chance(30) ? h.Boundary() : h.Segment())}"), AdminOnly: true),
+        new("ANY method", true, h => new HttpRequestMessage(new HttpMethod(h.Method()),
+            h.Pick(["/api/v1/items/popular", "/api/v1/ratings/batch", "/api/v1/users/u1/ratings/i1", "/made/up", "/metrics", "/health/ready"]))),
+        new("POST batch at the limits", true, BatchAtTheLimits),
     ];
+
+    private static readonly HashSet<string> MethodLabels = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "OTHER"];
 
     [Fact]
     public async Task Hostile_requests_to_every_route_never_get_a_5xx_and_refused_writes_change_nothing()
@@ -100,7 +113,9 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
             using var request = route.Make(hostile);
             var description = $"case {index} (FUZZ_SEED={seed} FUZZ_CASE={index}): {route.Name} {request.Method} {request.RequestUri}";
             var before = route.Writes ? await FingerprintAsync() : null;
-            var sender = hostile.Chance(20) ? _client : _admin;
+            var roll = hostile.Next(100);
+            var sender = roll < 20 ? _client : roll < 40 ? HostileToken(hostile) : _admin;
+            var asUser = roll is >= 20 and < 40;
 
             HttpResponseMessage response;
             try
@@ -116,14 +131,51 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
             var text = await response.Content.ReadAsStringAsync();
             var problem = Problem(response, status, text);
+            if (asUser && route.AdminOnly && status is >= 200 and < 400) problem ??= $"a user token got {status} on an admin route";
             if (problem is not null) failures.Add($"{description}: {problem}");
             else if (before is not null && status >= 400 && await FingerprintAsync() is var after && after != before)
                 failures.Add($"{description}: refused with {status} but the stored data changed ({before} -> {after})");
         }
 
+        var metrics = await _factory.CreateClient().GetStringAsync("/metrics");
+        foreach (var label in System.Text.RegularExpressions.Regex.Matches(metrics, "method=\"([^\"]*)\"").Select(m => m.Groups[1].Value).Distinct())
+            if (!MethodLabels.Contains(label)) failures.Add($"/metrics has a method label from a request: {Shorten(label)}");
         output.WriteLine($"{(only is null ? cases : 1)} cases, seed {seed}, {clock.Elapsed.TotalSeconds:F1} s; statuses: " +
                          string.Join(", ", statuses.Select(p => $"{p.Key}×{p.Value}")));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>A user token (valid signature) with hostile claims and headers: roles, names, crit, typ, lifetimes.</summary>
+    private HttpClient HostileToken(HostileInput h)
+    {
+        var now = DateTime.UtcNow;
+        var token = UserTokens.For(h.Chance(70) ? "u1" : h.Text(20) is { Length: > 0 } sub ? sub : "u2",
+            claims: h.Claims(),
+            tokenType: h.Chance(20) ? h.Pick(["at+jwt", "id+jwt", "JWT", "", h.Text(10)]) : null,
+            headers: h.Chance(10) ? new Dictionary<string, object> { ["crit"] = new[] { h.Pick(["exp", "b64", h.Text(8)]) } } : null,
+            expires: h.Chance(10) ? now.AddDays(h.Next(400) + 2) : null);
+        return UserTokens.ClientFor(_factory, token);
+    }
+
+    /// <summary>
+    /// Sizes at the limits: 10,000 or 10,001 empty rows (the row limit, and an error list that must stay short),
+    /// or a body exactly at the byte limit or one byte over it (again and again across a run: memory must hold).
+    /// </summary>
+    private static HttpRequestMessage BatchAtTheLimits(HostileInput h)
+    {
+        // One case in ten is at a limit (each costs about a second); the rest are ordinary hostile batches.
+        if (!h.Chance(10)) return Json(h, HttpMethod.Post, "/api/v1/ratings/batch", BatchBody(h), 0);
+        if (h.Chance(50))
+        {
+            var rows = h.Pick([10_000, 10_001, 9_999]);
+            return Body(h, HttpMethod.Post, "/api/v1/ratings/batch",
+                Encoding.UTF8.GetBytes("{\"ratings\":[" + string.Join(",", Enumerable.Repeat("{}", rows)) + "]}"), "application/json");
+        }
+        var size = RecommenderService.Api.Ratings.IngestOptions.LegalBatchBytes + (h.Chance(50) ? 0 : 1);
+        var body = new byte[size];
+        Array.Fill(body, (byte)' ');
+        "{\"ratings\":[]}"u8.CopyTo(body);
+        return Body(h, HttpMethod.Post, "/api/v1/ratings/batch", body, "application/json");
     }
 
     /// <summary>What is wrong with the answer, or null when it is fine.</summary>

@@ -88,7 +88,51 @@ internal sealed class HostileInput(int seed)
     }
 
     /// <summary>A query value (any text, encoded).</summary>
-    public string QueryValue() => Chance(60) ? Escape(Number()) : Escape(Text(20));
+    public string QueryValue() => _random.Next(10) switch
+    {
+        < 4 => Escape(Number()),
+        < 6 => Boundary(),
+        _ => Escape(Text(20)),
+    };
+
+    /// <summary>
+    /// A number at the edges of a limit or of the integers that carry it: a sum of two of them may wrap
+    /// (offset=2147483600&amp;count=100), a bound may be off by one.
+    /// </summary>
+    public string Boundary() => Pick(
+    [
+        "0", "1", "-1", "99", "100", "101", "399", "400", "401", "499", "500", "501", "999", "1000", "1001", "10000", "10001",
+        "2147483600", "2147483646", "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296",
+        "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551616", "1e3", "0x10", "+5", "٣",
+    ]);
+
+    /// <summary>An HTTP method token: a real one, or a made-up one of any length (the label-values class).</summary>
+    public string Method()
+    {
+        if (Chance(50)) return Pick(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "get", "Get"]);
+        const string tokenChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
+        var length = Chance(10) ? _random.Next(200, 4000) : _random.Next(1, 16);
+        var method = new StringBuilder(length);
+        for (var i = 0; i < length; i++) method.Append(tokenChars[_random.Next(tokenChars.Length)]);
+        return method.ToString();
+    }
+
+    /// <summary>
+    /// Claims a hostile token may carry besides <c>sub</c>: roles of every spelling, names, the admin claim with a
+    /// wrong value, huge and odd values (the claims-in-tokens class).
+    /// </summary>
+    public List<System.Security.Claims.Claim> Claims()
+    {
+        var claims = new List<System.Security.Claims.Claim>();
+        for (var i = _random.Next(4); i > 0; i--)
+        {
+            var type = Pick([System.Security.Claims.ClaimTypes.Role, "role", "roles", System.Security.Claims.ClaimTypes.Name, "name",
+                "recommender_admin", "urn:recommender:role", "urn:recommender:name", "scope", "groups", Text(12)]);
+            var value = Pick(["admin", "client", "user", "ADMIN", "no", "", new string('a', _random.Next(1, 20_000)), Text(30)]);
+            if (type.Length > 0) claims.Add(new System.Security.Claims.Claim(type, value));
+        }
+        return claims;
+    }
 
     /// <summary>Percent-encodes every byte outside the unreserved set; a lone surrogate becomes its 3-byte (invalid) form.</summary>
     public static string Escape(string text)

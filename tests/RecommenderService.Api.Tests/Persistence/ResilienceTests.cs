@@ -77,5 +77,19 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task With_the_database_down_a_user_this_replica_never_saw_gets_the_popular_list_marked_degraded()
+    {
+        await SetDatabaseReachableAsync(false);
+        var response = await _client.GetAsync("/api/v1/users/never-seen-here/recommendations");
+        await SetDatabaseReachableAsync(true);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("popularity", body.GetProperty("strategy").GetString());
+        Assert.Equal(10, body.GetProperty("items").GetArrayLength());
+        Assert.Equal("database-unavailable", Assert.Single(response.Headers.GetValues("Recommendation-Degraded")));
+    }
+
     private Task SetDatabaseReachableAsync(bool reachable) => DatabaseOutage.SetReachableAsync(postgres, _factory.ConnectionString, reachable);
 }
