@@ -192,6 +192,8 @@ public static class Extensions
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddSingleton<ModelRollout>();
 
+        var roles = ReplicaRoles.From(builder.Configuration);
+        services.AddSingleton(roles);
         var settings = builder.Configuration.GetSection(TrainingSettings.SectionName).Get<TrainingSettings>() ?? new TrainingSettings();
         if (!settings.JobsEnabled) return;
 
@@ -208,7 +210,12 @@ public static class Extensions
                     PrepareSchemaIfNecessary = true,
                     QueuePollInterval = TimeSpan.FromSeconds(settings.QueuePollSeconds),
                 }));
-        // Every replica runs a server; the training lock, not the worker count, keeps trainings one at a time.
+        // Every replica with jobs can queue a retrain, report its state and show the job dashboard.
+        services.AddSingleton<RetrainJobs>();
+        services.AddSingleton<TrainingRecovery>();
+        if (!roles.Trains) return;
+
+        // Every trainer runs a server; the training lock, not the worker count, keeps trainings one at a time.
         services.AddHangfireServer(options =>
         {
             options.Queues = [RetrainJob.Queue, "default"];
@@ -216,10 +223,8 @@ public static class Extensions
             // Unique per host, also for several hosts in one process (the integration tests).
             options.ServerName = $"recommender-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         });
-        services.AddSingleton<RetrainJobs>();
-        // The job and its recovery need Hangfire, so they exist only where jobs run (and validate there).
+        // The job, its schedule and the watch for dead runs exist only where jobs run (and validate there).
         services.AddTransient<RetrainJob>();
-        services.AddSingleton<TrainingRecovery>();
         services.AddHostedService<TrainingRecoveryService>();
         services.AddHostedService<RetrainScheduler>();
     }

@@ -25,6 +25,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string BaseAddress { get; }
 
+    /// <summary>The operating-system process id (Hangfire names its servers after it).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Tail
     {
