@@ -67,7 +67,7 @@ public sealed record ItemResponse(
 /// <param name="NextCursor">Pass it as <c>cursor</c> for the next page of retired items; null on the last page and for reads by id.</param>
 public sealed record ItemBatchResponse(IReadOnlyList<ItemResponse> Items, string? NextCursor = null);
 
-/// <summary>One item of a catalogue batch: its id and the fields of <see cref="ItemRequest"/>.</summary>
+/// <summary>One item of a catalogue batch: its id and the fields of the body of <c>PUT /api/v1/items/{itemId}</c>.</summary>
 /// <param name="ItemId">The item: your own id, 1-128 characters without whitespace.</param>
 /// <param name="Title">The item's display title, at most 1000 characters.</param>
 /// <param name="Attributes">Any JSON object, stored and returned as sent.</param>

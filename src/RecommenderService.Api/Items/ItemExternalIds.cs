@@ -6,7 +6,8 @@ namespace RecommenderService.Api.Items;
 /// Items' external ids by surrogate key, held in memory so a user's ratings are read from <c>ratings</c> alone:
 /// joining <c>items</c> for every rated item cost several times the rest of the read (one index probe per rating,
 /// ~0.7 ms against ~0.1 ms for a user with 65 ratings). Surrogate keys are identity values, never reused or
-/// re-pointed (items are never deleted or renamed), so an entry once read stays true; ids newer than the table in
+/// re-pointed (items are never renamed; an erased item's key goes with every rating that named it), so an entry once
+/// read stays true; ids newer than the table in
 /// memory are read on first sight, every new item at once. One string per item is shared by every cached user.
 /// </summary>
 public sealed class ItemExternalIds(NpgsqlDataSource database) : IDisposable

@@ -8,7 +8,7 @@ THREADS threads with one keep-alive connection per replica each.
   churn:    the same; a third of the way in, the 100 items listed most often in the last minute are retired in one
             POST /api/v1/items/batch through replica A; two thirds in, they are brought back the same way.
 Prints per phase: requests/s and p50/p99; for churn: responses started more than 1 s after the retirement was
-acknowledged that still hold a retired item (goal 0), and how long after the restore each replica first listed a
+acknowledged that still hold a retired item (there should be none), and how long after the restore each replica first listed a
 restored item again.
 """
 import http.client, json, os, random, sys, threading, time

@@ -4,13 +4,14 @@
 # replicas twice: once without writes (baseline), once retiring the 100 items most often listed in the last minute
 # a third of the way in and bringing them back two thirds in. Prints both phases' throughput and p50/p99, and for
 # the churn phase the responses started more than 1 s after the acknowledged retirement that still hold a retired
-# item (goal 0) and how long each replica took to list the restored items again.
+# item (there should be none) and how long each replica took to list the restored items again.
 #
-#   tests/RecommenderService.Benchmarks/catalogue/run.sh path/to/ml-100k/u.data [seconds per phase, default 30] [threads, default 8] [repeats, default 1]
+#   tests/RecommenderService.Benchmarks/catalogue/run.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [seconds per phase, default 30] [threads, default 8] [repeats, default 1]
 #
 # Needs what ingest/run.sh needs. The client is Python (one keep-alive connection per thread and replica) on the same
 # machine: on 2 cores it takes a share of the CPU, the same share in both phases.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
 data="${1:?usage: run.sh <path to MovieLens u.data> [seconds] [threads] [repeats]}"
 seconds="${2:-30}"
