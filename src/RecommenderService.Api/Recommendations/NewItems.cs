@@ -12,7 +12,7 @@ namespace RecommenderService.Api.Recommendations;
 /// snapshot change, and at most once a minute for items ageing in.
 /// </summary>
 public sealed class NewItems(NpgsqlDataSource database, PopularityCache popularity, IOptions<ExplorationSettings> settings,
-    TimeProvider clock)
+    TimeProvider clock, ILogger<NewItems> logger)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
     private Cached? _cached;
@@ -33,8 +33,9 @@ public sealed class NewItems(NpgsqlDataSource database, PopularityCache populari
         var counts = new Dictionary<string, int>(snapshot.ItemIds.Length, StringComparer.Ordinal);
         for (var i = 0; i < snapshot.ItemIds.Length; i++) counts[snapshot.ItemIds[i]] = snapshot.Counts.Counts[i];
         var items = new List<int>();
-        await using (var command = database.CreateCommand("SELECT external_id FROM items WHERE created_at >= $1"))
+        try
         {
+            await using var command = database.CreateCommand("SELECT external_id FROM items WHERE created_at >= $1");
             command.Parameters.Add(new NpgsqlParameter { Value = now.AddDays(-options.MaxAgeDays) });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -42,6 +43,13 @@ public sealed class NewItems(NpgsqlDataSource database, PopularityCache populari
                 var id = reader.GetString(0);
                 if (counts.GetValueOrDefault(id) <= options.MaxRatings && serving.Model.Items.TryGetIndex(id, out var index)) items.Add(index);
             }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // Exploration is a bonus: during a database outage the list is served with the last new items known for
+            // this model, or with none, rather than not at all.
+            logger.LogWarning("New items unavailable for exploration: {Error}", ex.Message);
+            return cached is not null && cached.Version == serving.Version && cached.ColdStamp == serving.ColdStamp ? cached.Items : [];
         }
         var result = items.ToArray();
         Array.Sort(result);

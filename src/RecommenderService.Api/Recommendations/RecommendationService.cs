@@ -78,7 +78,7 @@ public sealed class RecommendationService(
             logger.LogWarning("Database unavailable ({Error}); serving a user unknown to the model from popularity", ex.Message);
             metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
             return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version,
-                await PopularListAsync(feed, [], feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
+                await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
                 { Degraded = true };
         }
 
