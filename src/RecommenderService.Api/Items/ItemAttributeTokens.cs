@@ -1,3 +1,4 @@
+using RecommenderService.Engine;
 using System.Text.Json;
 
 namespace RecommenderService.Api.Items;
@@ -16,38 +17,7 @@ namespace RecommenderService.Api.Items;
 public static class ItemAttributeTokens
 {
     /// <summary>The tokens of <paramref name="attributes"/>, each once, in document order; empty for anything but an object.</summary>
-    public static string[] From(JsonElement attributes)
-    {
-        if (attributes.ValueKind != JsonValueKind.Object) return [];
-        var tokens = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in attributes.EnumerateObject())
-        {
-            if (property.Value.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var element in property.Value.EnumerateArray()) Add(property.Name, element);
-            }
-            else
-            {
-                Add(property.Name, property.Value);
-            }
-        }
-        return tokens.ToArray();
-
-        void Add(string key, JsonElement value)
-        {
-            var text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                // The number as written ("1995", "2.5"), the text a filter compares with.
-                JsonValueKind.Number => value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
-            if (text is not null && seen.Add(key + ":" + text)) tokens.Add(key + ":" + text);
-        }
-    }
+    public static string[] From(JsonElement attributes) => AttributeTokens.Of(attributes);
 
     /// <summary>The tokens of an <c>attributes</c> column value as PostgreSQL returns it (<c>attributes::text</c>).</summary>
     public static string[] FromJson(string json)

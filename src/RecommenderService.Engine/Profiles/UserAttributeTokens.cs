@@ -47,7 +47,7 @@ public static class UserAttributeTokens
         {
             if (property.NameEquals(LikesKey))
             {
-                likes = ItemTokens(property.Value);
+                likes = AttributeTokens.Of(property.Value);
                 continue;
             }
             var key = property.Name.Trim().ToLowerInvariant();
@@ -143,34 +143,5 @@ public static class UserAttributeTokens
     {
         var token = key + ":" + value;
         if (seen.Add(token)) tokens.Add(token);
-    }
-
-    /// <summary>Item attribute tokens of a <c>likes</c> object: <c>key:value</c> as items' attributes give them.</summary>
-    private static string[] ItemTokens(JsonElement likes)
-    {
-        if (likes.ValueKind != JsonValueKind.Object) return [];
-        var tokens = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in likes.EnumerateObject())
-        {
-            if (property.Value.ValueKind == JsonValueKind.Array)
-                foreach (var element in property.Value.EnumerateArray()) AddItem(property.Name, element);
-            else
-                AddItem(property.Name, property.Value);
-        }
-        return tokens.ToArray();
-
-        void AddItem(string key, JsonElement value)
-        {
-            var text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
-            if (text is not null) Add(tokens, seen, key, text);
-        }
     }
 }
