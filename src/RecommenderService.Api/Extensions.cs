@@ -23,6 +23,7 @@ using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Persistence;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Security;
@@ -51,6 +52,7 @@ public static class Extensions
         builder.AddResponseCompressionAboveThreshold();
         builder.AddOpenApiDocument();
         builder.AddHealth();
+        builder.AddPrivacy();
         builder.AddErasure();
         builder.AddServing();
         builder.AddModelLifecycle();
@@ -75,6 +77,9 @@ public static class Extensions
             logger
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                // Off: its only use here is the request scope, whose RequestPath would put user ids on every event
+                // written during a request (the request log line and RequestId cover what it offered).
+                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LevelAlias.Off)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Hangfire", LogEventLevel.Information)
                 .ReadFrom.Configuration(builder.Configuration)
@@ -254,7 +259,10 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(options =>
         {
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms (request {RequestId})";
+            // The route template and a keyed user hash, never the path: paths carry user ids, which logs must not keep.
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestRoute} responded {StatusCode} in {Elapsed:0.0000} ms (request {RequestId})";
+            options.GetMessageTemplateProperties = RequestLogFields.Properties;
+            options.EnrichDiagnosticContext = RequestLogFields.AddUserKey;
             // The host's pipeline (JSON in production, configured levels), not the static start-up logger.
             options.Logger = app.Services.GetService<Serilog.ILogger>();
             // Probes hit these every few seconds; keep them out of the info log.

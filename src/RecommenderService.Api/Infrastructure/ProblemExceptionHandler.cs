@@ -1,3 +1,4 @@
+using RecommenderService.Api.Observability;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -31,7 +32,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, outage!.Message);
+            logger.LogWarning("Database unavailable for {Method} {RequestRoute}: {Error}", context.Request.Method, RequestLogFields.Route(context), outage!.Message);
             context.Response.Headers.RetryAfter = "5";
         }
         context.Response.StatusCode = status;

@@ -192,7 +192,7 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
                 {
                     Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
                     // Before the rating notice: a replica that drops the user has already heard of the erasure.
-                    ErasedUsers.RecordCommand(userId),
+                    erased.RecordCommand(userId),
                     NoticeCommand([userId]),
                 },
             };

@@ -46,7 +46,8 @@ public sealed class RecommendationService(
         {
             // The database is down and this user was erased: served as an unknown user is, from the popular
             // list in memory, and never from the model's vector (which may predate the erasure).
-            logger.LogWarning("Database unavailable ({Error}); serving erased user {UserId} from popularity", ex.Message, userId);
+            // No user id in the line: the request line beside it (same RequestId) carries the keyed user hash.
+            logger.LogWarning("Database unavailable ({Error}); serving an erased user from popularity", ex.Message);
             metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
             return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, 
                 await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
@@ -57,7 +58,7 @@ public sealed class RecommendationService(
         {
             // The database is down but the model in memory knows this user: serve it rather than fail.
             // Their rated items cannot be read, so none are excluded; logged so it is not silent.
-            logger.LogWarning("Database unavailable ({Error}); serving user {UserId} from the model without exclusions", ex.Message, userId);
+            logger.LogWarning("Database unavailable ({Error}); serving a user from the model without exclusions", ex.Message);
             var model = serving.Model;
             model.Users.TryGetIndex(userId, out var index);
             var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], null, [],

@@ -117,7 +117,7 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : TrainedServiceTe
     [Fact]
     public async Task The_request_log_line_carries_the_request_id()
     {
-        var sink = new CollectingSink();
+        var sink = new CollectingLogSink();
         await using var factory = new RecommenderApiFactory(Factory.ConnectionString,
             new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Information" });
         var client = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)))
@@ -127,10 +127,7 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : TrainedServiceTe
 
         await client.GetAsync("/api/v1/items/1");
 
-        // The line is written once the middleware unwinds, which can be just after the client has the response.
-        static bool IsRequestLine(LogEvent e) => e.Properties.TryGetValue("RequestPath", out var path) && path.ToString() == "\"/api/v1/items/1\"";
-        for (var wait = 0; wait < 100 && !sink.Events.Any(IsRequestLine); wait++) await Task.Delay(50);
-        var line = Assert.Single(sink.Events, IsRequestLine);
+        var line = await sink.WaitForAsync(e => e.Properties.TryGetValue("RequestRoute", out var route) && route.ToString() == "\"/api/v1/items/{itemId}\"");
         Assert.Equal("\"trace-me-123\"", line.Properties["RequestId"].ToString());
         Assert.Contains("trace-me-123", line.RenderMessage());
     }
@@ -183,11 +180,4 @@ public sealed class HttpHabitsTests(PostgresFixture postgres) : TrainedServiceTe
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
-
-    private sealed class CollectingSink : ILogEventSink
-    {
-        private readonly List<LogEvent> _events = [];
-        public IReadOnlyList<LogEvent> Events { get { lock (_events) return _events.ToList(); } }
-        public void Emit(LogEvent logEvent) { lock (_events) _events.Add(logEvent); }
-    }
 }

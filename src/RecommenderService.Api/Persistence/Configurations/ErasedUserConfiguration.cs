@@ -10,6 +10,8 @@ public sealed class ErasedUserConfiguration : IEntityTypeConfiguration<ErasedUse
     {
         builder.ToTable("erased_users");
         builder.HasKey(e => e.ExternalIdHash);
+        // Rows written before hashes were keyed (and by replicas not yet upgraded) are plain SHA-256.
+        builder.Property(e => e.KeyId).HasMaxLength(16).HasDefaultValue("sha256");
         builder.Property(e => e.ErasedAt).HasDefaultValueSql("now()");
     }
 }

@@ -76,6 +76,14 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnName("erased_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("sha256")
+                        .HasColumnName("key_id");
+
                     b.HasKey("ExternalIdHash")
                         .HasName("pk_erased_users");
 
