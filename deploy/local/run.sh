@@ -209,6 +209,10 @@ if [[ ! -f "$keys" ]]; then
   (umask 077 && printf 'CLIENT_KEY=client-%s\nADMIN_KEY=admin-%s\n' "$(random_hex)" "$(random_hex)" >"$keys")
   say "Generated demo API keys in $keys"
 fi
+# The key of the user-id hashes kept after an erasure and written to logs; added to key files made before it existed.
+if ! grep -q '^ID_HASH_KEY=' "$keys"; then
+  (umask 077 && printf 'ID_HASH_KEY=%s%s\n' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >>"$keys")
+fi
 # shellcheck source=/dev/null
 source "$keys"
 
@@ -225,6 +229,7 @@ ASPNETCORE_URLS="$base_url" \
   ConnectionStrings__Recommender="Host=127.0.0.1;Port=$pg_port;Database=recommender;Username=postgres" \
   Auth__ClientKeys__0="$CLIENT_KEY" \
   Auth__AdminKeys__0="$ADMIN_KEY" \
+  Privacy__IdHashKey="$ID_HASH_KEY" \
   setsid dotnet run --project src/RecommenderService.Api -c Release --no-launch-profile >"$service_log" 2>&1 &
 service_pid=$!
 

@@ -37,6 +37,9 @@ public static class Tracing
                         // Probes and scrapes every few seconds would drown the traces that matter.
                         options.Filter = context => !IsProbe(context.Request.Path);
                         options.RecordException = true;
+                        // The route template, not the path: paths carry user ids, which exported spans must not keep.
+                        options.EnrichWithHttpResponse = (span, response) =>
+                            span.SetTag("url.path", RequestLogFields.Route(response.HttpContext));
                     })
                     .AddHttpClientInstrumentation()
                     .AddNpgsql();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -15,7 +17,7 @@ namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>
 /// An erasure forgets: the record of who was erased keeps only keyed hashes (a dictionary of likely ids cannot
-/// reverse them without the key), and request logs name routes and keyed user hashes, never a raw user id.
+/// reverse them without the key), and request logs and traces name routes and keyed user hashes, never a raw user id.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ErasureTraceTests(PostgresFixture postgres) : TrainedServiceTests(postgres)
@@ -100,6 +102,14 @@ public sealed class ErasureTraceTests(PostgresFixture postgres) : TrainedService
     public async Task Request_logs_name_the_route_and_a_keyed_user_hash_never_the_user_id()
     {
         var sink = new CollectingLogSink();
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
         await using var logged = new RecommenderApiFactory(Factory.ConnectionString,
             new Dictionary<string, string?>(Settings) { ["Serilog:MinimumLevel:Default"] = "Information" });
         var host = logged.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
@@ -131,6 +141,10 @@ public sealed class ErasureTraceTests(PostgresFixture postgres) : TrainedService
         await sink.WaitForAsync(e => IsRequestLine(e, "GET", "/api/v1/users/{userId}/recommendations") && e.Properties["StatusCode"].ToString() == "200");
         var leaks = sink.Events.Where(e => Mentions(e, Secret) || Mentions(e, user)).Select(e => e.RenderMessage()).ToList();
         Assert.Empty(leaks);
+        var ours = spans.Where(span => span.GetTagItem("url.path") is "/api/v1/users/{userId}/recommendations").ToList();
+        Assert.NotEmpty(ours);
+        Assert.DoesNotContain(spans, span => span.TagObjects.Any(tag => tag.Value?.ToString()?.Contains(Secret) == true
+                                                                          || tag.Value?.ToString()?.Contains(user) == true));
     }
 
     private static bool IsRequestLine(LogEvent e, string method, string route) =>
