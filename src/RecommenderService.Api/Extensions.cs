@@ -63,6 +63,9 @@ public static class Extensions
         // ProblemExceptionHandler answers them with the same problem shape as every other 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOptions<LargeBodyOptions>().BindConfiguration(LargeBodyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LargeBodyGate>();
         if (DocumentGeneration.IsRunning) DocumentGeneration.RemoveBackgroundServices(builder.Services);
         return builder;
     }

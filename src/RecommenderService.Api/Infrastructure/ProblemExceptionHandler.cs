@@ -32,7 +32,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Database unavailable for {Method} {RequestRoute}: {Error}", context.Request.Method, RequestLogFields.Route(context), outage!.Message);
+            if (outage is not null)
+                logger.LogWarning("Database unavailable for {Method} {RequestRoute}: {Error}", context.Request.Method, RequestLogFields.Route(context), outage!.Message);
             context.Response.Headers.RetryAfter = "5";
         }
         context.Response.StatusCode = status;
@@ -50,6 +51,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         StatusCodes.Status413PayloadTooLarge => "Request body too large",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        StatusCodes.Status503ServiceUnavailable => "Busy",
         _ => "Malformed request",
     };
 
