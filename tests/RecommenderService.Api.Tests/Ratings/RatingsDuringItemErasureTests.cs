@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using Npgsql;
 using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
@@ -9,7 +10,8 @@ namespace RecommenderService.Api.Tests.Ratings;
 /// <summary>
 /// A rating write that races the erasure of its item: an acknowledged write is committed, and one that finds its
 /// item erased is refused with a 409 and stores nothing. The race is driven, not hoped for: the test holds the
-/// writer's user row, so the writer has checked the item and waits while the erasure runs and commits.
+/// writer's user row, so the writer has checked the item and waits while the erasure runs and commits. An import
+/// goes by integer keys it resolved before: no rating it stores may be left naming an erased item.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class RatingsDuringItemErasureTests(PostgresFixture postgres) : IAsyncLifetime
@@ -20,7 +22,12 @@ public sealed class RatingsDuringItemErasureTests(PostgresFixture postgres) : IA
 
     public async Task InitializeAsync()
     {
-        _factory = await RecommenderApiFactory.CreateAsync(postgres, UserTokens.Settings(new() { ["RateLimiting:Enabled"] = "false" }));
+        _factory = await RecommenderApiFactory.CreateAsync(postgres, UserTokens.Settings(new()
+        {
+            ["RateLimiting:Enabled"] = "false",
+            // Imports of more than two lines are staged chunk by chunk, so one can be held between two chunks.
+            ["Ingest:ImportChunkRows"] = "2",
+        }));
         _client = _factory.CreateClientAsClient();
         _admin = _factory.CreateClientAsAdmin();
         // ada exists (she rated another film); bob rated the film that will be erased.
@@ -97,6 +104,35 @@ public sealed class RatingsDuringItemErasureTests(PostgresFixture postgres) : IA
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(5f, (await StoredRatingAsync(_factory, "ada", "film"))?.Value);
         Assert.Null(await StoredRatingAsync(_factory, "bob", "film"));
+    }
+
+    [Fact]
+    public async Task An_import_that_resolved_an_item_before_its_erasure_leaves_no_rating_of_the_erased_item()
+    {
+        // The first chunk resolves 'film' to its key; the second waits on ada's row while the erasure is asked for.
+        var csv = "carl,film,4\ncarl,other-film,2\nada,third-film,5\n";
+        HttpResponseMessage imported, erasure;
+        await using (var held = await HoldUserAsync("ada"))
+        {
+            var importing = _admin.PostAsync("/api/v1/ratings/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+            await held.WaitForWaiterAsync();
+            var erasing = _admin.DeleteAsync("/api/v1/items/film");
+            // Either the erasure is done, or it waits for the import (the order under test is then import first).
+            Assert.True(await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(10), async () =>
+                erasing.IsCompleted || await CountAsync(_factory, """
+                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM items%'
+                    """) > 0), "the erasure neither finished nor waited");
+            await held.ReleaseAsync();
+            imported = await importing;
+            erasure = await erasing;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, erasure.StatusCode);
+        Assert.Equal(0, await CountAsync(_factory, "SELECT count(*) FROM ratings r WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.id = r.item_id)"));
+        Assert.Equal(0, await CountAsync(_factory, "SELECT count(*) FROM items WHERE external_id = 'film'"));
+        Assert.Equal(2f, (await StoredRatingAsync(_factory, "carl", "other-film"))?.Value);
+        Assert.Equal(5f, (await StoredRatingAsync(_factory, "ada", "third-film"))?.Value);
     }
 
     /// <summary>Locks a user's row in a transaction of the test's own, as a concurrent writer of that user would.</summary>
