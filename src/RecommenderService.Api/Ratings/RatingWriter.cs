@@ -37,7 +37,8 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
 
     // xmax = 0 tells a freshly inserted row from one that ON CONFLICT updated. The last column names the items the
     // join did not find: with the join it reads one snapshot, so a row is missing exactly when its item is. Users
-    // are upserted and locked by this transaction, so only an item can be missing: one erased while this ran.
+    // are upserted and locked by this transaction, so only an item can be missing: one erased while this ran. The
+    // look-up runs only when rows are missing (a subquery under CASE is evaluated only if its branch is taken).
     private const string UpsertRatingsSql = """
         WITH written AS (
             INSERT INTO ratings (user_id, item_id, value, rated_at)
@@ -50,8 +51,10 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
                 SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
             RETURNING xmax = 0 AS inserted, rated_at)
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), max(rated_at),
-               (SELECT coalesce(array_agg(DISTINCT m ORDER BY m), '{}') FROM unnest($5::text[]) AS m
-                WHERE NOT EXISTS (SELECT 1 FROM items WHERE external_id = m))
+               CASE WHEN count(*) < cardinality($1::text[]) THEN
+                   (SELECT coalesce(array_agg(DISTINCT m ORDER BY m), '{}') FROM unnest($5::text[]) AS m
+                    WHERE NOT EXISTS (SELECT 1 FROM items WHERE external_id = m))
+               ELSE '{}' END
         FROM written
         """;
 
