@@ -15,6 +15,8 @@ namespace RecommenderService.Api.Ratings;
 /// each sorted), which keeps concurrent writers from deadlocking; <see cref="TransactionRetry"/> covers the rest.
 /// The per-item statistics the popular list reads follow every statement on <c>ratings</c> through the
 /// table's triggers, which only append rows (<c>item_stat_changes</c>): they add no lock to that order.
+/// A write is all or nothing also against an item erasure (<see cref="Items.Erasure.ItemEraser"/>): one that had
+/// resolved an item the erasure then removed stores nothing and says which items (it is never acknowledged unstored).
 /// </summary>
 public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, ILogger<RatingWriter> logger)
 {
@@ -33,7 +35,10 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         ON CONFLICT (external_id) DO NOTHING
         """;
 
-    // xmax = 0 tells a freshly inserted row from one that ON CONFLICT updated.
+    // xmax = 0 tells a freshly inserted row from one that ON CONFLICT updated. The last column names the items the
+    // join did not find: with the join it reads one snapshot, so a row is missing exactly when its item is. Users
+    // are upserted and locked by this transaction, so only an item can be missing: one erased while this ran. The
+    // look-up runs only when rows are missing (a subquery under CASE is evaluated only if its branch is taken).
     private const string UpsertRatingsSql = """
         WITH written AS (
             INSERT INTO ratings (user_id, item_id, value, rated_at)
@@ -45,43 +50,43 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             ON CONFLICT (user_id, item_id) DO UPDATE
                 SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
             RETURNING xmax = 0 AS inserted, rated_at)
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), max(rated_at) FROM written
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), max(rated_at),
+               CASE WHEN count(*) < cardinality($1::text[]) THEN
+                   (SELECT coalesce(array_agg(DISTINCT m ORDER BY m), '{}') FROM unnest($5::text[]) AS m
+                    WHERE NOT EXISTS (SELECT 1 FROM items WHERE external_id = m))
+               ELSE '{}' END
+        FROM written
         """;
 
     /// <summary>
-    /// Stores one rating, creating its user and, with <paramref name="createItems"/>, its item if new; tells whether
-    /// the pair was new. Without it a rating of an unknown item is not stored (callers check <see cref="MissingItemsAsync"/> first).
+    /// Stores one rating, creating its user and, with <paramref name="createItems"/>, its item if new. Without it a rating
+    /// of an unknown item is not stored (callers check <see cref="MissingItemsAsync"/> first). Either way, an item erased
+    /// while the write runs makes it store nothing and say so (<see cref="RatingWriteOutcome.ErasedItems"/>).
     /// </summary>
-    public async Task<(bool Created, DateTime RatedAt)> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken, bool createItems = true)
+    public async Task<RatingWriteOutcome> UpsertAsync(RatingWrite rating, CancellationToken cancellationToken, bool createItems = true)
     {
-        var written = await Forget([rating.UserId], TransactionRetry.RunAsync(async ct =>
-        {
-            var (inserted, _, ratedAt) = await WriteAsync([rating.UserId], [rating], createItems, ct);
-            return (inserted == 1, ratedAt);
-        }, logger, cancellationToken));
-        metrics.Stored(IngestMetrics.Route.Single, 1);
-        return written;
+        var outcome = await Forget([rating.UserId], TransactionRetry.RunAsync(
+            ct => WriteAsync([rating.UserId], [rating], createItems, ct), logger, cancellationToken));
+        if (outcome.Stored) metrics.Stored(IngestMetrics.Route.Single, 1);
+        return outcome;
     }
 
     /// <summary>
-    /// Stores a validated batch in one transaction. Rows for the same (user, item) pair: the last one wins,
-    /// and the pair counts once in the answer.
+    /// Stores a validated batch in one transaction, all or nothing (an item erased while it runs: nothing, as for one
+    /// rating). Rows for the same (user, item) pair: the last one wins, and the pair counts once in the answer.
     /// </summary>
-    public async Task<(int Inserted, int Updated)> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken, bool createItems = true)
+    public async Task<RatingWriteOutcome> UpsertBatchAsync(IReadOnlyList<RatingWrite> ratings, CancellationToken cancellationToken, bool createItems = true)
     {
         var lastOfPair = new Dictionary<(string, string), RatingWrite>(ratings.Count);
         foreach (var rating in ratings) lastOfPair[(rating.UserId, rating.ItemId)] = rating;
         var distinct = lastOfPair.Values.ToArray();
         var users = distinct.Select(r => r.UserId).Distinct(StringComparer.Ordinal).ToArray();
-        if (distinct.Length == 0) return (0, 0);
+        if (distinct.Length == 0) return new RatingWriteOutcome(0, 0, default, []);
 
-        var written = await Forget(users, TransactionRetry.RunAsync(async ct =>
-        {
-            var (inserted, updated, _) = await WriteAsync(users, distinct, createItems, ct);
-            return (inserted, updated);
-        }, logger, cancellationToken));
-        metrics.Stored(IngestMetrics.Route.Batch, written.inserted + written.updated);
-        return written;
+        var outcome = await Forget(users, TransactionRetry.RunAsync(
+            ct => WriteAsync(users, distinct, createItems, ct), logger, cancellationToken));
+        if (outcome.Stored) metrics.Stored(IngestMetrics.Route.Batch, outcome.Inserted + outcome.Updated);
+        return outcome;
     }
 
     /// <summary>The ids among <paramref name="itemIds"/> that are not in the catalogue.</summary>
@@ -96,7 +101,7 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         return missing;
     }
 
-    private async Task<(int Inserted, int Updated, DateTime RatedAt)> WriteAsync(
+    private async Task<RatingWriteOutcome> WriteAsync(
         string[] users, IReadOnlyList<RatingWrite> ratings, bool createItems, CancellationToken cancellationToken)
     {
         var userIds = new string[ratings.Count];
@@ -110,25 +115,33 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(UpsertUsersSql, Text(users)) } };
-        // Without it, rows of unknown items find no item row in the join below and are not stored.
+        // Without it, a row of an item not in the catalogue finds no item in the join below and the write is refused;
+        // callers check first, so such an item was erased meanwhile.
         if (createItems) batch.BatchCommands.Add(Command(InsertItemsSql, Text(items)));
         batch.BatchCommands.Add(Command(UpsertRatingsSql, Text(userIds), Text(itemIds),
             new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
-            new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }));
+            new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+            Text(items)));
         batch.BatchCommands.Add(NoticeCommand(users));
 
-        int inserted, updated;
-        DateTime lastRatedAt;
+        RatingWriteOutcome outcome;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            inserted = (int)reader.GetInt64(0);
-            updated = (int)reader.GetInt64(1);
-            lastRatedAt = reader.IsDBNull(2) ? default : reader.GetDateTime(2);
+            outcome = new RatingWriteOutcome((int)reader.GetInt64(0), (int)reader.GetInt64(1),
+                reader.IsDBNull(2) ? default : reader.GetDateTime(2), reader.GetFieldValue<string[]>(3));
         }
 
+        // All or nothing: a write that lost some of its rows to an erasure must not be acknowledged, nor half stored.
+        if (!outcome.Stored)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            logger.LogInformation("Rating write refused: {Items} item(s) were erased while it ran, the first {ItemId}",
+                outcome.ErasedItems.Count, outcome.ErasedItems[0]);
+            return RatingWriteOutcome.Refused(outcome.ErasedItems);
+        }
         await transaction.CommitAsync(cancellationToken);
-        return (inserted, updated, lastRatedAt);
+        return outcome;
     }
 
     /// <summary>Deletes one rating; false (and nothing changed) when the user had not rated the item.</summary>

@@ -35,10 +35,12 @@ public static class RatingsEndpoints
                 Answers 201 when the user had not rated the item, 200 when the rating replaced theirs. Users and items
                 the service has not seen are created on the fly; with a user token, only items already in the
                 catalogue may be rated (404 otherwise). The user's next recommendations already take the rating into
-                account.
+                account. 409 when the item was erased while the rating was being written: nothing was stored (sent
+                again, it is treated as a rating of an item the service does not know).
                 """)
             .Accepts<RatingWriteRequest>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRatingBytes));
 
         group.MapDelete("/users/{userId}/ratings/{itemId}", DeleteRating)
@@ -62,9 +64,11 @@ public static class RatingsEndpoints
             .WithDescription("""
                 One invalid row rejects the whole batch: the 400 names the wrong fields with their rows
                 (`ratings[17].rating`), the first ten of them (the detail counts the rest), and nothing is stored. Several rows for the same user and item: the last one
-                wins and the pair counts once in `inserted` or `updated`.
+                wins and the pair counts once in `inserted` or `updated`. 409 when an item of the batch was erased while
+                the batch was being written: nothing was stored.
                 """)
             .Accepts<RatingBatchRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBatchBytes));
 
         group.MapPost("/ratings/import", Import)
@@ -105,9 +109,10 @@ public static class RatingsEndpoints
         if (!createItems && (await services.Writer.MissingItemsAsync([itemId], cancellationToken)).Count > 0)
             return TypedResults.Problem(title: "Unknown item", statusCode: StatusCodes.Status404NotFound,
                 detail: $"No item '{itemId}' is in the catalogue; a user token may rate only items that exist. The rating was not stored.");
-        var (created, storedAt) = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt), cancellationToken, createItems);
-        var stored = new RatingResponse(userId, itemId, value, storedAt);
-        return created
+        var outcome = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt), cancellationToken, createItems);
+        if (!outcome.Stored) return ItemsErased(outcome.ErasedItems, "The rating was not stored.");
+        var stored = new RatingResponse(userId, itemId, value, outcome.LastRatedAt);
+        return outcome.Inserted == 1
             ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(userId)}/ratings/{Uri.EscapeDataString(itemId)}", stored)
             : TypedResults.Ok(stored);
     }
@@ -217,8 +222,20 @@ public static class RatingsEndpoints
         }
         if (!errors.IsEmpty) return BatchProblem(errors);
 
-        var (inserted, updated) = await services.Writer.UpsertBatchAsync(ratings, cancellationToken, createItems);
-        return TypedResults.Ok(new RatingBatchResponse(inserted, updated));
+        var outcome = await services.Writer.UpsertBatchAsync(ratings, cancellationToken, createItems);
+        if (!outcome.Stored) return ItemsErased(outcome.ErasedItems, "Nothing was stored.");
+        return TypedResults.Ok(new RatingBatchResponse(outcome.Inserted, outcome.Updated));
+    }
+
+    /// <summary>The answer to a write that lost the race with the erasure of an item it rates (see <see cref="RatingWriteOutcome"/>).</summary>
+    private static ProblemHttpResult ItemsErased(IReadOnlyList<string> itemIds, string nothingStored)
+    {
+        var named = string.Join(", ", itemIds.Take(IngestOptions.MaxListedBatchErrors).Select(id => $"'{id}'"));
+        var what = itemIds.Count == 1
+            ? $"Item {named} was"
+            : string.Create(CultureInfo.InvariantCulture, $"Items {named}{(itemIds.Count > IngestOptions.MaxListedBatchErrors ? $" and {itemIds.Count - IngestOptions.MaxListedBatchErrors:N0} more" : "")} were");
+        return TypedResults.Problem(title: "Item erased", statusCode: StatusCodes.Status409Conflict,
+            detail: $"{what} erased while the write was in progress. {nothingStored}");
     }
 
     /// <summary>

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # The catalogue's life under load: two replicas of the Release service on 127.0.0.1 over one throwaway PostgreSQL
 # (as ingest/run.sh starts one), MovieLens imported and a model trained, then churn.py's list traffic on both
-# replicas twice: once without writes (baseline), once retiring the 100 items most often listed in the last minute
-# a third of the way in and bringing them back two thirds in. Prints both phases' throughput and p50/p99, and for
-# the churn phase the responses started more than 1 s after the acknowledged retirement that still hold a retired
-# item (there should be none) and how long each replica took to list the restored items again.
+# replicas in rounds, each of two phases of the same requests: one without writes (baseline), one retiring the 100
+# items most often listed in the last minute a third of the way in and bringing them back two thirds in (churn). The
+# order alternates from round to round (baseline first, then churn first, ...), so load from elsewhere on a shared
+# machine falls on both alike. Prints every phase's throughput and p50/p99, and for churn the responses started more
+# than 1 s after the acknowledged retirement that still hold a retired item (there should be none) and how long each
+# replica took to list the restored items again; then the medians and ranges over the rounds and the per-round
+# ratios churn / baseline.
 #
-#   tests/RecommenderService.Benchmarks/catalogue/run.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [seconds per phase, default 30] [threads, default 8] [repeats, default 1]
+#   tests/RecommenderService.Benchmarks/catalogue/run.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [seconds per phase, default 30] [threads, default 8] [rounds, default 4]
 #
 # Needs what ingest/run.sh needs. The client is Python (one keep-alive connection per thread and replica) on the same
 # machine: on 2 cores it takes a share of the CPU, the same share in both phases.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
 
-data="${1:?usage: run.sh <path to MovieLens u.data> [seconds] [threads] [repeats]}"
+data="${1:?usage: run.sh <path to MovieLens u.data> [seconds per phase] [threads] [rounds]}"
 seconds="${2:-30}"
 threads="${3:-8}"
-repeats="${4:-1}"
+rounds="${4:-4}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../ingest/throwaway_service.sh"
 start_throwaway_service "$(cd "$here/../../.." && pwd)"
@@ -56,10 +59,9 @@ for url in "$base_url" "$second_url"; do
 done
 
 echo "==> Warm-up (not counted)"
-PHASES=baseline PHASE_SECONDS=10 THREADS="$threads" USERS="$users" CLIENT_KEY="$client_key" python3 "$here/churn.py" "$base_url" "$second_url" >/dev/null
+ROUNDS=1 PHASE_SECONDS=6 THREADS="$threads" USERS="$users" CLIENT_KEY="$client_key" python3 "$here/churn.py" "$base_url" "$second_url" >/dev/null
 
-echo "==> Measure: $threads threads, ${seconds}s per phase, $repeats repeat(s); $(nproc) cores, load [$(uptime | sed 's/.*load average: //')]"
-for r in $(seq 1 "$repeats"); do
-  PHASES="baseline churn" PHASE_SECONDS="$seconds" THREADS="$threads" USERS="$users" CLIENT_KEY="$client_key" \
-    python3 "$here/churn.py" "$base_url" "$second_url" | sed "s/^/run=$r /"
-done
+echo "==> Measure: $threads threads, ${seconds}s per phase, $rounds round(s); $(nproc) cores, load [$(uptime | sed 's/.*load average: //')]"
+ROUNDS="$rounds" PHASE_SECONDS="$seconds" THREADS="$threads" USERS="$users" CLIENT_KEY="$client_key" \
+  python3 "$here/churn.py" "$base_url" "$second_url"
+echo "==> Done; load [$(uptime | sed 's/.*load average: //')]"

@@ -18,7 +18,8 @@ namespace RecommenderService.Api.Items.Erasure;
 /// Rating writes lock user rows, not item rows, so the erasure holds the ratings table against writers
 /// (<c>SHARE ROW EXCLUSIVE</c>: reads go on) from before it deletes the ratings until it commits: a rating of the item
 /// written meanwhile either committed before (and is deleted) or runs after, with a snapshot that no longer holds the
-/// item, so no rating is ever left naming it.
+/// item: it stores nothing and is refused (<see cref="Ratings.RatingWriteOutcome"/>). A CSV import locks the items it
+/// resolved (<c>FOR KEY SHARE</c>), so the erasure's first statement waits for it. No rating is ever left naming the item.
 /// </remarks>
 public sealed class ItemEraser(
     NpgsqlDataSource database, ErasedItems erased, ItemAvailability availability, ItemTitles titles, ColdItemOverlay coldItems,

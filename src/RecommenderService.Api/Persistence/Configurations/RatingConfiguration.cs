@@ -19,6 +19,7 @@ public sealed class RatingConfiguration : IEntityTypeConfiguration<RatingEntity>
         // No foreign keys to users and items on purpose: their checks were half the cost of a bulk write.
         // Integrity is kept by the writers instead (Ratings/RatingWriter): every rating write upserts and
         // locks its user row in the same transaction, a user's erasure locks that row first and then deletes
-        // their ratings itself, and items are never deleted.
+        // their ratings itself, and an item's erasure deletes the item's ratings while no write of them can slip
+        // in (see Items/Erasure/ItemEraser and docs/architecture.md).
     }
 }

@@ -167,13 +167,16 @@ internal sealed class ImportSpill : IAsyncDisposable
             {
                 Value = RatingChangeChannel.Encode(stamped), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
             }));
-        await using var ids = await batch.ExecuteReaderAsync(cancellationToken);
-        while (await ids.ReadAsync(cancellationToken))
-            userKeys[rows.UserIndex(ids.GetString(1))] = ids.GetInt32(0);
-        // The item insert returns no rows; the next result with two columns is the item ids.
-        while (await ids.NextResultAsync(cancellationToken) && ids.FieldCount != 2) { }
-        while (await ids.ReadAsync(cancellationToken))
-            itemKeys[rows.ItemIndex(ids.GetString(1))] = ids.GetInt32(0);
+        await using (var ids = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await ids.ReadAsync(cancellationToken))
+                userKeys[rows.UserIndex(ids.GetString(1))] = ids.GetInt32(0);
+            // The item insert returns no rows; the next result with two columns is the item ids.
+            while (await ids.NextResultAsync(cancellationToken) && ids.FieldCount != 2) { }
+            while (await ids.ReadAsync(cancellationToken))
+                itemKeys[rows.ItemIndex(ids.GetString(1))] = ids.GetInt32(0);
+        }
+        await RatingImporter.ResolveErasedItemsAsync(_connection, _transaction, rows, itemKeys, cancellationToken);
         return (userKeys, itemKeys);
     }
 

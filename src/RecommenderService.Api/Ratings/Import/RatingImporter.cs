@@ -61,9 +61,11 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         ON CONFLICT (external_id) DO NOTHING
         """;
 
-    // A statement of its own: in READ COMMITTED it sees items another transaction committed while the
-    // insert above waited on them (items are never deleted).
-    internal const string ItemIdsSql = "SELECT id, external_id FROM items WHERE external_id = ANY($1::text[])";
+    // A statement of its own: in READ COMMITTED it sees items another transaction committed while the insert above
+    // waited on them. The rows are locked (FOR KEY SHARE: catalogue updates go on) because the ratings are written
+    // later by these keys: an item erasure waits for the import, then deletes its ratings too. An item erased in the
+    // instant between the two statements is not returned: see ResolveErasedItemsAsync.
+    internal const string ItemIdsSql = "SELECT id, external_id FROM items WHERE external_id = ANY($1::text[]) ORDER BY id FOR KEY SHARE";
 
     // A user this transaction created cannot have a stored rating yet: ids are never reused, a deleted
     // user's ratings go with them, and any other writer of that user waits for this commit on the user row.
@@ -287,7 +289,35 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
             while (await reader.ReadAsync(cancellationToken))
                 itemDbIds[rows.ItemIndex(reader.GetString(1))] = reader.GetInt32(0);
         }
+        await ResolveErasedItemsAsync(connection, transaction, rows, itemDbIds, cancellationToken);
         return (userDbIds, itemDbIds, userCreated, now);
+    }
+
+    /// <summary>
+    /// Fills the keys <see cref="ItemIdsSql"/> did not return: items erased after <see cref="InsertItemsSql"/> passed
+    /// them. The import then comes after the erasure, and creates them again as new items, as a rating written after
+    /// an erasure does. Identity keys start at 1, so 0 is "not found".
+    /// </summary>
+    internal static async Task ResolveErasedItemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRows rows,
+        int[] itemKeys, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var missing = rows.ItemIds.Where((_, index) => itemKeys[index] == 0).ToList();
+            if (missing.Count == 0) return;
+            // Each pass needs another erasure of the same item to commit in between: this bounds a pathological race.
+            if (attempt > TransactionRetry.MaxAttempts)
+                throw new InvalidOperationException($"{missing.Count} item(s) of the import were erased again on every attempt to create them.");
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                Timeout = NoTimeout,
+                BatchCommands = { Command(InsertItemsSql, Text(missing)), Command(ItemIdsSql, Text(missing)) },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            while (await reader.NextResultAsync(cancellationToken) && reader.FieldCount != 2) { }
+            while (await reader.ReadAsync(cancellationToken))
+                itemKeys[rows.ItemIndex(reader.GetString(1))] = reader.GetInt32(0);
+        }
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string sql, ImportRows rows, long[] keys, int[] order, int distinct,
