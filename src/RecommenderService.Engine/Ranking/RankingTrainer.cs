@@ -16,7 +16,7 @@ namespace RecommenderService.Engine;
 /// computed once per half; a row then costs O(n_u·k) per conjugate-gradient step (the default: 3 steps warm-started
 /// from the previous row, as Takács, Pilászy and Tikk showed is as good as exact) or O(n_u·k² + k³) for an exact
 /// Cholesky solve (<see cref="RankingOptions.ConjugateGradientSteps"/> = 0). After the last iteration every user row is
-/// solved once more, exactly, against the final Y, so the stored X is the exact ALS user solve that
+/// solved once more, exactly, against the final Y (<see cref="RankingOptions.ExactUserRows"/>), so the stored X is the exact ALS user solve that
 /// <see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/> gives a fresh user and
 /// <see cref="RankingReasons"/> splits over rated items.</para>
 /// <para>Parallel over rows; each row is solved from fixed inputs into its own slot and the Gram matrices are
@@ -86,7 +86,7 @@ public sealed class RankingTrainer
         // A last user half, solved exactly against the final Y: every stored row is then W^u Σ_j t_j y_j, the sum
         // RankingReasons splits over the user's rated items, so a trained user's reasons add up to their score as a
         // folded-in user's do (docs/decisions/0009-exact-trained-user-rows.md).
-        SolveRows(x, byUser, y, gramY, lambda, parallel, steps: 0);
+        if (o.ExactUserRows) SolveRows(x, byUser, y, gramY, lambda, parallel, steps: 0);
         return new RankingHead(k, x, y, o.Feedback, lambda);
     }
 
