@@ -113,8 +113,8 @@ public sealed record RankingOptions
     /// <summary>
     /// Whether training ends with one more user half solved exactly (Cholesky) against the final item vectors, so every
     /// stored user row is the solve <see cref="RankingReasons"/> splits exactly over the user's rated items
-    /// (docs/decisions/0009-exact-trained-user-rows.md). The penalty search's candidate heads, which are only compared
-    /// with each other, skip it.
+    /// (docs/decisions/0009-exact-trained-user-rows.md). Heads that are judged or compared but never served (the penalty
+    /// search's candidates, a retrain's holdout head) skip it.
     /// </summary>
     public bool ExactUserRows { get; init; } = true;
 
