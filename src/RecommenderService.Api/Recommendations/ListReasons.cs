@@ -63,7 +63,8 @@ public sealed class ListReasons(UserModelViews views, ItemTitles titles)
                 shares[r] = new RatedItemShare(id, titleOf[id], Math.Round(item.Top[r].Share, 4));
             }
             var kind = shares.Length > 0 ? ReasonKind.Rated
-                : view.Strategy == RecommendationStrategy.Onboarding ? ReasonKind.Onboarding
+                : view.Strategy == RecommendationStrategy.Onboarding || view.Strategy != RecommendationStrategy.Profile
+                  && Array.Exists(attributes, a => a.Source == AttributeShare.FromLikes) ? ReasonKind.Onboarding
                 : ReasonKind.Profile;
             // What no rated item or told attribute makes: the mean user's part of a profile, and any remainder training left.
             result[k] = new RecommendationReasons(kind, Sentence(shares, attributes), shares.Length > 0 ? shares : null,
