@@ -5,7 +5,7 @@ namespace RecommenderService.Cli;
 /// <summary>The ranking-head flags shared by train and evaluate, applied over <see cref="RankingOptions"/>' defaults.</summary>
 internal static class RankingFlags
 {
-    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-warm-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting", "ranking-negatives", "ranking-negative-alpha", "ranking-search"];
+    public static readonly string[] Names = ["ranking-factors", "ranking-iterations", "ranking-warm-iterations", "ranking-alpha", "ranking-regularization", "ranking-regularization-per-rating", "ranking-cg-steps", "ranking-weighting", "ranking-negatives", "ranking-negative-alpha", "ranking-search", "ranking-exact-rows"];
 
     public static readonly string Help = $"""
           --ranking-factors K       ranking head's factor dimension (default {new RankingOptions().Factors})
@@ -23,6 +23,8 @@ internal static class RankingFlags
           --ranking-search on|off   choose the penalty's multiplier (x2 steps while NDCG@10 improves) on a validation
                                     split of the training ratings: their newest 10 % under --temporal, else 10 % of
                                     each user's (default on)
+          --ranking-exact-rows on|off  end training with every user row solved exactly against the final item
+                                    vectors, so reasons add up to the score (default on)
         """;
 
     /// <summary>The ranking options on the ratings' <paramref name="scale"/>; <c>--threads</c> and <c>--seed</c> (shared with the rating head) apply too.</summary>
@@ -32,6 +34,7 @@ internal static class RankingFlags
         var weighting = args.String("ranking-weighting");
         var search = args.String("ranking-search");
         var negatives = args.String("ranking-negatives");
+        var exactRows = args.String("ranking-exact-rows");
         o = o with
         {
             Factors = args.Int("ranking-factors", 1, 4096) ?? o.Factors,
@@ -64,6 +67,13 @@ internal static class RankingFlags
                 "off" => null,
                 _ => throw new UsageException($"--ranking-search: '{search}' is not on or off", command),
             },
+            ExactUserRows = exactRows switch
+            {
+                null => o.ExactUserRows,
+                "on" => true,
+                "off" => false,
+                _ => throw new UsageException($"--ranking-exact-rows: '{exactRows}' is not on or off", command),
+            },
             Threads = args.Int("threads", 0, 1024) ?? o.Threads,
             Seed = args.Int("seed") ?? o.Seed,
         };
@@ -83,7 +93,7 @@ internal static class RankingFlags
         + (o.NegativeThreshold is { } t ? $"negatives <= {t:G3} (of 1-5) at alpha {o.NegativeAlpha:G4}, " : "no negatives, ")
         + (o.RegularizationPerItemRating is { } c ? $"regularization {c:G4} x ratings per item, " : $"regularization {o.Regularization:G4}, ")
         + $"{(o.ConjugateGradientSteps == 0 ? "exact solves" : $"{o.ConjugateGradientSteps} CG steps")}, "
-        + $"penalty search {(o.PenaltySearch is null ? "off" : "on")}, threads {o.EffectiveThreads}, seed {o.Seed}";
+        + $"penalty search {(o.PenaltySearch is null ? "off" : "on")}, exact user rows {(o.ExactUserRows ? "on" : "off")}, threads {o.EffectiveThreads}, seed {o.Seed}";
 
     private static string WeightingName(ConfidenceWeighting weighting) => weighting switch
     {

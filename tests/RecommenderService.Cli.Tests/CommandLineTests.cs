@@ -170,6 +170,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("train", "--ratings", "x")]
     [InlineData("evaluate", "--ratings", "x", "--kfold", "5", "--holdout", "0.2")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-search", "maybe")]
+    [InlineData("train", "--ratings", "x", "--output", "y", "--ranking-exact-rows", "maybe")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "maybe")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-negatives", "5")]
     [InlineData("evaluate", "--ratings", "x", "--per-user", "0.25", "--ranking-weighting", "cubed")]

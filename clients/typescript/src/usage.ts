@@ -75,7 +75,7 @@ export async function lists(): Promise<void> {
     console.log(strategy, version, title, recommended.score.toFixed(3), stars, exploring ? "new" : "");
   }
 
-  // Why each item is listed: a sentence to show, and for "rated" the user's own items with their exact shares.
+  // Why each item is listed: a sentence to show, and the user's own rated items and told attributes with their exact shares.
   const explained = await client.GET("/api/v1/users/{userId}/recommendations", { params: { path: user, query: { count: 10, include: "reasons" } } });
   if (explained.error) fail(explained.error);
   for (const recommended of explained.data.items) {
@@ -83,7 +83,9 @@ export async function lists(): Promise<void> {
     if (reasons === null) continue;
     const kind: "rated" | "popular" | "profile" | "onboarding" | "new" | "none" = reasons.kind;
     const shares: string = (reasons.ratedItems ?? []).map((r) => `${r.title ?? r.itemId} ${(100 * r.share).toFixed(0)}%`).join(", ");
-    console.log(recommended.itemId, kind, reasons.text, shares, reasons.unexplainedShare);
+    const told: string = (reasons.attributes ?? [])
+      .map((a) => `${a.source === "likes" ? "likes" : "profile"} ${a.key}=${a.value} ${(100 * a.share).toFixed(0)}%`).join(", ");
+    console.log(recommended.itemId, kind, reasons.text, shares, told, reasons.unexplainedShare);
   }
 
   const prediction = await client.GET("/api/v1/users/{userId}/predictions/{itemId}", { params: { path: { ...user, ...item } } });

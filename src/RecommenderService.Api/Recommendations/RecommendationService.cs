@@ -186,7 +186,7 @@ public sealed class RecommendationService(
         var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
         var why = feed.IncludeReasons
             ? ListReasons.WithExploration(await reasons.ForPageAsync(serving, user, view, Array.ConvertAll(top, t => new ScoredItem(t.Item, t.Score)),
-                cancellationToken), top, view.Strategy)
+                cancellationToken), top)
             : null;
         var items = new RecommendedItem[top.Length];
         for (var k = 0; k < top.Length; k++)

@@ -17,16 +17,21 @@ public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers
     public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
 
     /// <summary>
-    /// The exact split of <paramref name="view"/>'s ranking scores over the user's rated items: computed once from the
-    /// same ratings the view was (for a known user, those the model was trained on) and kept on the view.
+    /// The exact split of <paramref name="view"/>'s ranking scores over the user's rated items and the attributes they
+    /// told: computed once from what the view was computed from and kept on the view. A user the model serves from its
+    /// own row is explained as training solved that row (their ratings are those it was trained on); a folded-in,
+    /// profile or onboarding user as <see cref="ColdUsers.Solve"/> solved theirs, from their profile as the prior.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no ranking head.</exception>
     public RankingReasons ReasonsFor(ServingModel serving, UserRatings user, UserModelView view)
     {
         if (view.Reasons is { } cached) return cached;
-        var (items, values) = Rated(serving.Model, user);
+        var model = serving.Model;
+        var (items, values) = Rated(model, user);
         var started = Stopwatch.GetTimestamp();
-        var reasons = RankingReasons.For(serving.Model, items.ToArray(), values.ToArray());
+        var reasons = view.UserIndex >= 0
+            ? RankingReasons.ForTrainedUser(model, items.ToArray(), values.ToArray())
+            : RankingReasons.For(model, items.ToArray(), values.ToArray(), RankingPrior.For(model, user.Profile));
         metrics.Explained(Stopwatch.GetElapsedTime(started));
         // Two requests may compute it at once; both results are equal, the last write wins harmlessly.
         view.Reasons = reasons;

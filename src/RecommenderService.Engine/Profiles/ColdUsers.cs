@@ -73,18 +73,8 @@ public static class ColdUsers
         var likes = Likes(model, tokens.Likes);
         if (items.IsEmpty && likes.Count == 0) return prior;
 
-        // The ranking head: the likes' mean derived item vector, at a typical user's length, added to the profile's.
-        var rankingPrior = prior?.RankingFactors;
-        if (likes.Count > 0 && model.Ranking is { } head)
-        {
-            var centroid = new float[head.Factors];
-            foreach (var (_, _, y) in likes)
-                for (var f = 0; f < centroid.Length; f++) centroid[f] += y[f] / likes.Count;
-            var length = System.Numerics.Tensors.TensorPrimitives.Norm(centroid);
-            var scale = length > 0 ? head.MeanUserNorm / length : 0;
-            rankingPrior = new float[head.Factors];
-            for (var f = 0; f < centroid.Length; f++) rankingPrior[f] = (prior?.RankingFactors?[f] ?? 0) + scale * centroid[f];
-        }
+        // The ranking head's prior: the profile's vector plus the likes' mean derived item vector at a typical user's length.
+        var rankingPrior = RankingPrior.For(model, tokens)?.Vector;
         var ranking = model.Ranking is null ? null
             : items.IsEmpty ? rankingPrior
             : FoldIn.SolveRanking(model, items, values, rankingPrior ?? []);

@@ -59,6 +59,23 @@ public sealed class RankingHead
     public int UserCount => UserFactors.Length / Factors;
     public int ItemCount => ItemFactors.Length / Factors;
 
+    /// <summary>
+    /// How many leading item rows training solved the user rows against: <see cref="ItemCount"/>, except in a copy with
+    /// untrained items appended (<see cref="ColdItems.Append"/>), whose extra rows the stored user rows never saw.
+    /// </summary>
+    public int TrainedItems
+    {
+        get => _trainedItems < 0 ? ItemCount : _trainedItems;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, ItemCount);
+            _trainedItems = value;
+        }
+    }
+
+    private readonly int _trainedItems = -1;
+
     public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
     public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
 
@@ -136,7 +153,27 @@ public sealed class RankingHead
         }
     }
 
+    /// <summary>
+    /// YᵀY over the <see cref="TrainedItems"/> only, in double: the Gram matrix the stored user rows were solved with
+    /// (<see cref="ItemGram"/> itself unless items were appended).
+    /// </summary>
+    internal double[] TrainedItemGram
+    {
+        get
+        {
+            if (TrainedItems == ItemCount) return ItemGram;
+            var gram = Volatile.Read(ref _trainedItemGram);
+            if (gram is null)
+            {
+                gram = ImplicitLeastSquares.Gram(ItemFactors[..(TrainedItems * Factors)], Factors, threads: 1);
+                Volatile.Write(ref _trainedItemGram, gram);
+            }
+            return gram;
+        }
+    }
+
     private float[]? _itemNorms;
     private double[]? _itemGram;
+    private double[]? _trainedItemGram;
     private QuantizedRows? _itemScanCopy;
 }

@@ -110,6 +110,14 @@ public sealed record RankingOptions
     /// </summary>
     public int ConjugateGradientSteps { get; init; } = 3;
 
+    /// <summary>
+    /// Whether training ends with one more user half solved exactly (Cholesky) against the final item vectors, so every
+    /// stored user row is the solve <see cref="RankingReasons"/> splits exactly over the user's rated items
+    /// (docs/decisions/0009-exact-trained-user-rows.md). Heads that are judged or compared but never served (the penalty
+    /// search's candidates, a retrain's holdout head) skip it.
+    /// </summary>
+    public bool ExactUserRows { get; init; } = true;
+
     /// <summary>σ of the N(0, σ) initialisation of both factor matrices.</summary>
     public float InitStdDev { get; init; } = 0.01f;
 

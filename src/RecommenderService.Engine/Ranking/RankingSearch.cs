@@ -49,7 +49,8 @@ public static class RankingSearch
         {
             cancellationToken.ThrowIfCancellationRequested();
             var candidate = Scaled(options, multiplier);
-            var head = new RankingTrainer(candidate).Train(train, cancellationToken: cancellationToken);
+            // Candidates are only compared: the exact last user half, which is for explaining served rows, is skipped.
+            var head = new RankingTrainer(candidate with { ExactUserRows = false }).Train(train, cancellationToken: cancellationToken);
             var ndcg = Evaluation.Ranking(new RankingHeadPredictor(meanOnly.WithRanking(head), "search", ListScore.RankingOnly), train, warm, evaluation).Ndcg;
             steps.Add(new RankingSearchStep(multiplier, head.Regularization, ndcg));
             return (ndcg, head);

@@ -15,7 +15,10 @@ namespace RecommenderService.Engine;
 /// <para>Each iteration solves every user row with Y fixed, then every item row with X fixed. The shared YᵀY is
 /// computed once per half; a row then costs O(n_u·k) per conjugate-gradient step (the default: 3 steps warm-started
 /// from the previous row, as Takács, Pilászy and Tikk showed is as good as exact) or O(n_u·k² + k³) for an exact
-/// Cholesky solve (<see cref="RankingOptions.ConjugateGradientSteps"/> = 0).</para>
+/// Cholesky solve (<see cref="RankingOptions.ConjugateGradientSteps"/> = 0). After the last iteration every user row is
+/// solved once more, exactly, against the final Y (<see cref="RankingOptions.ExactUserRows"/>), so the stored X is the exact ALS user solve that
+/// <see cref="FoldIn.SolveRanking(FactorModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/> gives a fresh user and
+/// <see cref="RankingReasons"/> splits over rated items.</para>
 /// <para>Parallel over rows; each row is solved from fixed inputs into its own slot and the Gram matrices are
 /// summed over fixed ranges in order, so the result is bit for bit the same for a seed whatever the thread count.
 /// No allocation per rating: scratch vectors are per worker.</para>
@@ -74,20 +77,24 @@ public sealed class RankingTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            SolveRows(x, byUser, y, gramY, lambda, parallel);
-            SolveRows(y, byItem, x, ImplicitLeastSquares.Gram(x, k, threads), lambda, parallel);
+            SolveRows(x, byUser, y, gramY, lambda, parallel, _options.ConjugateGradientSteps);
+            SolveRows(y, byItem, x, ImplicitLeastSquares.Gram(x, k, threads), lambda, parallel, _options.ConjugateGradientSteps);
             gramY = ImplicitLeastSquares.Gram(y, k, threads);
             var loss = Loss(x, byUser, y, gramY, lambda, parallel) / ratings.Count;
             onIteration?.Invoke(new RankingProgress(iteration, loss, clock.Elapsed.TotalSeconds));
         }
+        // A last user half, solved exactly against the final Y: every stored row is then W^u Σ_j t_j y_j, the sum
+        // RankingReasons splits over the user's rated items, so a trained user's reasons add up to their score as a
+        // folded-in user's do (docs/decisions/0009-exact-trained-user-rows.md).
+        if (o.ExactUserRows) SolveRows(x, byUser, y, gramY, lambda, parallel, steps: 0);
         return new RankingHead(k, x, y, o.Feedback, lambda);
     }
 
-    private void SolveRows(float[] rows, Feedback feedback, float[] others, double[] gram, float lambda, ParallelOptions parallel)
+    /// <summary>Solves every row of <paramref name="rows"/>: by <paramref name="steps"/> conjugate-gradient steps, or exactly (0).</summary>
+    private void SolveRows(float[] rows, Feedback feedback, float[] others, double[] gram, float lambda, ParallelOptions parallel, int steps)
     {
         var k = _options.Factors;
-        var steps = _options.ConjugateGradientSteps;
-        var gramF = ToFloat(gram);
+        var gramF = steps == 0 ? Array.Empty<float>() : ToFloat(gram);
         var count = feedback.Start.Length - 1;
         var tasks = (count + RowsPerTask - 1) / RowsPerTask;
         Parallel.For(0, tasks, parallel, () => new Scratch(k), (task, _, s) =>

@@ -227,6 +227,23 @@ public sealed class AttributeFactors
     }
 
     /// <summary>
+    /// The ranking-head part of what <paramref name="attribute"/> adds to a derived vector (its weights), or of the
+    /// intercept for null; false for an attribute not seen at fitting time. <see cref="Derive"/>'s ranking factors are
+    /// the intercept's plus each known attribute's, once.
+    /// </summary>
+    public bool TryGetRankingWeights(string? attribute, out ReadOnlySpan<float> weights)
+    {
+        var row = Attributes.Count;
+        if (attribute is not null && !_index.TryGetValue(attribute, out row))
+        {
+            weights = default;
+            return false;
+        }
+        weights = _weights.AsSpan(row * Targets + 1 + RatingFactors, RankingFactors);
+        return true;
+    }
+
+    /// <summary>
     /// A copy of <paramref name="model"/> in which every item in <paramref name="items"/> has the vectors derived from its
     /// attributes (items without attributes get the intercept: the mean item). Other items are untouched; user arrays
     /// are shared.

@@ -49,7 +49,7 @@ public static class ColdItems
             if (ranking is not null) y.CopyTo(ranking.AsSpan((n + c) * h, h));
         }
         var ids = new IdMap(model.Items.Ids.Concat(added.Select(a => a.Id)));
-        var newHead = head is null ? null : new RankingHead(h, head.UserFactors, ranking!, head.Feedback, head.Regularization);
+        var newHead = head is null ? null : new RankingHead(h, head.UserFactors, ranking!, head.Feedback, head.Regularization) { TrainedItems = head.TrainedItems };
         return new FactorModel(model.Users, ids, k, model.GlobalMean, model.UserBias, bias, model.UserFactors, factors, model.Scale,
             newHead, map, model.UserAttributeMap);
     }

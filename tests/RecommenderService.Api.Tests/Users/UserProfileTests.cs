@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 using Xunit.Abstractions;
@@ -211,6 +213,64 @@ public sealed class UserProfileTests(PostgresFixture postgres, ITestOutputHelper
         Assert.DoesNotContain("item-8", ids);
         // Segment 3 and a five for a cluster-3 item: the list stays in cluster 3.
         Assert.True(ids.Take(3).All(id => ClusterOfItem(id) == 3), string.Join(",", ids));
+    }
+
+    [Fact]
+    public async Task A_profile_or_onboarding_users_reasons_are_the_attributes_they_told_with_the_engines_exact_shares()
+    {
+        (string User, string Json, string Kind)[] told =
+        [
+            ("reasons-profile", Profile(2, 1002), "profile"),
+            ("reasons-onboarding", """{"attributes": {"likes": {"genres": ["Genre4"]}}}""", "onboarding"),
+            ("reasons-both", """{"attributes": {"segment": "S1", "likes": {"genres": ["Genre1", "Genre3"]}}}""", "onboarding"),
+        ];
+        foreach (var (user, json, kind) in told)
+        {
+            (await PutProfileAsync(_client, user, json)).EnsureSuccessStatusCode();
+
+            var list = await ListAsync(user, "count=10&include=reasons");
+
+            Assert.Equal(kind, list.GetProperty("strategy").GetString());
+            var serving = (await _host.Services.GetRequiredService<ColdItemOverlay>().CurrentAsync(CancellationToken.None))!;
+            using var profile = JsonDocument.Parse(json);
+            var prior = RankingPrior.For(serving.Model, UserAttributeTokens.From(profile.RootElement.GetProperty("attributes")))!;
+            var engine = RankingReasons.For(serving.Model, [], [], prior);
+            var explained = 0;
+            foreach (var entry in list.GetProperty("items").EnumerateArray())
+            {
+                var reasons = entry.GetProperty("reasons");
+                if (entry.GetProperty("exploration").GetBoolean())
+                {
+                    Assert.Equal("new", reasons.GetProperty("kind").GetString());
+                    continue;
+                }
+                serving.Model.Items.TryGetIndex(entry.GetProperty("itemId").GetString()!, out var item);
+                var expected = engine.Explain(item, prior.Vector);
+                if (expected.Attributes.Length == 0)
+                {
+                    Assert.Equal("none", reasons.GetProperty("kind").GetString());
+                    continue;
+                }
+                var attributes = reasons.GetProperty("attributes").EnumerateArray().ToList();
+
+                Assert.Equal(kind, reasons.GetProperty("kind").GetString());
+                Assert.Equal(JsonValueKind.Null, reasons.GetProperty("ratedItems").ValueKind);
+                Assert.Equal(expected.Attributes.Select(a => a.Token),
+                    attributes.Select(a => a.GetProperty("key").GetString() + ":" + a.GetProperty("value").GetString()));
+                for (var a = 0; a < attributes.Count; a++)
+                {
+                    Assert.Equal(expected.Attributes[a].Share, attributes[a].GetProperty("share").GetDouble(), tolerance: 1e-3);
+                    Assert.Equal(expected.Attributes[a].Source == RankingPriorSource.Like ? "likes" : "profile", attributes[a].GetProperty("source").GetString());
+                }
+                Assert.Equal((expected.Unexplained + expected.Base) / expected.Score, reasons.GetProperty("unexplainedShare").GetDouble(), tolerance: 1e-3);
+                var text = reasons.GetProperty("text").GetString()!;
+                Assert.StartsWith("Because ", text);
+                Assert.All(attributes, a => Assert.Contains(a.GetProperty("value").GetString()!, text));
+                explained++;
+            }
+            output.WriteLine($"{user}: {explained} listed items explained by what they told; first: {list.GetProperty("items")[0].GetProperty("reasons").GetProperty("text").GetString()}");
+            Assert.True(explained >= 3, $"{user}: only {explained} items explained");
+        }
     }
 
     [Fact]
