@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace RecommenderService.Api.Infrastructure;
 
 /// <summary>
-/// Bounds the memory large JSON bodies take: a body is buffered whole and parsed into a document, so twelve 19 MB
+/// Bounds the memory large JSON bodies take (docs/decisions/0010): a body is buffered whole and parsed into a document, so twelve 19 MB
 /// batches at once held about 1 GB. At most <see cref="LargeBodyOptions.MaxConcurrent"/> are read and handled at
 /// a time, and once none is left the memory they took is handed back to the operating system (a compacting,
 /// decommitting collection, a few seconds after the last one), instead of staying resident for ever.
