@@ -46,6 +46,9 @@ public sealed class RetrainJob(
         public const string Epoch = "epoch";
         public const string ValidationRmse = "validationRmse";
         public const string ModelVersion = "modelVersion";
+
+        /// <summary>Every validation RMSE so far, one per early-stopping epoch (the dashboard draws it).</summary>
+        public const string ValidationCurve = "validationCurve";
     }
 
     /// <summary>
@@ -97,13 +100,17 @@ public sealed class RetrainJob(
 
             var phase = "early-stopping";
             SetPhase(context, phase);
+            var curve = new List<double>();
             void OnEpoch(EpochProgress epoch)
             {
                 if (epoch.ValidationRmse is null && phase != "refit") SetPhase(context, phase = "refit");
                 logger.LogInformation("Epoch {Epoch} ({Phase}): train RMSE {TrainRmse:F4}, validation RMSE {ValidationRmse:F4}, {Seconds:F2} s",
                     epoch.Epoch, phase, epoch.TrainRmse, epoch.ValidationRmse, epoch.Seconds);
                 context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
-                if (epoch.ValidationRmse is { } rmse) context?.SetJobParameter(Progress.ValidationRmse, rmse);
+                if (epoch.ValidationRmse is not { } rmse) return;
+                context?.SetJobParameter(Progress.ValidationRmse, rmse);
+                curve.Add(Math.Round(rmse, 6));
+                context?.SetJobParameter(Progress.ValidationCurve, curve);
             }
             void OnRankingIteration(RankingProgress iteration)
             {
