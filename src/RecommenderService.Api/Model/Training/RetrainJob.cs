@@ -47,7 +47,7 @@ public sealed class RetrainJob(
         public const string ValidationRmse = "validationRmse";
         public const string ModelVersion = "modelVersion";
 
-        /// <summary>Every validation RMSE so far, one per early-stopping epoch (the dashboard draws it).</summary>
+        /// <summary>Every validation RMSE so far, one per early-stopping epoch, as a JSON array (the dashboard draws it).</summary>
         public const string ValidationCurve = "validationCurve";
     }
 
@@ -110,7 +110,8 @@ public sealed class RetrainJob(
                 if (epoch.ValidationRmse is not { } rmse) return;
                 context?.SetJobParameter(Progress.ValidationRmse, rmse);
                 curve.Add(Math.Round(rmse, 6));
-                context?.SetJobParameter(Progress.ValidationCurve, curve);
+                // As JSON text of its own: Hangfire's serializer would wrap a list in type information.
+                context?.SetJobParameter(Progress.ValidationCurve, System.Text.Json.JsonSerializer.Serialize(curve));
             }
             void OnRankingIteration(RankingProgress iteration)
             {

@@ -86,11 +86,10 @@ public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client,
     public IReadOnlyList<double> ValidationCurve(string jobId)
     {
         using var connection = storage.GetConnection();
-        var json = connection.GetJobParameter(jobId, RetrainJob.Progress.ValidationCurve);
-        if (string.IsNullOrEmpty(json)) return [];
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<double[]>(json) ?? [];
+            var json = ParseString(connection.GetJobParameter(jobId, RetrainJob.Progress.ValidationCurve));
+            return string.IsNullOrEmpty(json) ? [] : System.Text.Json.JsonSerializer.Deserialize<double[]>(json) ?? [];
         }
         catch (System.Text.Json.JsonException)
         {
