@@ -33,6 +33,7 @@ public static class LineChart
 
         var (low, high) = Range(values);
         var ticks = Ticks(low, high);
+        var tickFormat = TickFormat(ticks.Length > 1 ? ticks[1] - ticks[0] : 1);
         (low, high) = (Math.Min(low, ticks[0]), Math.Max(high, ticks[^1]));
         double X(int index) => xLabels.Count == 1 ? Left + (Width - Left - Right) / 2 : Left + index * (Width - Left - Right) / (xLabels.Count - 1);
         double Y(double value) => Top + (high - value) / (high - low) * (Height - Top - Bottom);
@@ -44,7 +45,7 @@ public static class LineChart
         {
             var y = Y(tick);
             html.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\"/>");
-            html.Append(CultureInfo.InvariantCulture, $"<text class=\"tick\" x=\"{Left - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{Format(tick, format)}</text>");
+            html.Append(CultureInfo.InvariantCulture, $"<text class=\"tick\" x=\"{Left - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{Format(tick, tickFormat)}</text>");
         }
         html.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Height - Bottom}\"/>");
         html.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\"/>");
@@ -100,6 +101,14 @@ public static class LineChart
         var ticks = new List<double>();
         for (var t = first; t <= high + step * 0.999; t += step) ticks.Add(Math.Round(t, 10));
         return ticks.ToArray();
+    }
+
+    /// <summary>As many decimals as the tick step has, so neighbouring ticks read differently (0.2 apart or 0.0025 apart).</summary>
+    private static string TickFormat(double step)
+    {
+        var decimals = 0;
+        while (decimals < 6 && Math.Abs(Math.Round(step, decimals) - step) > step * 1e-6) decimals++;
+        return decimals == 0 ? "0" : "0." + new string('0', decimals);
     }
 
     private static string Describe(IReadOnlyList<string> xLabels, IReadOnlyList<ChartSeries> series, string format) =>
