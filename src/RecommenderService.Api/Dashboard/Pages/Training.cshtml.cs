@@ -37,7 +37,7 @@ public sealed class TrainingPage(ModelVersionStore versions, IServiceProvider se
     /// <summary>When nothing runs: the newest training's job, if Hangfire still holds it.</summary>
     public JobStatusResponse? Last { get; private set; }
 
-    public IReadOnlyList<double> Curve { get; private set; } = [];
+    public IReadOnlyList<(int Epoch, double Rmse)> Curve { get; private set; } = [];
     public IReadOnlyList<VersionFigures> Runs { get; private set; } = [];
     public string? Started { get; private set; }
 
@@ -79,9 +79,9 @@ public sealed class TrainingPage(ModelVersionStore versions, IServiceProvider se
         return LocalRedirect($"{DashboardDefaults.Path}/training?started={Uri.EscapeDataString(accepted.JobId)}");
     }
 
-    public IReadOnlyList<string> CurveLabels => Curve.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture)).ToList();
+    public IReadOnlyList<string> CurveLabels => Curve.Select(p => p.Epoch.ToString(CultureInfo.InvariantCulture)).ToList();
 
-    public IReadOnlyList<ChartSeries> CurveSeries => [new("Validation RMSE", Curve.Select(v => (double?)v).ToList())];
+    public IReadOnlyList<ChartSeries> CurveSeries => [new("Validation RMSE", Curve.Select(p => (double?)p.Rmse).ToList())];
 
     private static bool IsJobNumber(string jobId) => long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
 }

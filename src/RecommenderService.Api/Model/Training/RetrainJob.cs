@@ -47,7 +47,7 @@ public sealed class RetrainJob(
         public const string ValidationRmse = "validationRmse";
         public const string ModelVersion = "modelVersion";
 
-        /// <summary>Every validation RMSE so far, one per early-stopping epoch, as a JSON array (the dashboard draws it).</summary>
+        /// <summary>Every validation RMSE so far, one [epoch, RMSE] pair per early-stopping epoch, as a JSON array (the dashboard draws it).</summary>
         public const string ValidationCurve = "validationCurve";
     }
 
@@ -100,7 +100,7 @@ public sealed class RetrainJob(
 
             var phase = "early-stopping";
             SetPhase(context, phase);
-            var curve = new List<double>();
+            var curve = new List<double[]>();
             void OnEpoch(EpochProgress epoch)
             {
                 if (epoch.ValidationRmse is null && phase != "refit") SetPhase(context, phase = "refit");
@@ -109,7 +109,7 @@ public sealed class RetrainJob(
                 context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
                 if (epoch.ValidationRmse is not { } rmse) return;
                 context?.SetJobParameter(Progress.ValidationRmse, rmse);
-                curve.Add(Math.Round(rmse, 6));
+                curve.Add([epoch.Epoch, Math.Round(rmse, 6)]);
                 // As JSON text of its own: Hangfire's serializer would wrap a list in type information.
                 context?.SetJobParameter(Progress.ValidationCurve, System.Text.Json.JsonSerializer.Serialize(curve));
             }

@@ -83,13 +83,14 @@ public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client,
     }
 
     /// <summary>The job's validation RMSE per early-stopping epoch so far (<see cref="RetrainJob.Progress.ValidationCurve"/>); empty before the first.</summary>
-    public IReadOnlyList<double> ValidationCurve(string jobId)
+    public IReadOnlyList<(int Epoch, double Rmse)> ValidationCurve(string jobId)
     {
         using var connection = storage.GetConnection();
         try
         {
             var json = ParseString(connection.GetJobParameter(jobId, RetrainJob.Progress.ValidationCurve));
-            return string.IsNullOrEmpty(json) ? [] : System.Text.Json.JsonSerializer.Deserialize<double[]>(json) ?? [];
+            var points = string.IsNullOrEmpty(json) ? null : System.Text.Json.JsonSerializer.Deserialize<double[][]>(json);
+            return points is null ? [] : points.Where(p => p.Length == 2).Select(p => ((int)p[0], p[1])).ToList();
         }
         catch (System.Text.Json.JsonException)
         {
