@@ -259,6 +259,7 @@ cat <<EOF
 
   Recommender service is running: $base_url
   Swagger UI:  $base_url/swagger   (Authorize with the X-Api-Key below)
+  Dashboard:   $base_url/dashboard   (sign in with the admin key below)
   Client key:  $CLIENT_KEY
   Admin key:   $ADMIN_KEY
   Database:    Host=127.0.0.1;Port=$pg_port;Database=recommender;Username=postgres
@@ -334,6 +335,8 @@ run_demo() {
     curl -H 'X-Api-Key: $CLIENT_KEY' '$base_url/api/v1/items/popular?count=5&filter=genres:Comedy'
     curl -H 'X-Api-Key: $ADMIN_KEY'  '$base_url/api/v1/model'
     curl -H 'X-Api-Key: $ADMIN_KEY'  '$base_url/api/v1/model/versions'
+  Dashboard (sign in with the admin key): $base_url/dashboard
+    models and training: $base_url/dashboard/model   user $user: $base_url/dashboard/users?user=$user
   Hangfire dashboard (admin key): $base_url/hangfire
 
 EOF

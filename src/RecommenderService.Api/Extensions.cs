@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
+using RecommenderService.Api.Dashboard;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Items;
@@ -57,6 +58,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.AddDashboard();
         builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
@@ -276,6 +278,7 @@ public static class Extensions
         });
 
         app.UseResponseCompressionAboveThreshold();
+        app.UseDashboardHeaders();
         // Before authentication: preflights carry no credentials, and error answers need CORS headers too.
         app.UseBrowserCors();
 
@@ -323,6 +326,7 @@ public static class Extensions
         app.MapUserProfileEndpoints();
         app.MapRecommendationEndpoints();
         app.MapItemEndpoints();
+        app.MapDashboard();
         return app;
     }
 

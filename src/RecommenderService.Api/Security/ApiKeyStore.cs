@@ -32,6 +32,19 @@ public sealed class ApiKeyStore
         return isAdmin ? ApiKeyDefaults.AdminRole : isClient ? ApiKeyDefaults.ClientRole : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="digest"/> (a key's SHA-256 in base64, see <see cref="DigestOf"/>) is still one of the
+    /// admin keys: a dashboard session opened with a key ends when the key is taken out of the configuration.
+    /// </summary>
+    public bool IsAdminDigest(string digest)
+    {
+        var bytes = new byte[32];
+        return Convert.TryFromBase64String(digest, bytes, out var written) && written == bytes.Length && MatchesAny(bytes, _adminDigests);
+    }
+
+    /// <summary>The key's SHA-256 in base64: names a key without holding it.</summary>
+    public static string DigestOf(string key) => Convert.ToBase64String(Digest(key));
+
     /// <summary>The first 8 hex digits of the key's SHA-256: enough to tell keys apart, useless to an attacker.</summary>
     public static string Fingerprint(string key) => Convert.ToHexStringLower(Digest(key), 0, 4);
 

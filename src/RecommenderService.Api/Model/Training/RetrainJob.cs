@@ -46,6 +46,9 @@ public sealed class RetrainJob(
         public const string Epoch = "epoch";
         public const string ValidationRmse = "validationRmse";
         public const string ModelVersion = "modelVersion";
+
+        /// <summary>Every validation RMSE so far, one [epoch, RMSE] pair per early-stopping epoch, as a JSON array (the dashboard draws it).</summary>
+        public const string ValidationCurve = "validationCurve";
     }
 
     /// <summary>
@@ -97,13 +100,18 @@ public sealed class RetrainJob(
 
             var phase = "early-stopping";
             SetPhase(context, phase);
+            var curve = new List<double[]>();
             void OnEpoch(EpochProgress epoch)
             {
                 if (epoch.ValidationRmse is null && phase != "refit") SetPhase(context, phase = "refit");
                 logger.LogInformation("Epoch {Epoch} ({Phase}): train RMSE {TrainRmse:F4}, validation RMSE {ValidationRmse:F4}, {Seconds:F2} s",
                     epoch.Epoch, phase, epoch.TrainRmse, epoch.ValidationRmse, epoch.Seconds);
                 context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
-                if (epoch.ValidationRmse is { } rmse) context?.SetJobParameter(Progress.ValidationRmse, rmse);
+                if (epoch.ValidationRmse is not { } rmse) return;
+                context?.SetJobParameter(Progress.ValidationRmse, rmse);
+                curve.Add([epoch.Epoch, Math.Round(rmse, 6)]);
+                // As JSON text of its own: Hangfire's serializer would wrap a list in type information.
+                context?.SetJobParameter(Progress.ValidationCurve, System.Text.Json.JsonSerializer.Serialize(curve));
             }
             void OnRankingIteration(RankingProgress iteration)
             {

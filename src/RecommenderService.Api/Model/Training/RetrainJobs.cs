@@ -68,6 +68,36 @@ public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client,
         return new JobStatusResponse(jobId, state, phase, epoch, rmse, version, modelStatus, reason, error);
     }
 
+    /// <summary>
+    /// The retrain running now, or else the one waiting to run; null when there is neither. Whether it was requested
+    /// or started by the schedule.
+    /// </summary>
+    public string? CurrentJobId()
+    {
+        var monitor = storage.GetMonitoringApi();
+        foreach (var (id, job) in monitor.ProcessingJobs(0, 50))
+            if (job?.Job?.Type == typeof(RetrainJob)) return id;
+        foreach (var (id, job) in monitor.EnqueuedJobs(RetrainJob.Queue, 0, 50))
+            if (job?.Job?.Type == typeof(RetrainJob)) return id;
+        return null;
+    }
+
+    /// <summary>The job's validation RMSE per early-stopping epoch so far (<see cref="RetrainJob.Progress.ValidationCurve"/>); empty before the first.</summary>
+    public IReadOnlyList<(int Epoch, double Rmse)> ValidationCurve(string jobId)
+    {
+        using var connection = storage.GetConnection();
+        try
+        {
+            var json = ParseString(connection.GetJobParameter(jobId, RetrainJob.Progress.ValidationCurve));
+            var points = string.IsNullOrEmpty(json) ? null : System.Text.Json.JsonSerializer.Deserialize<double[][]>(json);
+            return points is null ? [] : points.Where(p => p.Length == 2).Select(p => ((int)p[0], p[1])).ToList();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
+
     // Hangfire stores parameters as JSON text.
     private static string? ParseString(string? json) => json is null ? null : System.Text.Json.JsonSerializer.Deserialize<string>(json);
 

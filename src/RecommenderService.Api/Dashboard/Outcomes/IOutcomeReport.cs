@@ -1,0 +1,12 @@
+namespace RecommenderService.Api.Dashboard.Outcomes;
+
+/// <summary>
+/// The online figures the outcomes page shows: what users did with their lists, per model version and experiment
+/// arm. <see cref="NoOutcomesRecorded"/> stands in until the service records outcomes; the recording registers its
+/// own report in its place (the dashboard registers this one with TryAdd).
+/// </summary>
+public interface IOutcomeReport
+{
+    /// <summary>Every figure recorded, in the order the page should show them; empty when nothing is recorded.</summary>
+    Task<IReadOnlyList<OutcomeFigure>> ReadAsync(CancellationToken cancellationToken);
+}
