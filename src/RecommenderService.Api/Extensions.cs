@@ -22,6 +22,7 @@ using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Recommendations;
@@ -55,6 +56,7 @@ public static class Extensions
         builder.AddServing();
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
+        builder.AddOutcomes();
         builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
@@ -312,6 +314,7 @@ public static class Extensions
         app.MapUserProfileEndpoints();
         app.MapRecommendationEndpoints();
         app.MapItemEndpoints();
+        app.MapOutcomeEndpoints();
         return app;
     }
 
