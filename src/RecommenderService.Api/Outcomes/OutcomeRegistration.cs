@@ -18,12 +18,14 @@ public static class OutcomeRegistration
         services.AddSingleton<ImpressionStamp>();
         services.AddHostedService<ImpressionWriter>();
         services.AddHostedService<OutcomeRetention>();
+        services.AddSingleton<EventWriter>();
         services.AddSingleton<ExperimentState>();
         services.AddSingleton<ExperimentRouting>();
     }
 
     public static IEndpointRouteBuilder MapOutcomeEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapEventEndpoints();
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
+using RecommenderService.Api.Outcomes;
+using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
@@ -16,7 +18,8 @@ namespace RecommenderService.Api.Ratings;
 /// The per-item statistics the popular list reads follow every statement on <c>ratings</c> through the
 /// table's triggers, which only append rows (<c>item_stat_changes</c>): they add no lock to that order.
 /// </summary>
-public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, ILogger<RatingWriter> logger)
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, OutcomeMetrics outcomes,
+    ILogger<RatingWriter> logger)
 {
     // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
     // and then reads through the same replica always sees its write.
@@ -104,7 +107,7 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         var values = new float[ratings.Count];
         var ratedAt = new DateTime?[ratings.Count];
         for (var i = 0; i < ratings.Count; i++)
-            (userIds[i], itemIds[i], values[i], ratedAt[i]) = ratings[i];
+            (userIds[i], itemIds[i], values[i], ratedAt[i], _) = ratings[i];
         var items = itemIds.Distinct(StringComparer.Ordinal).ToArray();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -116,6 +119,14 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
             new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }));
         batch.BatchCommands.Add(NoticeCommand(users));
+        // Ratings that cite a list are also its outcomes; a rating without one costs nothing more.
+        var cited = Cited(ratings);
+        if (cited.Count > 0)
+        {
+            var attribution = new NpgsqlBatchCommand(EventWriter.InsertSql);
+            attribution.Parameters.AddRange(EventWriter.Parameters(cited));
+            batch.BatchCommands.Add(attribution);
+        }
 
         int inserted, updated;
         DateTime lastRatedAt;
@@ -128,7 +139,18 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (cited.Count > 0) outcomes.EventsStored(EventTypes.Rating, cited.Count);
         return (inserted, updated, lastRatedAt);
+    }
+
+    /// <summary>The ratings that cite a list, as <see cref="EventTypes.Rating"/> events whose value is the stars.</summary>
+    private static List<OutcomeEvent> Cited(IReadOnlyList<RatingWrite> ratings)
+    {
+        List<OutcomeEvent>? cited = null;
+        foreach (var rating in ratings)
+            if (rating.RecommendationId is { } id)
+                (cited ??= []).Add(new OutcomeEvent(rating.UserId, rating.ItemId, EventTypes.Rating, rating.RatedAt, id, rating.Value));
+        return cited ?? [];
     }
 
     /// <summary>Deletes one rating; false (and nothing changed) when the user had not rated the item.</summary>
@@ -191,6 +213,9 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
                 BatchCommands =
                 {
                     Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
+                    // What they did with lists, and the lists they were shown, go with them.
+                    Command("DELETE FROM outcome_events WHERE user_id = $1", Text(userId)),
+                    Command("DELETE FROM impressions WHERE user_id = $1", Text(userId)),
                     // Before the rating notice: a replica that drops the user has already heard of the erasure.
                     ErasedUsers.RecordCommand(userId),
                     NoticeCommand([userId]),
