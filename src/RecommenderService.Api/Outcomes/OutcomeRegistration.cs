@@ -1,6 +1,7 @@
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Outcomes.Experiments;
+using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Outcomes.Impressions;
 
 namespace RecommenderService.Api.Outcomes;
@@ -19,13 +20,23 @@ public static class OutcomeRegistration
         services.AddHostedService<ImpressionWriter>();
         services.AddHostedService<OutcomeRetention>();
         services.AddSingleton<EventWriter>();
+        services.AddSingleton<OnlineFigureQuery>();
+        services.AddServiceMetrics<OnlineMetrics>();
+        services.AddSingleton<OnlineFiguresCache>();
+        services.AddHostedService<OnlineFiguresRefresher>();
         services.AddSingleton<ExperimentState>();
         services.AddSingleton<ExperimentRouting>();
+        services.AddSingleton<ExperimentStore>();
+        services.AddSingleton<ExperimentFigureReader>();
+        services.AddSingleton<ExperimentLifecycle>();
+        services.AddSingleton<ExperimentRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExperimentRefresher>());
     }
 
     public static IEndpointRouteBuilder MapOutcomeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapEventEndpoints();
+        app.MapExperimentEndpoints();
         return app;
     }
 }
