@@ -45,7 +45,7 @@ public sealed record ModelVersionResponse(
     string? JobId,
     [property: AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string? ListSource,
     OnlineFigures Online,
-    EndedExperiment? EndedExperiment = null)
+    [property: SchemaAs(typeof(EndedExperiment), Nullable = true)] EndedExperiment? EndedExperiment = null)
 {
     public static ModelVersionResponse From(ModelVersionEntity entity, OnlineFigures online) => new(
         entity.Version,

@@ -24,6 +24,7 @@ public static class ExperimentEndpoints
                 version; 409 when it cannot start (no active version, the treatment is the active one or not a stored trained
                 version, or another experiment runs).
                 """)
+            .Accepts<StartExperimentRequest>("application/json")
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
