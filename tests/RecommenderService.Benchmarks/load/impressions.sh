@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Serving latency with impressions recorded and not, side by side: one throwaway PostgreSQL, MovieLens imported and a
-# model trained as in load/run.sh, then two Release services on the same database and model, one with
-# Outcomes__RecordImpressions=true (the default: every list is queued and written with COPY) and one with
-# Outcomes__RecordImpressions=false. wrk runs against them in turn, on, off, on, off ..., each run the same length,
+# model trained as in load/run.sh by a first service, which is then stopped; then two fresh Release services on the
+# same database and model, alike but for Outcomes__RecordImpressions=true (the default: every list is queued and written
+# with COPY) and =false (both without the job server). wrk runs against them in turn, on, off, on, off ..., each run the same length,
 # and the medians of each are printed with the impressions written and dropped.
 #
 #   tests/RecommenderService.Benchmarks/load/impressions.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [connections, default 16] [seconds, default 10] [repeats, default 5]
@@ -20,8 +20,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 source "$here/../ingest/throwaway_service.sh"
 start_throwaway_service "$(cd "$here/../../.." && pwd)"
 users="$(cut -f1 "$data" | sort -u | wc -l)"
+on_pid=""
 off_pid=""
-trap 'kill "$off_pid" 2>/dev/null; wait "$off_pid" 2>/dev/null; stop_throwaway_service' EXIT
 
 echo "==> Import $data"
 tr '\t' ',' < "$data" | curl -fsS -X POST "$base_url/api/v1/ratings/import" -H "X-Api-Key: $admin_key" \
@@ -36,19 +36,27 @@ for _ in $(seq 1 900); do
 done
 [[ "$state" == succeeded ]] || { echo "retrain job $job: $state" >&2; exit 1; }
 
-echo "==> A second service on the same database with Outcomes__RecordImpressions=false"
-off_port="$(free_port)"
-off_url="http://127.0.0.1:$off_port"
-(
-  cd "$work/service"
-  ConnectionStrings__Recommender="Host=127.0.0.1;Port=$pg_port;Database=recommender;Username=postgres" \
-  Auth__AdminKeys__0="$admin_key" Auth__ClientKeys__0="$client_key" \
-  RateLimiting__Enabled=false ASPNETCORE_URLS="$off_url" ASPNETCORE_ENVIRONMENT=Production \
-  Serilog__MinimumLevel__Default=Warning Training__JobsEnabled=false Outcomes__RecordImpressions=false \
-  exec dotnet RecommenderService.Api.dll >"$work/service-off.log" 2>&1
-) &
+# The service that trained ran the job server and holds the training's garbage: both measured services start fresh.
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""
+start_side() { # port record-impressions log
+  (
+    cd "$work/service"
+    ConnectionStrings__Recommender="Host=127.0.0.1;Port=$pg_port;Database=recommender;Username=postgres" \
+    Auth__AdminKeys__0="$admin_key" Auth__ClientKeys__0="$client_key" \
+    RateLimiting__Enabled=false ASPNETCORE_URLS="http://127.0.0.1:$1" ASPNETCORE_ENVIRONMENT=Production \
+    Serilog__MinimumLevel__Default=Warning Training__JobsEnabled=false Outcomes__RecordImpressions="$2" \
+    exec dotnet RecommenderService.Api.dll >"$work/$3" 2>&1
+  ) &
+}
+echo "==> Two fresh services on the same database and model: Outcomes__RecordImpressions=true and =false"
+on_url="http://127.0.0.1:$(free_port)"
+start_side "${on_url##*:}" true service-on.log
+on_pid=$!
+off_url="http://127.0.0.1:$(free_port)"
+start_side "${off_url##*:}" false service-off.log
 off_pid=$!
-for url in "$base_url" "$off_url"; do
+trap 'kill "$on_pid" "$off_pid" 2>/dev/null; wait "$on_pid" "$off_pid" 2>/dev/null; stop_throwaway_service' EXIT
+for url in "$on_url" "$off_url"; do
   for _ in $(seq 1 120); do
     curl -fsS "$url/api/v1/users/1/recommendations?count=10" -H "X-Api-Key: $client_key" 2>/dev/null | grep -q '"modelVersion":[0-9]' && break
     sleep 0.5
@@ -60,21 +68,21 @@ run_wrk() { # url connections duration
 }
 
 echo "==> Warm-up (not counted)"
-run_wrk "$base_url" "$connections" 5s >/dev/null
+run_wrk "$on_url" "$connections" 5s >/dev/null
 run_wrk "$off_url" "$connections" 5s >/dev/null
 
 echo "==> Measure: wrk -t1 -c$connections -d${seconds}s --latency, impressions on and off in turn, $repeats times"
 results="$(mktemp "$bench_scratch/impressions-XXXXXX")"
 for r in $(seq 1 "$repeats"); do
   for side in on off; do
-    url="$base_url"; [[ "$side" == off ]] && url="$off_url"
+    url="$on_url"; [[ "$side" == off ]] && url="$off_url"
     line="$(run_wrk "$url" "$connections" "${seconds}s")"
     echo "run=$r impressions=$side $line load=[$(uptime | sed 's/.*load average: //')]" | tee -a "$results"
   done
 done
 
 echo "==> Impressions on the 'on' service"
-curl -fsS "$base_url/metrics" | grep -E '^recommender_impression' || true
+curl -fsS "$on_url/metrics" | grep -E '^recommender_impression' || true
 psql "$psql_uri" -At -c "SELECT 'rows in impressions: ' || count(*) FROM impressions"
 
 echo "==> Medians"

@@ -5,9 +5,10 @@ using NpgsqlTypes;
 namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>
-/// Drains <see cref="ImpressionQueue"/> into <c>impressions</c> with binary COPY, a batch at a time (whatever is queued,
-/// up to <see cref="OutcomeOptions.BatchSize"/>), so a busy replica writes few large batches and a quiet one writes
-/// each list within moments. A batch that fails is dropped and counted, never retried: impressions are figures, not
+/// Drains <see cref="ImpressionQueue"/> into <c>impressions</c> with binary COPY, a batch at a time: once an impression
+/// is queued the writer gathers for <see cref="OutcomeOptions.FlushMilliseconds"/> (or until
+/// <see cref="OutcomeOptions.BatchSize"/> are queued), so a busy replica writes a few large batches a second and a quiet
+/// one writes each list within a moment. A batch that fails is dropped and counted, never retried: impressions are figures, not
 /// records anyone is owed, and a retry would hold back every list behind it. On a graceful stop the queue is closed
 /// and drained; what the host's stop timeout leaves unwritten is counted as dropped.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class ImpressionWriter(
     private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _abort = new();
+    private volatile bool _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,8 +31,11 @@ public sealed class ImpressionWriter(
         var batch = new List<Impression>(Math.Min(options.Value.BatchSize, 1024));
         try
         {
+            var linger = TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds);
             while (await reader.WaitToReadAsync(_abort.Token))
             {
+                if (linger > TimeSpan.Zero && reader.Count < options.Value.BatchSize && !_stopping)
+                    await Task.Delay(linger, _abort.Token);
                 while (batch.Count < options.Value.BatchSize && reader.TryRead(out var impression)) batch.Add(impression);
                 try
                 {
@@ -61,6 +66,8 @@ public sealed class ImpressionWriter(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // What is queued is written at once, without gathering.
+        _stopping = true;
         queue.Complete();
         await using var registration = cancellationToken.Register(_abort.Cancel);
         await base.StopAsync(cancellationToken);
@@ -76,27 +83,34 @@ public sealed class ImpressionWriter(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken);
+        // Field writes go to the importer's buffer and reach the socket only when it fills: the synchronous calls cost
+        // less per field than their async forms, and this is a background thread.
         foreach (var impression in batch)
         {
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(impression.Id, NpgsqlDbType.Uuid, cancellationToken);
-            await WriteNullableAsync(importer, impression.UserId, NpgsqlDbType.Varchar, cancellationToken);
-            await importer.WriteAsync(impression.List, NpgsqlDbType.Varchar, cancellationToken);
-            await importer.WriteAsync(impression.Strategy, NpgsqlDbType.Varchar, cancellationToken);
-            await importer.WriteAsync(impression.Source, NpgsqlDbType.Varchar, cancellationToken);
-            await WriteNullableAsync(importer, impression.ModelVersion, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(importer, impression.ExperimentId, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteNullableAsync(importer, impression.Arm, NpgsqlDbType.Varchar, cancellationToken);
-            await importer.WriteAsync(impression.Items, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(impression.ServedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            importer.StartRow();
+            importer.Write(impression.Id, NpgsqlDbType.Uuid);
+            WriteNullable(importer, impression.UserId, NpgsqlDbType.Varchar);
+            importer.Write(impression.List, NpgsqlDbType.Varchar);
+            importer.Write(impression.Strategy, NpgsqlDbType.Varchar);
+            importer.Write(impression.Source, NpgsqlDbType.Varchar);
+            WriteNullable(importer, impression.ModelVersion, NpgsqlDbType.Integer);
+            WriteNullable(importer, impression.ExperimentId, NpgsqlDbType.Bigint);
+            WriteNullable(importer, impression.Arm, NpgsqlDbType.Varchar);
+            importer.Write(impression.Items, NpgsqlDbType.Array | NpgsqlDbType.Text);
+            importer.Write(impression.ServedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct =>
-        value is { } present ? importer.WriteAsync(present, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } present) importer.Write(present, type);
+        else importer.WriteNull();
+    }
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type)
+    {
+        if (value is null) importer.WriteNull();
+        else importer.Write(value, type);
+    }
 }
