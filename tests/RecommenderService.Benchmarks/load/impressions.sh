@@ -7,6 +7,10 @@
 #
 #   tests/RecommenderService.Benchmarks/load/impressions.sh [--lock FILE] [--scratch DIR] path/to/ml-100k/u.data [connections, default 16] [seconds, default 10] [repeats, default 5]
 #
+# WRITE=false renames the impressions table before measuring, so the 'on' service does all of its own work (ids,
+# impressions, queue) but the database stores nothing (every batch fails, is dropped and counted): the in-process cost
+# alone, apart from the database's.
+#
 # Needs what load/run.sh needs. Both services and wrk share the machine's cores; `uptime` is printed with every run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../bench_env.sh"
@@ -67,6 +71,11 @@ run_wrk() { # url connections duration
   MODE=recommendations USERS="$users" API_KEY="$client_key" wrk -t1 -c"$2" -d"$3" --latency -s "$here/serving.lua" "$1" | grep '^RESULT'
 }
 
+if [[ "${WRITE:-true}" == false ]]; then
+  echo "==> WRITE=false: impressions cannot be stored (table renamed); the 'on' side pays only its own cost"
+  psql "$psql_uri" -q -c "ALTER TABLE impressions RENAME TO impressions_away"
+fi
+
 echo "==> Warm-up (not counted)"
 run_wrk "$on_url" "$connections" 5s >/dev/null
 run_wrk "$off_url" "$connections" 5s >/dev/null
@@ -83,7 +92,7 @@ done
 
 echo "==> Impressions on the 'on' service"
 curl -fsS "$on_url/metrics" | grep -E '^recommender_impression' || true
-psql "$psql_uri" -At -c "SELECT 'rows in impressions: ' || count(*) FROM impressions"
+[[ "${WRITE:-true}" == false ]] || psql "$psql_uri" -At -c "SELECT 'rows in impressions: ' || count(*) FROM impressions"
 
 echo "==> Medians"
 python3 - "$results" <<'PY'
