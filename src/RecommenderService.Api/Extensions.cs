@@ -23,6 +23,7 @@ using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Ratings;
@@ -59,6 +60,7 @@ public static class Extensions
         builder.AddModelLifecycle();
         builder.AddRatingIngest();
         builder.AddDashboard();
+        builder.AddOutcomes();
         builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
@@ -327,6 +329,7 @@ public static class Extensions
         app.MapRecommendationEndpoints();
         app.MapItemEndpoints();
         app.MapDashboard();
+        app.MapOutcomeEndpoints();
         return app;
     }
 

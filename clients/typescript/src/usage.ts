@@ -177,4 +177,49 @@ export async function model(): Promise<void> {
   const activated = await client.POST("/api/v1/model/versions/{version}/activate", { params: { path: { version: 3 } } });
   if (activated.error) fail(activated.error);
   console.log(activated.data.version, activated.data.status);
+  const ended: { id: number; status: "promoted" | "ended"; reason: string } | null = activated.data.endedExperiment;
+  const online = activated.data.online;
+  const clickThrough: number = online.clickThrough.rate;
+  for (const segment of online.segments) console.log(segment.strategy, segment.source, segment.impressions, segment.likedRating.low, segment.likedRating.high);
+  console.log(ended, online.windowHours, online.impressions, clickThrough, online.conversions["purchase"]?.count);
+}
+
+export async function outcomes(): Promise<void> {
+  const list = await client.GET("/api/v1/users/{userId}/recommendations", { params: { path: user, query: { count: 10 } } });
+  if (list.error) fail(list.error);
+  const recommendationId: string = list.data.recommendationId;
+  const arm: "control" | "treatment" | null = list.data.experimentArm;
+  const popular = await client.GET("/api/v1/items/popular", { params: { query: { count: 5 } } });
+  if (popular.error) fail(popular.error);
+  const similar = await client.GET("/api/v1/items/{itemId}/similar", { params: { path: item, query: { count: 5 } } });
+  if (similar.error) fail(similar.error);
+  console.log(arm, popular.data.recommendationId, similar.data.recommendationId);
+
+  const events = await client.POST("/api/v1/events", {
+    body: { events: [{ userId: "196", itemId: "302", type: "click", recommendationId }, { userId: "196", itemId: "302", type: "purchase", value: 12.5, timestamp: "2024-01-01T12:03:00Z" }] },
+  });
+  if (events.error) fail(events.error);
+  const stored: number = events.data.stored;
+  const rated = await client.PUT("/api/v1/users/{userId}/ratings/{itemId}", { params: { path: { ...user, ...item } }, body: { rating: 5, recommendationId } });
+  if (rated.error) fail(rated.error);
+
+  const started = await client.POST("/api/v1/model/experiments", { body: { treatment: 8, share: 0.1 } });
+  if (started.error) fail(started.error);
+  const id: number = started.data.id;
+  const experiments = await client.GET("/api/v1/model/experiments");
+  if (experiments.error) fail(experiments.error);
+  for (const experiment of experiments.data) {
+    const status: "running" | "stopped" | "promoted" | "ended" = experiment.status;
+    const difference = experiment.figures.differences.clickThrough;
+    const better: "control" | "treatment" | null = experiment.figures.better;
+    console.log(status, experiment.controlVersion, experiment.treatmentVersion, experiment.share, experiment.endReason,
+      experiment.figures.control.impressions, experiment.figures.treatment.clickThrough.rate, difference.difference, difference.low, difference.high, better);
+  }
+  const one = await client.GET("/api/v1/model/experiments/{id}", { params: { path: { id } } });
+  if (one.error) fail(one.error);
+  const stopped = await client.POST("/api/v1/model/experiments/{id}/stop", { params: { path: { id } } });
+  if (stopped.error) fail(stopped.error);
+  const promoted = await client.POST("/api/v1/model/experiments/{id}/promote", { params: { path: { id } } });
+  if (promoted.error) fail(promoted.error);
+  console.log(stored, one.data.startedAt, stopped.data.endedAt, promoted.data.status);
 }

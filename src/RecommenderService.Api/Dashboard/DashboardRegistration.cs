@@ -23,8 +23,7 @@ public static class DashboardRegistration
         services.AddSingleton<SignInAttempts>();
         services.AddSingleton<RecentUsers>();
         services.AddSingleton<ItemRatingHistogram>();
-        // Until outcomes are recorded; the outcome recording registers its own report in place of this one.
-        services.TryAddSingleton<IOutcomeReport, NoOutcomesRecorded>();
+        services.AddSingleton<IOutcomeReport, OnlineOutcomeReport>();
 
         services.AddAuthentication()
             .AddCookie(DashboardDefaults.CookieScheme, DashboardCookie.Configure)

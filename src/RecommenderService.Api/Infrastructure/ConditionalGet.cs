@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using RecommenderService.Api.Outcomes.Impressions;
 
 namespace RecommenderService.Api.Infrastructure;
 
@@ -25,7 +26,7 @@ public sealed class ConditionalGet(Func<IServiceProvider, int>? maxAgeSeconds) :
         var http = context.HttpContext;
         var json = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(),
             http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
-        var tag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(json), 0, 16)}\"", isWeak: true);
+        var tag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(Hash(json, value), 0, 16)}\"", isWeak: true);
         var headers = http.Response.GetTypedHeaders();
         headers.ETag = tag;
         if (maxAgeSeconds is not null)
@@ -36,6 +37,23 @@ public sealed class ConditionalGet(Func<IServiceProvider, int>? maxAgeSeconds) :
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         // With its length known, a small body is left uncompressed (see CompressionThreshold).
         return TypedResults.Bytes(json, "application/json; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The hash of the body without a list's <c>recommendationId</c>, which is new on every answer: the same list is the
+    /// same tag, and a client that revalidates keeps the list and the id it was first given. The id is a UUID this
+    /// service minted, so its text occurs in the body exactly once.
+    /// </summary>
+    private static byte[] Hash(byte[] json, object value)
+    {
+        if (value is not IListResponse list) return SHA256.HashData(json);
+        var id = System.Text.Encoding.UTF8.GetBytes(list.RecommendationId);
+        var at = json.AsSpan().IndexOf(id);
+        if (at < 0) return SHA256.HashData(json);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(json, 0, at);
+        hash.AppendData(json, at + id.Length, json.Length - at - id.Length);
+        return hash.GetHashAndReset();
     }
 }
 

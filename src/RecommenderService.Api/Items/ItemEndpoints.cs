@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
@@ -62,7 +63,8 @@ public static class ItemEndpoints
                 for recommendations. Carries an `ETag` (`If-None-Match` answers 304) and `Cache-Control: private,
                 max-age` (at most 10 s, never more than `Popularity:RefreshSeconds`).
                 """)
-            .WithETag(PopularMaxAgeSeconds);
+            .WithETag(PopularMaxAgeSeconds)
+            .RecordsImpressions();
 
         group.MapGet("", GetItems)
             .WithName("GetItems")
@@ -140,7 +142,8 @@ public static class ItemEndpoints
                 """)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithETag();
+            .WithETag()
+            .RecordsImpressions();
 
         return app;
     }

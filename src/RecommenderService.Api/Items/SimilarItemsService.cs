@@ -1,6 +1,7 @@
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Engine;
 
@@ -11,7 +12,7 @@ namespace RecommenderService.Api.Items;
 /// added after training are there with vectors from their attributes (<see cref="ColdItemOverlay"/>).
 /// </summary>
 public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes,
-    SimilarityReasonsReader reasons, ListableItems listable, ErasedItems erased)
+    SimilarityReasonsReader reasons, ListableItems listable, ErasedItems erased, ImpressionStamp stamp)
 {
     public async Task<SimilarItemsOutcome> FindAsync(string itemId, FeedQuery feed, CancellationToken cancellationToken)
     {
@@ -35,7 +36,8 @@ public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog cata
         var why = feed.IncludeReasons ? await reasons.ForAsync(itemId, ids, cancellationToken) : null;
         var items = new SimilarItem[similar.Length];
         for (var k = 0; k < similar.Length; k++) items[k] = new SimilarItem(ids[k], Math.Round(similar[k].Score, 4), names[k], extras?[k], why?[k]);
-        return SimilarItemsOutcome.Found(new SimilarItemsResponse(itemId, serving.Version, items));
+        var (id, impression) = stamp.Next(ListKinds.Similar, null, ListKinds.SimilarStrategy, ListKinds.ItemFactors, serving.Version, null, null, ids);
+        return SimilarItemsOutcome.Found(new SimilarItemsResponse(itemId, serving.Version, items, id) { Impression = impression });
     }
 }
 

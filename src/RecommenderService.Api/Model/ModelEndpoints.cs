@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RecommenderService.Api.Model.Rollout;
 using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Model.Versions;
+using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
@@ -24,8 +25,13 @@ public static class ModelEndpoints
 
         group.MapGet("/versions", ListVersions)
             .WithName("ListModelVersions")
-            .WithSummary("List every model version, newest first, with its status and quality figures")
-            .WithDescription("A rejected or failed version says why in `reason`.");
+            .WithSummary("List every model version, newest first, with its status, quality figures and online figures")
+            .WithDescription("""
+                A rejected or failed version says why in `reason`. `online` says how the lists each version served did once
+                shown (the last `Outcomes:WindowHours`, 24 by default): click-through, liked ratings and each event type's
+                rate, with counts and 95 % intervals, in all and per strategy and source. Computed from the recorded lists
+                and the events and ratings that cite them, at most every `Outcomes:FiguresCacheSeconds`.
+                """);
 
         group.MapPost("/retrain", Retrain)
             .WithName("Retrain")
@@ -48,9 +54,10 @@ public static class ModelEndpoints
             .WithName("ActivateModelVersion")
             .WithSummary("Put a stored model version in use everywhere: rollback or promotion (admin key)")
             .WithDescription("""
-                Every replica loads the version first and then switches, so no request fails. 404 for an unknown
-                version; 409 when it cannot be activated (it failed, is still training, or its model is no longer
-                stored).
+                Every replica loads the version first and then switches, so no request fails. A running experiment ends
+                (`promoted` when this version was its treatment, `ended` otherwise) and the answer says so in
+                `endedExperiment`. 404 for an unknown version; 409 when it cannot be activated (it failed, is still
+                training, or its model is no longer stored).
                 """)
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -99,7 +106,7 @@ public static class ModelEndpoints
 
     /// <param name="version">The model version.</param>
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(
-        int version, ModelRollout rollout, ModelVersionStore versions, CancellationToken cancellationToken)
+        int version, ModelRollout rollout, ModelVersionStore versions, OnlineFiguresCache online, CancellationToken cancellationToken)
     {
         // The same path as after a retrain: every live replica loads it first, so the switch is a swap everywhere.
         var result = await rollout.RollOutAsync(version, trained: false, cancellationToken);
@@ -109,22 +116,28 @@ public static class ModelEndpoints
             return TypedResults.Problem(title: "Version cannot be activated", detail: $"Model version {version} cannot be activated. {result.Problem}",
                 statusCode: StatusCodes.Status409Conflict);
         var row = await versions.GetAsync(version, cancellationToken);
-        return TypedResults.Ok(ModelVersionResponse.From(row!));
+        var figures = await online.ByVersionAsync(cancellationToken);
+        return TypedResults.Ok(ModelVersionResponse.From(row!, online.For(figures, version)) with { EndedExperiment = result.EndedExperiment });
     }
 
     private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetActiveModel(
-        ModelVersionStore versions, CancellationToken cancellationToken)
+        ModelVersionStore versions, OnlineFiguresCache online, CancellationToken cancellationToken)
     {
         var active = await versions.ActiveAsync(cancellationToken);
+        var figures = active is null ? null : await online.ByVersionAsync(cancellationToken);
         return active is null
             ? TypedResults.Problem(
                 title: "No active model",
                 detail: "No model has been trained and activated yet; recommendations come from popularity until then.",
                 statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(ModelVersionResponse.From(active));
+            : TypedResults.Ok(ModelVersionResponse.From(active, online.For(figures!, active.Version)));
     }
 
     private static async Task<Ok<List<ModelVersionResponse>>> ListVersions(
-        ModelVersionStore versions, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await versions.ListAsync(cancellationToken)).Select(ModelVersionResponse.From).ToList());
+        ModelVersionStore versions, OnlineFiguresCache online, CancellationToken cancellationToken)
+    {
+        var rows = await versions.ListAsync(cancellationToken);
+        var figures = await online.ByVersionAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(row => ModelVersionResponse.From(row, online.For(figures, row.Version))).ToList());
+    }
 }

@@ -2,6 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes.Experiments;
+using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Model;
@@ -25,6 +27,11 @@ namespace RecommenderService.Api.Model;
 /// list-ranking model weighted by the predicted rating), <c>ranking-head-only</c> (the list-ranking model alone),
 /// <c>rating-head</c> (ordered by predicted rating) or <c>popularity</c>; null for a version that never finished training.
 /// </param>
+/// <param name="Online">
+/// How the lists it served did once shown, in the last <c>Outcomes:WindowHours</c> (24): click-through, liked ratings and
+/// each event type's rate, with 95 % intervals, in all and per strategy and source (zero lists for a version that served none).
+/// </param>
+/// <param name="EndedExperiment">On the answer of an activation only: the running experiment the activation ended; null otherwise.</param>
 public sealed record ModelVersionResponse(
     int Version,
     [property: AllowedValues(ModelStatus.Training, ModelStatus.Active, ModelStatus.Superseded, ModelStatus.Rejected, ModelStatus.Failed)] string Status,
@@ -36,9 +43,11 @@ public sealed record ModelVersionResponse(
     [property: SchemaAs(typeof(ModelMetrics))] JsonElement Metrics,
     double TrainingSeconds,
     string? JobId,
-    [property: AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string? ListSource)
+    [property: AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string? ListSource,
+    OnlineFigures Online,
+    [property: SchemaAs(typeof(EndedExperiment), Nullable = true)] EndedExperiment? EndedExperiment = null)
 {
-    public static ModelVersionResponse From(ModelVersionEntity entity) => new(
+    public static ModelVersionResponse From(ModelVersionEntity entity, OnlineFigures online) => new(
         entity.Version,
         entity.Status,
         entity.Reason,
@@ -49,7 +58,8 @@ public sealed record ModelVersionResponse(
         ParseObject(entity.Metrics),
         entity.TrainingSeconds,
         entity.JobId,
-        ListSourceOf(entity.Metrics));
+        ListSourceOf(entity.Metrics),
+        online);
 
     /// <summary>
     /// Where the version's lists come from (<c>ranking-head</c>, <c>ranking-head-only</c>, <c>rating-head</c> or <c>popularity</c>): the source

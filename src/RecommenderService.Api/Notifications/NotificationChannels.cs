@@ -35,4 +35,8 @@ public static class NotificationChannels
     /// <summary>A trained version passed the gate and is about to be activated (payload: the version); every replica
     /// loads it before the switch.</summary>
     public const string ModelStored = "model_stored";
+
+    /// <summary>An experiment started, stopped or ended (payload empty); every replica re-reads the running one and loads
+    /// its treatment version.</summary>
+    public const string ExperimentChanges = "experiment_changes";
 }

@@ -21,6 +21,9 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<ErasedUserEntity> ErasedUsers => Set<ErasedUserEntity>();
     public DbSet<ErasedItemEntity> ErasedItems => Set<ErasedItemEntity>();
     public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
+    public DbSet<ImpressionEntity> Impressions => Set<ImpressionEntity>();
+    public DbSet<OutcomeEventEntity> OutcomeEvents => Set<OutcomeEventEntity>();
+    public DbSet<ExperimentEntity> Experiments => Set<ExperimentEntity>();
 
     /// <summary>
     /// ASP.NET Core's data-protection key ring (owned by the data-protection system, which reads and writes it):

@@ -16,10 +16,12 @@ namespace RecommenderService.Api.Ratings;
 /// <summary>A rating of an item by a user.</summary>
 /// <param name="Rating">The stars: a number inside the rating scale (1 to 5 unless configured otherwise); fractions such as 4.5 are allowed.</param>
 /// <param name="Timestamp">When the user rated (ISO-8601, at most a day ahead); the time of the request when left out.</param>
-[JsonExample("""{"rating": 4.5, "timestamp": "2024-01-01T12:00:00Z"}""")]
+/// <param name="RecommendationId">The <c>recommendationId</c> of the list the user rated the item from, if they did: the rating then counts for that list.</param>
+[JsonExample("""{"rating": 4.5, "timestamp": "2024-01-01T12:00:00Z", "recommendationId": "0190a6e2-5d3b-7c4e-9f1a-2b3c4d5e6f70"}""")]
 public sealed record RatingWriteRequest(
     [property: SchemaAs(typeof(double), Required = true)] JsonElement? Rating,
-    [property: SchemaAs(typeof(DateTimeOffset))] JsonElement? Timestamp)
+    [property: SchemaAs(typeof(DateTimeOffset))] JsonElement? Timestamp,
+    [property: SchemaAs(typeof(Guid))] JsonElement? RecommendationId = null)
 {
     /// <summary>Reads the body within <see cref="IngestOptions.MaxRatingBytes"/>.</summary>
     public static ValueTask<RatingWriteRequest> BindAsync(HttpContext context, ParameterInfo parameter) =>
@@ -45,11 +47,13 @@ public sealed record RatingBatchRequest(
 /// <param name="ItemId">The item: your own id, 1-128 characters without whitespace; unknown items are created.</param>
 /// <param name="Rating">The stars: a number inside the rating scale.</param>
 /// <param name="Timestamp">When the user rated (ISO-8601, at most a day ahead); the time of the request when left out.</param>
+/// <param name="RecommendationId">The <c>recommendationId</c> of the list the user rated the item from, if they did.</param>
 public sealed record RatingBatchRow(
     [property: SchemaAs(typeof(string), Required = true), StringLength(ExternalIdLimits.MaxLength, MinimumLength = 1)] JsonElement? UserId,
     [property: SchemaAs(typeof(string), Required = true), StringLength(ExternalIdLimits.MaxLength, MinimumLength = 1)] JsonElement? ItemId,
     [property: SchemaAs(typeof(double), Required = true)] JsonElement? Rating,
-    [property: SchemaAs(typeof(DateTimeOffset))] JsonElement? Timestamp);
+    [property: SchemaAs(typeof(DateTimeOffset))] JsonElement? Timestamp,
+    [property: SchemaAs(typeof(Guid))] JsonElement? RecommendationId = null);
 
 /// <summary>A stored rating.</summary>
 /// <param name="UserId">The user.</param>

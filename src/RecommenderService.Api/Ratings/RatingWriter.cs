@@ -1,6 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
+using RecommenderService.Api.Outcomes;
+using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
@@ -18,7 +20,8 @@ namespace RecommenderService.Api.Ratings;
 /// A write is all or nothing also against an item erasure (<see cref="Items.Erasure.ItemEraser"/>): one that had
 /// resolved an item the erasure then removed stores nothing and says which items (it is never acknowledged unstored).
 /// </summary>
-public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, ILogger<RatingWriter> logger)
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, OutcomeMetrics outcomes,
+    ILogger<RatingWriter> logger)
 {
     // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
     // and then reads through the same replica always sees its write.
@@ -109,7 +112,7 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
         var values = new float[ratings.Count];
         var ratedAt = new DateTime?[ratings.Count];
         for (var i = 0; i < ratings.Count; i++)
-            (userIds[i], itemIds[i], values[i], ratedAt[i]) = ratings[i];
+            (userIds[i], itemIds[i], values[i], ratedAt[i], _) = ratings[i];
         var items = itemIds.Distinct(StringComparer.Ordinal).ToArray();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -123,6 +126,14 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             new NpgsqlParameter { Value = ratedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
             Text(items)));
         batch.BatchCommands.Add(NoticeCommand(users));
+        // Ratings that cite a list are also its outcomes; a rating without one costs nothing more.
+        var cited = Cited(ratings);
+        if (cited.Count > 0)
+        {
+            var attribution = new NpgsqlBatchCommand(EventWriter.InsertSql);
+            attribution.Parameters.AddRange(EventWriter.Parameters(cited));
+            batch.BatchCommands.Add(attribution);
+        }
 
         RatingWriteOutcome outcome;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
@@ -141,7 +152,18 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             return RatingWriteOutcome.Refused(outcome.ErasedItems);
         }
         await transaction.CommitAsync(cancellationToken);
+        if (cited.Count > 0) outcomes.EventsStored(EventTypes.Rating, cited.Count);
         return outcome;
+    }
+
+    /// <summary>The ratings that cite a list, as <see cref="EventTypes.Rating"/> events whose value is the stars.</summary>
+    private static List<OutcomeEvent> Cited(IReadOnlyList<RatingWrite> ratings)
+    {
+        List<OutcomeEvent>? cited = null;
+        foreach (var rating in ratings)
+            if (rating.RecommendationId is { } id)
+                (cited ??= []).Add(new OutcomeEvent(rating.UserId, rating.ItemId, EventTypes.Rating, rating.RatedAt, id, rating.Value));
+        return cited ?? [];
     }
 
     /// <summary>Deletes one rating; false (and nothing changed) when the user had not rated the item.</summary>
@@ -204,6 +226,9 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
                 BatchCommands =
                 {
                     Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
+                    // What they did with lists, and the lists they were shown, go with them.
+                    Command("DELETE FROM outcome_events WHERE user_id = $1", Text(userId)),
+                    Command("DELETE FROM impressions WHERE user_id = $1", Text(userId)),
                     // Before the rating notice: a replica that drops the user has already heard of the erasure.
                     erased.RecordCommand(userId),
                     NoticeCommand([userId]),

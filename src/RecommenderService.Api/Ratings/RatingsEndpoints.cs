@@ -11,6 +11,7 @@ using Microsoft.Net.Http.Headers;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Ratings.Import;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
@@ -35,8 +36,9 @@ public static class RatingsEndpoints
                 Answers 201 when the user had not rated the item, 200 when the rating replaced theirs. Users and items
                 the service has not seen are created on the fly; with a user token, only items already in the
                 catalogue may be rated (404 otherwise). The user's next recommendations already take the rating into
-                account. 409 when the item was erased while the rating was being written: nothing was stored (sent
-                again, it is treated as a rating of an item the service does not know).
+                account. `recommendationId` (optional) names the list the user rated the item from: the rating then counts
+                in that list's online figures (the liked-rating rate). 409 when the item was erased while the rating was
+                being written: nothing was stored (sent again, it is treated as a rating of an item the service does not know).
                 """)
             .Accepts<RatingWriteRequest>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -64,8 +66,9 @@ public static class RatingsEndpoints
             .WithDescription("""
                 One invalid row rejects the whole batch: the 400 names the wrong fields with their rows
                 (`ratings[17].rating`), the first ten of them (the detail counts the rest), and nothing is stored. Several rows for the same user and item: the last one
-                wins and the pair counts once in `inserted` or `updated`. 409 when an item of the batch was erased while
-                the batch was being written: nothing was stored.
+                wins and the pair counts once in `inserted` or `updated`. A row may cite the list it was rated from
+                (`recommendationId`), as for a single rating. 409 when an item of the batch was erased while the batch was
+                being written: nothing was stored.
                 """)
             .Accepts<RatingBatchRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -103,13 +106,14 @@ public static class RatingsEndpoints
         errors.AddIdProblem("itemId", itemId);
         var value = RatingInput.ReadRating(body.Rating, services.Scale.Value.Scale, "rating", errors);
         var ratedAt = RatingInput.ReadTimestamp(body.Timestamp, DateTime.UtcNow, "timestamp", errors);
+        var cited = EventBatchReader.ReadRecommendationId(body.RecommendationId, "recommendationId", errors);
         if (!errors.IsEmpty) return errors.ToProblem("The rating was not stored.");
 
         var createItems = MayCreateItems(user, services.Limits.Value);
         if (!createItems && (await services.Writer.MissingItemsAsync([itemId], cancellationToken)).Count > 0)
             return TypedResults.Problem(title: "Unknown item", statusCode: StatusCodes.Status404NotFound,
                 detail: $"No item '{itemId}' is in the catalogue; a user token may rate only items that exist. The rating was not stored.");
-        var outcome = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt), cancellationToken, createItems);
+        var outcome = await services.Writer.UpsertAsync(new RatingWrite(userId, itemId, value, ratedAt, cited), cancellationToken, createItems);
         if (!outcome.Stored) return ItemsErased(outcome.ErasedItems, "The rating was not stored.");
         var stored = new RatingResponse(userId, itemId, value, outcome.LastRatedAt);
         return outcome.Inserted == 1
@@ -203,8 +207,9 @@ public static class RatingsEndpoints
             var itemId = RatingInput.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
             var value = RatingInput.ReadRating(Property(row, "rating"), scale, prefix + ".rating", errors);
             var ratedAt = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
+            var cited = EventBatchReader.ReadRecommendationId(Property(row, "recommendationId"), prefix + ".recommendationId", errors);
             if (errors.Count != before) continue;
-            ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt));
+            ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt, cited));
             rowOf.Add(i);
         }
         // A user token may only write its own rows: decided by the same rule as the per-user routes.

@@ -2,6 +2,8 @@ using RecommenderService.Engine;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes.Experiments;
+using RecommenderService.Api.Outcomes.Impressions;
 
 namespace RecommenderService.Api.Recommendations;
 
@@ -17,17 +19,35 @@ namespace RecommenderService.Api.Recommendations;
 /// </param>
 /// <param name="ModelVersion">The version of the model in use; null while no model has been trained.</param>
 /// <param name="Items">Best first; fewer than asked for when fewer items are left.</param>
+/// <param name="RecommendationId">
+/// This list's id, new on every answer: cite it in events (<c>POST /api/v1/events</c>) and ratings about its items, so
+/// their outcomes count for the model version, strategy and experiment arm that made it.
+/// </param>
+/// <param name="ExperimentArm">
+/// <c>control</c> (the active version) or <c>treatment</c> (the experiment's version) while a model experiment runs; null otherwise.
+/// </param>
 [JsonExample("""
     {"userId": "196", "strategy": "model", "modelVersion": 7,
-     "items": [{"itemId": "302", "score": 1.0421, "title": "L.A. Confidential (1997)", "predictedRating": 4.61}]}
+     "items": [{"itemId": "302", "score": 1.0421, "title": "L.A. Confidential (1997)", "predictedRating": 4.61}],
+     "recommendationId": "0190a6e2-5d3b-7c4e-9f1a-2b3c4d5e6f70", "experimentArm": null}
     """)]
 public sealed record RecommendationResponse(
     string UserId,
     [property: AllowedValues(RecommendationStrategy.Model, RecommendationStrategy.FoldedIn, RecommendationStrategy.Profile,
         RecommendationStrategy.Onboarding, RecommendationStrategy.Popularity)] string Strategy,
     int? ModelVersion,
-    IReadOnlyList<RecommendedItem> Items)
+    IReadOnlyList<RecommendedItem> Items,
+    string RecommendationId = "",
+    [property: AllowedValues(ExperimentArms.Control, ExperimentArms.Treatment)] string? ExperimentArm = null) : IListResponse
 {
+    /// <summary>What ordered the list (<see cref="ServingMetrics.Source"/>), for its impression.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Source { get; init; } = ServingMetrics.Source.Popularity;
+
+    /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Impression? Impression { get; init; }
+
     /// <summary>Served from memory while the database was unreachable: a header says so, the body is as usual.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Degraded { get; init; }
@@ -79,11 +99,18 @@ public sealed record PredictionResponse(
 /// Which popular list this is: <c>most-rated</c>, <c>damped-mean</c>, <c>recent-most-rated</c>, <c>liked-count</c>,
 /// <c>liked-boosted</c>, <c>liked-lower-bound</c> or <c>trending</c>; without <c>by=</c>, the one newcomers are served.
 /// </param>
+/// <param name="RecommendationId">This list's id, new on every answer (an answer revalidated with <c>If-None-Match</c> keeps the one it had): cite it in events and ratings.</param>
 public sealed record PopularItemsResponse(
     [property: AllowedValues(RecommendationStrategy.Popularity)] string Strategy,
     IReadOnlyList<PopularItem> Items,
     [property: AllowedValues(PopularityLists.MostRated, PopularityLists.DampedMean, PopularityLists.RecentMostRated, PopularityLists.LikedCount,
-        PopularityLists.LikedBoosted, PopularityLists.LikedLowerBound, PopularityLists.Trending)] string List);
+        PopularityLists.LikedBoosted, PopularityLists.LikedLowerBound, PopularityLists.Trending)] string List,
+    string RecommendationId = "") : IListResponse
+{
+    /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Impression? Impression { get; init; }
+}
 
 /// <summary>A popular item.</summary>
 /// <param name="ItemId">The item.</param>
@@ -104,7 +131,13 @@ public sealed record PopularItem(string ItemId, double Score, int RatingCount, d
 /// <param name="ItemId">The item asked about.</param>
 /// <param name="ModelVersion">The version of the model whose item factors were compared.</param>
 /// <param name="Items">Most similar first.</param>
-public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IReadOnlyList<SimilarItem> Items);
+/// <param name="RecommendationId">This list's id, new on every answer (an answer revalidated with <c>If-None-Match</c> keeps the one it had): cite it in events and ratings.</param>
+public sealed record SimilarItemsResponse(string ItemId, int ModelVersion, IReadOnlyList<SimilarItem> Items, string RecommendationId = "") : IListResponse
+{
+    /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Impression? Impression { get; init; }
+}
 
 /// <summary>A similar item.</summary>
 /// <param name="ItemId">The item.</param>

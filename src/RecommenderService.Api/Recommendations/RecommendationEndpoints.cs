@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.OpenApi;
+using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
@@ -47,7 +48,8 @@ public static class RecommendationEndpoints
                 popularity lists; `profile`, `onboarding` (attributes the user likes) and `new` (exploration) for lists
                 made those ways; `none` when no reason exists. `text` always says it in words ("Because you rated Alien
                 and Blade Runner"). The list is the same with or without reasons.
-                """);
+                """)
+            .RecordsImpressions();
 
         group.MapGet("/predictions/{itemId}", GetPrediction)
             .WithName("GetPrediction")

@@ -4,6 +4,8 @@ using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Observability;
+using RecommenderService.Api.Outcomes.Experiments;
+using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
@@ -12,11 +14,14 @@ namespace RecommenderService.Api.Recommendations;
 
 /// <summary>
 /// Makes a user's list: from the model, from a folded-in vector, or from popularity (API.md,
-/// "Recommendations"). Reads the served model once per request through <see cref="ColdItemOverlay"/> (the active
-/// model with untrained catalogue items derived from their attributes, so new items can enter lists).
+/// "Recommendations"). Reads the served model once per request through <see cref="ExperimentRouting"/>: the active
+/// model with untrained catalogue items derived from their attributes (<see cref="ColdItemOverlay"/>, so new items can enter
+/// lists), or, for a user in a running experiment's treatment arm, the experiment's version. Every list gets its id and
+/// impression (<see cref="ImpressionStamp"/>).
 /// </summary>
 public sealed class RecommendationService(
-    ColdItemOverlay models,
+    ExperimentRouting experiments,
+    ImpressionStamp stamp,
     UserRatingsCache users,
     UserModelViews views,
     PopularityCache popularity,
@@ -34,7 +39,19 @@ public sealed class RecommendationService(
 {
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
-        var serving = await models.CurrentAsync(cancellationToken);
+        var arm = await experiments.ForUserAsync(userId, cancellationToken);
+        var response = await ComposeAsync(userId, arm.Serving, feed, excludeRated, cancellationToken);
+        var ids = new string[response.Items.Count];
+        for (var k = 0; k < ids.Length; k++) ids[k] = response.Items[k].ItemId;
+        var (id, impression) = stamp.Next(ListKinds.Recommendations, userId, response.Strategy, response.Source, response.ModelVersion,
+            arm.ExperimentId, arm.Arm, ids);
+        return response with { RecommendationId = id, ExperimentArm = arm.Arm, Impression = impression };
+    }
+
+    /// <summary>The list from <paramref name="serving"/> (the active model, or an experiment's treatment; null: none yet).</summary>
+    private async Task<RecommendationResponse> ComposeAsync(string userId, ServingModel? serving, FeedQuery feed, bool excludeRated,
+        CancellationToken cancellationToken)
+    {
         // Read once: every part of this answer follows the same availability and erasures.
         var listing = listable.Now();
         UserRatings user;
@@ -197,8 +214,9 @@ public sealed class RecommendationService(
             var rating = Math.Round(model.Scale.Clamp(model.Score(view.RatingVectorIn(model), view.Bias, item)), 4);
             items[k] = new RecommendedItem(ids[k], ranked ? Math.Round(top[k].Score, 4) : rating, names[k], rating, extras?[k], why?[k], top[k].Exploration);
         }
-        metrics.Recommended(view.Strategy, ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead);
-        return new RecommendationResponse(userId, view.Strategy, serving.Version, items);
+        var source = ranked ? ServingMetrics.Source.RankingHead : ServingMetrics.Source.RatingHead;
+        metrics.Recommended(view.Strategy, source);
+        return new RecommendationResponse(userId, view.Strategy, serving.Version, items) { Source = source };
     }
 
     /// <summary>Attributes are decoration too (<c>include=attributes</c>): without the database, none rather than no list.</summary>

@@ -18,6 +18,9 @@ public sealed partial class DashboardPagesTests(PostgresFixture postgres) : Trai
 
     protected override RatingSet Seed() => TestData.PlantedRatings(seed: 5);
 
+    // Online figures read fresh, so a list's outcome shows on the next page.
+    protected override Dictionary<string, string?> Settings => new() { ["RateLimiting:Enabled"] = "false", ["Outcomes:FiguresCacheSeconds"] = "0" };
+
     // A catalogue (titles and genres), and an older version to roll back to: the seeded model is stored again as
     // version 2, so version 1 is superseded.
     protected override async Task BeforeLoadAsync()
@@ -179,6 +182,28 @@ public sealed partial class DashboardPagesTests(PostgresFixture postgres) : Trai
         var page = await browser.GetPageAsync("/dashboard/outcomes");
 
         Assert.Contains("No outcomes are recorded yet.", page);
+    }
+
+    [Fact]
+    public async Task The_outcomes_page_shows_the_click_through_of_the_lists_a_version_served()
+    {
+        var browser = await new DashboardSession(Factory).SignedInAsync();
+        var list = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/users/{User}/recommendations?count=5");
+        var listed = list.GetProperty("items")[0].GetProperty("itemId").GetString();
+        (await Client.PostAsJsonAsync("/api/v1/events", new
+        {
+            events = new[] { new { userId = User, itemId = listed, type = "click", recommendationId = list.GetProperty("recommendationId").GetString() } },
+        })).EnsureSuccessStatusCode();
+        Assert.True(await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(15),
+            async () => await TestData.ScalarAsync(Factory.ConnectionString, "SELECT count(*) FROM impressions") == 1));
+
+        var active = (await Client.GetFromJsonAsync<JsonElement>("/api/v1/model")).GetProperty("version").GetInt32();
+
+        var page = await browser.GetPageAsync("/dashboard/outcomes");
+
+        Assert.DoesNotContain("No outcomes are recorded yet.", page);
+        var row = Regex.Match(page, $@"<th scope=""row"">{active}</th>\s*<td>all</td>\s*<td>click-through</td>\s*<td class=""num"">1</td>\s*<td class=""num"">1</td>");
+        Assert.True(row.Success, page);
     }
 
     [Fact]

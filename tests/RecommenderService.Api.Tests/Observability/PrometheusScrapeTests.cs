@@ -28,6 +28,8 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         // Client keys get a tiny budget so the test can see 429s; the admin key (most calls here) is not limited.
         ["RateLimiting:ClientPermitsPerSecond"] = "1",
         ["RateLimiting:ClientBurst"] = "2",
+        // The online figures are computed on every read, so the second round of traffic sees the first one's lists.
+        ["Outcomes:FiguresCacheSeconds"] = "0",
     };
 
     private static readonly object Good = RetrainSettings.Good;
@@ -46,6 +48,9 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         using var admin = Client(service, RecommenderApiFactory.AdminKey);
         using var client = Client(service, RecommenderApiFactory.ClientKey);
         var version = await RetrainAsync(admin);
+        // A stored version beside it and an experiment between the two, for the online and experiment panels.
+        var stored = await TestData.StoreVersionAsync(service.Factory.ConnectionString, TestData.Train(ratings), "superseded");
+        await Ok(admin.PostAsJsonAsync("/api/v1/model/experiments", new { treatment = stored, share = 0.5 }));
         // Two rounds of traffic with a scrape between them: rate() needs a counter that grows between two samples,
         // and a round that fits between two scrapes would first appear already at its final value (rate 0, and the
         // dashboard's ratios and quantiles NaN).
@@ -131,7 +136,12 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
     {
         for (var k = 0; k < 5; k++)
         {
-            await Ok(admin.GetAsync($"/api/v1/users/{ratings.Users[k]}/recommendations"));
+            var shown = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/users/{ratings.Users[k]}/recommendations");
+            var first = shown.GetProperty("items")[0].GetProperty("itemId").GetString();
+            await Ok(admin.PostAsJsonAsync("/api/v1/events", new
+            {
+                events = new[] { new { userId = ratings.Users[k], itemId = first, type = "click", recommendationId = shown.GetProperty("recommendationId").GetString() } },
+            }));
             await Ok(admin.GetAsync($"/api/v1/users/{ratings.Users[k]}/recommendations")); // cache hits
             await Ok(admin.GetAsync($"/api/v1/users/cold-{k}/recommendations"));
         }
@@ -140,6 +150,9 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres, ITestOutputH
         Assert.True(folded.GetProperty("strategy").GetString() == "folded-in", folded.ToString());
         await Ok(admin.PostAsJsonAsync("/api/v1/ratings/batch", new { ratings = new[] { new { userId = "p-1", itemId = ratings.Items[1], rating = 4.0 } } }));
         await Ok(admin.PostAsync("/api/v1/ratings/import", new StringContent($"p-2,{ratings.Items[2]},3\n", Encoding.UTF8, "text/csv")));
+        // The online figures of the lists served so far (their impressions are written in the background) and the experiment's.
+        await Ok(admin.GetAsync("/api/v1/model/versions"));
+        await Ok(admin.GetAsync("/api/v1/model/experiments"));
         var limited = 0;
         for (var k = 0; k < 6; k++)
             if ((await client.GetAsync("/api/v1/items/popular")).StatusCode == HttpStatusCode.TooManyRequests) limited++;

@@ -22,6 +22,9 @@ public sealed partial class RequestsFileTests(PostgresFixture postgres) : Traine
 
     protected override RatingSet Seed() => TestData.PlantedRatings(users: 250, items: 250, ratings: 8000);
 
+    /// <summary>Version 2, stored beside the active one, is the file's experiment treatment (locally: the version the retrain made).</summary>
+    protected override async Task BeforeLoadAsync() => await TestData.StoreVersionAsync(Factory.ConnectionString, Model, "superseded");
+
     private static string FilePath => Path.Combine(Path.GetDirectoryName(OpenApiDocumentTests.CommittedPath)!, "requests.http");
 
     [Fact]
@@ -68,10 +71,18 @@ public sealed partial class RequestsFileTests(PostgresFixture postgres) : Traine
     private static string Resolve(string name, Dictionary<string, string> variables, Dictionary<string, JsonElement> responses)
     {
         if (variables.TryGetValue(name, out var value)) return value;
-        // {{retrain.response.body.$.jobId}}: a field of an earlier named response.
+        // {{retrain.response.body.$.jobId}}, {{list.response.body.$.items[0].itemId}}: a field of an earlier named response.
         var parts = name.Split('.');
-        if (parts.Length == 5 && parts[1] == "response" && parts[2] == "body" && parts[3] == "$" && responses.TryGetValue(parts[0], out var body))
-            return body.GetProperty(parts[4]).ToString();
+        if (parts.Length >= 5 && parts[1] == "response" && parts[2] == "body" && parts[3] == "$" && responses.TryGetValue(parts[0], out var body))
+        {
+            foreach (var part in parts.Skip(4))
+            {
+                var index = part.IndexOf('[');
+                body = body.GetProperty(index < 0 ? part : part[..index]);
+                if (index >= 0) body = body[int.Parse(part[(index + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)];
+            }
+            return body.ToString();
+        }
         throw new InvalidOperationException($"Unknown variable {{{{{name}}}}} in requests.http");
     }
 

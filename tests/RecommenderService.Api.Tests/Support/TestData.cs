@@ -127,6 +127,32 @@ public static class TestData
         return version;
     }
 
+    /// <summary>Stores <paramref name="model"/> as a new version with <paramref name="status"/> (not active), as a rollback target is.</summary>
+    public static async Task<int> StoreVersionAsync(string connectionString, FactorModel model, string status, string metrics = """{"rmse": 0.9}""")
+    {
+        using var stream = new MemoryStream();
+        ModelSerializer.Write(model, stream);
+        var blob = stream.ToArray();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        int version;
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO model_versions (status, hyperparameters, metrics, user_count, item_count, rating_count, training_seconds, data_cutoff, trained_at)
+            VALUES ($1, '{"factors": 8}', $4::jsonb, $2, $3, 0, 0.1, now(), now()) RETURNING version
+            """, connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = status });
+            insert.Parameters.Add(new NpgsqlParameter { Value = model.Users.Count });
+            insert.Parameters.Add(new NpgsqlParameter { Value = model.Items.Count });
+            insert.Parameters.Add(new NpgsqlParameter { Value = metrics });
+            version = (int)(await insert.ExecuteScalarAsync())!;
+        }
+        await ExecuteAsync(connection, transaction, "INSERT INTO model_blobs (version, data, size_bytes) VALUES ($1, $2, $3)", version, blob, (long)blob.Length);
+        await transaction.CommitAsync();
+        return version;
+    }
+
     public static async Task<long> ScalarAsync(string connectionString, string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -2,8 +2,7 @@ namespace RecommenderService.Api.Dashboard.Outcomes;
 
 /// <summary>
 /// The online figures the outcomes page shows: what users did with their lists, per model version and experiment
-/// arm. <see cref="NoOutcomesRecorded"/> stands in until the service records outcomes; the recording registers its
-/// own report in its place (the dashboard registers this one with TryAdd).
+/// arm (<see cref="OnlineOutcomeReport"/>).
 /// </summary>
 public interface IOutcomeReport
 {

@@ -1,12 +1,14 @@
 using RecommenderService.Engine;
 using RecommenderService.Api.Items.Feeds;
+using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations;
 
 namespace RecommenderService.Api.Items.PopularItems;
 
 /// <summary>The popular-items list of a feed request: the in-memory ranking, filtered before the cut.</summary>
 public sealed class PopularItemsFeed(PopularityCache popularity, NewcomerListChoice newcomerList, ItemAttributeIndex attributes, ItemTitles titles,
-    ListableItems listable)
+    ListableItems listable, ModelHolder models, ImpressionStamp stamp)
 {
     /// <summary>The list <paramref name="by"/> names, or with null the one newcomers are served.</summary>
     public async Task<PopularItemsResponse> ListAsync(FeedQuery feed, PopularityList? by, CancellationToken cancellationToken)
@@ -36,6 +38,10 @@ public sealed class PopularItemsFeed(PopularityCache popularity, NewcomerListCho
             var (ratingCount, meanRating) = snapshot.Figures(index);
             items[k] = new PopularItem(ids[k], Math.Round(page[k].Score, 4), ratingCount, Math.Round(meanRating, 4), names[k], extras?[k]);
         }
-        return new PopularItemsResponse(RecommendationStrategy.Popularity, items, PopularityLists.Name(list));
+        // The popular list does not depend on the model; its impression names the version active beside it, so the
+        // fallback's outcomes can be compared with the model's lists of that version.
+        var (recommendationId, impression) = stamp.Next(ListKinds.Popular, null, RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity,
+            models.Current?.Version, null, null, ids);
+        return new PopularItemsResponse(RecommendationStrategy.Popularity, items, PopularityLists.Name(list), recommendationId) { Impression = impression };
     }
 }

@@ -126,8 +126,11 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         }
     }
 
-    /// <summary>Reads and verifies a stored version; null (logged) when it is missing or corrupt.</summary>
-    private async Task<ServingModel?> ReadAsync(int version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and verifies a stored version without serving it (an experiment's treatment, a preload); null (logged) when
+    /// it is missing or corrupt.
+    /// </summary>
+    public async Task<ServingModel?> ReadAsync(int version, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         const string sql = """

@@ -46,6 +46,8 @@ public sealed class ModelRollout(
         if (result.Activated)
         {
             logger.LogInformation("Version {Version} active; this replica serves {Serving}", version, holder.Current?.Version);
+            if (result.EndedExperiment is { } ended)
+                logger.LogInformation("Activating version {Version} ended experiment {Experiment} ({Status}): {Reason}", version, ended.Id, ended.Status, ended.Reason);
         }
         swapping.Dispose();
         return result;

@@ -1,3 +1,4 @@
+using RecommenderService.Api.Outcomes.Experiments;
 using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Model.Versions;
@@ -5,6 +6,9 @@ namespace RecommenderService.Api.Model.Versions;
 /// <summary>Result of <see cref="ModelVersionStore.ActivateAsync"/>.</summary>
 public sealed record ActivationResult(bool Found, bool Activated, string? Problem)
 {
+    /// <summary>The running experiment the activation ended, if there was one.</summary>
+    public EndedExperiment? EndedExperiment { get; init; }
+
     public static ActivationResult NotFound { get; } = new(false, false, null);
     public static ActivationResult Success { get; } = new(true, true, null);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
+using RecommenderService.Api.Outcomes.Experiments;
 using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Model.Versions;
@@ -18,7 +19,7 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Serialises activations and prunes across replicas ("recommender versions").</summary>
-    private const long VersionsLockKey = 0x5265_6356_6572_7373;
+    public const long VersionsLockKey = 0x5265_6356_6572_7373;
 
     private const string Columns = """
         version, status, reason, job_id, hyperparameters::text, metrics::text, user_count, item_count, rating_count,
@@ -113,9 +114,9 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         if (!found) return ActivationResult.NotFound;
         var activatable = hasBlob && (trained ? status == ModelStatus.Training : status is not (ModelStatus.Training or ModelStatus.Failed));
         if (!activatable) return ActivationResult.NotActivatable(status, hasBlob);
-        if (status != ModelStatus.Active) await SwitchActiveAsync(connection, transaction, version, cancellationToken);
+        var ended = status != ModelStatus.Active ? await SwitchActiveAsync(connection, transaction, version, cancellationToken) : null;
         await transaction.CommitAsync(cancellationToken);
-        return ActivationResult.Success;
+        return ended is null ? ActivationResult.Success : ActivationResult.Success with { EndedExperiment = ended };
     }
 
     /// <summary>Whether a version exists and has a blob (so it can be preloaded and activated).</summary>
@@ -207,7 +208,9 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         return (true, reader.GetString(0), reader.GetBoolean(1));
     }
 
-    private static async Task SwitchActiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int version, CancellationToken cancellationToken)
+    /// <summary>Makes <paramref name="version"/> the active one; returns the experiment this ended, if one was running.</summary>
+    private static async Task<EndedExperiment?> SwitchActiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int version,
+        CancellationToken cancellationToken)
     {
         // Demote first: the partial unique index allows one active row at any moment, even inside a transaction.
         await ExecuteAsync(connection, transaction,
@@ -217,6 +220,16 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
         // Delivered on commit only, to every replica's listener.
         await ExecuteAsync(connection, transaction, "SELECT pg_notify($1, $2)", cancellationToken,
             NotificationChannels.ModelChanges, version.ToString(CultureInfo.InvariantCulture));
+        // A running experiment compares a version with the one active until now: the activation ends it, and says so.
+        EndedExperiment? ended = null;
+        await using (var end = new NpgsqlCommand(ExperimentStore.EndOnActivationSql, connection, transaction))
+        {
+            end.Parameters.Add(new NpgsqlParameter { Value = version });
+            await using var reader = await end.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken)) ended = new EndedExperiment(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        }
+        if (ended is not null) await ExecuteAsync(connection, transaction, ExperimentStore.NotifySql, cancellationToken);
+        return ended;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,

@@ -90,6 +90,126 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.ToTable("erased_users", (string)null);
                 });
 
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ExperimentEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ControlVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("control_version");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<double>("Share")
+                        .HasColumnType("double precision")
+                        .HasColumnName("share");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TreatmentVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("treatment_version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ix_experiments_single_running")
+                        .HasFilter("status = 'running'");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ImpressionEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Arm")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("arm");
+
+                    b.Property<long?>("ExperimentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("experiment_id");
+
+                    b.PrimitiveCollection<string[]>("Items")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("items");
+
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("list");
+
+                    b.Property<int?>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<DateTimeOffset>("ServedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("served_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("strategy");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_impressions");
+
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_impressions_experiment_id")
+                        .HasFilter("experiment_id IS NOT NULL");
+
+                    b.HasIndex("ServedAt")
+                        .HasDatabaseName("ix_impressions_served_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_impressions_user_id");
+
+                    b.ToTable("impressions", (string)null);
+                });
+
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemDailyStatsEntity", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -375,6 +495,63 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasFilter("status = 'active'");
 
                     b.ToTable("model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.OutcomeEventEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("item_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("RecommendationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recommendation_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("type");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outcome_events");
+
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("ix_outcome_events_occurred_at");
+
+                    b.HasIndex("RecommendationId")
+                        .HasDatabaseName("ix_outcome_events_recommendation_id")
+                        .HasFilter("recommendation_id IS NOT NULL");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_outcome_events_user_id");
+
+                    b.ToTable("outcome_events", (string)null);
                 });
 
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.RatingEntity", b =>

@@ -1,0 +1,42 @@
+using RecommenderService.Api.Observability;
+using RecommenderService.Api.Outcomes.Events;
+using RecommenderService.Api.Outcomes.Experiments;
+using RecommenderService.Api.Outcomes.Figures;
+using RecommenderService.Api.Outcomes.Impressions;
+
+namespace RecommenderService.Api.Outcomes;
+
+/// <summary>Impressions, outcome events, online figures and experiments: their settings, services and routes.</summary>
+public static class OutcomeRegistration
+{
+    public static void AddOutcomes(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<OutcomeOptions>().BindConfiguration(OutcomeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddServiceMetrics<OutcomeMetrics>();
+        services.AddSingleton<ImpressionQueue>();
+        services.AddSingleton<ImpressionStamp>();
+        services.AddHostedService<ImpressionWriter>();
+        services.AddHostedService<OutcomeRetention>();
+        services.AddSingleton<EventWriter>();
+        services.AddSingleton<OnlineFigureQuery>();
+        services.AddServiceMetrics<OnlineMetrics>();
+        services.AddSingleton<OnlineFiguresCache>();
+        services.AddHostedService<OnlineFiguresRefresher>();
+        services.AddSingleton<ExperimentState>();
+        services.AddSingleton<ExperimentRouting>();
+        services.AddSingleton<ExperimentStore>();
+        services.AddSingleton<ExperimentFigureReader>();
+        services.AddSingleton<ExperimentLifecycle>();
+        services.AddSingleton<ExperimentRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExperimentRefresher>());
+    }
+
+    public static IEndpointRouteBuilder MapOutcomeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapEventEndpoints();
+        app.MapExperimentEndpoints();
+        return app;
+    }
+}
