@@ -1,4 +1,5 @@
 using RecommenderService.Api.Observability;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -82,7 +83,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (bad.InnerException is JsonException { Path: { } path } json && ConversionTarget().Match(json.Message) is { Success: true } conversion)
         {
             var name = path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
-            return (name, $"{(name == "body" ? "The body" : name)} must be {DescribeClr(conversion.Groups["type"].Value)}.");
+            return (name, $"{(name == "body" ? "The body" : name)} must be {DescribeTarget(conversion.Groups["type"].Value, name)}.");
         }
         var match = BindingFailure().Match(bad.Message);
         if (!match.Success) return null;
@@ -105,6 +106,27 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             "string" => "text",
             _ => "a value of the documented type",
         };
+    }
+
+    /// <summary>
+    /// What the field at <paramref name="name"/> must be. A body built through its constructor names the object being
+    /// built, not the member, when one of its members fails ("could not be converted to ...StartExperimentRequest.
+    /// Path: $.treatment"): then the member's own type says it.
+    /// </summary>
+    private static string DescribeTarget(string type, string name)
+    {
+        if (name != "body" && !type.StartsWith("System.", StringComparison.Ordinal)
+            && typeof(ProblemExceptionHandler).Assembly.GetType(type) is { } declaring)
+        {
+            var member = name[(name.LastIndexOf('.') + 1)..];
+            if (member.IndexOf('[') is var bracket and >= 0) member = member[..bracket];
+            if (declaring.GetProperty(member, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
+            {
+                var memberType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                return DescribeClr(memberType.IsArray ? memberType.GetElementType()!.FullName + "[]" : memberType.FullName ?? type);
+            }
+        }
+        return DescribeClr(type);
     }
 
     /// <summary>A .NET type as System.Text.Json names it (<c>System.Nullable`1[System.Int32]</c>), in a caller's words.</summary>

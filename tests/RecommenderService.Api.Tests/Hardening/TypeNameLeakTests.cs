@@ -42,4 +42,15 @@ public sealed class TypeNameLeakTests(PostgresFixture postgres) : ServiceTests(p
         Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out var messages)
                     && messages[0].GetString()!.Contains("must be", StringComparison.Ordinal), $"errors should say what '{field}' must be: {text}");
     }
+
+    [Theory]
+    [InlineData("""{"treatment": "x", "share": 0.1}""", "treatment", "treatment must be a whole number.")]
+    [InlineData("""{"treatment": 2, "share": "half"}""", "share", "share must be a number.")]
+    public async Task A_wrong_type_in_a_body_built_through_its_constructor_says_what_the_member_must_be(string body, string field, string message)
+    {
+        var response = await Admin.SendAsync(Raw(HttpMethod.Post, "/api/v1/model/experiments", body));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
 }
