@@ -16,6 +16,7 @@ using RecommenderService.Api.Ratings.Import;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Validation;
+using static RecommenderService.Api.Validation.JsonMembers;
 
 namespace RecommenderService.Api.Ratings;
 
@@ -259,18 +260,6 @@ public static class RatingsEndpoints
                 $"{errors.Count:N0} fields of the batch are not valid: the first {IngestOptions.MaxListedBatchErrors} are listed, {more:N0} more are not. Nothing was stored."),
             IngestOptions.MaxListedBatchErrors);
     }
-
-    /// <summary>A member of a JSON object by its camelCase name, or ignoring case as the host's JSON binding does.</summary>
-    private static JsonElement? Property(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object) return null;
-        if (element.TryGetProperty(name, out var exact)) return exact;
-        JsonElement? found = null;
-        foreach (var member in element.EnumerateObject())
-            if (string.Equals(member.Name, name, StringComparison.OrdinalIgnoreCase)) found = member.Value;
-        return found;
-    }
-
     private static async Task<Results<Ok<RatingImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
         HttpRequest request, [AsParameters] RatingServices services, CancellationToken cancellationToken)
     {

@@ -57,9 +57,7 @@ public sealed class ErasureTraceTests(PostgresFixture postgres) : TrainedService
         }
 
         await using var restarted = new RecommenderApiFactory(Factory.ConnectionString, Settings);
-        restarted.CreateClient();
-        var erased = restarted.Services.GetRequiredService<ErasedUsers>();
-        for (var wait = 0; wait < 200 && !erased.IsLoaded; wait++) await Task.Delay(50);
+        var erased = await LoadedErasuresAsync(restarted);
 
         Assert.True(erased.IsErased(Secret));
         Assert.False(erased.IsErased("someone-else"));
@@ -80,9 +78,7 @@ public sealed class ErasureTraceTests(PostgresFixture postgres) : TrainedService
             ["Privacy:PreviousIdHashKeys:0"] = HashKey,
         };
         await using var restarted = new RecommenderApiFactory(Factory.ConnectionString, rotated);
-        restarted.CreateClient();
-        var erased = restarted.Services.GetRequiredService<ErasedUsers>();
-        for (var wait = 0; wait < 200 && !erased.IsLoaded; wait++) await Task.Delay(50);
+        var erased = await LoadedErasuresAsync(restarted);
 
         Assert.True(erased.IsErased(Secret));
         Assert.False(erased.IsErased("someone-else"));
@@ -145,6 +141,16 @@ public sealed class ErasureTraceTests(PostgresFixture postgres) : TrainedService
         Assert.NotEmpty(ours);
         Assert.DoesNotContain(spans, span => span.TagObjects.Any(tag => tag.Value?.ToString()?.Contains(Secret) == true
                                                                           || tag.Value?.ToString()?.Contains(user) == true));
+    }
+
+    /// <summary>A replica that has started and read the recorded erasures (re-keying plain ones as it does).</summary>
+    private static async Task<ErasedUsers> LoadedErasuresAsync(RecommenderApiFactory replica)
+    {
+        replica.CreateClient();
+        var erased = replica.Services.GetRequiredService<ErasedUsers>();
+        for (var wait = 0; wait < 200 && !erased.IsLoaded; wait++) await Task.Delay(50);
+        Assert.True(erased.IsLoaded);
+        return erased;
     }
 
     private static bool IsRequestLine(LogEvent e, string method, string route) =>

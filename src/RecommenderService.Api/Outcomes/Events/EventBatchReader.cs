@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Validation;
+using static RecommenderService.Api.Validation.JsonMembers;
 
 namespace RecommenderService.Api.Outcomes.Events;
 
@@ -76,15 +77,4 @@ public static class EventBatchReader
     }
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    /// <summary>A member of a JSON object by its camelCase name, or ignoring case as the host's JSON binding does.</summary>
-    private static JsonElement? Property(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object) return null;
-        if (element.TryGetProperty(name, out var exact)) return exact;
-        JsonElement? found = null;
-        foreach (var member in element.EnumerateObject())
-            if (string.Equals(member.Name, name, StringComparison.OrdinalIgnoreCase)) found = member.Value;
-        return found;
-    }
 }

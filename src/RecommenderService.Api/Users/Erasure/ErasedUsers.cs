@@ -39,6 +39,8 @@ public sealed class ErasedUsers(NpgsqlDataSource database, KeyedIds keyedIds, IL
     public bool IsErased(string userId)
     {
         var hashes = Volatile.Read(ref _hashes);
+        // Asked on every list; most services have erased nobody, so skip the hashing then.
+        if (hashes.IsEmpty) return false;
         foreach (var key in Volatile.Read(ref _keysInUse))
             if (hashes.ContainsKey(Convert.ToHexString(key.Hash(userId)))) return true;
         return false;
