@@ -1,3 +1,4 @@
+using RecommenderService.Api.Model.Experiments;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authorization;
@@ -61,6 +62,7 @@ public static class Extensions
         builder.AddRatingIngest();
         builder.AddDashboard();
         builder.AddOutcomes();
+        builder.AddExperiments();
         builder.Services.AddNotifications();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTypes.Fill);
         // Parameters that do not bind (count=abc), bodies of the wrong type: exceptions, so that
@@ -330,6 +332,7 @@ public static class Extensions
         app.MapItemEndpoints();
         app.MapDashboard();
         app.MapOutcomeEndpoints();
+        app.MapExperimentEndpoints();
         return app;
     }
 

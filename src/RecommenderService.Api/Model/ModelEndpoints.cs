@@ -6,6 +6,7 @@ using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
+using RecommenderService.Api.Model.Experiments;
 namespace RecommenderService.Api.Model;
 
 /// <summary>Model lifecycle routes (docs/api.md, "Model lifecycle").</summary>

@@ -1,12 +1,11 @@
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Outcomes.Events;
-using RecommenderService.Api.Outcomes.Experiments;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Outcomes.Impressions;
 
 namespace RecommenderService.Api.Outcomes;
 
-/// <summary>Impressions, outcome events, online figures and experiments: their settings, services and routes.</summary>
+/// <summary>Impressions, outcome events and online figures: their settings, services and routes.</summary>
 public static class OutcomeRegistration
 {
     public static void AddOutcomes(this WebApplicationBuilder builder)
@@ -23,20 +22,13 @@ public static class OutcomeRegistration
         services.AddSingleton<OnlineFigureQuery>();
         services.AddServiceMetrics<OnlineMetrics>();
         services.AddSingleton<OnlineFiguresCache>();
+        services.AddSingleton<IOnlineGauges>(sp => sp.GetRequiredService<OnlineFiguresCache>());
         services.AddHostedService<OnlineFiguresRefresher>();
-        services.AddSingleton<ExperimentState>();
-        services.AddSingleton<ExperimentRouting>();
-        services.AddSingleton<ExperimentStore>();
-        services.AddSingleton<ExperimentFigureReader>();
-        services.AddSingleton<ExperimentLifecycle>();
-        services.AddSingleton<ExperimentRefresher>();
-        services.AddHostedService(sp => sp.GetRequiredService<ExperimentRefresher>());
     }
 
     public static IEndpointRouteBuilder MapOutcomeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapEventEndpoints();
-        app.MapExperimentEndpoints();
         return app;
     }
 }

@@ -5,29 +5,11 @@ using RecommenderService.Engine;
 namespace RecommenderService.Api.Ratings;
 
 /// <summary>
-/// Reads the fields of a rating from JSON loosely typed on purpose (<see cref="JsonElement"/>), so a wrong
-/// type becomes an error naming the field (<c>ratings[3].rating</c>) instead of one opaque parse failure,
-/// and a batch can report every bad row at once.
+/// Reads a rating's value from JSON loosely typed on purpose (<see cref="JsonElement"/>), so a wrong type becomes an
+/// error naming the field (<c>ratings[3].rating</c>); its ids and timestamp are read by <see cref="JsonFields"/>.
 /// </summary>
 public static class RatingInput
 {
-    public static string? ReadId(JsonElement? element, string field, ValidationErrors errors)
-    {
-        if (element is not { ValueKind: not JsonValueKind.Null } value)
-        {
-            errors.Add(field, "An id is required (1-128 characters).");
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(field, "An id must be a JSON string (numeric-looking ids too: \"196\").");
-            return null;
-        }
-        var id = value.GetString();
-        errors.AddIdProblem(field, id);
-        return ExternalId.IsValid(id) ? id : null;
-    }
-
     public static float ReadRating(JsonElement? element, RatingScale scale, string field, ValidationErrors errors)
     {
         if (element is not { ValueKind: not JsonValueKind.Null } value)
@@ -45,18 +27,4 @@ public static class RatingInput
         return (float)number;
     }
 
-    /// <summary>Null when absent (the service then uses the time it received the rating).</summary>
-    public static DateTime? ReadTimestamp(JsonElement? element, DateTime now, string field, ValidationErrors errors)
-    {
-        if (element is not { ValueKind: not JsonValueKind.Null } value) return null;
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(field, "A timestamp must be an ISO-8601 string such as \"2024-01-01T12:00:00Z\".");
-            return null;
-        }
-        var problem = RatingTimestamp.TryParseIso(value.GetString(), now, out var utc);
-        if (problem is null) return utc;
-        errors.Add(field, problem);
-        return null;
-    }
 }

@@ -16,8 +16,8 @@ using RecommenderService.Api.Ratings.Import;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Validation;
-using static RecommenderService.Api.Validation.JsonMembers;
 
+using static RecommenderService.Api.Validation.JsonMembers;
 namespace RecommenderService.Api.Ratings;
 
 /// <summary>Rating ingest routes (docs/api.md, "Ratings"); the user erasure route is in <see cref="UserEndpoints"/>.</summary>
@@ -106,7 +106,7 @@ public static class RatingsEndpoints
         errors.AddIdProblem("userId", userId);
         errors.AddIdProblem("itemId", itemId);
         var value = RatingInput.ReadRating(body.Rating, services.Scale.Value.Scale, "rating", errors);
-        var ratedAt = RatingInput.ReadTimestamp(body.Timestamp, DateTime.UtcNow, "timestamp", errors);
+        var ratedAt = JsonFields.ReadTimestamp(body.Timestamp, DateTime.UtcNow, "timestamp", errors);
         var cited = EventBatchReader.ReadRecommendationId(body.RecommendationId, "recommendationId", errors);
         if (!errors.IsEmpty) return errors.ToProblem("The rating was not stored.");
 
@@ -204,10 +204,10 @@ public static class RatingsEndpoints
                 continue;
             }
             var before = errors.Count;
-            var userId = RatingInput.ReadId(Property(row, "userId"), prefix + ".userId", errors);
-            var itemId = RatingInput.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
+            var userId = JsonFields.ReadId(Property(row, "userId"), prefix + ".userId", errors);
+            var itemId = JsonFields.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
             var value = RatingInput.ReadRating(Property(row, "rating"), scale, prefix + ".rating", errors);
-            var ratedAt = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
+            var ratedAt = JsonFields.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
             var cited = EventBatchReader.ReadRecommendationId(Property(row, "recommendationId"), prefix + ".recommendationId", errors);
             if (errors.Count != before) continue;
             ratings.Add(new RatingWrite(userId!, itemId!, value, ratedAt, cited));

@@ -2,9 +2,10 @@ using RecommenderService.Engine;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using RecommenderService.Api.OpenApi;
-using RecommenderService.Api.Outcomes.Experiments;
 using RecommenderService.Api.Outcomes.Impressions;
 
+using RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Model.Experiments;
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>A user's list of recommended items, best first, and how it was made.</summary>

@@ -4,12 +4,12 @@ using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Observability;
-using RecommenderService.Api.Outcomes.Experiments;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Model.Experiments;
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>

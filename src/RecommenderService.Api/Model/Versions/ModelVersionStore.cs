@@ -3,9 +3,9 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
-using RecommenderService.Api.Outcomes.Experiments;
 using RecommenderService.Api.Persistence.Entities;
 
+using RecommenderService.Api.Model.Experiments;
 namespace RecommenderService.Api.Model.Versions;
 
 /// <summary>

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Validation;
-using static RecommenderService.Api.Validation.JsonMembers;
 
+using static RecommenderService.Api.Validation.JsonMembers;
 namespace RecommenderService.Api.Outcomes.Events;
 
 /// <summary>
@@ -40,10 +39,10 @@ public static class EventBatchReader
                 continue;
             }
             var before = errors.Count;
-            var userId = RatingInput.ReadId(Property(row, "userId"), prefix + ".userId", errors);
-            var itemId = RatingInput.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
+            var userId = JsonFields.ReadId(Property(row, "userId"), prefix + ".userId", errors);
+            var itemId = JsonFields.ReadId(Property(row, "itemId"), prefix + ".itemId", errors);
             var type = ReadType(Property(row, "type"), types, prefix + ".type", errors);
-            var at = RatingInput.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
+            var at = JsonFields.ReadTimestamp(Property(row, "timestamp"), now, prefix + ".timestamp", errors);
             var recommendationId = ReadRecommendationId(Property(row, "recommendationId"), prefix + ".recommendationId", errors);
             var value = ReadValue(Property(row, "value"), prefix + ".value", errors);
             if (errors.Count == before) events.Add(new OutcomeEvent(userId!, itemId!, type!, at, recommendationId, value));

@@ -12,12 +12,14 @@ namespace RecommenderService.Api.Outcomes.Figures;
 /// </summary>
 public sealed class OnlineFiguresCache(
     OnlineFigureQuery query, NpgsqlDataSource database, LikedCountThreshold liked, OnlineMetrics metrics,
-    IOptions<OutcomeOptions> options, IOptions<EventOptions> events, TimeProvider clock)
+    IOptions<OutcomeOptions> options, IOptions<EventOptions> events, TimeProvider clock) : IOnlineGauges
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (DateTimeOffset At, IReadOnlyDictionary<int, OnlineFigures> Figures)? _last;
 
     /// <summary>The figures of every version with lists in the window.</summary>
+    public Task RefreshGaugesAsync(CancellationToken cancellationToken) => ByVersionAsync(cancellationToken);
+
     public async Task<IReadOnlyDictionary<int, OnlineFigures>> ByVersionAsync(CancellationToken cancellationToken)
     {
         if (Fresh() is { } fresh) return fresh;

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using RecommenderService.Api.Outcomes.Experiments;
 
 namespace RecommenderService.Api.Outcomes.Figures;
 
 /// <summary>Recomputes the online figures on a timer, so the gauges stay current without anyone reading the routes.</summary>
-public sealed class OnlineFiguresRefresher(OnlineFiguresCache figures, ExperimentFigureReader experiments, IOptions<OutcomeOptions> options,
+public sealed class OnlineFiguresRefresher(IEnumerable<IOnlineGauges> gauges, IOptions<OutcomeOptions> options,
     ILogger<OnlineFiguresRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,8 +16,7 @@ public sealed class OnlineFiguresRefresher(OnlineFiguresCache figures, Experimen
             {
                 try
                 {
-                    await figures.ByVersionAsync(stoppingToken);
-                    await experiments.RefreshGaugesAsync(stoppingToken);
+                    foreach (var source in gauges) await source.RefreshGaugesAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
                 {

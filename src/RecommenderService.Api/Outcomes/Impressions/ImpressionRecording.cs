@@ -1,3 +1,4 @@
+using RecommenderService.Api.Infrastructure;
 namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>

@@ -178,8 +178,8 @@ public sealed class CsvRatingParser(RatingScale scale, DateTime now)
             {
                 var unix = text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] == '-') && !text.Contains('T') && !text[1..].Contains('-');
                 var problem = unix
-                    ? RatingTimestamp.TryParseUnixSeconds(text, now, out var utc)
-                    : RatingTimestamp.TryParseIso(text, now, out utc);
+                    ? Timestamps.TryParseUnixSeconds(text, now, out var utc)
+                    : Timestamps.TryParseIso(text, now, out utc);
                 if (problem is null) ratedAt = utc;
                 else Append(ref problems, "timestamp: " + problem);
             }

@@ -1,4 +1,4 @@
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>The arms of an experiment, as responses and impressions name them.</summary>
 public static class ExperimentArms

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Model.Rollout;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>What the experiment routes do: start, stop, promote, and read with figures.</summary>
 public sealed class ExperimentLifecycle(ExperimentStore store, ExperimentRefresher refresher, ExperimentFigureReader figures, ModelRollout rollout,

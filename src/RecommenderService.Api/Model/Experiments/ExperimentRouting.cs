@@ -1,7 +1,7 @@
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>
 /// Picks the model a user's list is made from: while an experiment runs, a user whose hash of (user id, experiment id)

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Notifications;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>Re-reads the running experiment when any replica announces a change.</summary>
 public sealed class ExperimentChangeHandler(ExperimentRefresher refresher) : INotificationHandler

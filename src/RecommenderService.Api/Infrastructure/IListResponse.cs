@@ -1,4 +1,5 @@
-namespace RecommenderService.Api.Outcomes.Impressions;
+using RecommenderService.Api.Outcomes.Impressions;
+namespace RecommenderService.Api.Infrastructure;
 
 /// <summary>
 /// A list response (recommendations, popular items, similar items): it carries a <c>recommendationId</c> and the

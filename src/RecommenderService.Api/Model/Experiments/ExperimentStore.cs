@@ -3,7 +3,7 @@ using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence.Entities;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>
 /// The owner of <c>experiments</c>: starts and stops experiments, each change announced on

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>Experiments between model versions (docs/api.md, "Experiments").</summary>
 public static class ExperimentEndpoints

@@ -4,15 +4,15 @@ using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>
 /// An experiment's figures: each arm's lists over the whole run and their outcomes (<see cref="OnlineFigureQuery"/>),
 /// treatment minus control per figure with its 95 % interval (<see cref="DifferenceInterval.Newcombe"/>), and which arm
 /// is better on click-through once that interval leaves out 0.
 /// </summary>
-public sealed class ExperimentFigureReader(OnlineFigureQuery query, OnlineFiguresCache online, OnlineMetrics metrics, ExperimentStore store,
-    IOptions<EventOptions> events)
+public sealed class ExperimentFigureReader(OnlineFigureQuery query, OnlineFiguresCache online, ExperimentMetrics metrics, ExperimentStore store,
+    IOptions<EventOptions> events) : IOnlineGauges
 {
     public async Task<ExperimentFigures> ForAsync(ExperimentEntity experiment, CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ public sealed class ExperimentFigureReader(OnlineFigureQuery query, OnlineFigure
             new ExperimentDifferences(clickThrough, Difference(treatment, control, OnlineFigureQuery.Liked), conversions),
             clickThrough.Better);
         // Whoever reads the running experiment's figures also refreshes its gauges.
-        if (experiment.Status == ExperimentStatus.Running) metrics.UpdateExperiment(figures);
+        if (experiment.Status == ExperimentStatus.Running) metrics.Update(figures);
         return figures;
     }
 
@@ -37,7 +37,7 @@ public sealed class ExperimentFigureReader(OnlineFigureQuery query, OnlineFigure
     public async Task RefreshGaugesAsync(CancellationToken cancellationToken)
     {
         if (await store.RunningAsync(cancellationToken) is { } running) await ForAsync(running, cancellationToken);
-        else metrics.UpdateExperiment(null);
+        else metrics.Update(null);
     }
 
     private static ArmFigures Arm(int version, OnlineTally tally, IReadOnlyList<string> types)

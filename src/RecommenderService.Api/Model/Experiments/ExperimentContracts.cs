@@ -5,7 +5,7 @@ using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence.Entities;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>Starts an experiment: a stored version served to a share of users beside the active one.</summary>
 /// <param name="Treatment">The stored model version to try (trained and kept, not the active one).</param>

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Model.Loading;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>The model one request is served from, and the experiment arm that chose it (none outside experiments).</summary>
 /// <param name="Serving">The model; null while none is active.</param>

@@ -1,4 +1,4 @@
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>
 /// The one reference through which requests read the running experiment (null: none), swapped whole like the model

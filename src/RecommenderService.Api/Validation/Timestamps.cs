@@ -1,13 +1,14 @@
 using System.Globalization;
 
-namespace RecommenderService.Api.Ratings;
+using RecommenderService.Api.Ratings;
+namespace RecommenderService.Api.Validation;
 
 /// <summary>
 /// When a rating was given, as a caller may send it: an ISO-8601 time (UTC unless it carries an offset) or,
 /// in CSV imports, unix seconds. Times more than <see cref="FutureTolerance"/> ahead are refused: they would
 /// sort above every real rating for good.
 /// </summary>
-public static class RatingTimestamp
+public static class Timestamps
 {
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
 

@@ -6,7 +6,7 @@ using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 using Xunit.Abstractions;
 
-namespace RecommenderService.Api.Tests.Outcomes;
+namespace RecommenderService.Api.Tests.Model.Experiments;
 
 /// <summary>
 /// Experiments: a stored version served to a sticky, hash-chosen share of users beside the active one, the arm named in

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Model.Loading;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>The experiment this replica serves: its id, arms and share, with the treatment version loaded.</summary>
 /// <param name="Id">The experiment.</param>

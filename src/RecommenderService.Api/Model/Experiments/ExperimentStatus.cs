@@ -1,4 +1,4 @@
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>Values of <c>experiments.status</c>.</summary>
 public static class ExperimentStatus

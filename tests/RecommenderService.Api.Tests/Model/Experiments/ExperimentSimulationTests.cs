@@ -4,7 +4,7 @@ using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 using Xunit.Abstractions;
 
-namespace RecommenderService.Api.Tests.Outcomes;
+namespace RecommenderService.Api.Tests.Model.Experiments;
 
 /// <summary>
 /// Proof by simulation: a world of clustered tastes (every user likes the items of their own cluster), two versions of

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Npgsql;
 using RecommenderService.Api.Model.Loading;
 
-namespace RecommenderService.Api.Outcomes.Experiments;
+namespace RecommenderService.Api.Model.Experiments;
 
 /// <summary>
 /// Keeps <see cref="ExperimentState"/> on the running experiment: re-reads it when any replica announces a change
