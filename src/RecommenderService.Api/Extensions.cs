@@ -14,7 +14,6 @@ using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Items.Erasure;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model;
 using RecommenderService.Api.Model.Loading;
@@ -37,6 +36,9 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
+using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Api.Recommendations.PopularItems;
+using RecommenderService.Api.Recommendations.SimilarItems;
 namespace RecommenderService.Api;
 
 /// <summary>Service registration and the request pipeline, so Program.cs reads as a table of contents.</summary>
@@ -153,8 +155,10 @@ public static class Extensions
     private static void AddServing(this WebApplicationBuilder builder)
     {
         builder.Services.AddServiceMetrics<ServingMetrics>();
+        builder.Services.AddServiceMetrics<PopularityMetrics>();
         var services = builder.Services;
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExplorationSettings>().BindConfiguration(ExplorationSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NewItems>();
@@ -329,7 +333,9 @@ public static class Extensions
         app.MapUserEndpoints();
         app.MapUserProfileEndpoints();
         app.MapRecommendationEndpoints();
+        app.MapPopularItemEndpoints();
         app.MapItemEndpoints();
+        app.MapSimilarItemEndpoints();
         app.MapDashboard();
         app.MapOutcomeEndpoints();
         app.MapExperimentEndpoints();

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using RecommenderService.Api.Outcomes.Impressions;
 
 namespace RecommenderService.Api.Infrastructure;
 
@@ -46,7 +45,7 @@ public sealed class ConditionalGet(Func<IServiceProvider, int>? maxAgeSeconds) :
     /// </summary>
     private static byte[] Hash(byte[] json, object value)
     {
-        if (value is not IListResponse list) return SHA256.HashData(json);
+        if (value is not IFreshIdResponse list) return SHA256.HashData(json);
         var id = System.Text.Encoding.UTF8.GetBytes(list.RecommendationId);
         var at = json.AsSpan().IndexOf(id);
         if (at < 0) return SHA256.HashData(json);

@@ -9,15 +9,17 @@ using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Items.Erasure;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
+using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Api.Recommendations.PopularItems;
+using RecommenderService.Api.Recommendations.SimilarItems;
 namespace RecommenderService.Api.Items;
 
-/// <summary>Catalogue data, popular items and similar items (docs/api.md, "Items").</summary>
+/// <summary>Catalogue data (docs/api.md, "Items"); the popular and similar lists under the same path are the recommendations' (<c>PopularItemEndpoints</c>, <c>SimilarItemEndpoints</c>).</summary>
 public static class ItemEndpoints
 {
     /// <summary>Titles longer than this are refused rather than cut.</summary>
@@ -25,14 +27,6 @@ public static class ItemEndpoints
 
     /// <summary>Catalogue bodies are small; anything larger is a mistake.</summary>
     public const long MaxItemBodyBytes = 64 * 1024;
-
-    /// <summary>
-    /// How long a client may reuse the popular list unasked. The list follows writes within about a second, so
-    /// reuse is kept short (it still saves a phone the round trip when going back and forth) and never longer
-    /// than the safety-net refresh.
-    /// </summary>
-    private static int PopularMaxAgeSeconds(IServiceProvider services) =>
-        Math.Min(10, services.GetRequiredService<IOptions<PopularityOptions>>().Value.RefreshSeconds);
 
     /// <summary>A batch read serves one screen of items; more is a different job.</summary>
     public const int MaxBatchIds = 100;
@@ -48,23 +42,6 @@ public static class ItemEndpoints
         var group = app.MapGroup("/api/v1/items")
             .WithTags("Items")
             .RequireAuthorization(JwtDefaults.EndUserPolicy);
-
-        // Declared before "/{itemId}" for the reader; routing prefers the literal segment anyway.
-        group.MapGet("/popular", GetPopular)
-            .WithName("GetPopularItems")
-            .WithSummary("Get the popular items: what a new visitor is shown")
-            .WithDescription("""
-                The list a newcomer (no ratings, no profile) is served: the popular list the active model version's
-                training judged best on its newcomers (`Popularity:NewcomerList` pins one; before any training judged,
-                the damped mean). `by=` names a list instead: `most-rated`, `damped-mean`, `recent-most-rated`,
-                `liked-count`, `liked-boosted`, `liked-lower-bound` or `trending`; `list` in the answer says which list it
-                is. Kept in memory and recomputed from per-item statistics within about a second of any write, never per request.
-                `filter=key:value` (repeatable, all must hold, applied before the cut) and `include=attributes` work as
-                for recommendations. Carries an `ETag` (`If-None-Match` answers 304) and `Cache-Control: private,
-                max-age` (at most 10 s, never more than `Popularity:RefreshSeconds`).
-                """)
-            .WithETag(PopularMaxAgeSeconds)
-            .RecordsImpressions();
 
         group.MapGet("", GetItems)
             .WithName("GetItems")
@@ -128,49 +105,7 @@ public static class ItemEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithETag();
 
-        group.MapGet("/{itemId}/similar", GetSimilar)
-            .WithName("GetSimilarItems")
-            .WithSummary("Get the items most similar to an item (\"people who liked this also liked\")")
-            .WithDescription("""
-                Similarity is how alike two items' taste profiles are in the trained model, from -1 to 1. An item newer
-                than the model is placed by its attributes when the model has seen any of them. 404 when the service has
-                never seen the item; 409 when no model has been trained yet or the item is newer than the model and none
-                of its attributes was seen in training (it gets similar items after the next training). `filter=key:value` (repeatable, applied before
-                the cut) and `include=attributes` work as for recommendations. `include=reasons` adds to each item
-                `reasons`: `sharedAttributes` (`[{"key", "value"}]`, the attribute values both items have) and
-                `ratedByBoth` (how many users rated both). Carries an `ETag` (`If-None-Match` answers 304).
-                """)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithETag()
-            .RecordsImpressions();
-
         return app;
-    }
-
-    /// <param name="count">How many items, 1-100.</param>
-    /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
-    /// <param name="include" example="attributes">`attributes`: add each item's attributes.</param>
-    /// <param name="by" example="most-rated">A named popular list instead of the one newcomers are served.</param>
-    private static async Task<Results<Ok<PopularItemsResponse>, ValidationProblem>> GetPopular(
-        [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count, [FromQuery] string[]? filter,
-        [FromQuery] string? include,
-        [FromQuery, AllowedValues(PopularityLists.MostRated, PopularityLists.DampedMean, PopularityLists.RecentMostRated, PopularityLists.LikedCount,
-            PopularityLists.LikedBoosted, PopularityLists.LikedLowerBound, PopularityLists.Trending)] string? by,
-        PopularItemsFeed popular, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        ListLimits.CheckCount(count, errors);
-        var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors);
-        PopularityList? list = null;
-        if (by is not null)
-        {
-            if (PopularityLists.TryParse(by, out var named)) list = named;
-            else errors.Add("by", $"by must be one of {string.Join(", ", PopularityLists.Names)}.");
-        }
-        if (!errors.IsEmpty) return errors.ToProblem("The list parameters are not valid.");
-
-        return TypedResults.Ok(await popular.ListAsync(feed, list, cancellationToken));
     }
 
     /// <param name="ids" example="242,302,377">Comma-separated item ids, at most 100.</param>
@@ -303,31 +238,6 @@ public static class ItemEndpoints
         return item is null ? UnknownItem(itemId) : TypedResults.Ok(item);
     }
 
-    /// <param name="itemId" example="242">The item to find similar items for.</param>
-    /// <param name="count">How many items, 1-100.</param>
-    /// <param name="filter" example="genres:Sci-Fi">key:value, repeatable, all must hold: the item's attribute equals the value or, for an array, contains it.</param>
-    /// <param name="include" example="attributes,reasons">`attributes`: add each item's attributes; `reasons`: add what the two items share (attributes, users who rated both); both: `attributes,reasons`.</param>
-    private static async Task<Results<Ok<SimilarItemsResponse>, ValidationProblem, ProblemHttpResult>> GetSimilar(
-        string itemId, [FromQuery, Range(1, ListLimits.MaxCount), DefaultValue(ListLimits.DefaultCount)] int? count,
-        [FromQuery] string[]? filter, [FromQuery] string? include, SimilarItemsService similar, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        errors.AddIdProblem("itemId", itemId);
-        ListLimits.CheckCount(count, errors);
-        var feed = FeedQuery.ReadFiltersOnly(count ?? ListLimits.DefaultCount, filter, include, errors, reasonsOffered: true);
-        if (!errors.IsEmpty) return errors.ToProblem("The item id or the list parameters are not valid.");
-
-        var outcome = await similar.FindAsync(itemId, feed, cancellationToken);
-        if (outcome.Response is not null) return TypedResults.Ok(outcome.Response);
-        if (outcome.Unknown) return UnknownItem(itemId);
-        return TypedResults.Problem(
-            title: "Item not in the model",
-            detail: outcome.NoModel
-                ? "No model is active yet, so there are no item factors to compare. Try again after the first training."
-                : $"Item '{itemId}' is newer than the active model and has no attributes it has seen; it gets similar items after the next retraining.",
-            statusCode: StatusCodes.Status409Conflict);
-    }
-
-    private static ProblemHttpResult UnknownItem(string itemId) =>
+    public static ProblemHttpResult UnknownItem(string itemId) =>
         TypedResults.Problem(title: "Unknown item", detail: $"No item '{itemId}' is known to the service.", statusCode: StatusCodes.Status404NotFound);
 }

@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using RecommenderService.Api.Infrastructure;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Ratings.Import;
@@ -17,6 +16,7 @@ using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Validation;
 
+using RecommenderService.Api.Recommendations.Feeds;
 using static RecommenderService.Api.Validation.JsonMembers;
 namespace RecommenderService.Api.Ratings;
 

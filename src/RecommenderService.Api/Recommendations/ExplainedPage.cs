@@ -3,7 +3,7 @@ using RecommenderService.Engine;
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>
-/// The engine's reasons for the last page explained from a view (<see cref="Users.UserModelView.LastReasons"/>), kept
+/// The engine's reasons for the last page explained from a view (<see cref="UserModelView.LastReasons"/>), kept
 /// like its last list: a repeated request for the same page skips the per-item split. Titles are not kept: they are
 /// read fresh, as for the items themselves.
 /// </summary>

@@ -4,6 +4,7 @@ using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Users;
 using RecommenderService.Engine;
 
+using RecommenderService.Api.Recommendations.Feeds;
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>

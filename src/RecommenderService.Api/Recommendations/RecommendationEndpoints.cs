@@ -2,12 +2,12 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
+using RecommenderService.Api.Recommendations.Feeds;
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>Personalised lists and predicted ratings (docs/api.md, "Recommendations").</summary>

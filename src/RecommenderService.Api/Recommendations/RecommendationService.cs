@@ -1,6 +1,5 @@
 using Npgsql;
 using RecommenderService.Api.Items;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Observability;
@@ -10,6 +9,8 @@ using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
 
 using RecommenderService.Api.Model.Experiments;
+using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Api.Recommendations.PopularItems;
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RecommenderService.Api.Recommendations;
 
-/// <summary>Settings of the recommendation path (section <c>Serving</c>).</summary>
+/// <summary>Settings of the recommendation path (section <c>Serving</c>; the user cache's are <c>UserCacheOptions</c>).</summary>
 public sealed class ServingOptions
 {
     public const string SectionName = "Serving";
@@ -22,16 +22,4 @@ public sealed class ServingOptions
     /// </summary>
     [Range(1e-6, 1000)]
     public float ProfileFoldInRegularization { get; set; } = Engine.ColdUsers.DefaultPriorRegularization;
-
-    /// <summary>How many users' ratings (and folded vectors) a replica keeps in memory.</summary>
-    [Range(0, 100_000_000)]
-    public int UserCacheSize { get; set; } = 200_000;
-
-    /// <summary>
-    /// Whether a replica reads every user's ratings into the user cache in one pass when it loads a model (at start-up and
-    /// on preload, once until the next bulk import clears the cache), so first lists need no database read. The pass runs
-    /// in the background: no load, rollout or swap waits for it, and until it ends a first list reads as without it.
-    /// Costs the memory of up to <see cref="UserCacheSize"/> users at once.
-    /// </summary>
-    public bool WarmUserCache { get; set; } = true;
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Observability;
-using RecommenderService.Api.Recommendations;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Users;
@@ -26,7 +25,7 @@ public sealed class UserRatingsCache : IDisposable
 
     private readonly ItemExternalIds _items;
 
-    public UserRatingsCache(NpgsqlDataSource database, ItemExternalIds items, IOptions<ServingOptions> options, CacheMetrics metrics)
+    public UserRatingsCache(NpgsqlDataSource database, ItemExternalIds items, IOptions<UserCacheOptions> options, CacheMetrics metrics)
     {
         _database = database;
         _items = items;
@@ -90,7 +89,7 @@ public sealed class UserRatingsCache : IDisposable
     private bool _warm;
 
     /// <summary>
-    /// Reads every user's ratings in one pass and caches them (up to <see cref="ServingOptions.UserCacheSize"/> users), so a
+    /// Reads every user's ratings in one pass and caches them (up to <see cref="UserCacheOptions.UserCacheSize"/> users), so a
     /// user's first list needs no database read: at 120,000 users that read was most of a fresh list's cost. Runs once
     /// until the next <see cref="Clear"/> (a bulk import); a second call while one runs returns at once. Returns the
     /// users cached. A change during the read is never cached stale: users invalidated meanwhile are dropped at the end,

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Notifications;
-using RecommenderService.Api.Recommendations;
 
 namespace RecommenderService.Api.Items.PopularItems;
 
@@ -23,7 +22,7 @@ public sealed class PopularityCache(
     ItemStatsCompactor compactor,
     LikedCountThreshold likedCounts,
     IOptions<PopularityOptions> options,
-    ServingMetrics metrics,
+    PopularityMetrics metrics,
     ErasedItems erased,
     ILogger<PopularityCache> logger) : BackgroundService
 {
@@ -156,7 +155,7 @@ public sealed class PopularityCache(
         // Lists count only items rated by enough users: one user's ratings must not enter them or move their prior.
         var snapshot = PopularitySnapshot.Create(ids.ToArray(), titles.ToArray(), figures, settings.PriorCount, settings.MinimumRaters, heard);
         Volatile.Write(ref _snapshot, snapshot);
-        metrics.PopularityRefreshed(watch.Elapsed);
+        metrics.Refreshed(watch.Elapsed);
         logger.LogDebug("Popularity recomputed over {Items} items and {Ratings} ratings in {Milliseconds} ms", ids.Count, counts.Sum(), watch.ElapsedMilliseconds);
         return snapshot;
     }
@@ -191,7 +190,7 @@ public sealed class PopularityCache(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                metrics.PopularityRefreshFailed();
+                metrics.RefreshFailed();
                 // The last list keeps serving; a database outage must not stop cold-start answers.
                 logger.LogWarning("Popularity refresh failed, serving the previous list: {Error}", ex.Message);
             }

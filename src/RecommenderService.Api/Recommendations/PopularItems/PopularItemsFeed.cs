@@ -1,10 +1,12 @@
 using RecommenderService.Engine;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Model.Loading;
+using RecommenderService.Api.Items;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations;
 
-namespace RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Recommendations.Feeds;
+namespace RecommenderService.Api.Recommendations.PopularItems;
 
 /// <summary>The popular-items list of a feed request: the in-memory ranking, filtered before the cut.</summary>
 public sealed class PopularItemsFeed(PopularityCache popularity, NewcomerListChoice newcomerList, ItemAttributeIndex attributes, ItemTitles titles,

@@ -1,6 +1,6 @@
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Items.Feeds;
+namespace RecommenderService.Api.Recommendations.Feeds;
 
 /// <summary>
 /// Turns a feed's rules into the model item indices a ranking scan must skip: the user's rated items, the

@@ -1,11 +1,12 @@
 using RecommenderService.Api.Items.Erasure;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Items;
+using RecommenderService.Api.Items;
+using RecommenderService.Api.Recommendations.Feeds;
+namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>
 /// Items whose factor vectors point the same way (cosine similarity) as a given item's, in the served model: items

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using RecommenderService.Api.Recommendations;
 
-namespace RecommenderService.Api.Items;
+using RecommenderService.Api.Items;
+namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>
 /// The attributes two items have in common, compared as filters compare them (<c>filter=key:value</c>): an array

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Items.PopularItems;
+namespace RecommenderService.Api.Recommendations.PopularItems;
 
 /// <summary>
 /// Which popular list newcomers are served (and <c>GET /api/v1/items/popular</c> shows): the list an operator pinned

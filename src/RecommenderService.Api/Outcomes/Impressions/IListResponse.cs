@@ -1,15 +1,13 @@
-using RecommenderService.Api.Outcomes.Impressions;
-namespace RecommenderService.Api.Infrastructure;
+using RecommenderService.Api.Infrastructure;
+
+namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>
 /// A list response (recommendations, popular items, similar items): it carries a <c>recommendationId</c> and the
 /// impression that records it, which <see cref="ImpressionRecording"/> queues once the list has been sent.
 /// </summary>
-public interface IListResponse
+public interface IListResponse : IFreshIdResponse
 {
-    /// <summary>The id the client cites in events and ratings.</summary>
-    string RecommendationId { get; }
-
     /// <summary>What to record; never serialised.</summary>
     Impression? Impression { get; }
 }

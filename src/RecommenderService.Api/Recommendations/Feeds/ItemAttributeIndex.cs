@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 
-namespace RecommenderService.Api.Items.Feeds;
+namespace RecommenderService.Api.Recommendations.Feeds;
 
 /// <summary>
 /// Reads item attributes for feeds: the ids that pass a set of filters (evaluated by PostgreSQL over the

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Validation;
 
-namespace RecommenderService.Api.Items.Feeds;
+namespace RecommenderService.Api.Recommendations.Feeds;
 
 /// <summary>
 /// What a feed request asks for beyond its size: a page offset, ids to leave out, attribute filters that

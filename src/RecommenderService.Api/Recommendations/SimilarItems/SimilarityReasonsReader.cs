@@ -1,8 +1,9 @@
 using Npgsql;
-using RecommenderService.Api.Items.Feeds;
 using RecommenderService.Api.Recommendations;
 
-namespace RecommenderService.Api.Items;
+using RecommenderService.Api.Items;
+using RecommenderService.Api.Recommendations.Feeds;
+namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>
 /// Why items are similar to one item (<c>include=reasons</c> on similar items): the attributes they share with it,

@@ -1,4 +1,4 @@
-namespace RecommenderService.Api.Items.Feeds;
+namespace RecommenderService.Api.Recommendations.Feeds;
 
 /// <summary>
 /// One <c>filter=key:value</c>: an item matches when <c>attributes[key]</c> equals the value (strings,

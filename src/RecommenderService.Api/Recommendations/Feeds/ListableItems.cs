@@ -2,7 +2,7 @@ using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Model.Loading;
 
-namespace RecommenderService.Api.Items.Feeds;
+namespace RecommenderService.Api.Recommendations.Feeds;
 
 /// <summary>
 /// Which items a list may show right now: not retired (<see cref="ItemAvailability"/>, its schedule read against the

@@ -1,6 +1,7 @@
 using RecommenderService.Api.Validation;
 
-namespace RecommenderService.Api.Items.Feeds;
+using RecommenderService.Api.Recommendations.Feeds;
+namespace RecommenderService.Api.Validation;
 
 /// <summary>Bounds on list sizes from API.md: <c>count</c> 1-100 (default 10), <c>limit</c> 1-1000 (default 50).</summary>
 public static class ListLimits

@@ -1,7 +1,7 @@
 using RecommenderService.Api.Users;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Items.Feeds;
+namespace RecommenderService.Api.Recommendations.Feeds;
 
 /// <summary>
 /// The last list ranked from one <see cref="UserModelView"/>: the <paramref name="Depth"/> best items, with or

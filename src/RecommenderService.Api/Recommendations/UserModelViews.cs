@@ -5,7 +5,8 @@ using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
 
-namespace RecommenderService.Api.Users;
+using RecommenderService.Api.Users;
+namespace RecommenderService.Api.Recommendations;
 
 /// <summary>
 /// Decides how the active model serves a user — its own vector, a folded-in one, or not at all — and
@@ -14,7 +15,15 @@ namespace RecommenderService.Api.Users;
 /// </summary>
 public sealed class UserModelViews(IOptions<ServingOptions> options, ErasedUsers erased, ServingMetrics metrics)
 {
-    public UserModelView For(ServingModel model, UserRatings user) => user.ViewFor(model, Compute);
+    /// <summary>The view of <paramref name="user"/> in <paramref name="serving"/>, computed once per model (and set of cold items).</summary>
+    public UserModelView For(ServingModel serving, UserRatings user)
+    {
+        if (user.Derived is UserModelView view && view.ModelVersion == serving.Version && view.ColdStamp == serving.ColdStamp) return view;
+        // Two requests may compute it at once; both results are equal, the last write wins harmlessly.
+        view = Compute(serving, user);
+        user.Derived = view;
+        return view;
+    }
 
     /// <summary>
     /// The exact split of <paramref name="view"/>'s ranking scores over the user's rated items and the attributes they
