@@ -1,3 +1,4 @@
+using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Model.Experiments;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -35,10 +36,10 @@ using RecommenderService.Api.Validation;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
-
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Recommendations.PopularItems;
 using RecommenderService.Api.Recommendations.SimilarItems;
+
 namespace RecommenderService.Api;
 
 /// <summary>Service registration and the request pipeline, so Program.cs reads as a table of contents.</summary>
@@ -178,11 +179,14 @@ public static class Extensions
         services.AddSingleton<ItemExternalIds>();
         services.AddSingleton<UserRatingsCache>();
         services.AddSingleton<UserModelViews>();
+        services.AddSingleton<ServingPlans>();
+        services.Configure<OnlineLabelSets>(labels => (labels.Strategies, labels.Sources) = (ListKinds.Strategies, ListKinds.Sources));
         services.AddSingleton<ItemTitles>();
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<CatalogueAttributes>();
         services.AddSingleton<UserProfileStore>();
         services.AddSingleton<ColdItemOverlay>();
+        services.AddSingleton<IItemChangeListener>(sp => sp.GetRequiredService<ColdItemOverlay>());
         services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<LikedCountThreshold>();
         services.AddSingleton<NewcomerListChoice>();
@@ -194,6 +198,7 @@ public static class Extensions
         services.AddSingleton<PredictionService>();
         services.AddSingleton<SimilarItemsService>();
         services.AddSingleton<ItemAttributeIndex>();
+        services.AddSingleton<PopularPages>();
         services.AddSingleton<PopularItemsFeed>();
 
 

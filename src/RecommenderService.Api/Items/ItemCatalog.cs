@@ -2,13 +2,12 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Items.Availability;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Items;
 
 /// <summary>Catalogue data of items (title, attributes, availability) and their rating statistics.</summary>
-public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles, ColdItemOverlay coldItems, ItemAvailability availability, TimeProvider clock)
+public sealed class ItemCatalog(NpgsqlDataSource database, ItemTitles titles, IItemChangeListener coldItems, ItemAvailability availability, TimeProvider clock)
 {
     // Items whose request says nothing of availability keep theirs; the others have all three columns replaced.
     // xmax = 0 tells a freshly inserted row from one that ON CONFLICT updated.

@@ -1,5 +1,4 @@
 using RecommenderService.Api.Items.Availability;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Items;
@@ -8,7 +7,7 @@ namespace RecommenderService.Api.Items;
 /// Drops cached titles of items changed in any replica, has items served from attributes re-read, and has their
 /// availability re-read.
 /// </summary>
-public sealed class ItemChangeHandler(ItemTitles titles, ColdItemOverlay coldItems, ItemAvailability availability) : INotificationHandler
+public sealed class ItemChangeHandler(ItemTitles titles, IItemChangeListener coldItems, ItemAvailability availability) : INotificationHandler
 {
     public string Channel => NotificationChannels.ItemChanges;
 

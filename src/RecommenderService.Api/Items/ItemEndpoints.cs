@@ -13,10 +13,10 @@ using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Recommendations.PopularItems;
 using RecommenderService.Api.Recommendations.SimilarItems;
+
 namespace RecommenderService.Api.Items;
 
 /// <summary>Catalogue data (docs/api.md, "Items"); the popular and similar lists under the same path are the recommendations' (<c>PopularItemEndpoints</c>, <c>SimilarItemEndpoints</c>).</summary>

@@ -5,8 +5,8 @@ using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-
 using RecommenderService.Api.Model.Experiments;
+
 namespace RecommenderService.Api.Model;
 
 /// <summary>Model lifecycle routes (docs/api.md, "Model lifecycle").</summary>

@@ -4,8 +4,8 @@ using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence.Entities;
-
 using RecommenderService.Api.Model.Experiments;
+
 namespace RecommenderService.Api.Model;
 
 /// <summary>A model version: how it was trained, on how much data, how well it did, and whether it is served.</summary>

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Persistence;
-
 using RecommenderService.Api.Validation;
+
 namespace RecommenderService.Api.Ratings;
 
 // Requests keep their fields as JsonElement so that a wrong type is reported against the field by name

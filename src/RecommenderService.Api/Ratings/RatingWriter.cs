@@ -5,7 +5,7 @@ using RecommenderService.Api.Outcomes;
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
-using RecommenderService.Api.Users.Erasure;
+using static RecommenderService.Api.Persistence.SqlBatch;
 
 namespace RecommenderService.Api.Ratings;
 
@@ -20,7 +20,7 @@ namespace RecommenderService.Api.Ratings;
 /// A write is all or nothing also against an item erasure (<see cref="Items.Erasure.ItemEraser"/>): one that had
 /// resolved an item the erasure then removed stores nothing and says which items (it is never acknowledged unstored).
 /// </summary>
-public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, ErasedUsers erased, IngestMetrics metrics, OutcomeMetrics outcomes,
+public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache cache, IngestMetrics metrics, OutcomeMetrics outcomes,
     ILogger<RatingWriter> logger)
 {
     // Every replica's cache hears the NOTIFY; this replica also forgets at once, so a client that writes
@@ -196,50 +196,6 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
             return true;
         }, logger, cancellationToken));
 
-    /// <summary>
-    /// Erases a user and all their ratings, and records the erasure (<see cref="ErasedUsers"/>) so that no
-    /// replica serves a stored model's vector of them again; false when the user is unknown. There is no foreign key to
-    /// cascade (see RatingConfiguration), so the ratings are deleted here, after the user row: deleting that
-    /// row first waits for any writer holding it (every rating write locks its user row), so such a write
-    /// has committed before the second statement, which then sees and deletes its ratings; a write that
-    /// comes later waits for this transaction and creates a fresh user. No rating is ever left without its user.
-    /// </summary>
-    public Task<bool> DeleteUserAsync(string userId, CancellationToken cancellationToken) =>
-        Forget([userId], TransactionRetry.RunAsync(async ct =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            int id;
-            await using (var lockUser = new NpgsqlCommand("DELETE FROM users WHERE external_id = $1 RETURNING id", connection, transaction))
-            {
-                lockUser.Parameters.Add(Text(userId));
-                if (await lockUser.ExecuteScalarAsync(ct) is not int deleted)
-                {
-                    await transaction.RollbackAsync(ct);
-                    return false;
-                }
-                id = deleted;
-            }
-            // A separate statement, so that in READ COMMITTED it reads a snapshot taken after the wait above.
-            await using var batch = new NpgsqlBatch(connection, transaction)
-            {
-                BatchCommands =
-                {
-                    Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
-                    // What they did with lists, and the lists they were shown, go with them.
-                    Command("DELETE FROM outcome_events WHERE user_id = $1", Text(userId)),
-                    Command("DELETE FROM impressions WHERE user_id = $1", Text(userId)),
-                    // Before the rating notice: a replica that drops the user has already heard of the erasure.
-                    erased.RecordCommand(userId),
-                    NoticeCommand([userId]),
-                },
-            };
-            await batch.ExecuteNonQueryAsync(ct);
-            await transaction.CommitAsync(ct);
-            erased.AddErased(userId);
-            return true;
-        }, logger, cancellationToken));
-
     private async Task<T> Forget<T>(string[] users, Task<T> write)
     {
         try
@@ -256,15 +212,4 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
     /// <summary>The notices naming exactly <paramref name="users"/>, as many as their ids need (see <see cref="RatingChangeChannel"/>).</summary>
     private static NpgsqlBatchCommand NoticeCommand(string[] users) =>
         Command(RatingChangeChannel.NotifySql, Text(RatingChangeChannel.Encode(users)));
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Text(string[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

@@ -15,9 +15,9 @@ using RecommenderService.Api.Ratings.Import;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Validation;
-
 using RecommenderService.Api.Recommendations.Feeds;
 using static RecommenderService.Api.Validation.JsonMembers;
+
 namespace RecommenderService.Api.Ratings;
 
 /// <summary>Rating ingest routes (docs/api.md, "Ratings"); the user erasure route is in <see cref="UserEndpoints"/>.</summary>

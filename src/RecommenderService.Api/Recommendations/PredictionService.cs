@@ -14,8 +14,7 @@ namespace RecommenderService.Api.Recommendations;
 /// </summary>
 public sealed class PredictionService(
     ColdItemOverlay models,
-    UserRatingsCache users,
-    UserModelViews views,
+    ServingPlans plans,
     PopularityCache popularity,
     ItemCatalog catalog,
     ErasedItems erased)
@@ -25,14 +24,13 @@ public sealed class PredictionService(
     {
         var serving = await models.CurrentAsync(cancellationToken);
         // A retired item still answers; an erased one is never scored from vectors learnt from its erased ratings.
-        if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item) && erased.MayServe(itemId, serving))
+        if (serving is not null && serving.Model.Items.TryGetIndex(itemId, out var item) && erased.MayServe(itemId, serving.DataCutoff))
         {
             var model = serving.Model;
-            var user = await users.GetAsync(userId, cancellationToken);
-            var view = user.Count > 0 || !user.Profile.IsEmpty ? views.For(serving, user) : null;
+            var view = await plans.ForPredictionAsync(userId, serving, cancellationToken);
             float score;
             string strategy;
-            if (view is { HasVector: true })
+            if (view is not null)
             {
                 score = model.Score(view.RatingVectorIn(model), view.Bias, item);
                 strategy = view.Strategy;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using RecommenderService.Api.OpenApi;
-
 using RecommenderService.Api.Recommendations.SimilarItems;
+
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>

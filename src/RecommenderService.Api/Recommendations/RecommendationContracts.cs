@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Impressions;
-
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Model.Experiments;
+
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>A user's list of recommended items, best first, and how it was made.</summary>

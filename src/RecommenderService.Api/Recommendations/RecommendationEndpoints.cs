@@ -6,8 +6,8 @@ using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-
 using RecommenderService.Api.Recommendations.Feeds;
+
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>Personalised lists and predicted ratings (docs/api.md, "Recommendations").</summary>

@@ -7,15 +7,15 @@ using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
-
 using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Recommendations.PopularItems;
+
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>
-/// Makes a user's list: from the model, from a folded-in vector, or from popularity (API.md,
-/// "Recommendations"). Reads the served model once per request through <see cref="ExperimentRouting"/>: the active
+/// Makes a user's list as <see cref="ServingPlans"/> decided: ranked from the model (the user's own, folded-in, profile or
+/// onboarding vector) or the popular list (API.md, "Recommendations"). Reads the served model once per request through <see cref="ExperimentRouting"/>: the active
 /// model with untrained catalogue items derived from their attributes (<see cref="ColdItemOverlay"/>, so new items can enter
 /// lists), or, for a user in a running experiment's treatment arm, the experiment's version. Every list gets its id and
 /// impression (<see cref="ImpressionStamp"/>).
@@ -23,20 +23,17 @@ namespace RecommenderService.Api.Recommendations;
 public sealed class RecommendationService(
     ExperimentRouting experiments,
     ImpressionStamp stamp,
-    UserRatingsCache users,
-    UserModelViews views,
-    PopularityCache popularity,
+    ServingPlans plans,
+    PopularPages popularPages,
     NewcomerListChoice newcomerList,
     ItemTitles titles,
     ItemAttributeIndex attributes,
     ServingMetrics metrics,
     CacheMetrics caches,
-    ErasedUsers erased,
     ListReasons reasons,
     ListableItems listable,
     NewItems newItems,
-    Microsoft.Extensions.Options.IOptions<ExplorationSettings> exploration,
-    ILogger<RecommendationService> logger)
+    Microsoft.Extensions.Options.IOptions<ExplorationSettings> exploration)
 {
     public async Task<RecommendationResponse> RecommendAsync(string userId, FeedQuery feed, bool excludeRated, CancellationToken cancellationToken)
     {
@@ -55,99 +52,56 @@ public sealed class RecommendationService(
     {
         // Read once: every part of this answer follows the same availability and erasures.
         var listing = listable.Now();
-        UserRatings user;
-        try
-        {
-            user = await users.GetAsync(userId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && erased.IsErased(userId))
-        {
-            // The database is down and this user was erased: served as an unknown user is, from the popular
-            // list in memory, and never from the model's vector (which may predate the erasure).
-            // No user id in the line: the request line beside it (same RequestId) carries the keyed user hash.
-            logger.LogWarning("Database unavailable ({Error}); serving an erased user from popularity", ex.Message);
-            metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
-            return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, 
-                await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
-                { Degraded = true };
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && serving is not null
-                                   && erased.MayUseStoredVector(userId) && serving.Model.Users.TryGetIndex(userId, out _))
-        {
-            // The database is down but the model in memory knows this user: serve it rather than fail.
-            // Their rated items cannot be read, so none are excluded; logged so it is not silent.
-            logger.LogWarning("Database unavailable ({Error}); serving a user from the model without exclusions", ex.Message);
-            var model = serving.Model;
-            model.Users.TryGetIndex(userId, out var index);
-            var fallback = new UserModelView(serving.Version, RecommendationStrategy.Model, model.UserBias[index], null, [],
-                ColdStamp: serving.ColdStamp, UserIndex: index);
-            if (serving.ListSource != ListSource.Popularity)
-            {
-                var skipped = FeedExclusions.For(model, [], feed.Exclude, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null,
-                    listing.SkippedIn(serving));
-                return await ListAsync(serving, userId, null, fallback, Page(Plain(Rank(serving, fallback, feed.Depth, skipped)), feed), feed, cancellationToken)
-                    with { Degraded = true };
-            }
-            user = UserRatings.Unknown(userId);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            // The database is down and neither the model nor this replica's cache knows the user (a newcomer, or one
-            // this replica never served): the popular list in memory is what any unknown user gets, so serve it.
-            logger.LogWarning("Database unavailable ({Error}); serving a user unknown to the model from popularity", ex.Message);
-            metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
-            return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version,
-                await PopularListAsync(feed, [], listing, feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null, cancellationToken))
-                { Degraded = true };
-        }
-
+        var plan = await plans.ForListAsync(userId, serving, cancellationToken);
         var matching = feed.HasFilters ? await attributes.MatchingAsync(feed.Filters, cancellationToken) : null;
-        // A model whose lists lost to popularity on its holdout serves predictions, not lists.
-        if (serving is not null && (user.Count > 0 || !user.Profile.IsEmpty) && serving.ListSource != ListSource.Popularity)
-        {
-            var view = views.For(serving, user);
-            if (view.Strategy != RecommendationStrategy.Popularity)
-            {
-                var rated = excludeRated ? view.RatedModelItems : [];
-                ScoredItem[] top;
-                var excluded = rated;
-                if (feed.Exclude.Count > 0 || matching is not null)
-                    top = Rank(serving, view, feed.Depth, excluded = FeedExclusions.For(serving.Model, rated, feed.Exclude, matching, listing.SkippedIn(serving)));
-                else
-                {
-                    // A user's list stays the same until their ratings change or the model swaps, and either makes a
-                    // new view: so the last list ranked from a view is kept on it (UserModelView.LastList), and a
-                    // repeated request skips the pass over every item's factors (most of a request's cost). A deeper
-                    // list holds every shallower one as its prefix, so scrolling down reuses nothing stale. A retirement
-                    // or erasure since makes it stale only when it holds the item; a restored item always does.
-                    var last = view.LastList;
-                    if (last is null || last.Depth < feed.Depth || last.ExcludeRated != excludeRated || !ListableItems.StillHolds(last, serving, listing))
-                    {
-                        caches.ListCacheMiss();
-                        last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated,
-                            feed.Exclude, null, listing.SkippedIn(serving))), listing.View.Sequence, listing.ErasuresHeard);
-                        view.LastList = last;
-                    }
-                    else
-                    {
-                        caches.ListCacheHit();
-                        if (last.AvailabilitySequence != listing.View.Sequence || last.ErasuresHeard != listing.ErasuresHeard)
-                            view.LastList = last = last with { AvailabilitySequence = listing.View.Sequence, ErasuresHeard = listing.ErasuresHeard };
-                    }
-                    top = last.Top;
-                }
-                // Exploration slots must skip what the list skips: rated, retired and erased items.
-                if (exploration.Value.Share > 0 && ReferenceEquals(excluded, rated))
-                    excluded = FeedExclusions.For(serving.Model, rated, feed.Exclude, null, listing.SkippedIn(serving));
-                var explored = await ExploreAsync(serving, userId, view, top, view.RatedModelItems.Length > rated.Length ? [.. excluded, .. view.RatedModelItems] : excluded,
-                    feed, cancellationToken);
-                return await ListAsync(serving, userId, user, view, Page(explored, feed), feed, cancellationToken);
-            }
-        }
+        if (plan.View is { } view && serving is not null)
+            return await RankedAsync(serving, userId, plan, view, feed, excludeRated, listing, matching, cancellationToken) with { Degraded = plan.Degraded };
 
-        var list = await PopularListAsync(feed, excludeRated ? user.ItemIds : [], listing, matching, cancellationToken);
+        var rated = excludeRated && plan.User is { } user ? user.ItemIds : [];
+        var list = await PopularListAsync(feed, rated, listing, matching, cancellationToken);
         metrics.Recommended(RecommendationStrategy.Popularity, ServingMetrics.Source.Popularity);
-        return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list);
+        return new RecommendationResponse(userId, RecommendationStrategy.Popularity, serving?.Version, list) { Degraded = plan.Degraded };
+    }
+
+    private async Task<RecommendationResponse> RankedAsync(ServingModel serving, string userId, ServingPlan plan, UserModelView view, FeedQuery feed,
+        bool excludeRated, Listing listing, HashSet<string>? matching, CancellationToken cancellationToken)
+    {
+        var rated = excludeRated ? view.RatedModelItems : [];
+        ScoredItem[] top;
+        var excluded = rated;
+        if (feed.Exclude.Count > 0 || matching is not null)
+            top = Rank(serving, view, feed.Depth, excluded = FeedExclusions.For(serving.Model, rated, feed.Exclude, matching, listing.SkippedIn(serving)));
+        else
+        {
+            // A user's list stays the same until their ratings change or the model swaps, and either makes a
+            // new view: so the last list ranked from a view is kept on it (UserModelView.LastList), and a
+            // repeated request skips the pass over every item's factors (most of a request's cost). A deeper
+            // list holds every shallower one as its prefix, so scrolling down reuses nothing stale. A retirement
+            // or erasure since makes it stale only when it holds the item; a restored item always does.
+            var last = view.LastList;
+            if (last is null || last.Depth < feed.Depth || last.ExcludeRated != excludeRated || !ListableItems.StillHolds(last, serving, listing))
+            {
+                caches.ListCacheMiss();
+                last = new RankedList(feed.Depth, excludeRated, Rank(serving, view, feed.Depth, FeedExclusions.For(serving.Model, rated,
+                    feed.Exclude, null, listing.SkippedIn(serving))), listing.View.Sequence, listing.ErasuresHeard);
+                view.LastList = last;
+            }
+            else
+            {
+                caches.ListCacheHit();
+                if (last.AvailabilitySequence != listing.View.Sequence || last.ErasuresHeard != listing.ErasuresHeard)
+                    view.LastList = last = last with { AvailabilitySequence = listing.View.Sequence, ErasuresHeard = listing.ErasuresHeard };
+            }
+            top = last.Top;
+        }
+        // Without the database the list is what memory holds: no exploration slots either.
+        if (plan.Degraded) return await ListAsync(serving, userId, plan.User, view, Page(Plain(top), feed), feed, cancellationToken);
+        // Exploration slots must skip what the list skips: rated, retired and erased items.
+        if (exploration.Value.Share > 0 && ReferenceEquals(excluded, rated))
+            excluded = FeedExclusions.For(serving.Model, rated, feed.Exclude, null, listing.SkippedIn(serving));
+        var explored = await ExploreAsync(serving, userId, view, top, view.RatedModelItems.Length > rated.Length ? [.. excluded, .. view.RatedModelItems] : excluded,
+            feed, cancellationToken);
+        return await ListAsync(serving, userId, plan.User, view, Page(explored, feed), feed, cancellationToken);
     }
 
     /// <summary>
@@ -201,7 +155,7 @@ public sealed class RecommendationService(
         var ids = new string[top.Length];
         for (var k = 0; k < top.Length; k++) ids[k] = model.Items[top[k].Item];
         var names = await titles.GetOrFallbackAsync(ids, null, cancellationToken);
-        var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
+        var extras = feed.IncludeAttributes ? await attributes.AttributesOrNoneAsync(ids, cancellationToken) : null;
         var why = feed.IncludeReasons
             ? ListReasons.WithExploration(await reasons.ForPageAsync(serving, user, view, Array.ConvertAll(top, t => new ScoredItem(t.Item, t.Score)),
                 cancellationToken), top)
@@ -220,48 +174,17 @@ public sealed class RecommendationService(
         return new RecommendationResponse(userId, view.Strategy, serving.Version, items) { Source = source };
     }
 
-    /// <summary>Attributes are decoration too (<c>include=attributes</c>): without the database, none rather than no list.</summary>
-    private async ValueTask<System.Text.Json.JsonElement?[]> AttributesAsync(string[] ids, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await attributes.AttributesAsync(ids, cancellationToken);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            logger.LogWarning("Item attributes unavailable: {Error}", ex.Message);
-            return new System.Text.Json.JsonElement?[ids.Length];
-        }
-    }
-
     private async Task<RecommendedItem[]> PopularListAsync(FeedQuery feed, string[] rated, Listing listing, HashSet<string>? matching,
         CancellationToken cancellationToken)
     {
-        var snapshot = await popularity.GetAsync(cancellationToken);
-        var skip = rated.Length == 0 ? null : new HashSet<string>(rated, StringComparer.Ordinal);
-        var page = new List<ScoredItem>(feed.Count);
-        var passed = 0;
-        foreach (var entry in snapshot.Ranking(newcomerList.Current))
+        var page = await popularPages.CutAsync(newcomerList.Current, feed, rated, listing, matching, cancellationToken);
+        var items = new RecommendedItem[page.Ids.Length];
+        for (var k = 0; k < items.Length; k++)
         {
-            var id = snapshot.ItemIds[entry.Item];
-            if (skip is not null && skip.Contains(id) || !FeedExclusions.Allows(id, feed.Exclude, matching)
-                || !listing.MayListPopular(id, snapshot.ErasuresHeard)) continue;
-            if (passed++ < feed.Offset) continue;
-            page.Add(entry);
-            if (page.Count == feed.Count) break;
-        }
-        var ids = page.Select(e => snapshot.ItemIds[e.Item]).ToArray();
-        var extras = feed.IncludeAttributes ? await AttributesAsync(ids, cancellationToken) : null;
-        // Titles from the title cache, which every replica's item writes invalidate: the snapshot's copy is only as
-        // new as the last change in ratings.
-        var names = await titles.GetOrFallbackAsync(ids, k => snapshot.Titles[page[k].Item], cancellationToken);
-        var items = new RecommendedItem[page.Count];
-        for (var k = 0; k < page.Count; k++)
-        {
-            var entry = page[k].Item;
-            var (raters, mean) = snapshot.Figures(entry);
+            var entry = page.Entries[k];
+            var (raters, mean) = page.Snapshot.Figures(entry.Item);
             var why = feed.IncludeReasons ? ListReasons.Popular(raters, mean) : null;
-            items[k] = new RecommendedItem(ids[k], Math.Round(page[k].Score, 4), names[k], null, extras?[k], why);
+            items[k] = new RecommendedItem(page.Ids[k], Math.Round(entry.Score, 4), page.Titles[k], null, page.Attributes?[k], why);
         }
         return items;
     }

@@ -4,8 +4,8 @@ using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
-
 using RecommenderService.Api.Users;
+
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>

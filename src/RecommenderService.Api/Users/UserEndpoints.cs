@@ -1,5 +1,5 @@
+using RecommenderService.Api.Users.Erasure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 
@@ -30,13 +30,13 @@ public static class UserEndpoints
 
     /// <param name="userId" example="196">The user.</param>
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteUser(
-        string userId, RatingWriter writer, CancellationToken cancellationToken)
+        string userId, UserEraser eraser, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         errors.AddIdProblem("userId", userId);
         if (!errors.IsEmpty) return errors.ToProblem("Nothing was deleted.");
 
-        return await writer.DeleteUserAsync(userId, cancellationToken)
+        return await eraser.EraseAsync(userId, cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem(
                 title: "User not found",

@@ -1,4 +1,5 @@
 using RecommenderService.Api.Persistence;
+
 namespace RecommenderService.Api.Validation;
 
 /// <summary>The contract's limits on the caller's user and item ids (API.md, "General rules").</summary>

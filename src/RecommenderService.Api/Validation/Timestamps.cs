@@ -1,6 +1,6 @@
 using System.Globalization;
-
 using RecommenderService.Api.Ratings;
+
 namespace RecommenderService.Api.Validation;
 
 /// <summary>

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>

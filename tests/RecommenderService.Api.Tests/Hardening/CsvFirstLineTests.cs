@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>The first line of a CSV import: a byte-order mark is not part of an id, and only a recognised header is skipped.</summary>

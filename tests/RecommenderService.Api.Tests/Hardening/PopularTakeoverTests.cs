@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>Every error has the same problem shape: parameters that do not bind, wrong media types, rate limits.</summary>

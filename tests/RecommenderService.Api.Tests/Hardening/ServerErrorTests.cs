@@ -3,8 +3,8 @@ using System.Buffers.Text;
 using System.Net;
 using System.Text;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>

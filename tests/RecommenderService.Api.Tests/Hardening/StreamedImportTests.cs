@@ -5,8 +5,8 @@ using System.Text.Json;
 using Npgsql;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
+
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>

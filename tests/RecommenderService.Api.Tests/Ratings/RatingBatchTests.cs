@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
+
 namespace RecommenderService.Api.Tests.Ratings;
 
 /// <summary>POST /api/v1/ratings/batch: all or nothing, every bad row named.</summary>

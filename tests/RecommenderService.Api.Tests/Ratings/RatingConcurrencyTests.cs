@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
+
 namespace RecommenderService.Api.Tests.Ratings;
 
 /// <summary>Many writers on the same pairs at once: no 500, no lost or doubled rows, only values someone wrote.</summary>

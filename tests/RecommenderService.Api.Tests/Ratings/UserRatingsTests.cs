@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
+
 namespace RecommenderService.Api.Tests.Ratings;
 
 /// <summary>PUT, DELETE and GET of a user's ratings (API.md, "Ratings (ingest)").</summary>

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
+
 namespace RecommenderService.Api.Tests.Users;
 
 /// <summary>DELETE /api/v1/users/{userId}: admin erasure of a user and their ratings.</summary>

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Outcomes.Figures;
-
 using RecommenderService.Api.Model.Experiments;
+
 namespace RecommenderService.Api.Dashboard.Outcomes;
 
 /// <summary>

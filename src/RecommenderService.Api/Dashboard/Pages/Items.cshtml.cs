@@ -6,10 +6,10 @@ using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Validation;
 using RecommenderService.Engine;
-
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Recommendations.PopularItems;
 using RecommenderService.Api.Recommendations.SimilarItems;
+
 namespace RecommenderService.Api.Dashboard.Pages;
 
 /// <summary>

@@ -3,8 +3,8 @@ using RecommenderService.Api.Items;
 using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Api.Validation;
-
 using RecommenderService.Api.Recommendations.Feeds;
+
 namespace RecommenderService.Api.Dashboard.Pages;
 
 /// <summary>

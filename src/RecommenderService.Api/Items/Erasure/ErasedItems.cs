@@ -1,8 +1,7 @@
+using RecommenderService.Engine;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Npgsql;
-using RecommenderService.Api.Model.Loading;
-
 using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Items.Erasure;
@@ -12,7 +11,7 @@ namespace RecommenderService.Api.Items.Erasure;
 /// announced on <see cref="NotificationChannels.ItemErasures"/> when it commits, and loaded whole at start-up and after a missed notice. Serving
 /// asks it before it uses an item's stored vectors, because the model in memory, a model preloaded before the erasure,
 /// or an older version activated by a rollback may all still hold them: a model whose data was read before the erasure
-/// (<see cref="ServingModel.DataCutoff"/> not later than the erasure plus <see cref="Margin"/>) never serves the item.
+/// (its data cut-off not later than the erasure plus <see cref="Margin"/>) never serves the item.
 /// An id created again after its erasure is served from the first model trained after it.
 /// </summary>
 public sealed class ErasedItems(NpgsqlDataSource database, ILogger<ErasedItems> logger)
@@ -25,7 +24,7 @@ public sealed class ErasedItems(NpgsqlDataSource database, ILogger<ErasedItems> 
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, long Heard)> _erased = new(StringComparer.Ordinal);
     private long _heard;
-    private sealed record ModelIndices(ServingModel Model, long Heard, int[] Indices);
+    private sealed record ModelIndices(FactorModel Model, DateTimeOffset DataCutoff, long Heard, int[] Indices);
 
     private ModelIndices? _indices;
     private volatile bool _loaded;
@@ -35,24 +34,27 @@ public sealed class ErasedItems(NpgsqlDataSource database, ILogger<ErasedItems> 
     /// <summary>Grows with every erasure this replica learns of; a popular list computed at one value knows every erasure up to it.</summary>
     public long Heard => Interlocked.Read(ref _heard);
 
-    /// <summary>Whether <paramref name="serving"/> may serve its vectors of <paramref name="itemId"/>.</summary>
-    public bool MayServe(string itemId, ServingModel serving) =>
-        !_erased.TryGetValue(itemId, out var erasure) || serving.DataCutoff > erasure.At + Margin;
+    /// <summary>Whether a model trained on the ratings up to <paramref name="dataCutoff"/> may serve its vectors of <paramref name="itemId"/>.</summary>
+    public bool MayServe(string itemId, DateTimeOffset dataCutoff) =>
+        !_erased.TryGetValue(itemId, out var erasure) || dataCutoff > erasure.At + Margin;
 
     /// <summary>Whether <paramref name="itemId"/> was erased after a list was computed at <paramref name="heard"/>.</summary>
     public bool ErasedAfter(string itemId, long heard) => _erased.TryGetValue(itemId, out var erasure) && erasure.Heard > heard;
 
-    /// <summary>The indices in <paramref name="serving"/> of the items it may not serve, computed once per model and erasure.</summary>
-    public int[] IndicesIn(ServingModel serving)
+    /// <summary>
+    /// The indices in <paramref name="model"/> (trained on the ratings up to <paramref name="dataCutoff"/>) of the items it
+    /// may not serve, computed once per model and erasure.
+    /// </summary>
+    public int[] IndicesIn(FactorModel model, DateTimeOffset dataCutoff)
     {
         var heard = Heard;
         var cached = Volatile.Read(ref _indices);
-        if (cached is { } hit && ReferenceEquals(hit.Model, serving) && hit.Heard == heard) return hit.Indices;
+        if (cached is { } hit && ReferenceEquals(hit.Model, model) && hit.DataCutoff == dataCutoff && hit.Heard == heard) return hit.Indices;
         var indices = new List<int>();
         foreach (var (id, erasure) in _erased)
-            if (serving.DataCutoff <= erasure.At + Margin && serving.Model.Items.TryGetIndex(id, out var index)) indices.Add(index);
+            if (dataCutoff <= erasure.At + Margin && model.Items.TryGetIndex(id, out var index)) indices.Add(index);
         var result = indices.ToArray();
-        Volatile.Write(ref _indices, new ModelIndices(serving, heard, result));
+        Volatile.Write(ref _indices, new ModelIndices(model, dataCutoff, heard, result));
         return result;
     }
 

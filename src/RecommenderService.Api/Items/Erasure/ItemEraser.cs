@@ -1,10 +1,10 @@
 using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Items.Availability;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
+using RecommenderService.Api.Items;
 
 namespace RecommenderService.Api.Items.Erasure;
 
@@ -22,7 +22,7 @@ namespace RecommenderService.Api.Items.Erasure;
 /// resolved (<c>FOR KEY SHARE</c>), so the erasure's first statement waits for it. No rating is ever left naming the item.
 /// </remarks>
 public sealed class ItemEraser(
-    NpgsqlDataSource database, ErasedItems erased, ItemAvailability availability, ItemTitles titles, ColdItemOverlay coldItems,
+    NpgsqlDataSource database, ErasedItems erased, ItemAvailability availability, ItemTitles titles, IItemChangeListener coldItems,
     UserRatingsCache users, ILogger<ItemEraser> logger)
 {
     /// <summary>Erases <paramref name="itemId"/>; false (and nothing changed) when the service does not know it.</summary>

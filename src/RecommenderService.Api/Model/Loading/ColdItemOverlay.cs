@@ -21,7 +21,7 @@ namespace RecommenderService.Api.Model.Loading;
 /// rebuild is retried a second later rather than on every request; while a rebuild for the served model is reading,
 /// other requests are served the set it will replace instead of waiting for it.</para>
 /// </remarks>
-public sealed class ColdItemOverlay
+public sealed class ColdItemOverlay : IItemChangeListener
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 

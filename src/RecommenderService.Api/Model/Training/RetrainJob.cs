@@ -15,10 +15,10 @@ using RecommenderService.Engine;
 namespace RecommenderService.Api.Model.Training;
 
 /// <summary>
-/// The Hangfire job that retrains the model, in stages: read every rating, run the engine's
-/// <see cref="TemporalTraining"/> recipe (early stop on the newest ratings, both heads, holdout report, refit),
-/// score the active model on the same holdout, pass the <see cref="QualityGate"/>, store, and roll the version
-/// out through <see cref="ModelRollout"/>. One at a time across replicas (<see cref="TrainingLock"/>).
+/// The Hangfire job that retrains the model, in stages that <see cref="RunAsync"/> reads as: read every rating, run the
+/// engine's <see cref="TemporalTraining"/> recipe (early stop on the newest ratings, both heads, holdout report, refit),
+/// judge it against the active model on the same holdout (<see cref="QualityGate"/>), store, and roll the version out
+/// through <see cref="ModelRollout"/>. One at a time across replicas (<see cref="TrainingLock"/>).
 /// </summary>
 public sealed class RetrainJob(
     RatingSnapshotReader snapshots,
@@ -69,108 +69,37 @@ public sealed class RetrainJob(
         await recovery.FailInterruptedAsync(cancellationToken);
 
         // Checked before anything is read; the defaults that depend on the data's size are settled after the read.
-        var options = settings.Value.ToOptions(parameters, scale.Value.Scale, ratings: 0);
-        options.Validate();
-        var ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, ratings: 0);
-        ranking?.Validate();
+        var (options, ranking) = CheckedOptions(parameters, ratings: 0);
         var jobId = context?.BackgroundJob.Id;
         var version = await versions.CreateTrainingAsync(jobId, ModelHyperparameters.From(options, null, ranking), cancellationToken);
         context?.SetJobParameter(Progress.ModelVersion, version);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ModelVersion"] = version, ["JobId"] = jobId });
         var total = Stopwatch.StartNew();
         using var span = Tracing.StartRetrain(version, jobId);
+        var progress = new TrainingProgress(context, logger);
         try
         {
             // Compare with the model this replica serves, and know which ratings it was trained on.
             await TryRefreshAsync(cancellationToken);
             var active = holder.Current;
 
-            SetPhase(context, "reading");
-            var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
-            // Outside the ratings' snapshot: the map learns from the trained items' attributes, which a write in between only edits.
-            var attributes = await catalogue.ReadAllAsync(cancellationToken);
-            var userAttributes = await profiles.ReadAllTokensAsync(cancellationToken);
-            logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items, {ItemsWithAttributes} catalogue items with attributes), read in {Seconds:F2} s",
-                version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, attributes.Count, snapshot.ReadSeconds);
-
-            options = settings.Value.ToOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
-            ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, snapshot.Ratings.Count);
-            options.Validate();
-            ranking?.Validate();
-
-            var phase = "early-stopping";
-            SetPhase(context, phase);
-            var curve = new List<double[]>();
-            void OnEpoch(EpochProgress epoch)
-            {
-                if (epoch.ValidationRmse is null && phase != "refit") SetPhase(context, phase = "refit");
-                logger.LogInformation("Epoch {Epoch} ({Phase}): train RMSE {TrainRmse:F4}, validation RMSE {ValidationRmse:F4}, {Seconds:F2} s",
-                    epoch.Epoch, phase, epoch.TrainRmse, epoch.ValidationRmse, epoch.Seconds);
-                context?.SetJobParameter(Progress.Epoch, epoch.Epoch);
-                if (epoch.ValidationRmse is not { } rmse) return;
-                context?.SetJobParameter(Progress.ValidationRmse, rmse);
-                curve.Add([epoch.Epoch, Math.Round(rmse, 6)]);
-                // As JSON text of its own: Hangfire's serializer would wrap a list in type information.
-                context?.SetJobParameter(Progress.ValidationCurve, System.Text.Json.JsonSerializer.Serialize(curve));
-            }
-            void OnRankingIteration(RankingProgress iteration)
-            {
-                if (phase == "early-stopping") SetPhase(context, phase = "ranking");
-                logger.LogInformation("Ranking iteration {Iteration}: loss {Loss:F1}, {Seconds:F2} s", iteration.Iteration, iteration.Loss, iteration.Seconds);
-            }
-
-            var trained = await Task.Run(() => TemporalTraining.Run(snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
-                OnEpoch, OnRankingIteration, cancellationToken, attributes,
-                new ListJudging(popularity.Value.ToSettings(),
-                    (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold), userAttributes), cancellationToken);
-            metrics.TrainingRan(trained.Timings);
-            if (trained.Model.AttributeMap is { } map)
-                logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
-                    map.Fitted, map.Attributes.Count);
-            if (trained.Model.UserAttributeMap is { } userMap)
-                logger.LogInformation("User attribute map fitted on {FittedUsers} users over {Tokens} profile tokens: users with a profile are served from it until they rate",
-                    userMap.Fitted, userMap.Attributes.Count);
-            if (trained.RankingSearch is { Steps.Count: > 0 } search)
-                logger.LogInformation(
-                    "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",
-                    search.Steps.Count, search.Multiplier, search.Steps.Where(s => s.Multiplier == search.Multiplier).Max(s => s.Ndcg),
-                    search.PopularityNdcg, trained.Model.Ranking?.Regularization);
-
-            var comparison = active is null ? null : CompareWithActive(trained, snapshot, active);
+            progress.Phase("reading");
+            var data = await ReadAsync(version, active, cancellationToken);
+            progress.Phase("early-stopping");
+            var (trained, stoppedItself) = await TrainAsync(data, parameters, progress, cancellationToken);
+            var comparison = active is null ? null : CompareWithActive(trained, data.Snapshot, active);
             var decision = QualityGate.Decide(trained.Report, comparison, settings.Value.QualityMargin);
-
-            SetPhase(context, "storing");
-            var storing = metrics.Stage(RetrainStage.Store);
-            var store = Stopwatch.StartNew();
-            using var blob = new MemoryStream();
-            ModelSerializer.Write(trained.Model, blob);
-            var timings = new RetrainTimings(snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
-                trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
-            var completed = new CompletedTraining(
-                ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization,
-                    stoppedItself: options.Epochs is null),
-                ModelMetrics.From(trained.Report, comparison, timings),
-                trained.Model.Users.Count, trained.Model.Items.Count, snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
-                snapshot.DataCutoff, decision.Rejection);
-            await versions.CompleteAsync(version, completed, blob.ToArray(), cancellationToken);
-            storing.Dispose();
-            metrics.Candidate(completed.Metrics);
+            progress.Phase("storing");
+            await StoreAsync(version, data, trained, stoppedItself, comparison, decision, total, cancellationToken);
             LogDecision(version, trained.Report, comparison, decision);
-
             if (decision.Accepted)
             {
-                SetPhase(context, "preloading");
-                var result = await rollout.RollOutAsync(version, trained: true, cancellationToken);
-                if (!result.Activated) throw new InvalidOperationException($"Version {version} could not be activated: {result.Problem}");
-                var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
-                logger.LogInformation("Version {Version} active after {Seconds:F1} s; {Pruned} old blob(s) deleted", version, total.Elapsed.TotalSeconds, pruned);
+                progress.Phase("preloading");
+                await RollOutAsync(version, total, cancellationToken);
             }
-            else
-            {
-                await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
-            }
+            else await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
             metrics.Judged(decision.Rejection, total.Elapsed);
-            SetPhase(context, decision.Accepted ? "activated" : "rejected");
+            progress.Phase(decision.Accepted ? "activated" : "rejected");
             return version;
         }
         catch (OperationCanceledException ex)
@@ -186,6 +115,83 @@ public sealed class RetrainJob(
             await versions.MarkFailedAsync(version, ex.Message);
             throw;
         }
+    }
+
+    /// <summary>The rating head's and the ranking head's options for <paramref name="ratings"/> ratings, checked.</summary>
+    private (TrainingOptions Options, RankingOptions? Ranking) CheckedOptions(RetrainParameters? parameters, int ratings)
+    {
+        var options = settings.Value.ToOptions(parameters, scale.Value.Scale, ratings);
+        options.Validate();
+        var ranking = settings.Value.ToRankingOptions(parameters, scale.Value.Scale, ratings);
+        ranking?.Validate();
+        return (options, ranking);
+    }
+
+    /// <summary>Stage 1: every rating (one snapshot), the catalogue's attributes and the users' profiles.</summary>
+    private async Task<TrainingData> ReadAsync(int version, ServingModel? active, CancellationToken cancellationToken)
+    {
+        var snapshot = await metrics.TimeAsync(RetrainStage.Read, () => snapshots.ReadAsync(active?.DataCutoff, cancellationToken));
+        // Outside the ratings' snapshot: the map learns from the trained items' attributes, which a write in between only edits.
+        var attributes = await catalogue.ReadAllAsync(cancellationToken);
+        var userAttributes = await profiles.ReadAllTokensAsync(cancellationToken);
+        logger.LogInformation("Training version {Version} on {Ratings} ratings ({Users} users, {Items} items, {ItemsWithAttributes} catalogue items with attributes), read in {Seconds:F2} s",
+            version, snapshot.Ratings.Count, snapshot.Ratings.UserCount, snapshot.Ratings.ItemCount, attributes.Count, snapshot.ReadSeconds);
+        return new TrainingData(snapshot, attributes, userAttributes);
+    }
+
+    /// <summary>
+    /// Stage 2: the engine's recipe (both heads with early stopping on the newest ratings, the holdout report, the refit);
+    /// <c>StoppedItself</c> when early stopping chose the epoch count (none was set).
+    /// </summary>
+    private async Task<(TemporalTrainingResult Trained, bool StoppedItself)> TrainAsync(TrainingData data, RetrainParameters? parameters, TrainingProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var (options, ranking) = CheckedOptions(parameters, data.Snapshot.Ratings.Count);
+        var judging = new ListJudging(popularity.Value.ToSettings(), (float?)settings.Value.LikedThreshold, (float?)settings.Value.DislikedThreshold);
+        var trained = await Task.Run(() => TemporalTraining.Run(data.Snapshot.Ratings, options, ranking, settings.Value.HoldoutFraction,
+            progress.Epoch, progress.RankingIteration, cancellationToken, data.ItemAttributes, judging, data.UserAttributes), cancellationToken);
+        metrics.TrainingRan(trained.Timings);
+        if (trained.Model.AttributeMap is { } map)
+            logger.LogInformation("Attribute map fitted on {FittedItems} items over {Attributes} attributes: new items with those attributes are served before the next training",
+                map.Fitted, map.Attributes.Count);
+        if (trained.Model.UserAttributeMap is { } userMap)
+            logger.LogInformation("User attribute map fitted on {FittedUsers} users over {Tokens} profile tokens: users with a profile are served from it until they rate",
+                userMap.Fitted, userMap.Attributes.Count);
+        if (trained.RankingSearch is { Steps.Count: > 0 } search)
+            logger.LogInformation(
+                "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",
+                search.Steps.Count, search.Multiplier, search.Steps.Where(s => s.Multiplier == search.Multiplier).Max(s => s.Ndcg),
+                search.PopularityNdcg, trained.Model.Ranking?.Regularization);
+        return (trained, options.Epochs is null);
+    }
+
+    /// <summary>Stage 4 (after the gate's decision): the model file, its figures and the decision, in one version row.</summary>
+    private async Task StoreAsync(int version, TrainingData data, TemporalTrainingResult trained, bool stoppedItself, ActiveModelComparison? comparison,
+        GateDecision decision, Stopwatch total, CancellationToken cancellationToken)
+    {
+        using var storing = metrics.Stage(RetrainStage.Store);
+        var store = Stopwatch.StartNew();
+        using var blob = new MemoryStream();
+        ModelSerializer.Write(trained.Model, blob);
+        var timings = new RetrainTimings(data.Snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
+            trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
+        var completed = new CompletedTraining(
+            ModelHyperparameters.From(trained.Options, trained.BestEpoch, trained.Ranking, trained.Model.Ranking?.Regularization,
+                stoppedItself),
+            ModelMetrics.From(trained.Report, comparison, timings),
+            trained.Model.Users.Count, trained.Model.Items.Count, data.Snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
+            data.Snapshot.DataCutoff, decision.Rejection);
+        await versions.CompleteAsync(version, completed, blob.ToArray(), cancellationToken);
+        metrics.Candidate(completed.Metrics);
+    }
+
+    /// <summary>Stage 5: every live replica preloads the version, then one transaction activates it; old files are pruned.</summary>
+    private async Task RollOutAsync(int version, Stopwatch total, CancellationToken cancellationToken)
+    {
+        var result = await rollout.RollOutAsync(version, trained: true, cancellationToken);
+        if (!result.Activated) throw new InvalidOperationException($"Version {version} could not be activated: {result.Problem}");
+        var pruned = await versions.PruneBlobsAsync(settings.Value.KeepVersions, cancellationToken);
+        logger.LogInformation("Version {Version} active after {Seconds:F1} s; {Pruned} old blob(s) deleted", version, total.Elapsed.TotalSeconds, pruned);
     }
 
     /// <summary>The candidate and the active model on the holdout ratings neither trained on (see <see cref="ActiveModelComparison"/>).</summary>
@@ -235,5 +241,4 @@ public sealed class RetrainJob(
         }
     }
 
-    private static void SetPhase(PerformContext? context, string phase) => context?.SetJobParameter(Progress.Phase, phase);
 }

@@ -1,6 +1,6 @@
 using RecommenderService.Api.Persistence.Entities;
-
 using RecommenderService.Api.Model.Experiments;
+
 namespace RecommenderService.Api.Model.Versions;
 
 /// <summary>Result of <see cref="ModelVersionStore.ActivateAsync"/>.</summary>

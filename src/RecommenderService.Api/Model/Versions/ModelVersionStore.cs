@@ -4,8 +4,8 @@ using Npgsql;
 using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence.Entities;
-
 using RecommenderService.Api.Model.Experiments;
+
 namespace RecommenderService.Api.Model.Versions;
 
 /// <summary>

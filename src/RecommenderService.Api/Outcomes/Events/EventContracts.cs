@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Persistence;
-
 using RecommenderService.Api.Validation;
+
 namespace RecommenderService.Api.Outcomes.Events;
 
 /// <summary>Up to 1,000 outcome events, stored all or nothing.</summary>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Outcomes.Events;
-using RecommenderService.Api.Outcomes.Impressions;
 
 namespace RecommenderService.Api.Outcomes.Figures;
 
@@ -27,14 +26,16 @@ public sealed class OnlineMetrics
 
     private readonly Gauge _impressions;
     private readonly Gauge _rate;
-    private readonly HashSet<string> _strategies = new(ListKinds.Strategies, StringComparer.Ordinal);
-    private readonly HashSet<string> _sources = new(ListKinds.Sources, StringComparer.Ordinal);
+    private readonly HashSet<string> _strategies;
+    private readonly HashSet<string> _sources;
     private readonly IReadOnlyList<string> _types;
     private readonly Lock _lock = new();
     private PublishedSeries _published = new();
 
-    public OnlineMetrics(MetricsRegistry registry, IOptions<EventOptions> events)
+    public OnlineMetrics(MetricsRegistry registry, IOptions<EventOptions> events, IOptions<OnlineLabelSets> labels)
     {
+        _strategies = new HashSet<string>(labels.Value.Strategies, StringComparer.Ordinal);
+        _sources = new HashSet<string>(labels.Value.Sources, StringComparer.Ordinal);
         _types = events.Value.Accepted;
         var factory = registry.Factory;
         _impressions = factory.CreateGauge("recommender_online_impressions",

@@ -1,4 +1,5 @@
 using RecommenderService.Api.Infrastructure;
+
 namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>

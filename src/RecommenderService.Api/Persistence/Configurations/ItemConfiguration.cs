@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using RecommenderService.Api.Persistence.Entities;
-
 using RecommenderService.Api.Validation;
+
 namespace RecommenderService.Api.Persistence.Configurations;
 
 public sealed class ItemConfiguration : IEntityTypeConfiguration<ItemEntity>

@@ -7,7 +7,7 @@ namespace RecommenderService.Api.Recommendations.Feeds;
 /// Reads item attributes for feeds: the ids that pass a set of filters (evaluated by PostgreSQL over the
 /// <c>attributes</c> JSON, so a filter always sees the latest catalogue) and the attributes of a page's items.
 /// </summary>
-public sealed class ItemAttributeIndex(NpgsqlDataSource database)
+public sealed class ItemAttributeIndex(NpgsqlDataSource database, ILogger<ItemAttributeIndex> logger)
 {
     // An item passes when no filter fails: an array must contain the value, anything else must equal it as text.
     private const string MatchingSql = """
@@ -31,6 +31,23 @@ public sealed class ItemAttributeIndex(NpgsqlDataSource database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
         return ids;
+    }
+
+    /// <summary>
+    /// <see cref="AttributesAsync"/> for a list's decoration (<c>include=attributes</c>): without the database, none
+    /// rather than no list.
+    /// </summary>
+    public async ValueTask<JsonElement?[]> AttributesOrNoneAsync(IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AttributesAsync(itemIds, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Item attributes unavailable: {Error}", ex.Message);
+            return new JsonElement?[itemIds.Count];
+        }
     }
 
     /// <summary>The attributes of <paramref name="itemIds"/>, in their order; null where an item has none.</summary>

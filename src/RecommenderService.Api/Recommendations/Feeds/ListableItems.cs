@@ -34,7 +34,7 @@ public sealed record Listing(AvailabilityView View, long ErasuresHeard, ErasedIt
     public int[] SkippedIn(ServingModel serving)
     {
         var unavailable = View.IndicesIn(serving.Model);
-        var erased = Erased.IndicesIn(serving);
+        var erased = Erased.IndicesIn(serving.Model, serving.DataCutoff);
         if (erased.Length == 0) return unavailable;
         if (unavailable.Length == 0) return erased;
         return [.. unavailable, .. erased];
@@ -44,7 +44,7 @@ public sealed record Listing(AvailabilityView View, long ErasuresHeard, ErasedIt
     public bool MayList(ServingModel serving, int item)
     {
         var id = serving.Model.Items[item];
-        return View.IsAvailable(id) && Erased.MayServe(id, serving);
+        return View.IsAvailable(id) && Erased.MayServe(id, serving.DataCutoff);
     }
 
     /// <summary>Whether a popular list computed when <paramref name="heardAtCompute"/> erasures were known may show <paramref name="itemId"/>.</summary>

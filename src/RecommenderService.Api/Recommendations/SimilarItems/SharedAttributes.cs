@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RecommenderService.Api.Recommendations;
-
 using RecommenderService.Api.Items;
+
 namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>

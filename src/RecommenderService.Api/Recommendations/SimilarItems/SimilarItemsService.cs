@@ -3,9 +3,9 @@ using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations;
 using RecommenderService.Engine;
-
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Recommendations.Feeds;
+
 namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>
@@ -19,7 +19,7 @@ public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog cata
     {
         var serving = await models.CurrentAsync(cancellationToken);
         // An erased item's vectors in a model that read its data are never served, also when the id came back since.
-        if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item) || !erased.MayServe(itemId, serving))
+        if (serving is null || !serving.Model.Items.TryGetIndex(itemId, out var item) || !erased.MayServe(itemId, serving.DataCutoff))
         {
             var known = await catalog.ExistsAsync(itemId, cancellationToken);
             return known ? SimilarItemsOutcome.NotInModel(serving is null) : SimilarItemsOutcome.UnknownItem;

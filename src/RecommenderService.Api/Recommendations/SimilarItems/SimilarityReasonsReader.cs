@@ -1,8 +1,8 @@
 using Npgsql;
 using RecommenderService.Api.Recommendations;
-
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Recommendations.Feeds;
+
 namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>

@@ -6,6 +6,7 @@ public static class ErasureRegistration
     public static WebApplicationBuilder AddErasure(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ErasedUsers>();
+        builder.Services.AddSingleton<UserEraser>();
         builder.Services.AddHostedService<ErasureStartupLoader>();
         return builder;
     }

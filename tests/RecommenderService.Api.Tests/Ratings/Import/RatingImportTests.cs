@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using RecommenderService.Api.Tests.Support;
-
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
+
 namespace RecommenderService.Api.Tests.Ratings.Import;
 
 /// <summary>POST /api/v1/ratings/import: CSV bulk load through COPY, admin only, all or nothing.</summary>

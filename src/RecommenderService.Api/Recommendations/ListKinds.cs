@@ -1,6 +1,4 @@
-using RecommenderService.Api.Recommendations;
-
-namespace RecommenderService.Api.Outcomes.Impressions;
+namespace RecommenderService.Api.Recommendations;
 
 /// <summary>The closed sets an impression is labelled from: which route served it and what ordered it.</summary>
 public static class ListKinds
