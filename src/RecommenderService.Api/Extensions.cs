@@ -1,14 +1,17 @@
-using RecommenderService.Api.Outcomes.Figures;
-using RecommenderService.Api.Model.Experiments;
-using Hangfire;
-using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+
+using Hangfire;
+using Hangfire.PostgreSql;
 using Npgsql;
 using Prometheus;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
 using RecommenderService.Api.Dashboard;
 using RecommenderService.Api.Health;
 using RecommenderService.Api.Infrastructure;
@@ -17,6 +20,7 @@ using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model;
+using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Model.Rollout;
 using RecommenderService.Api.Model.Training;
@@ -25,20 +29,18 @@ using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes;
+using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Recommendations;
+using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Api.Recommendations.PopularItems;
+using RecommenderService.Api.Recommendations.SimilarItems;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Api.Validation;
-using Serilog;
-using Serilog.Events;
-using Serilog.Formatting.Compact;
-using RecommenderService.Api.Recommendations.Feeds;
-using RecommenderService.Api.Recommendations.PopularItems;
-using RecommenderService.Api.Recommendations.SimilarItems;
 
 namespace RecommenderService.Api;
 
@@ -185,8 +187,8 @@ public static class Extensions
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<CatalogueAttributes>();
         services.AddSingleton<UserProfileStore>();
-        services.AddSingleton<ColdItemOverlay>();
-        services.AddSingleton<IItemChangeListener>(sp => sp.GetRequiredService<ColdItemOverlay>());
+        services.AddSingleton<ServingModelSource>();
+        services.AddSingleton<IItemChangeListener>(sp => sp.GetRequiredService<ServingModelSource>());
         services.AddSingleton<ItemStatsCompactor>();
         services.AddSingleton<LikedCountThreshold>();
         services.AddSingleton<NewcomerListChoice>();
@@ -241,7 +243,7 @@ public static class Extensions
                     QueuePollInterval = TimeSpan.FromSeconds(settings.QueuePollSeconds),
                 }));
         // Every replica with jobs can queue a retrain, report its state and show the job dashboard.
-        services.AddSingleton<RetrainJobs>();
+        services.AddSingleton<RetrainQueue>();
         services.AddSingleton<TrainingRecovery>();
         if (!roles.Trains) return;
 
@@ -320,7 +322,7 @@ public static class Extensions
 
         app.MapServiceMetrics();
 
-        if (app.Services.GetService<RetrainJobs>() is not null)
+        if (app.Services.GetService<RetrainQueue>() is not null)
         {
             // Admin only; browsers can sign in with Basic auth (any user name, an admin key as password).
             app.MapHangfireDashboard(ApiKeyDefaults.DashboardPath, new DashboardOptions

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using RecommenderService.Cli;
 
 namespace RecommenderService.Cli.Tests;
 

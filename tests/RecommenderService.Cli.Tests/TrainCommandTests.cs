@@ -1,5 +1,3 @@
-using RecommenderService.Cli;
-
 namespace RecommenderService.Cli.Tests;
 
 /// <summary>What <c>recsys train</c> writes into the model file: the heads and how the ranking head read ratings.</summary>

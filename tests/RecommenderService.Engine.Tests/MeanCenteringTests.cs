@@ -1,5 +1,3 @@
-using RecommenderService.Engine;
-
 namespace RecommenderService.Engine.Tests;
 
 public sealed class MeanCenteringTests

@@ -113,7 +113,7 @@ public sealed class NewcomerJudgingTests
     [Fact]
     public void A_list_more_than_two_percent_behind_on_precision_cannot_win_by_liked_items()
     {
-        var scores = (double rated, double liked) => new ListScores(10, new RankingScores(10, rated, 0, 0, 100), new RankingScores(10, liked, 0, 0, 100), 0, 4, 2);
+        var scores = (double rated, double liked) => new ListMetrics(10, new RankingScores(10, rated, 0, 0, 100), new RankingScores(10, liked, 0, 0, 100), 0, 4, 2);
         var candidates = new[]
         {
             new PopularityListScores(PopularityList.MostRated, scores(0.50, 0.32)),
@@ -129,7 +129,7 @@ public sealed class NewcomerJudgingTests
     [Fact]
     public void Equal_figures_go_to_the_earlier_list()
     {
-        var same = new ListScores(10, new RankingScores(10, 0.5, 0, 0, 10), new RankingScores(10, 0.3, 0, 0, 10), 0, 4, 2);
+        var same = new ListMetrics(10, new RankingScores(10, 0.5, 0, 0, 10), new RankingScores(10, 0.3, 0, 0, 10), 0, 4, 2);
         Assert.Equal(PopularityList.DampedMean, NewcomerJudging.Best(
             [new(PopularityList.DampedMean, same), new(PopularityList.Trending, same)]));
     }

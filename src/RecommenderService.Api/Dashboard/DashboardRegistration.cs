@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using RecommenderService.Api.Dashboard.Outcomes;
 using RecommenderService.Api.Security;
 

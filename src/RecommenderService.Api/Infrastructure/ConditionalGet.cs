@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

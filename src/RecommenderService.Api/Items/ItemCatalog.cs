@@ -1,6 +1,8 @@
 using System.Text.Json;
+
 using Npgsql;
 using NpgsqlTypes;
+
 using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Notifications;
 

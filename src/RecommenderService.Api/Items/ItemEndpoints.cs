@@ -1,21 +1,15 @@
-using RecommenderService.Engine;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Infrastructure;
-using RecommenderService.Api.OpenApi;
-using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Items.Erasure;
-using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Recommendations;
+using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-using RecommenderService.Api.Recommendations.Feeds;
-using RecommenderService.Api.Recommendations.PopularItems;
-using RecommenderService.Api.Recommendations.SimilarItems;
 
 namespace RecommenderService.Api.Items;
 

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+
 using RecommenderService.Api.Model.Rollout;
 using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-using RecommenderService.Api.Model.Experiments;
 
 namespace RecommenderService.Api.Model;
 
@@ -81,7 +81,7 @@ public static class ModelEndpoints
         }
         if (!errors.IsEmpty) return errors.ToProblem("The hyperparameters are not valid; no training was started.");
 
-        var jobs = services.GetService<RetrainJobs>();
+        var jobs = services.GetService<RetrainQueue>();
         if (jobs is null)
             return TypedResults.Problem(title: "Jobs disabled", detail: "This replica runs without Hangfire (Training:JobsEnabled=false).",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -93,7 +93,7 @@ public static class ModelEndpoints
     private static async Task<Results<Ok<JobStatusResponse>, ProblemHttpResult>> GetJob(
         string jobId, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var jobs = services.GetService<RetrainJobs>();
+        var jobs = services.GetService<RetrainQueue>();
         // Hangfire's PostgreSQL storage numbers its jobs (bigint) and parses the id it is given: anything
         // else cannot be a job, and would make it throw.
         var status = jobs is null || !IsJobNumber(jobId) ? null : await jobs.StatusAsync(jobId, cancellationToken);

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+
+using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence.Entities;
-using RecommenderService.Api.Model.Experiments;
 
 namespace RecommenderService.Api.Model;
 
@@ -43,7 +44,7 @@ public sealed record ModelVersionResponse(
     [property: SchemaAs(typeof(ModelMetrics))] JsonElement Metrics,
     double TrainingSeconds,
     string? JobId,
-    [property: AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string? ListSource,
+    [property: AllowedValues(ListSourceNames.RankingHead, ListSourceNames.RankingHeadOnly, ListSourceNames.RatingHead, ListSourceNames.Popularity)] string? ListSource,
     OnlineFigures Online,
     [property: SchemaAs(typeof(EndedExperiment), Nullable = true)] EndedExperiment? EndedExperiment = null)
 {

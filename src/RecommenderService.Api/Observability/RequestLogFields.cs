@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Routing;
-using RecommenderService.Api.Privacy;
 using Serilog;
 using Serilog.Events;
+
+using RecommenderService.Api.Privacy;
 
 namespace RecommenderService.Api.Observability;
 

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
+
 using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
-using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Ratings;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+
 using RecommenderService.Api.Validation;
 using RecommenderService.Engine;
 

@@ -1,10 +1,12 @@
 using Npgsql;
 using NpgsqlTypes;
+
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Outcomes;
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
+
 using static RecommenderService.Api.Persistence.SqlBatch;
 
 namespace RecommenderService.Api.Ratings;

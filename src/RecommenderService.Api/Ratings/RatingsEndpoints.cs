@@ -3,11 +3,13 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Events;
@@ -15,7 +17,7 @@ using RecommenderService.Api.Ratings.Import;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Validation;
-using RecommenderService.Api.Recommendations.Feeds;
+
 using static RecommenderService.Api.Validation.JsonMembers;
 
 namespace RecommenderService.Api.Ratings;

@@ -3,7 +3,6 @@ using RecommenderService.Api.Items;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Users;
 using RecommenderService.Engine;
-using RecommenderService.Api.Recommendations.Feeds;
 
 namespace RecommenderService.Api.Recommendations;
 

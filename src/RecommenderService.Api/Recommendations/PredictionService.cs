@@ -2,7 +2,6 @@ using RecommenderService.Api.Items;
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Recommendations;
 
@@ -10,10 +9,10 @@ namespace RecommenderService.Api.Recommendations;
 /// Predicted ratings (API.md, <c>GET .../predictions/{itemId}</c>), with the same strategy rules as lists:
 /// the user's model vector, a folded-in vector, or — for a user the model cannot personalise — the
 /// item's baseline (μ + b_i from the model, or its damped mean when the model does not know the item). An item added
-/// after training is in the served model when its attributes derive its vectors (<see cref="ColdItemOverlay"/>).
+/// after training is in the served model when its attributes derive its vectors (<see cref="ServingModelSource"/>).
 /// </summary>
 public sealed class PredictionService(
-    ColdItemOverlay models,
+    ServingModelSource models,
     ServingPlans plans,
     PopularityCache popularity,
     ItemCatalog catalog,

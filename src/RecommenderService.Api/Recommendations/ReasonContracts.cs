@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using RecommenderService.Api.OpenApi;
-using RecommenderService.Api.Recommendations.SimilarItems;
 
 namespace RecommenderService.Api.Recommendations;
 

@@ -1,10 +1,10 @@
-using RecommenderService.Engine;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+
+using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Impressions;
-using RecommenderService.Api.Infrastructure;
-using RecommenderService.Api.Model.Experiments;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Recommendations;
 

@@ -1,12 +1,14 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Impressions;
+using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-using RecommenderService.Api.Recommendations.Feeds;
 
 namespace RecommenderService.Api.Recommendations;
 

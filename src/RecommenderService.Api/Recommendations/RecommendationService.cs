@@ -1,22 +1,19 @@
-using Npgsql;
 using RecommenderService.Api.Items;
-using RecommenderService.Api.Items.PopularItems;
+using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Outcomes.Impressions;
-using RecommenderService.Api.Users;
-using RecommenderService.Api.Users.Erasure;
-using RecommenderService.Engine;
-using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Recommendations.PopularItems;
+using RecommenderService.Api.Users;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Recommendations;
 
 /// <summary>
 /// Makes a user's list as <see cref="ServingPlans"/> decided: ranked from the model (the user's own, folded-in, profile or
 /// onboarding vector) or the popular list (API.md, "Recommendations"). Reads the served model once per request through <see cref="ExperimentRouting"/>: the active
-/// model with untrained catalogue items derived from their attributes (<see cref="ColdItemOverlay"/>, so new items can enter
+/// model with untrained catalogue items derived from their attributes (<see cref="ServingModelSource"/>, so new items can enter
 /// lists), or, for a user in a running experiment's treatment arm, the experiment's version. Every list gets its id and
 /// impression (<see cref="ImpressionStamp"/>).
 /// </summary>

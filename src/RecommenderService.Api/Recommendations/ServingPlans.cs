@@ -1,4 +1,5 @@
 using Npgsql;
+
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;

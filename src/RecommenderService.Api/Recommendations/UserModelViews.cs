@@ -1,10 +1,11 @@
 using System.Diagnostics;
+
 using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Recommendations;
+using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Engine;
-using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Recommendations;
 

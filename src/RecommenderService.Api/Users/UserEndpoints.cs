@@ -1,6 +1,7 @@
-using RecommenderService.Api.Users.Erasure;
 using Microsoft.AspNetCore.Http.HttpResults;
+
 using RecommenderService.Api.Security;
+using RecommenderService.Api.Users.Erasure;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Users;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+
 using Npgsql;
+
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Observability;
 using RecommenderService.Engine;

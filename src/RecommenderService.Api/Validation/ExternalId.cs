@@ -1,5 +1,3 @@
-using RecommenderService.Api.Persistence;
-
 namespace RecommenderService.Api.Validation;
 
 /// <summary>

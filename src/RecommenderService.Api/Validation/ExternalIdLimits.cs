@@ -1,5 +1,3 @@
-using RecommenderService.Api.Persistence;
-
 namespace RecommenderService.Api.Validation;
 
 /// <summary>The contract's limits on the caller's user and item ids (API.md, "General rules").</summary>

@@ -1,6 +1,3 @@
-using RecommenderService.Api.Validation;
-using RecommenderService.Api.Recommendations.Feeds;
-
 namespace RecommenderService.Api.Validation;
 
 /// <summary>Bounds on list sizes from API.md: <c>count</c> 1-100 (default 10), <c>limit</c> 1-1000 (default 50).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using RecommenderService.Api.Ratings;
 
 namespace RecommenderService.Api.Validation;
 

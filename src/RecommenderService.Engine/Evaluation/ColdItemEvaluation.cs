@@ -137,5 +137,5 @@ public static class ColdItemEvaluation
 /// <paramref name="ChanceLikedPrecision"/>).
 /// </summary>
 public sealed record ColdItemScores(int ColdItems, int TestRatings, int FittedItems, int Attributes,
-    double Rmse, double UserMeanRmse, double UserBaselineRmse, ListScores Lists, ListScores BiasLists, double ChancePrecision,
+    double Rmse, double UserMeanRmse, double UserBaselineRmse, ListMetrics Lists, ListMetrics BiasLists, double ChancePrecision,
     double ChanceLikedPrecision);

@@ -4,7 +4,7 @@ namespace RecommenderService.Engine;
 /// Scores a fitted <see cref="IRatingPredictor"/> on a test set: RMSE and MAE over every test rating, and
 /// Precision/Recall/NDCG@K (conventions in <see cref="RankingMetrics"/>) over test users with relevant items,
 /// ranking all items except those the user rated in training; the same lists judged with every held-out item
-/// relevant and with liked items relevant, and their disliked@K (<see cref="ListScores"/>).
+/// relevant and with liked items relevant, and their disliked@K (<see cref="ListMetrics"/>).
 /// </summary>
 /// <remarks>Train and test must share id maps (parts of one split), so indices mean the same thing in both.</remarks>
 public static class Evaluation
@@ -30,8 +30,8 @@ public static class Evaluation
         return Judge(users, ranked, test, options.RelevanceThreshold, options.K);
     }
 
-    /// <summary>The lists judged both ways, with their disliked@K (<see cref="ListScores"/>).</summary>
-    public static ListScores Lists(IRatingPredictor predictor, RatingSet train, RatingSet test, EvaluationOptions options)
+    /// <summary>The lists judged both ways, with their disliked@K (<see cref="ListMetrics"/>).</summary>
+    public static ListMetrics Lists(IRatingPredictor predictor, RatingSet train, RatingSet test, EvaluationOptions options)
     {
         var (users, ranked) = RankedLists(predictor, train, test, options);
         return Judge(users, ranked, test, options);
@@ -43,14 +43,14 @@ public static class Evaluation
         return RankingMetrics.Mean(users.Select((u, x) => (ranked[x], (IReadOnlySet<int>)relevant[u])), k);
     }
 
-    private static ListScores Judge(int[] users, int[][] ranked, RatingSet test, EvaluationOptions options)
+    private static ListMetrics Judge(int[] users, int[][] ranked, RatingSet test, EvaluationOptions options)
     {
         var liked = options.EffectiveLikedThreshold;
         var dislikedThreshold = options.EffectiveDislikedThreshold;
         var disliked = RankingMetrics.DislikedItems(test, dislikedThreshold);
         double share = 0;
         for (var x = 0; x < users.Length; x++) share += RankingMetrics.DislikedAtK(ranked[x], disliked[users[x]], options.K);
-        return new ListScores(options.K, Judge(users, ranked, test, null, options.K), Judge(users, ranked, test, liked, options.K),
+        return new ListMetrics(options.K, Judge(users, ranked, test, null, options.K), Judge(users, ranked, test, liked, options.K),
             users.Length == 0 ? 0 : share / users.Length, liked, dislikedThreshold);
     }
 

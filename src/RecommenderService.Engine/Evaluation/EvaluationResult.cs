@@ -7,5 +7,5 @@ namespace RecommenderService.Engine;
 /// </summary>
 public sealed record EvaluationResult(string Name, double Rmse, double Mae, RankingScores Ranking, double Seconds)
 {
-    public ListScores Lists { get; init; }
+    public ListMetrics Lists { get; init; }
 }

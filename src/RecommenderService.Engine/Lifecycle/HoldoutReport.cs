@@ -27,29 +27,29 @@ public sealed record HoldoutReport(
     RankingScores? RankingHead, RankingScores? RatingHead, RankingScores? MostRated, ListSource ListSource)
 {
     /// <summary>The ranking head's lists judged both ways (any held-out item, liked) with disliked@10.</summary>
-    public ListScores? RankingHeadLists { get; init; }
+    public ListMetrics? RankingHeadLists { get; init; }
 
     /// <summary>The ranking head's lists without the rating head's weighting (<see cref="ListScore.RankingOnly"/>), judged both ways.</summary>
-    public ListScores? RankingHeadOnlyLists { get; init; }
+    public ListMetrics? RankingHeadOnlyLists { get; init; }
 
     /// <summary>The rating head's lists judged both ways with disliked@10.</summary>
-    public ListScores? RatingHeadLists { get; init; }
+    public ListMetrics? RatingHeadLists { get; init; }
 
     /// <summary>The most-rated lists judged both ways with disliked@10.</summary>
-    public ListScores? MostRatedLists { get; init; }
+    public ListMetrics? MostRatedLists { get; init; }
 
     /// <summary>
     /// The list the service serves as popularity (the newcomer list, <see cref="NewcomerListReport.Served"/>) judged both
     /// ways on the users with history: what they get when <see cref="ListSource"/> is <see cref="ListSource.Popularity"/>.
     /// Null when not judged (then the most-rated list stands in for it).
     /// </summary>
-    public ListScores? ServedPopularityLists { get; init; }
+    public ListMetrics? ServedPopularityLists { get; init; }
 
     /// <summary>Every popularity list judged on the holdout's newcomers, and the one they are served.</summary>
     public NewcomerListReport? NewcomerLists { get; init; }
 
     /// <summary>The chosen source's lists judged both ways (null when lists could not be judged).</summary>
-    public ListScores? ChosenListScores => ListSource switch
+    public ListMetrics? ChosenListScores => ListSource switch
     {
         ListSource.RankingHead => RankingHeadLists,
         ListSource.RankingHeadOnly => RankingHeadOnlyLists,

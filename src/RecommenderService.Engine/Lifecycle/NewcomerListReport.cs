@@ -12,7 +12,7 @@ public sealed record NewcomerListReport(PopularityList Winner, PopularityList Se
     IReadOnlyList<PopularityListScores> Candidates)
 {
     /// <summary>The figures of <paramref name="list"/>, if it was judged.</summary>
-    public ListScores? Of(PopularityList list)
+    public ListMetrics? Of(PopularityList list)
     {
         foreach (var candidate in Candidates)
             if (candidate.List == list) return candidate.Scores;

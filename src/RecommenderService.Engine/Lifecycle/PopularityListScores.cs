@@ -1,4 +1,4 @@
 namespace RecommenderService.Engine;
 
 /// <summary>One popularity list judged on held-out users (<see cref="NewcomerJudging"/>).</summary>
-public readonly record struct PopularityListScores(PopularityList List, ListScores Scores);
+public readonly record struct PopularityListScores(PopularityList List, ListMetrics Scores);

@@ -108,7 +108,7 @@ public static class TemporalTraining
         var counts = PopularityCounts.Of(train, popularity, options.EffectiveLikedThreshold, now);
         var newcomers = NewcomerJudging.Judge(counts, train, test, popularity, options, scale);
         // Judged both ways (any held-out item for the gate; liked and disliked@10 recorded beside it).
-        ListScores? rankingHead = null, rankingHeadOnly = null, ratingHead = null, mostRated = null, servedPopularity = null;
+        ListMetrics? rankingHead = null, rankingHeadOnly = null, ratingHead = null, mostRated = null, servedPopularity = null;
         var listUsers = 0;
         if (warm.Count > 0)
         {

@@ -13,7 +13,8 @@ namespace RecommenderService.Engine;
 /// ratings gives the profile's vector, and every rating moves the user away from their group as far as the penalty
 /// allows.</para>
 /// <para>A like is read through the item map's vectors for an item with only that attribute. In the rating head it is a
-/// pseudo-item rated <see cref="LikedRating"/>, folded in with the ratings. In the ranking head the likes' mean vector,
+/// pseudo-item rated <see cref="LikedRating"/>, folded in with the ratings for the user's vector; the user's bias is the one
+/// their ratings and profile give without the likes. In the ranking head the likes' mean vector,
 /// scaled to a typical user's length, is added to the profile's vector: folding the pseudo-item in instead (as a chosen
 /// item) whitens it by YᵀY, which removes the genre's shared "popular" direction and, measured on generated data with
 /// planted genre tastes, listed none of a popular liked genre's items.</para>
@@ -105,7 +106,10 @@ public static class ColdUsers
             all[j] = liked;
         }
         var user = FoldIn.SolveVectors(model, rows, biases, all, regularization, prior?.Rating);
-        return new UserVectors(user.Bias, user.Factors, ranking);
+        // A like says which items, not how generously the user rates: its rating would lift b_u as if they rated high,
+        // so the bias is the one their ratings and profile give, and the likes move only the vector.
+        var bias = items.IsEmpty ? prior?.Rating.Bias ?? 0f : FoldIn.Solve(model, items, values, regularization, prior?.Rating).Bias;
+        return new UserVectors(bias, user.Factors, ranking);
     }
 
     /// <summary>The derived vectors of each like the item map knows.</summary>

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
+
 using Xunit.Abstractions;
+
+using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Browser;
 

@@ -1,8 +1,9 @@
 using System.Net;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+
 using RecommenderService.Api.Tests.Support;
+
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

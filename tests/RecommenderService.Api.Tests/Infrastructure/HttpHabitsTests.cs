@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
+
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Observability;
+
+using Serilog.Core;
+
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace RecommenderService.Api.Tests.Infrastructure;
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+
 using Microsoft.Extensions.DependencyInjection;
+
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
@@ -51,7 +53,7 @@ public sealed class ColdItemOutageTests(PostgresFixture postgres) : IAsyncLifeti
         // An item added behind the service's back, and its change notice, arriving just before the outage.
         await TestData.ScalarAsync(_database,
             $$"""INSERT INTO items (external_id, attributes) VALUES ('late', '{{TestData.ClusteredItemAttributes(4, 0)}}'::jsonb) RETURNING id""");
-        _factory.Services.GetRequiredService<ColdItemOverlay>().ItemChanged("late");
+        _factory.Services.GetRequiredService<ServingModelSource>().ItemChanged("late");
 
         await DatabaseOutage.SetReachableAsync(postgres, _database, false);
         var during = await _client.GetAsync("/api/v1/users/3/predictions/new-2");

@@ -1,12 +1,13 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+
+using Xunit.Abstractions;
+
 using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Tests.Browser;
 using RecommenderService.Api.Tests.Support;
-using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Observability;
 

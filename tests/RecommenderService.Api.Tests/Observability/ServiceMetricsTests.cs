@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+
 using Microsoft.Extensions.DependencyInjection;
+
 using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users;
-using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Observability;
 

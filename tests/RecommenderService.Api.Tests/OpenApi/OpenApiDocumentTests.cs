@@ -1,8 +1,6 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+
 using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.OpenApi;

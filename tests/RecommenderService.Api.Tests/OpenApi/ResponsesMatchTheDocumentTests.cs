@@ -1,10 +1,9 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using RecommenderService.Api.Tests.Support;
-using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.OpenApi;
 

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+
 using Microsoft.Extensions.DependencyInjection;
+
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;

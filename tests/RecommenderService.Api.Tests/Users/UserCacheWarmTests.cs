@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
+
 using Microsoft.Extensions.DependencyInjection;
+
 using Npgsql;
-using RecommenderService.Api.Model.Loading;
+
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users;
 

@@ -3,11 +3,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+
 using Microsoft.Extensions.DependencyInjection;
+
+using Xunit.Abstractions;
+
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
-using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Users;
 
@@ -231,7 +234,7 @@ public sealed class UserProfileTests(PostgresFixture postgres, ITestOutputHelper
             var list = await ListAsync(user, "count=10&include=reasons");
 
             Assert.Equal(kind, list.GetProperty("strategy").GetString());
-            var serving = (await _host.Services.GetRequiredService<ColdItemOverlay>().CurrentAsync(CancellationToken.None))!;
+            var serving = (await _host.Services.GetRequiredService<ServingModelSource>().CurrentAsync(CancellationToken.None))!;
             using var profile = JsonDocument.Parse(json);
             var prior = RankingPrior.For(serving.Model, UserAttributeTokens.From(profile.RootElement.GetProperty("attributes")))!;
             var engine = RankingReasons.For(serving.Model, [], [], prior);

@@ -1,5 +1,5 @@
-using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Model.Experiments;
+using RecommenderService.Api.Outcomes.Figures;
 
 namespace RecommenderService.Api.Dashboard.Outcomes;
 

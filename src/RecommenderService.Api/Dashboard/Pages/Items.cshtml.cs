@@ -1,14 +1,16 @@
 using System.Text.Json;
+
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Validation;
-using RecommenderService.Engine;
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Recommendations.PopularItems;
 using RecommenderService.Api.Recommendations.SimilarItems;
+using RecommenderService.Api.Validation;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Dashboard.Pages;
 

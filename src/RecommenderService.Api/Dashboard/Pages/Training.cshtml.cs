@@ -1,6 +1,8 @@
 using System.Globalization;
+
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+
 using RecommenderService.Api.Dashboard.Charts;
 using RecommenderService.Api.Model;
 using RecommenderService.Api.Model.Training;
@@ -9,7 +11,7 @@ using RecommenderService.Api.Model.Versions;
 namespace RecommenderService.Api.Dashboard.Pages;
 
 /// <summary>
-/// "Where is the retrain now?": the running (or waiting) retrain as <see cref="RetrainJobs"/> reports it to
+/// "Where is the retrain now?": the running (or waiting) retrain as <see cref="RetrainQueue"/> reports it to
 /// <c>GET /api/v1/model/jobs/{jobId}</c>, with its validation RMSE curve, refreshed every few seconds while it runs;
 /// and the last trainings, from their model versions.
 /// </summary>
@@ -48,7 +50,7 @@ public sealed class TrainingPage(ModelVersionStore versions, IServiceProvider se
     {
         Started = started;
         Runs = (await versions.ListAsync(cancellationToken)).Take(RunsShown).Select(VersionFigures.From).ToList();
-        var jobs = services.GetService<RetrainJobs>();
+        var jobs = services.GetService<RetrainQueue>();
         JobsEnabled = jobs is not null;
         if (jobs is null) return;
 
@@ -68,7 +70,7 @@ public sealed class TrainingPage(ModelVersionStore versions, IServiceProvider se
     /// <summary>Starts a retrain (or answers the one already waiting or running), as <c>POST /api/v1/model/retrain</c> does.</summary>
     public async Task<IActionResult> OnPostRetrainAsync(CancellationToken cancellationToken)
     {
-        var jobs = services.GetService<RetrainJobs>();
+        var jobs = services.GetService<RetrainQueue>();
         if (jobs is null)
         {
             await OnGetAsync(null, cancellationToken);

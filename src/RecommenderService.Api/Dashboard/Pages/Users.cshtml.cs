@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Ratings;
 using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Validation;
 using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Dashboard.Pages;
 

@@ -1,8 +1,10 @@
-using RecommenderService.Engine;
 using System.Collections.Concurrent;
 using System.Globalization;
+
 using Npgsql;
+
 using RecommenderService.Api.Notifications;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Items.Erasure;
 

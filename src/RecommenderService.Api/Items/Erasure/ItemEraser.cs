@@ -1,10 +1,10 @@
 using Npgsql;
 using NpgsqlTypes;
+
 using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
-using RecommenderService.Api.Items;
 
 namespace RecommenderService.Api.Items.Erasure;
 

@@ -1,10 +1,13 @@
-using RecommenderService.Engine;
 using System.Diagnostics;
 using System.Threading.Channels;
+
 using Microsoft.Extensions.Options;
+
 using Npgsql;
+
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Notifications;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Items.PopularItems;
 

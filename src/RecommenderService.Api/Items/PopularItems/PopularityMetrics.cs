@@ -1,4 +1,5 @@
 using Prometheus;
+
 using RecommenderService.Api.Observability;
 
 namespace RecommenderService.Api.Items.PopularItems;

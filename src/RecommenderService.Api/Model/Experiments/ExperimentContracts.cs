@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.OpenApi;
 using RecommenderService.Api.Outcomes.Figures;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Outcomes.Figures;
 using RecommenderService.Api.Persistence.Entities;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+
 using Prometheus;
+
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Outcomes.Figures;

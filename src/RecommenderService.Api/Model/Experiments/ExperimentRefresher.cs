@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+
 using Npgsql;
+
 using RecommenderService.Api.Model.Loading;
 
 namespace RecommenderService.Api.Model.Experiments;

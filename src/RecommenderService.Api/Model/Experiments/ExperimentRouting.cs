@@ -8,7 +8,7 @@ namespace RecommenderService.Api.Model.Experiments;
 /// falls below the share gets the treatment version (<see cref="TreatmentAssignment"/>), everyone else the active one
 /// (the control arm). Both versions are in memory, so the choice is a hash and a reference read.
 /// </summary>
-public sealed class ExperimentRouting(ColdItemOverlay models, ExperimentState state)
+public sealed class ExperimentRouting(ServingModelSource models, ExperimentState state)
 {
     public async ValueTask<ServedArm> ForUserAsync(string userId, CancellationToken cancellationToken)
     {

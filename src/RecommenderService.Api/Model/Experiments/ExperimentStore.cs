@@ -1,4 +1,5 @@
 using Npgsql;
+
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence.Entities;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+
 using Npgsql;
+
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Persistence.Entities;
@@ -169,7 +171,7 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         logger.LogInformation(
             "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",
             version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds);
-        return new ServingModel(version, model, cutoff, trainedAt, ListSources.Parse(listSource, model.Ranking is not null))
+        return new ServingModel(version, model, cutoff, trainedAt, ListSourceNames.Parse(listSource, model.Ranking is not null))
         {
             NewcomerList = newcomerList,
         };

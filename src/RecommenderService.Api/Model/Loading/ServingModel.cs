@@ -18,7 +18,7 @@ public sealed record ServingModel(int Version, FactorModel Model, DateTimeOffset
 
     /// <summary>
     /// 0 for the model as trained; for the same version with the catalogue's untrained items appended from their
-    /// attributes (<see cref="ColdItemOverlay"/>), a number that changes whenever that set changes, so views
+    /// attributes (<see cref="ServingModelSource"/>), a number that changes whenever that set changes, so views
     /// computed against one set are not reused with another.
     /// </summary>
     public long ColdStamp { get; init; }

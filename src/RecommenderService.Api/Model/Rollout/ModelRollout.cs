@@ -4,7 +4,6 @@ using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Persistence.Entities;
-using RecommenderService.Api.Model.Experiments;
 
 namespace RecommenderService.Api.Model.Rollout;
 

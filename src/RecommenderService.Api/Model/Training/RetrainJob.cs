@@ -1,15 +1,18 @@
 using System.Diagnostics;
+
+using Microsoft.Extensions.Options;
+
 using Hangfire;
 using Hangfire.Server;
-using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Items;
-using RecommenderService.Api.Users;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Model.Rollout;
 using RecommenderService.Api.Model.Versions;
 using RecommenderService.Api.Observability;
 using RecommenderService.Api.Ratings;
+using RecommenderService.Api.Users;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Model.Training;
@@ -224,7 +227,7 @@ public sealed class RetrainJob(
             "ranking head {RankingNdcg} (alone {RankingOnlyNdcg}), rating head {RatingNdcg}, popularity as served {ServedPopularityNdcg} (most rated {PopularityNdcg}) -> {ListSource}; against active version {ActiveVersion}: " +
             "on {ActiveRatings} ratings neither saw, candidate {CandidateRmse} active {ActiveRmse}",
             version, report.HoldoutRatings, report.Rmse, report.BaselineRmse, report.ListUsers,
-            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.ServedPopularityLists?.Rated.Ndcg, report.MostRated?.Ndcg, ListSources.Name(decision.ListSource),
+            report.RankingHead?.Ndcg, report.RankingHeadOnlyLists?.Rated.Ndcg, report.RatingHead?.Ndcg, report.ServedPopularityLists?.Rated.Ndcg, report.MostRated?.Ndcg, ListSourceNames.Name(decision.ListSource),
             active?.Version, active?.Ratings, active?.CandidateRmse, active?.ActiveRmse);
         if (!decision.Accepted) logger.LogWarning("Version {Version} rejected by the quality gate: {Reason}", version, decision.Rejection);
     }

@@ -1,5 +1,5 @@
-using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Api.Model.Experiments;
+using RecommenderService.Api.Persistence.Entities;
 
 namespace RecommenderService.Api.Model.Versions;
 

@@ -36,7 +36,7 @@ public sealed record ModelMetrics(
     double BaselineRmse, double? PopularityPrecisionAt10, double? PopularityNdcgAt10,
     double? RankingHeadNdcgAt10, double? RatingHeadNdcgAt10,
     int HoldoutRatings, int WarmRatings, double? WarmRmse, double? WarmBaselineRmse, int RankingUsers,
-    [property: System.ComponentModel.DataAnnotations.AllowedValues(ListSources.RankingHead, ListSources.RankingHeadOnly, ListSources.RatingHead, ListSources.Popularity)] string ListSource, ActiveModelComparison? Active, RetrainTimings? Timings)
+    [property: System.ComponentModel.DataAnnotations.AllowedValues(ListSourceNames.RankingHead, ListSourceNames.RankingHeadOnly, ListSourceNames.RatingHead, ListSourceNames.Popularity)] string ListSource, ActiveModelComparison? Active, RetrainTimings? Timings)
 {
     public static ModelMetrics From(HoldoutReport report, ActiveModelComparison? active, RetrainTimings? timings)
     {
@@ -45,7 +45,7 @@ public sealed record ModelMetrics(
         return new ModelMetrics(report.Rmse, report.Mae, chosen?.Precision, chosen?.Recall, chosen?.Ndcg,
             report.BaselineRmse, report.MostRated?.Precision, report.MostRated?.Ndcg,
             report.RankingHead?.Ndcg, report.RatingHead?.Ndcg,
-            report.HoldoutRatings, report.WarmRatings, Finite(report.WarmRmse), Finite(report.WarmBaselineRmse), report.ListUsers, ListSources.Name(report.ListSource), active, timings)
+            report.HoldoutRatings, report.WarmRatings, Finite(report.WarmRmse), Finite(report.WarmBaselineRmse), report.ListUsers, ListSourceNames.Name(report.ListSource), active, timings)
         {
             LikedPrecisionAt10 = lists?.Liked.Precision, LikedNdcgAt10 = lists?.Liked.Ndcg, DislikedAt10 = lists?.Disliked,
             PopularityLikedPrecisionAt10 = report.MostRatedLists?.Liked.Precision, PopularityDislikedAt10 = report.MostRatedLists?.Disliked,

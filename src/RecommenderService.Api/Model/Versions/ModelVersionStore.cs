@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+
 using Npgsql;
 using NpgsqlTypes;
+
+using RecommenderService.Api.Model.Experiments;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence.Entities;
-using RecommenderService.Api.Model.Experiments;
 
 namespace RecommenderService.Api.Model.Versions;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+
 using RecommenderService.Api.Validation;
+
 using static RecommenderService.Api.Validation.JsonMembers;
 
 namespace RecommenderService.Api.Outcomes.Events;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+
 using RecommenderService.Api.OpenApi;
-using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Validation;
 
 namespace RecommenderService.Api.Outcomes.Events;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+
 using Npgsql;
+
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Outcomes.Events;
 

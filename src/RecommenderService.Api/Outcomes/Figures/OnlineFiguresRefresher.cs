@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+
 using Npgsql;
 
 namespace RecommenderService.Api.Outcomes.Figures;

@@ -1,5 +1,3 @@
-using RecommenderService.Api.Infrastructure;
-
 namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 using RecommenderService.Api.Persistence.Entities;
 using RecommenderService.Api.Validation;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
+
 using RecommenderService.Api.Validation;
 using RecommenderService.Engine;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+
 using Npgsql;
 
 namespace RecommenderService.Api.Recommendations.Feeds;

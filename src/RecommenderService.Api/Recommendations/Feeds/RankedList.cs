@@ -1,4 +1,3 @@
-using RecommenderService.Api.Users;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Recommendations.Feeds;

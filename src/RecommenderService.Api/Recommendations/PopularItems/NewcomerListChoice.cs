@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+
+using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Engine;
-using RecommenderService.Api.Items.PopularItems;
 
 namespace RecommenderService.Api.Recommendations.PopularItems;
 

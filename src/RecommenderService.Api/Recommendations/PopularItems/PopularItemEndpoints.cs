@@ -1,10 +1,11 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+
 using RecommenderService.Api.Infrastructure;
-using RecommenderService.Api.Items;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations.Feeds;

@@ -1,10 +1,7 @@
-using RecommenderService.Engine;
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Items;
 using RecommenderService.Api.Outcomes.Impressions;
-using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Recommendations.PopularItems;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Items;
 
 namespace RecommenderService.Api.Recommendations.SimilarItems;
 

@@ -1,14 +1,15 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+
 using RecommenderService.Api.Infrastructure;
 using RecommenderService.Api.Items;
 using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Recommendations.Feeds;
 using RecommenderService.Api.Security;
 using RecommenderService.Api.Validation;
-using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Recommendations.SimilarItems;
 

@@ -1,18 +1,17 @@
+using RecommenderService.Api.Items;
 using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Outcomes.Impressions;
-using RecommenderService.Api.Recommendations;
-using RecommenderService.Engine;
-using RecommenderService.Api.Items;
 using RecommenderService.Api.Recommendations.Feeds;
+using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Recommendations.SimilarItems;
 
 /// <summary>
 /// Items whose factor vectors point the same way (cosine similarity) as a given item's, in the served model: items
-/// added after training are there with vectors from their attributes (<see cref="ColdItemOverlay"/>).
+/// added after training are there with vectors from their attributes (<see cref="ServingModelSource"/>).
 /// </summary>
-public sealed class SimilarItemsService(ColdItemOverlay models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes,
+public sealed class SimilarItemsService(ServingModelSource models, ItemCatalog catalog, ItemTitles titles, ItemAttributeIndex attributes,
     SimilarityReasonsReader reasons, ListableItems listable, ErasedItems erased, ImpressionStamp stamp)
 {
     public async Task<SimilarItemsOutcome> FindAsync(string itemId, FeedQuery feed, CancellationToken cancellationToken)

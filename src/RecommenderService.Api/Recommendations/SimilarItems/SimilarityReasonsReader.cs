@@ -1,6 +1,5 @@
 using Npgsql;
-using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Items;
+
 using RecommenderService.Api.Recommendations.Feeds;
 
 namespace RecommenderService.Api.Recommendations.SimilarItems;

@@ -1,7 +1,9 @@
 using Npgsql;
 using NpgsqlTypes;
+
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence;
+
 using static RecommenderService.Api.Persistence.SqlBatch;
 
 namespace RecommenderService.Api.Users.Erasure;

@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+
+using Xunit.Abstractions;
+
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
-using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Model.Experiments;
 

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+
+using Xunit.Abstractions;
+
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
-using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Model.Experiments;
 

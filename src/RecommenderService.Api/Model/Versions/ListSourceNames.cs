@@ -3,7 +3,7 @@ using RecommenderService.Engine;
 namespace RecommenderService.Api.Model.Versions;
 
 /// <summary>The contract's names for <see cref="ListSource"/> (<c>listSource</c> of a model version).</summary>
-public static class ListSources
+public static class ListSourceNames
 {
     public const string RankingHead = "ranking-head";
     public const string RatingHead = "rating-head";

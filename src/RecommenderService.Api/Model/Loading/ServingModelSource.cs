@@ -1,4 +1,5 @@
 using System.Diagnostics;
+
 using RecommenderService.Api.Items;
 using RecommenderService.Engine;
 
@@ -21,13 +22,13 @@ namespace RecommenderService.Api.Model.Loading;
 /// rebuild is retried a second later rather than on every request; while a rebuild for the served model is reading,
 /// other requests are served the set it will replace instead of waiting for it.</para>
 /// </remarks>
-public sealed class ColdItemOverlay : IItemChangeListener
+public sealed class ServingModelSource : IItemChangeListener
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     private readonly ModelHolder _models;
     private readonly CatalogueAttributes _catalogue;
-    private readonly ILogger<ColdItemOverlay> _logger;
+    private readonly ILogger<ServingModelSource> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _pendingLock = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ public sealed class ColdItemOverlay : IItemChangeListener
     /// <summary>What was served for one trained model at one catalogue generation.</summary>
     private sealed record Built(ServingModel Trained, ServingModel Served, long Generation, SortedDictionary<string, string[]> Cold);
 
-    public ColdItemOverlay(ModelHolder models, CatalogueAttributes catalogue, ILogger<ColdItemOverlay> logger)
+    public ServingModelSource(ModelHolder models, CatalogueAttributes catalogue, ILogger<ServingModelSource> logger)
     {
         _models = models;
         _catalogue = catalogue;

@@ -11,5 +11,5 @@ namespace RecommenderService.Engine;
 /// positions holding an item the user rated ≤ <paramref name="DislikedThreshold"/> in the test set.</param>
 /// <param name="LikedThreshold">The liked threshold in force.</param>
 /// <param name="DislikedThreshold">The disliked threshold in force.</param>
-public readonly record struct ListScores(int K, RankingScores Rated, RankingScores Liked, double Disliked,
+public readonly record struct ListMetrics(int K, RankingScores Rated, RankingScores Liked, double Disliked,
     float LikedThreshold, float DislikedThreshold);

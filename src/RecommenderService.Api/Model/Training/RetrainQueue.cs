@@ -1,12 +1,14 @@
 using System.Globalization;
+
 using Hangfire;
 using Hangfire.States;
+
 using RecommenderService.Api.Model.Versions;
 
 namespace RecommenderService.Api.Model.Training;
 
 /// <summary>Queues retrains (never two at once) and reports their state from Hangfire's storage.</summary>
-public sealed class RetrainJobs(JobStorage storage, IBackgroundJobClient client, ModelVersionStore versions, TrainingRecovery recovery)
+public sealed class RetrainQueue(JobStorage storage, IBackgroundJobClient client, ModelVersionStore versions, TrainingRecovery recovery)
 {
     private const string LastRequestHash = "recommender:retrain-request";
 
