@@ -30,10 +30,12 @@ namespace RecommenderService.Api.Ratings.Import;
 /// </remarks>
 internal sealed class ImportSpill : IAsyncDisposable
 {
-    // The transaction's time, for lines without a timestamp (as the in-memory path and every writer use).
+    // Room for a chunk's sort and for the rating triggers' transition table of a chunk (about 20 MB) in memory rather
+    // than in temporary files; the transaction's time, for lines without a timestamp (as every writer uses).
     private const string CreateStagingSql = """
         CREATE TEMP TABLE rating_import_chunk (user_id int NOT NULL, item_id int NOT NULL, value real NOT NULL,
                                                rated_at timestamptz NOT NULL) ON COMMIT DROP;
+        SET LOCAL work_mem = '64MB';
         SELECT now()
         """;
 
