@@ -26,9 +26,9 @@ public sealed class IngestOptions
     public long MaxImportBytes { get; set; } = 16L * 1024 * 1024 * 1024;
 
     /// <summary>
-    /// Lines of a CSV import held in memory at once. An import with more is staged in PostgreSQL a chunk
-    /// at a time, so the replica's memory stays bounded (about 175 bytes a line when every id is new: 250,000
-    /// lines is about 45 MB) whatever the file's size.
+    /// Lines of a CSV import held in memory at once. An import with more is written to PostgreSQL a chunk
+    /// at a time (one chunk written while the next is parsed), so the replica's memory stays bounded (about 175
+    /// bytes a line when every id is new: 250,000 lines is about 45 MB, two chunks 90 MB) whatever the file's size.
     /// </summary>
     [Range(1, 50_000_000)]
     public int ImportChunkRows { get; set; } = 250_000;

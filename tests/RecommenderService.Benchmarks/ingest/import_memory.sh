@@ -30,7 +30,7 @@ for lines in "$@"; do
       }
     }' > "$csv"
   bytes=$(stat -c %s "$csv")
-  psql "$psql_uri" -q -c "TRUNCATE ratings, users, items RESTART IDENTITY"
+  psql "$psql_uri" -q -c "TRUNCATE ratings, users, items RESTART IDENTITY CASCADE"
   sleep 2
   idle=$(rss_kb)
   peak_file="$work/peak"

@@ -6,44 +6,55 @@ using RecommenderService.Api.Persistence;
 namespace RecommenderService.Api.Ratings.Import;
 
 /// <summary>
-/// The path of an import larger than one chunk (<see cref="IngestOptions.ImportChunkRows"/> lines),
-/// which keeps the replica's memory bounded whatever the size of the file. One transaction from the first
-/// full chunk to the end: each chunk's users and items are upserted (sorted, as every writer does) to get
-/// their keys, and its lines are copied (binary COPY of integer keys) into a temporary staging table with
-/// their position in the file, then the chunk is dropped from memory. At the end one statement keeps the
-/// last line of every (user, item) pair and upserts them into <c>ratings</c> in key order. A bad line, an
-/// error or a dropped connection rolls the whole transaction back: still all or nothing.
+/// The path of an import larger than one chunk (<see cref="IngestOptions.ImportChunkRows"/> lines), which keeps the
+/// replica's memory bounded whatever the size of the file. One transaction from the first full chunk to the end, and
+/// each chunk is written into <c>ratings</c> as it comes, in file order, so a later line of a pair replaces an earlier
+/// one and the last line wins as in the in-memory path. A chunk: the users and items it names for the first time are
+/// upserted (sorted, as every writer does) for their keys, which are kept for later chunks (<see cref="ImportKeys"/>);
+/// its lines are keyed, sorted and the last line of each pair kept; ratings of users this chunk created are copied
+/// (binary COPY of integer keys) straight into <c>ratings</c>, the others through a staging table and one upsert.
+/// Then the chunk is dropped from memory. A bad line, an error or a dropped connection rolls the whole transaction
+/// back: still all or nothing.
 /// </summary>
 /// <remarks>
-/// A user is stamped changed and named in a notice once per import, by the chunk that first meets them: a
-/// generated or exported file names most users in every chunk, and stamping them again would write a new
-/// version of every user row per chunk (a 25M-line import of 162k users: 16M dead rows) and repeat every
-/// name in the notices a hundred times.
-/// Chunks lock their users in sorted order within a chunk, not across chunks, so a concurrent writer can
-/// deadlock with an import; PostgreSQL then aborts one of them. If it picks the import, only the current
-/// chunk is run again (a savepoint; its rows are still in memory); a writer runs its whole transaction again
-/// (<see cref="TransactionRetry"/>).
+/// Written chunk by chunk rather than staged whole and merged at the end: the merge of an 8.5M-line import was one
+/// upsert of 8.5M rows (a sort of them all, a conflict check per row and one trigger transition table of them all),
+/// three quarters of the import's time. Now a user-ordered file (an export, a generated file) goes almost entirely by
+/// COPY, and nothing sorts more than a chunk.
+/// A user is stamped changed and named in a notice once per import, by the chunk that first meets them: a generated
+/// or exported file names most users in every chunk, and stamping them again would write a new version of every user
+/// row per chunk and repeat every name in the notices a hundred times.
+/// Chunks lock their users in sorted order within a chunk, not across chunks, so a concurrent writer can deadlock
+/// with an import; PostgreSQL then aborts one of them. If it picks the import, only the current chunk is run again (a
+/// savepoint; its rows are still in memory); a writer runs its whole transaction again (<see cref="TransactionRetry"/>).
 /// </remarks>
 internal sealed class ImportSpill : IAsyncDisposable
 {
-    // Room to sort the staged rows in memory rather than on disk; PostgreSQL spills to disk beyond it.
+    // Room for a chunk's sort and for the rating triggers' transition table of a chunk (about 20 MB) in memory rather
+    // than in temporary files; the transaction's time, for lines without a timestamp (as every writer uses).
     private const string CreateStagingSql = """
-        CREATE TEMP TABLE rating_import_spill (ordinal bigint NOT NULL, user_id int NOT NULL, item_id int NOT NULL,
-                                               value real NOT NULL, rated_at timestamptz) ON COMMIT DROP;
-        SET LOCAL work_mem = '256MB'
+        CREATE TEMP TABLE rating_import_chunk (user_id int NOT NULL, item_id int NOT NULL, value real NOT NULL,
+                                               rated_at timestamptz NOT NULL) ON COMMIT DROP;
+        SET LOCAL work_mem = '64MB';
+        SELECT now()
         """;
 
-    private const string CopySql = "COPY rating_import_spill (ordinal, user_id, item_id, value, rated_at) FROM STDIN (FORMAT BINARY)";
+    private const string CopyStagingSql = "COPY rating_import_chunk (user_id, item_id, value, rated_at) FROM STDIN (FORMAT BINARY)";
 
-    // The last line of a pair wins; rows are upserted in key order (the lock order of every writer); now()
-    // is the transaction's time, for lines without a timestamp.
-    private const string MergeSql = """
-        INSERT INTO ratings (user_id, item_id, value, rated_at)
-        SELECT DISTINCT ON (user_id, item_id) user_id, item_id, value, coalesce(rated_at, now())
-        FROM rating_import_spill
-        ORDER BY user_id, item_id, ordinal DESC
-        ON CONFLICT (user_id, item_id) DO UPDATE
-            SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
+    private const string CopyRatingsSql = "COPY ratings (user_id, item_id, value, rated_at) FROM STDIN (FORMAT BINARY)";
+
+    // The staged rows are distinct pairs, copied in key order (the lock order of every writer). A pair counts as
+    // imported unless an earlier chunk of this import wrote it: such a row was created in this transaction
+    // (created_at = now()), a row stored before was not, and a row this statement inserts has no xmax.
+    private const string UpsertStagedSql = """
+        WITH written AS (
+            INSERT INTO ratings (user_id, item_id, value, rated_at)
+            SELECT user_id, item_id, value, rated_at FROM rating_import_chunk ORDER BY user_id, item_id
+            ON CONFLICT (user_id, item_id) DO UPDATE
+                SET value = excluded.value, rated_at = excluded.rated_at, updated_at = now()
+            RETURNING xmax = 0 OR created_at <> now() AS new_pair)
+        SELECT count(*) FILTER (WHERE new_pair) FROM written;
+        TRUNCATE rating_import_chunk
         """;
 
     // Creates or stamps the chunk's users in sorted order (the lock order of every writer). ON CONFLICT DO UPDATE
@@ -55,25 +66,25 @@ internal sealed class ImportSpill : IAsyncDisposable
         SELECT u, now() FROM unnest($1::text[]) AS u ORDER BY u COLLATE "C"
         ON CONFLICT (external_id) DO UPDATE SET ratings_changed_at = now()
             WHERE users.ratings_changed_at IS DISTINCT FROM now()
-        RETURNING external_id
+        RETURNING id, external_id, xmax = 0 AS created
         """;
 
     private const string UserIdsSql = "SELECT id, external_id FROM users WHERE external_id = ANY($1::text[])";
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
+    private readonly DateTime _now;
     private readonly ILogger _logger;
-    private long _staged;
+    private readonly ImportKeys _keys = new();
+    private long _imported;
 
-    private ImportSpill(NpgsqlConnection connection, NpgsqlTransaction transaction, ILogger logger)
+    private ImportSpill(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime now, ILogger logger)
     {
         _connection = connection;
         _transaction = transaction;
+        _now = now;
         _logger = logger;
     }
-
-    /// <summary>Lines staged so far.</summary>
-    public long Staged => _staged;
 
     public static async Task<ImportSpill> BeginAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
     {
@@ -81,9 +92,9 @@ internal sealed class ImportSpill : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var create = new NpgsqlCommand(CreateStagingSql, connection, transaction) { CommandTimeout = RatingImporter.NoTimeout })
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            return new ImportSpill(connection, transaction, logger);
+            await using var create = new NpgsqlCommand(CreateStagingSql, connection, transaction) { CommandTimeout = RatingImporter.NoTimeout };
+            var now = (DateTime)(await create.ExecuteScalarAsync(cancellationToken))!;
+            return new ImportSpill(connection, transaction, now, logger);
         }
         catch
         {
@@ -92,7 +103,7 @@ internal sealed class ImportSpill : IAsyncDisposable
         }
     }
 
-    /// <summary>Stages one chunk; the caller may reuse or drop <paramref name="rows"/> afterwards.</summary>
+    /// <summary>Writes one chunk; the caller may drop <paramref name="rows"/> once this completes.</summary>
     public async Task StageAsync(ImportRows rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
@@ -101,93 +112,156 @@ internal sealed class ImportSpill : IAsyncDisposable
             await _transaction.SaveAsync("chunk", cancellationToken);
             try
             {
-                await StageChunkAsync(rows, cancellationToken);
+                var (userKeys, itemKeys, written) = await WriteChunkAsync(rows, cancellationToken);
                 await _transaction.ReleaseAsync("chunk", cancellationToken);
-                break;
+                _keys.Remember(rows, userKeys, itemKeys);
+                _imported += written;
+                return;
             }
             catch (PostgresException exception) when (TransactionRetry.IsRetryable(exception) && attempt < TransactionRetry.MaxAttempts)
             {
-                _logger.LogInformation("Import chunk failed with {SqlState} (attempt {Attempt}); staging it again", exception.SqlState, attempt);
+                _logger.LogInformation("Import chunk failed with {SqlState} (attempt {Attempt}); writing it again", exception.SqlState, attempt);
                 await _transaction.RollbackAsync("chunk", cancellationToken);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
             }
         }
-        _staged += rows.Count;
     }
 
-    private async Task StageChunkAsync(ImportRows rows, CancellationToken cancellationToken)
+    private async Task<(int[] UserKeys, int[] ItemKeys, long Written)> WriteChunkAsync(ImportRows rows, CancellationToken cancellationToken)
     {
-        var (userKeys, itemKeys) = await UpsertIdsAsync(rows, cancellationToken);
+        var (userKeys, itemKeys, userCreated) = await ResolveKeysAsync(rows, cancellationToken);
 
-        await using var copy = await _connection.BeginBinaryImportAsync(CopySql, cancellationToken);
-        copy.Timeout = TimeSpan.Zero; // see RatingImporter.NoTimeout
-        for (var i = 0; i < rows.Count; i++)
+        // Key every line by its database ids; sorted, the last line of each pair is the one kept.
+        var count = rows.Count;
+        var keys = new long[count];
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
         {
+            keys[i] = ((long)userKeys[rows.Users[i]] << 32) | (uint)itemKeys[rows.Items[i]];
+            order[i] = i;
+        }
+        Array.Sort(keys, order);
+        var distinct = 0;
+        var created = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var last = order[i];
+            while (i + 1 < count && keys[i + 1] == keys[i]) last = Math.Max(last, order[++i]);
+            keys[distinct] = keys[i];
+            order[distinct] = last;
+            distinct++;
+            if (userCreated[rows.Users[last]]) created++;
+        }
+
+        long written = created;
+        if (distinct > created)
+        {
+            await CopyAsync(CopyStagingSql, rows, keys, order, distinct, userCreated, created: false, cancellationToken);
+            await using var upsert = new NpgsqlCommand(UpsertStagedSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout };
+            written += (long)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+        }
+        // A user this chunk created cannot have a stored rating yet (see RatingImporter's CopyNewUsersRatingsSql).
+        if (created > 0)
+            await CopyAsync(CopyRatingsSql, rows, keys, order, distinct, userCreated, created: true, cancellationToken);
+        return (userKeys, itemKeys, written);
+    }
+
+    private async Task CopyAsync(string sql, ImportRows rows, long[] keys, int[] order, int distinct, bool[] userCreated, bool created,
+        CancellationToken cancellationToken)
+    {
+        await using var copy = await _connection.BeginBinaryImportAsync(sql, cancellationToken);
+        copy.Timeout = TimeSpan.Zero; // see RatingImporter.NoTimeout
+        for (var i = 0; i < distinct; i++)
+        {
+            var row = order[i];
+            if (userCreated[rows.Users[row]] != created) continue;
             // Synchronous writes: they only block when the COPY buffer is full, and are much cheaper per field.
             copy.StartRow();
-            copy.Write(_staged + i, NpgsqlDbType.Bigint);
-            copy.Write(userKeys[rows.Users[i]], NpgsqlDbType.Integer);
-            copy.Write(itemKeys[rows.Items[i]], NpgsqlDbType.Integer);
-            copy.Write(rows.Values[i], NpgsqlDbType.Real);
-            var ticks = rows.RatedAtTicks[i];
-            if (ticks == ImportRows.NoTime) copy.WriteNull();
-            else copy.Write(new DateTime(ticks, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
+            copy.Write((int)(keys[i] >> 32), NpgsqlDbType.Integer);
+            copy.Write((int)keys[i], NpgsqlDbType.Integer);
+            copy.Write(rows.Values[row], NpgsqlDbType.Real);
+            var ticks = rows.RatedAtTicks[row];
+            copy.Write(ticks == ImportRows.NoTime ? _now : new DateTime(ticks, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
         }
         await copy.CompleteAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Keys of the chunk's users and items. Users met for the first time in this import are stamped and named in
-    /// notices, delivered only if the whole import commits.
+    /// Keys of the chunk's users and items, and which users this chunk created. Ids an earlier chunk resolved are
+    /// remembered; users met for the first time in this import are stamped and named in notices, delivered only if
+    /// the whole import commits.
     /// </summary>
-    private async Task<(int[] UserKeys, int[] ItemKeys)> UpsertIdsAsync(ImportRows rows, CancellationToken cancellationToken)
+    private async Task<(int[] UserKeys, int[] ItemKeys, bool[] UserCreated)> ResolveKeysAsync(ImportRows rows, CancellationToken cancellationToken)
     {
+        var userKeys = new int[rows.UserCount];
+        var userCreated = new bool[rows.UserCount];
+        var itemKeys = new int[rows.ItemCount];
+        var newUsers = new List<string>();
+        var newItems = new List<string>();
+        for (var i = 0; i < rows.UserCount; i++)
+            if (!_keys.TryGetUser(rows.UserIds[i], out userKeys[i])) newUsers.Add(rows.UserIds[i]);
+        for (var i = 0; i < rows.ItemCount; i++)
+            if (!_keys.TryGetItem(rows.ItemIds[i], out itemKeys[i])) newItems.Add(rows.ItemIds[i]);
+
         var stamped = new List<string>();
-        await using (var stamp = new NpgsqlCommand(StampUsersSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout })
+        if (newUsers.Count > 0)
         {
-            stamp.Parameters.Add(RatingImporter.Text(rows.UserIds));
-            await using var reader = await stamp.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) stamped.Add(reader.GetString(0));
+            await using (var stamp = new NpgsqlCommand(StampUsersSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout })
+            {
+                stamp.Parameters.Add(RatingImporter.Text(newUsers));
+                await using var reader = await stamp.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var index = rows.UserIndex(reader.GetString(1));
+                    userKeys[index] = reader.GetInt32(0);
+                    userCreated[index] = reader.GetBoolean(2);
+                    stamped.Add(reader.GetString(1));
+                }
+            }
+            // Users this import stamped already (an earlier chunk whose keys were forgotten) did not come back.
+            if (stamped.Count < newUsers.Count)
+            {
+                var unstamped = newUsers.Where(id => userKeys[rows.UserIndex(id)] == 0).ToList();
+                await using var ids = new NpgsqlCommand(UserIdsSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout };
+                ids.Parameters.Add(RatingImporter.Text(unstamped));
+                await using var reader = await ids.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    userKeys[rows.UserIndex(reader.GetString(1))] = reader.GetInt32(0);
+            }
         }
 
-        var userKeys = new int[rows.UserCount];
-        var itemKeys = new int[rows.ItemCount];
-        await using var batch = new NpgsqlBatch(_connection, _transaction)
+        if (newItems.Count == 0 && stamped.Count == 0) return (userKeys, itemKeys, userCreated);
+        await using (var batch = new NpgsqlBatch(_connection, _transaction) { Timeout = RatingImporter.NoTimeout })
         {
-            Timeout = RatingImporter.NoTimeout,
-            BatchCommands =
+            if (newItems.Count > 0)
             {
-                RatingImporter.Command(UserIdsSql, RatingImporter.Text(rows.UserIds)),
-                RatingImporter.Command(RatingImporter.InsertItemsSql, RatingImporter.Text(rows.ItemIds)),
-                RatingImporter.Command(RatingImporter.ItemIdsSql, RatingImporter.Text(rows.ItemIds)),
-            },
-        };
-        if (stamped.Count > 0)
-            batch.BatchCommands.Add(RatingImporter.Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
-            {
-                Value = RatingChangeChannel.Encode(stamped), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
-            }));
-        await using (var ids = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await ids.ReadAsync(cancellationToken))
-                userKeys[rows.UserIndex(ids.GetString(1))] = ids.GetInt32(0);
+                batch.BatchCommands.Add(RatingImporter.Command(RatingImporter.InsertItemsSql, RatingImporter.Text(newItems)));
+                batch.BatchCommands.Add(RatingImporter.Command(RatingImporter.ItemIdsSql, RatingImporter.Text(newItems)));
+            }
+            if (stamped.Count > 0)
+                batch.BatchCommands.Add(RatingImporter.Command(RatingChangeChannel.NotifySql, new NpgsqlParameter
+                {
+                    Value = RatingChangeChannel.Encode(stamped), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+                }));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             // The item insert returns no rows; the next result with two columns is the item ids.
-            while (await ids.NextResultAsync(cancellationToken) && ids.FieldCount != 2) { }
-            while (await ids.ReadAsync(cancellationToken))
-                itemKeys[rows.ItemIndex(ids.GetString(1))] = ids.GetInt32(0);
+            do
+            {
+                if (reader.FieldCount != 2) continue;
+                while (await reader.ReadAsync(cancellationToken))
+                    itemKeys[rows.ItemIndex(reader.GetString(1))] = reader.GetInt32(0);
+            }
+            while (await reader.NextResultAsync(cancellationToken));
         }
         await RatingImporter.ResolveErasedItemsAsync(_connection, _transaction, rows, itemKeys, cancellationToken);
-        return (userKeys, itemKeys);
+        return (userKeys, itemKeys, userCreated);
     }
 
-    /// <summary>Merges everything staged into <c>ratings</c> and commits (which delivers the chunks' notices); the ratings stored.</summary>
+    /// <summary>Commits every chunk written (which delivers their notices); the distinct pairs stored.</summary>
     public async Task<long> CommitAsync(CancellationToken cancellationToken)
     {
-        long imported;
-        await using (var merge = new NpgsqlCommand(MergeSql, _connection, _transaction) { CommandTimeout = RatingImporter.NoTimeout })
-            imported = await merge.ExecuteNonQueryAsync(cancellationToken);
         await _transaction.CommitAsync(cancellationToken);
-        return imported;
+        return _imported;
     }
 
     /// <summary>Rolls back unless committed, and returns the connection to the pool.</summary>

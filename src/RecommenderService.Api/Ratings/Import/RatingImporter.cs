@@ -26,9 +26,9 @@ public sealed record RatingImportResult(long Imported, TimeSpan Elapsed, IReadOn
 /// <remarks>
 /// Memory: the body is never held, and at most one chunk of parsed lines
 /// (<see cref="IngestOptions.ImportChunkRows"/>; up to about 175 bytes a line when every id is new) is in
-/// memory at a time. An import that fits in one chunk is written as described above; a longer one streams
-/// chunk by chunk into a staging table (<see cref="ImportSpill"/>), so memory stays bounded whatever the
-/// size of the file.
+/// memory at a time, plus the one being written. An import that fits in one chunk is written as described above; a
+/// longer one is written chunk by chunk in one transaction (<see cref="ImportSpill"/>), each chunk while the next is
+/// parsed, so memory stays bounded whatever the size of the file.
 /// </remarks>
 public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingScaleOptions> scale, IOptions<IngestOptions> limits,
     UserRatingsCache cache, PopularityCache popularity, IngestMetrics metrics, ILogger<RatingImporter> logger)
@@ -99,6 +99,7 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
         var chunkRows = limits.Value.ImportChunkRows;
         var rows = new ImportRows();
         ImportSpill? spill = null;
+        var writing = Task.CompletedTask;
         long consumed = 0;
         try
         {
@@ -121,8 +122,10 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
                         if (rows.Count < chunkRows) continue;
                         // More than a chunk: from here on the lines go to the staging table, exactly a chunk at a
                         // time whatever the size of the network reads.
+                        // One chunk is written while the next is parsed: the database and the parser each have a core.
                         spill ??= await ImportSpill.BeginAsync(dataSource, logger, cancellationToken);
-                        await spill.StageAsync(rows, cancellationToken);
+                        await writing;
+                        writing = spill.StageAsync(rows, cancellationToken);
                         rows = new ImportRows();
                     }
                 parsed.Clear();
@@ -145,24 +148,36 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
             }
             else
             {
+                await writing;
                 await spill.StageAsync(rows, cancellationToken);
                 rows = new ImportRows();
                 imported = await spill.CommitAsync(cancellationToken);
             }
             metrics.Stored(IngestMetrics.Route.Import, imported);
-            // In memory the imported users are known; a staged import keeps memory bounded and does not hold
+            // In memory the imported users are known; a chunked import keeps memory bounded and does not hold
             // them, so this replica drops its own cache (the other replicas drop exactly the imported users,
             // named in the notices each chunk sent).
             await AfterCommitAsync(spill is null ? rows.UserIds : null);
 
             logger.LogInformation("Imported {Ratings} ratings from {Lines} CSV lines in {Seconds:F2} s ({Path})",
-                imported, parser.LinesRead, clock.Elapsed.TotalSeconds, spill is null ? "in memory" : "staged");
+                imported, parser.LinesRead, clock.Elapsed.TotalSeconds, spill is null ? "in memory" : "chunked");
             return new RatingImportResult(imported, clock.Elapsed, []);
         }
         finally
         {
-            // Rolls back whatever was staged unless it committed.
-            if (spill is not null) await spill.DisposeAsync();
+            // Rolls back whatever was written unless it committed; a chunk still being written is let finish (or fail) first.
+            if (spill is not null)
+            {
+                try
+                {
+                    await writing;
+                }
+                catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException)
+                {
+                    logger.LogDebug("A chunk of an import that stops failed: {Error}", exception.Message);
+                }
+                await spill.DisposeAsync();
+            }
         }
     }
 
