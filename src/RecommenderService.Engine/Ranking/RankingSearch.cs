@@ -14,7 +14,8 @@ namespace RecommenderService.Engine;
 /// (the penalty scaled with ratings per item included) fits both, so the data decides (see
 /// <see cref="RankingSearchOptions"/> for the figures).</para>
 /// <para>The search walks a ladder: λ·1 first, then λ·2, λ·4, … while NDCG@10 improves, and if doubling did
-/// not help, λ/2, λ/4, … while it improves. Typically three or four trainings of the head on ~90 % of the data.
+/// not help, λ/2, λ/4, … while it improves. Typically three or four trainings of the head on ~90 % of the data, or of a sample of its users beyond
+/// <see cref="RankingSearchOptions.MaxRatings"/>.
 /// The lists are the ranking head's alone (<see cref="ListScore.RankingOnly"/>): the rating head was trained on the
 /// validation ratings too, so weighting by it would leak them. Deterministic for a seed and data.</para>
 /// </remarks>
