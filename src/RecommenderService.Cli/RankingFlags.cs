@@ -22,7 +22,7 @@ internal static class RankingFlags
           --ranking-negative-alpha A  confidence of an explicit negative is 1 + A (default {new RankingOptions().NegativeAlpha})
           --ranking-search on|off   choose the penalty's multiplier (x2 steps while NDCG@10 improves) on a validation
                                     split of the training ratings: their newest 10 % under --temporal, else 10 % of
-                                    each user's (default on)
+                                    each user's; beyond 2M ratings, of a sample of users holding 2M (default on)
           --ranking-exact-rows on|off  end training with every user row solved exactly against the final item
                                     vectors, so reasons add up to the score (default on)
         """;

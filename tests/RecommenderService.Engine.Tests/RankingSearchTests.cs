@@ -98,6 +98,44 @@ public sealed class RankingSearchTests
         Assert.Equal(options.EffectiveRegularization(ratings), result.Model.Ranking!.Regularization);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void A_search_on_half_of_the_users_chooses_a_penalty_as_good_as_the_search_on_all_of_them(double choiceAffinity)
+    {
+        var ratings = Generated(choiceAffinity);
+        var sampled = Small with { PenaltySearch = new RankingSearchOptions { MaxRatings = ratings.Count / 2 } };
+
+        var all = RankingSearch.Choose(ratings, Small, temporal: true);
+        var half = RankingSearch.Choose(ratings, sampled, temporal: true);
+
+        // Judged by the search on every user: the half's choice is one the full search tried, within 1 % of its best
+        // (neighbouring multipliers can tie to the third decimal, so the two may pick either of them).
+        var figures = $"all: {Describe(all)}; half: {Describe(half)}";
+        var judged = all.Steps.Where(s => s.Multiplier == half.Multiplier).ToArray();
+        Assert.True(judged.Length == 1, figures);
+        Assert.True(judged[0].Ndcg >= 0.99 * Chosen(all), figures);
+        Assert.Equal(Small.RegularizationPerItemRating * half.Multiplier, half.Options.RegularizationPerItemRating);
+    }
+
+    [Fact]
+    public void A_head_whose_user_rows_are_penalised_more_has_shorter_user_rows_and_the_same_penalty_on_record()
+    {
+        var ratings = Generated(8);
+        var options = Small with { PenaltySearch = null };
+
+        var plain = new RankingTrainer(options).Train(ratings);
+        var same = new RankingTrainer(options) { UserPenaltyScale = 1 }.Train(ratings);
+        var heavier = new RankingTrainer(options) { UserPenaltyScale = 4 }.Train(ratings);
+
+        Assert.Equal(plain.UserFactors, same.UserFactors);
+        Assert.Equal(plain.ItemFactors, same.ItemFactors);
+        Assert.True(Norm(heavier.UserFactors) < Norm(plain.UserFactors), $"{Norm(heavier.UserFactors)} against {Norm(plain.UserFactors)}");
+        Assert.Equal(plain.Regularization, heavier.Regularization);
+    }
+
+    private static double Norm(float[] rows) => Math.Sqrt(rows.Sum(v => (double)v * v));
+
     [Fact]
     public void With_nobody_to_judge_the_options_come_back_unchanged()
     {
@@ -117,6 +155,8 @@ public sealed class RankingSearchTests
     {
         var e = Assert.Throws<ArgumentException>(() => (Small with { PenaltySearch = new RankingSearchOptions { Factor = 1 } }).Validate());
         Assert.Contains("Factor", e.Message);
+        var limit = Assert.Throws<ArgumentException>(() => (Small with { PenaltySearch = new RankingSearchOptions { MaxRatings = -1 } }).Validate());
+        Assert.Contains("MaxRatings", limit.Message);
     }
 
     private static double Chosen(RankingSearchResult search) => search.Steps.Single(s => s.Multiplier == search.Multiplier).Ndcg;

@@ -15,7 +15,7 @@ public sealed class RatingSetBuilder
 
     public RatingSetBuilder(int capacity = 1024, IdMap? users = null, IdMap? items = null)
     {
-        capacity = Math.Max(capacity, 16);
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _users = users ?? new IdMap();
         _items = items ?? new IdMap();
         _user = new int[capacity];
@@ -42,11 +42,17 @@ public sealed class RatingSetBuilder
         _count++;
     }
 
-    public RatingSet Build() => new(_users, _items, _user[.._count], _item[.._count], _value[.._count], _time[.._count]);
+    /// <summary>
+    /// The ratings added so far. A builder made with the exact capacity hands over its arrays instead of copying them
+    /// (a second copy of millions of ratings at the peak); it must not be added to afterwards.
+    /// </summary>
+    public RatingSet Build() => _count == _user.Length
+        ? new(_users, _items, _user, _item, _value, _time)
+        : new(_users, _items, _user[.._count], _item[.._count], _value[.._count], _time[.._count]);
 
     private void Grow()
     {
-        var size = _user.Length * 2;
+        var size = Math.Max(16, _user.Length * 2);
         Array.Resize(ref _user, size);
         Array.Resize(ref _item, size);
         Array.Resize(ref _value, size);

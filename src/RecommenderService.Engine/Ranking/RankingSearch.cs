@@ -14,7 +14,8 @@ namespace RecommenderService.Engine;
 /// (the penalty scaled with ratings per item included) fits both, so the data decides (see
 /// <see cref="RankingSearchOptions"/> for the figures).</para>
 /// <para>The search walks a ladder: λ·1 first, then λ·2, λ·4, … while NDCG@10 improves, and if doubling did
-/// not help, λ/2, λ/4, … while it improves. Typically three or four trainings of the head on ~90 % of the data.
+/// not help, λ/2, λ/4, … while it improves. Typically three or four trainings of the head on ~90 % of the data, or of a sample of its users beyond
+/// <see cref="RankingSearchOptions.MaxRatings"/>.
 /// The lists are the ranking head's alone (<see cref="ListScore.RankingOnly"/>): the rating head was trained on the
 /// validation ratings too, so weighting by it would leak them. Deterministic for a seed and data.</para>
 /// </remarks>
@@ -27,7 +28,14 @@ public static class RankingSearch
     /// options come back unchanged.
     /// </summary>
     public static RankingSearchResult Choose(DataSplit validation, RankingOptions options, RankingSearchOptions? search = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => Choose(validation, options, search, userPenaltyScale: 1, cancellationToken);
+
+    /// <summary>
+    /// The search, with the candidates' user rows penalised <paramref name="userPenaltyScale"/> times their item rows
+    /// (see <see cref="RankingTrainer.UserPenaltyScale"/>).
+    /// </summary>
+    private static RankingSearchResult Choose(DataSplit validation, RankingOptions options, RankingSearchOptions? search,
+        double userPenaltyScale, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,7 +58,8 @@ public static class RankingSearch
             cancellationToken.ThrowIfCancellationRequested();
             var candidate = Scaled(options, multiplier);
             // Candidates are only compared: the exact last user half, which is for explaining served rows, is skipped.
-            var head = new RankingTrainer(candidate with { ExactUserRows = false }).Train(train, cancellationToken: cancellationToken);
+            var head = new RankingTrainer(candidate with { ExactUserRows = false }) { UserPenaltyScale = userPenaltyScale }
+                .Train(train, cancellationToken: cancellationToken);
             var ndcg = Evaluation.Ranking(new RankingHeadPredictor(meanOnly.WithRanking(head), "search", ListScore.RankingOnly), train, warm, evaluation).Ndcg;
             steps.Add(new RankingSearchStep(multiplier, head.Regularization, ndcg));
             return (ndcg, head);
@@ -77,18 +86,23 @@ public static class RankingSearch
     /// <summary>
     /// The search on a split of <paramref name="train"/> like the protocol that will judge the model:
     /// <paramref name="temporal"/> holds out the newest ratings (the service's retrain), otherwise a random share of
-    /// each user's ratings (seeded by the options' seed).
+    /// each user's ratings (seeded by the options' seed). Beyond <see cref="RankingSearchOptions.MaxRatings"/> ratings,
+    /// of a seeded sample of users holding that many (<see cref="SearchSample"/>); the candidates' user rows then keep
+    /// the penalty they would have on all of <paramref name="train"/>, their item rows the one of the sample.
     /// </summary>
     public static RankingSearchResult Choose(RatingSet train, RankingOptions options, bool temporal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         var search = options.PenaltySearch ?? new RankingSearchOptions();
+        search.Validate();
         if (train.Count < 2) return new RankingSearchResult(options, 1f, [], null);
+        var sample = SearchSample.Of(train, search.MaxRatings, options.Seed);
         var split = temporal
-            ? TemporalSplit.Split(train, search.ValidationFraction)
-            : PerUserSplit.Split(train, search.ValidationFraction, (uint)options.Seed);
-        return Choose(split, options, search, cancellationToken);
+            ? TemporalSplit.Split(sample, search.ValidationFraction)
+            : PerUserSplit.Split(sample, search.ValidationFraction, (uint)options.Seed);
+        // λ per item rating on the sample is the sample's share of the full λ; each sampled user keeps all their ratings.
+        return Choose(split, options, search, userPenaltyScale: train.Count / (double)sample.Count, cancellationToken);
     }
 
     /// <summary><paramref name="options"/> with its penalty (fixed or per item rating) multiplied by <paramref name="multiplier"/>.</summary>

@@ -36,6 +36,13 @@ public sealed class RankingTrainer
     }
 
     /// <summary>
+    /// The user rows' penalty as a multiple of the item rows' (1: one λ for both). The penalty search trains on a
+    /// sample of users, where λ per item rating shrinks with the sample while each user keeps all of their ratings;
+    /// this keeps the user rows' λ at the full data's (docs/decisions/0012-sampled-penalty-search.md).
+    /// </summary>
+    internal double UserPenaltyScale { get; init; } = 1;
+
+    /// <summary>
     /// Learns the ranking head from <paramref name="ratings"/>, indexed like them (attach it to a model trained on the
     /// same set with <see cref="FactorModel.WithRanking"/>). Reports each iteration to <paramref name="onIteration"/>.
     /// </summary>
@@ -71,22 +78,23 @@ public sealed class RankingTrainer
         }
 
         var lambda = o.EffectiveRegularization(ratings);
+        var userLambda = (float)(lambda * UserPenaltyScale);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var gramY = ImplicitLeastSquares.Gram(y, k, threads);
         for (var iteration = 1; iteration <= iterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            SolveRows(x, byUser, y, gramY, lambda, parallel, _options.ConjugateGradientSteps);
+            SolveRows(x, byUser, y, gramY, userLambda, parallel, _options.ConjugateGradientSteps);
             SolveRows(y, byItem, x, ImplicitLeastSquares.Gram(x, k, threads), lambda, parallel, _options.ConjugateGradientSteps);
             gramY = ImplicitLeastSquares.Gram(y, k, threads);
-            var loss = Loss(x, byUser, y, gramY, lambda, parallel) / ratings.Count;
+            var loss = Loss(x, byUser, y, gramY, userLambda, lambda, parallel) / ratings.Count;
             onIteration?.Invoke(new RankingProgress(iteration, loss, clock.Elapsed.TotalSeconds));
         }
         // A last user half, solved exactly against the final Y: every stored row is then W^u Σ_j t_j y_j, the sum
         // RankingReasons splits over the user's rated items, so a trained user's reasons add up to their score as a
         // folded-in user's do (docs/decisions/0009-exact-trained-user-rows.md).
-        if (o.ExactUserRows) SolveRows(x, byUser, y, gramY, lambda, parallel, steps: 0);
+        if (o.ExactUserRows) SolveRows(x, byUser, y, gramY, userLambda, parallel, steps: 0);
         return new RankingHead(k, x, y, o.Feedback, lambda);
     }
 
@@ -121,7 +129,7 @@ public sealed class RankingTrainer
         }, _ => { });
     }
 
-    private double Loss(float[] x, Feedback byUser, float[] y, double[] gramY, float lambda, ParallelOptions parallel)
+    private double Loss(float[] x, Feedback byUser, float[] y, double[] gramY, float userLambda, float itemLambda, ParallelOptions parallel)
     {
         var k = _options.Factors;
         var gramF = ToFloat(gramY);
@@ -142,10 +150,10 @@ public sealed class RankingTrainer
         }, _ => { });
         double loss = 0;
         foreach (var p in partial) loss += p;
-        double norms = 0;
-        foreach (var v in x) norms += v * v;
-        foreach (var v in y) norms += v * v;
-        return loss + lambda * norms;
+        double userNorms = 0, itemNorms = 0;
+        foreach (var v in x) userNorms += v * v;
+        foreach (var v in y) itemNorms += v * v;
+        return loss + userLambda * userNorms + itemLambda * itemNorms;
     }
 
     private static float[] ToFloat(double[] values)

@@ -46,13 +46,18 @@ public sealed class RatingSnapshotReader(NpgsqlDataSource database)
         var items = new IdMap();
         var userIndex = NewIndex(userIds.Length);
         var itemIndex = NewIndex(itemIds.Length);
-        var builder = new RatingSetBuilder(1 << 16, users, items);
+        // The count at this snapshot is the count the copy below returns: the arrays are made once, at their final size,
+        // and become the rating set as they are (growing them by doubling held up to 2.3 times the ratings at 25M).
+        int count;
+        await using (var command = new NpgsqlCommand("SELECT count(*) FROM ratings", connection, transaction))
+            count = checked((int)(long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        var builder = new RatingSetBuilder(count, users, items);
         // Synchronous reads: this runs on a job thread, and per-column awaits would cost more than the copy.
         // COPY takes no parameters; the instant is written as a UTC literal with microseconds, which is exact.
         var before = writtenBefore is { } instant
             ? $"updated_at < '{instant.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}+00'::timestamptz"
             : "false";
-        var written = writtenBefore is null ? null : new List<bool>(1 << 16);
+        var written = writtenBefore is null ? null : new bool[count];
         using (var reader = connection.BeginBinaryExport(
             $"COPY (SELECT user_id, item_id, value, extract(epoch FROM rated_at)::bigint, {before} FROM ratings) TO STDOUT (FORMAT BINARY)"))
         {
@@ -65,7 +70,7 @@ public sealed class RatingSnapshotReader(NpgsqlDataSource database)
                 var value = reader.Read<float>(NpgsqlDbType.Real);
                 var time = reader.Read<long>(NpgsqlDbType.Bigint);
                 var old = reader.Read<bool>(NpgsqlDbType.Boolean);
-                written?.Add(old);
+                if (written is not null && builder.Count < written.Length) written[builder.Count] = old;
                 ref var u = ref userIndex[user];
                 if (u < 0) u = users.GetOrAdd(userIds[user]!);
                 ref var i = ref itemIndex[item];
@@ -74,7 +79,9 @@ public sealed class RatingSnapshotReader(NpgsqlDataSource database)
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return new RatingSnapshot(builder.Build(), cutoff, watch.Elapsed.TotalSeconds, written?.ToArray());
+        if (builder.Count != count)
+            throw new InvalidOperationException($"The rating snapshot counted {count} ratings but copied {builder.Count}.");
+        return new RatingSnapshot(builder.Build(), cutoff, watch.Elapsed.TotalSeconds, written);
     }
 
     /// <summary>External ids by surrogate key (identity columns are dense enough for a flat array).</summary>
