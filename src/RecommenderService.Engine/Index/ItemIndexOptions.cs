@@ -26,7 +26,7 @@ public sealed record ItemIndexOptions
     /// Candidates a list takes from the index before re-ranking them with the full list score; a list that runs out
     /// (exclusions, filters, a deep page) asks for four times as many, up to a scan of every item.
     /// </summary>
-    public int Candidates { get; init; } = 100;
+    public int Candidates { get; init; } = 150;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
