@@ -161,6 +161,22 @@ public sealed class ItemIndexTests
     }
 
     [Fact]
+    public void Lists_asked_for_from_more_threads_than_cores_are_the_ones_asked_for_one_at_a_time()
+    {
+        var (_, indexed) = Models();
+        var rated = RatedItems(indexed, Trained.Value.Ratings);
+        var users = Enumerable.Range(0, 400).ToArray();
+        var sequential = users.Select(u => TopKScan.ForUserList(indexed, u, 10, rated[u])).ToArray();
+
+        // The native index has one search context per hardware thread; requests on more threads wait for one.
+        var parallel = new ScoredItem[users.Length][];
+        Parallel.For(0, users.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 * Environment.ProcessorCount },
+            n => parallel[n] = TopKScan.ForUserList(indexed, users[n], 10, rated[users[n]]));
+
+        for (var n = 0; n < users.Length; n++) Assert.Equal(sequential[n], parallel[n]);
+    }
+
+    [Fact]
     public void Settings_out_of_range_are_refused_naming_the_setting()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ItemIndexOptions.Default with { Candidates = 0 } is var bad ? ItemIndex.Build([], 4, 0, IndexMetric.InnerProduct, bad) : null);
