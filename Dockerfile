@@ -22,9 +22,10 @@ RUN dotnet publish src/RecommenderService.Api/RecommenderService.Api.csproj \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 
 # The health check uses curl, which the aspnet image does not ship: installed here (as root, before
-# dropping to the app user) rather than compiling a separate probe into the image.
+# dropping to the app user) rather than compiling a separate probe into the image. libgomp1: OpenMP's runtime,
+# which the item indexes' native library (USearch) links.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends curl \
+    && apt-get install -y --no-install-recommends curl libgomp1 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

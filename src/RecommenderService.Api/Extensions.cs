@@ -164,6 +164,7 @@ public static class Extensions
         services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PopularityOptions>().BindConfiguration(PopularityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExplorationSettings>().BindConfiguration(ExplorationSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ItemIndexSettings>().BindConfiguration(ItemIndexSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NewItems>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 

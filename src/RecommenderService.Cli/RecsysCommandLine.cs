@@ -15,7 +15,7 @@ internal static class RecsysCommandLine
 
     public static readonly IReadOnlyList<ICommand> Commands =
     [
-        new TrainCommand(), new PredictCommand(), new RecommendCommand(), new EvaluateCommand(),
+        new TrainCommand(), new PredictCommand(), new RecommendCommand(), new EvaluateCommand(), new IndexCommand(),
         new TuneCommand(), new GenerateCommand(), new CatalogueCommand(), new ReadCommand(), new SimulateCommand(),
     ];
 

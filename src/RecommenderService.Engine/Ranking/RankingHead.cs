@@ -172,6 +172,26 @@ public sealed class RankingHead
         }
     }
 
+    /// <summary>
+    /// The HNSW indexes over <see cref="ItemFactors"/> that lists (<see cref="ListScore.Top"/>) and similar items
+    /// (<see cref="ItemSimilarity"/>) take candidates from instead of scanning every item; null: they scan (a small
+    /// catalogue, or none built). Set once, by <see cref="ItemIndexes.Build"/> or carried over by <see cref="ColdItems.Append"/>.
+    /// </summary>
+    public ItemIndexes? Indexes => Volatile.Read(ref _indexes);
+
+    /// <summary>Serves lists and similar items of this head from <paramref name="indexes"/> (built over its leading rows).</summary>
+    /// <exception cref="InvalidOperationException">The head has indexes already.</exception>
+    public void UseIndexes(ItemIndexes indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        if (indexes.Lists.Dimensions != Factors || indexes.Lists.Count > ItemCount
+            || indexes.Similar is { } similar && (similar.Dimensions != Factors || similar.Count > ItemCount))
+            throw new ArgumentException("The indexes were built over other rows than this head's.", nameof(indexes));
+        if (Interlocked.CompareExchange(ref _indexes, indexes, null) is not null)
+            throw new InvalidOperationException("The ranking head has indexes already.");
+    }
+
+    private ItemIndexes? _indexes;
     private float[]? _itemNorms;
     private double[]? _itemGram;
     private double[]? _trainedItemGram;

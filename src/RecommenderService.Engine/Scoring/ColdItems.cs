@@ -50,6 +50,8 @@ public static class ColdItems
         }
         var ids = new IdMap(model.Items.Ids.Concat(added.Select(a => a.Id)));
         var newHead = head is null ? null : new RankingHead(h, head.UserFactors, ranking!, head.Feedback, head.Regularization) { TrainedItems = head.TrainedItems };
+        // The leading rows are the same, so the indexes over them still hold; lists scan the appended rows beside them.
+        if (head?.Indexes is { } indexes) newHead!.UseIndexes(indexes);
         return new FactorModel(model.Users, ids, k, model.GlobalMean, model.UserBias, bias, model.UserFactors, factors, model.Scale,
             newHead, map, model.UserAttributeMap);
     }

@@ -48,6 +48,20 @@ public static class ItemSimilarity
         if (useRanking)
         {
             var head = model.Ranking ?? throw new InvalidOperationException("The model has no ranking head.");
+            if (head.Indexes?.Similar is { } index)
+            {
+                var skip = TopK.RentExclusions(excludedItems, model.Items.Count, out _);
+                try
+                {
+                    // A large catalogue: candidates from the cosine index; the scan below only when it cannot give enough.
+                    if (IndexedSimilarity.MostSimilar(head, index, model.Items.Count, item, count, skip) is { } found) return found;
+                    return Scan(head.ItemFactors, head.Factors, head.ItemNorms, model.Items.Count, item, count, skip);
+                }
+                finally
+                {
+                    TopK.Return(skip);
+                }
+            }
             return Scan(head.ItemFactors, head.Factors, head.ItemNorms, model.Items.Count, item, count, excludedItems);
         }
         return Scan(model.ItemFactors, model.Factors, model.ItemNorms, model.Items.Count, item, count, excludedItems);

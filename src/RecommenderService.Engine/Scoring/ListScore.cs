@@ -100,6 +100,17 @@ public sealed record ListScore
         int count, ReadOnlySpan<int> excludedItems)
     {
         Check(model, ratingVector, rankingVector);
+        // A large catalogue's head has an index: candidates from it, re-ranked exactly (IndexedListScan).
+        return model.Ranking!.Indexes is { } indexes
+            ? IndexedListScan.Top(this, model, ratingVector, userBias, rankingVector, count, excludedItems, indexes.Lists)
+            : TopByScan(model, ratingVector, userBias, rankingVector, count, excludedItems);
+    }
+
+    /// <summary><see cref="Top"/> by scanning every item, whether or not the model has an index: the exact list.</summary>
+    internal ScoredItem[] TopByScan(FactorModel model, ReadOnlySpan<float> ratingVector, float userBias, ReadOnlySpan<float> rankingVector,
+        int count, ReadOnlySpan<int> excludedItems)
+    {
+        Check(model, ratingVector, rankingVector);
         // The ranking head alone is one pass, nothing to prune; with a weight, most items never need the rating head
         // (BoundedListScan: same items, same order, same scores as the full scan).
         return Sharpness == 0

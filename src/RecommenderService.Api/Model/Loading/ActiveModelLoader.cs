@@ -16,7 +16,7 @@ namespace RecommenderService.Api.Model.Loading;
 /// memory keeps serving.
 /// </summary>
 public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder holder, LifecycleMetrics metrics, UserRatingsCache users,
-    IHostApplicationLifetime lifetime, ILogger<ActiveModelLoader> logger)
+    IHostApplicationLifetime lifetime, Microsoft.Extensions.Options.IOptions<ItemIndexSettings> indexing, ILogger<ActiveModelLoader> logger)
 {
     private readonly Lock _readAheadLock = new();
     private Task _usersReadAhead = Task.CompletedTask;
@@ -168,6 +168,13 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         }
         // What lists scan first, built here rather than by the first requests after the swap.
         ListScore.Prepare(model);
+        if (model.Ranking is not null && indexing.Value.Indexes(model.Items.Count))
+        {
+            // A large catalogue: lists and similar items take candidates from indexes built before the model serves.
+            var indexes = await Task.Run(() => ItemIndexes.Build(model, indexing.Value.ToOptions()), cancellationToken);
+            logger.LogInformation("Model version {Version}: item indexes over {Items} items built in {Milliseconds} ms, about {Megabytes} MB",
+                version, model.Items.Count, (long)indexes.BuildTime.TotalMilliseconds, indexes.Bytes >> 20);
+        }
         logger.LogInformation(
             "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",
             version, model.Users.Count, model.Items.Count, model.Factors, watch.ElapsedMilliseconds);
