@@ -3,6 +3,7 @@ using NpgsqlTypes;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Outcomes;
 using RecommenderService.Api.Outcomes.Events;
+using RecommenderService.Api.Outcomes.Impressions;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
 using RecommenderService.Api.Users.Erasure;
@@ -226,8 +227,10 @@ public sealed class RatingWriter(NpgsqlDataSource dataSource, UserRatingsCache c
                 BatchCommands =
                 {
                     Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
-                    // What they did with lists, and the lists they were shown, go with them.
+                    // What they did with lists, and the lists they were shown, go with them: the lock waits for batches
+                    // being written, which may hold their lists, and makes later batches see this erasure.
                     Command("DELETE FROM outcome_events WHERE user_id = $1", Text(userId)),
+                    Command(ErasedListFilter.EraseLockSql),
                     Command("DELETE FROM impressions WHERE user_id = $1", Text(userId)),
                     // Before the rating notice: a replica that drops the user has already heard of the erasure.
                     erased.RecordCommand(userId),

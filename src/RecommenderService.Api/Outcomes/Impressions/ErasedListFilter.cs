@@ -1,0 +1,66 @@
+using Npgsql;
+using NpgsqlTypes;
+using RecommenderService.Api.Privacy;
+using RecommenderService.Api.Users.Erasure;
+
+namespace RecommenderService.Api.Outcomes.Impressions;
+
+/// <summary>
+/// Keeps the lists of erased users out of <c>impressions</c>. An erasure deletes the user's impressions; a list served
+/// before it may still be queued, here or on another replica that has not yet heard of it. So each batch's transaction
+/// takes <see cref="WriteLockSql"/> (shared) and then looks its users up in <c>erased_users</c>, and an erasure takes
+/// <see cref="EraseLockSql"/> (exclusive) before its delete: either the batch commits first and the erasure's delete
+/// sees its rows, or the erasure commits first and the batch's lookup sees it.
+/// </summary>
+public sealed class ErasedListFilter(ErasedUsers erased, KeyedIds keyedIds)
+{
+    /// <summary>"impression erasure", the same in every replica.</summary>
+    private const long LockKey = 0x496D_7072_4572_6173;
+
+    public static readonly string WriteLockSql = $"SELECT pg_advisory_xact_lock_shared({LockKey})";
+
+    public static readonly string EraseLockSql = $"SELECT pg_advisory_xact_lock({LockKey})";
+
+    /// <summary>
+    /// The impressions of <paramref name="batch"/> whose user was not erased, read under the shared lock in
+    /// <paramref name="transaction"/> (which then writes them).
+    /// </summary>
+    public async Task<List<Impression>> KeepAsync(List<Impression> batch, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        // Keyed hashes under the current key, the key every erasure is recorded with; erasures under older keys are
+        // long known to this replica, which asks erased.IsErased first.
+        var users = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var impression in batch)
+            if (impression.UserId is { } user && seen.Add(user))
+            {
+                if (erased.IsErased(user)) gone.Add(user);
+                else users[Convert.ToHexString(keyedIds.Current.Hash(user))] = user;
+            }
+        if (users.Count > 0) await LookUpAsync(users, gone, connection, transaction, cancellationToken);
+        return gone.Count == 0 ? batch : batch.FindAll(i => i.UserId is null || !gone.Contains(i.UserId));
+    }
+
+    private static async Task LookUpAsync(Dictionary<string, string> users, HashSet<string> gone, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var lookup = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(WriteLockSql),
+                new NpgsqlBatchCommand("SELECT external_id_hash FROM erased_users WHERE external_id_hash = ANY($1)")
+                {
+                    Parameters = { new NpgsqlParameter { Value = users.Keys.Select(Convert.FromHexString).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea } },
+                },
+            },
+        };
+        await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) gone.Add(users[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))]);
+        }
+    }
+}
