@@ -24,6 +24,7 @@ public sealed class ImpressionLedger(NpgsqlDataSource database, ReplicaIdentity 
     private long _baseQueued;
     private long _baseSettled;
     private volatile bool _stopped;
+    private bool _created;
 
     /// <summary>Impressions settled so far: written, or dropped after a failed write.</summary>
     public long Settled => Interlocked.Read(ref _settled);
@@ -52,14 +53,18 @@ public sealed class ImpressionLedger(NpgsqlDataSource database, ReplicaIdentity 
         await using var update = database.CreateCommand(UpdateSql);
         update.Parameters.AddRange(Counts(queued, settled));
         if (await update.ExecuteNonQueryAsync(cancellationToken) > 0) return;
-        if (_baseQueued != 0 || _baseSettled != 0 || queued != 0)
+        if (_created)
+        {
+            // Another replica counted what this one had not settled then; the row starts again from here.
             logger.LogWarning("The impression ledger of {Replica} was gone (taken for a crash while the database could not be reached?); starting it again",
                 identity.Id);
-        (_baseQueued, _baseSettled) = (queued, settled);
+            (_baseQueued, _baseSettled) = (queued, settled);
+        }
         await using var insert = database.CreateCommand(
-            "INSERT INTO impression_ledgers (replica_id, queued, settled) VALUES ($1, 0, 0) ON CONFLICT (replica_id) DO NOTHING");
-        insert.Parameters.Add(new NpgsqlParameter { Value = identity.Id });
+            "INSERT INTO impression_ledgers (replica_id, queued, settled) VALUES ($1, $2, $3) ON CONFLICT (replica_id) DO NOTHING");
+        insert.Parameters.AddRange(Counts(queued, settled));
         await insert.ExecuteNonQueryAsync(cancellationToken);
+        _created = true;
     }
 
     /// <summary>The last write of a graceful stop: what is still unsettled is counted by whichever replica finds the ledger.</summary>
