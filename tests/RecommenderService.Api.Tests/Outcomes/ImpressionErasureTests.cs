@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using RecommenderService.Api.Privacy;
 using RecommenderService.Api.Tests.Observability;
 using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
@@ -60,6 +62,29 @@ public sealed class ImpressionErasureTests(PostgresFixture postgres) : TrainedSe
         Assert.Equal(HttpStatusCode.NoContent, (await erasure).StatusCode);
         Assert.Null(await ImpressionTests.ReadAsync(Factory.ConnectionString, list));
         Assert.Equal(0, await TestData.ScalarAsync(Factory.ConnectionString, "SELECT count(*) FROM impressions WHERE user_id = $1", user));
+    }
+
+    [Fact]
+    public async Task A_list_for_a_user_whose_erasure_this_replica_has_not_heard_of_is_not_written()
+    {
+        var (erased, kept) = (Ratings.Users[3], Ratings.Users[4]);
+        var erasedList = await ServeAsync(erased);
+        var keptList = await ServeAsync(kept);
+
+        // Recorded as another replica's erasure is, but with no notice: only the database knows.
+        var keyed = Factory.Services.GetRequiredService<KeyedIds>().Current;
+        await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var record = new NpgsqlCommand("INSERT INTO erased_users (external_id_hash, key_id, erased_at) VALUES ($1, $2, now())", connection);
+            record.Parameters.Add(new NpgsqlParameter { Value = keyed.Hash(erased) });
+            record.Parameters.Add(new NpgsqlParameter { Value = keyed.Id });
+            await record.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(await Eventually.TrueWithinAsync(Deadline, async () => await ImpressionTests.ReadAsync(Factory.ConnectionString, keptList) is not null),
+            "the other user's list was not written");
+        Assert.Null(await ImpressionTests.ReadAsync(Factory.ConnectionString, erasedList));
     }
 
     private const string Erased = "recommender_impressions_dropped_total{reason=\"erased\"}";

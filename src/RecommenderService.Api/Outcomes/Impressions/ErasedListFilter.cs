@@ -30,20 +30,25 @@ public sealed class ErasedListFilter(ErasedUsers erased, KeyedIds keyedIds)
     {
         // Keyed hashes under the current key, the key every erasure is recorded with; erasures under older keys are
         // long known to this replica, which asks erased.IsErased first.
-        var users = new Dictionary<string, string>(StringComparer.Ordinal);
+        var users = new List<string>();
+        var hashes = new List<byte[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var gone = new HashSet<string>(StringComparer.Ordinal);
         foreach (var impression in batch)
             if (impression.UserId is { } user && seen.Add(user))
             {
                 if (erased.IsErased(user)) gone.Add(user);
-                else users[Convert.ToHexString(keyedIds.Current.Hash(user))] = user;
+                else
+                {
+                    users.Add(user);
+                    hashes.Add(keyedIds.Current.Hash(user));
+                }
             }
-        if (users.Count > 0) await LookUpAsync(users, gone, connection, transaction, cancellationToken);
+        if (users.Count > 0) await LookUpAsync(users, hashes, gone, connection, transaction, cancellationToken);
         return gone.Count == 0 ? batch : batch.FindAll(i => i.UserId is null || !gone.Contains(i.UserId));
     }
 
-    private static async Task LookUpAsync(Dictionary<string, string> users, HashSet<string> gone, NpgsqlConnection connection,
+    private static async Task LookUpAsync(List<string> users, List<byte[]> hashes, HashSet<string> gone, NpgsqlConnection connection,
         NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var lookup = new NpgsqlBatch(connection, transaction)
@@ -53,14 +58,17 @@ public sealed class ErasedListFilter(ErasedUsers erased, KeyedIds keyedIds)
                 new NpgsqlBatchCommand(WriteLockSql),
                 new NpgsqlBatchCommand("SELECT external_id_hash FROM erased_users WHERE external_id_hash = ANY($1)")
                 {
-                    Parameters = { new NpgsqlParameter { Value = users.Keys.Select(Convert.FromHexString).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea } },
+                    Parameters = { new NpgsqlParameter { Value = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea } },
                 },
             },
         };
-        await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
+        await using var reader = await lookup.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        // Almost always no row: a linear search per erased user costs less than a map of every hash.
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) gone.Add(users[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))]);
+            var hash = reader.GetFieldValue<byte[]>(0);
+            gone.Add(users[hashes.FindIndex(h => h.AsSpan().SequenceEqual(hash))]);
         }
     }
 }
