@@ -18,10 +18,16 @@ public sealed class OutcomeMetrics
         /// <summary>The COPY failed (database unreachable, or refused the batch).</summary>
         public const string WriteFailed = "write_failed";
 
-        /// <summary>Still queued when the process stopped and the final flush could not write them.</summary>
+        /// <summary>Still queued when a process stopped and its final flush could not write them (counted by the replica that found its ledger).</summary>
         public const string Shutdown = "shutdown";
 
-        public static readonly string[] All = [QueueFull, WriteFailed, Shutdown];
+        /// <summary>Queued by a process that ended without a graceful stop (counted by the replica that found its ledger).</summary>
+        public const string Crash = "crash";
+
+        /// <summary>For a user erased after the list was served: never written.</summary>
+        public const string Erased = "erased";
+
+        public static readonly string[] All = [QueueFull, WriteFailed, Shutdown, Crash, Erased];
     }
 
     private readonly Counter _recorded;
@@ -39,7 +45,7 @@ public sealed class OutcomeMetrics
         _written = factory.CreateCounter("recommender_impressions_written_total",
             "Impressions written to the database.");
         _dropped = factory.CreateCounter("recommender_impressions_dropped_total",
-            "Impressions lost, by reason (queue_full, write_failed, shutdown); recorded − written − dropped is what is still queued.",
+            "Impressions not written, by reason (queue_full, write_failed, erased; shutdown and crash: left unwritten by a process that is gone, counted by the replica that found its ledger).",
             ["reason"]);
         _queued = factory.CreateGauge("recommender_impression_queue_length", "Impressions queued and not yet written.");
         _events = factory.CreateCounter("recommender_events_total", "Outcome events stored, by type (and rating: ratings that cited a list).", ["type"]);
@@ -56,7 +62,7 @@ public sealed class OutcomeMetrics
 
     public void Written(int count) => _written.Inc(count);
 
-    public void Dropped(string reason, int count) => _dropped.WithLabels(reason).Inc(count);
+    public void Dropped(string reason, long count) => _dropped.WithLabels(reason).Inc(count);
 
     public void EventsStored(string type, int count) => _events.WithLabels(type).Inc(count);
 }

@@ -28,6 +28,13 @@ public sealed class OutcomeOptions
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 2_000;
 
+    /// <summary>
+    /// How often, at least, each replica writes its impression ledger (queued and settled counts), and looks for the
+    /// ledgers of replicas that stopped or went silent for three of these, to count what they left unwritten.
+    /// </summary>
+    [Range(1, 300)]
+    public int LedgerSeconds { get; set; } = 5;
+
     /// <summary>The window of the online figures: lists served in the last N hours and their outcomes.</summary>
     [Range(1, 24 * 366)]
     public int WindowHours { get; set; } = 24;

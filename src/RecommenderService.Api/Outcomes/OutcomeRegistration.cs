@@ -16,7 +16,11 @@ public static class OutcomeRegistration
         services.AddServiceMetrics<OutcomeMetrics>();
         services.AddSingleton<ImpressionQueue>();
         services.AddSingleton<ImpressionStamp>();
+        services.AddSingleton<ImpressionLedger>();
+        services.AddSingleton<ErasedListFilter>();
         services.AddHostedService<ImpressionWriter>();
+        // After the writer, so it stops first: the writer's final ledger write comes last.
+        services.AddHostedService<ImpressionLedgerKeeper>();
         services.AddHostedService<OutcomeRetention>();
         services.AddSingleton<EventWriter>();
         services.AddSingleton<OnlineFigureQuery>();

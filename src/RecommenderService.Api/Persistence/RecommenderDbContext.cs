@@ -22,6 +22,7 @@ public sealed class RecommenderDbContext(DbContextOptions<RecommenderDbContext> 
     public DbSet<ErasedItemEntity> ErasedItems => Set<ErasedItemEntity>();
     public DbSet<ServingReplicaEntity> ServingReplicas => Set<ServingReplicaEntity>();
     public DbSet<ImpressionEntity> Impressions => Set<ImpressionEntity>();
+    public DbSet<ImpressionLedgerEntity> ImpressionLedgers => Set<ImpressionLedgerEntity>();
     public DbSet<OutcomeEventEntity> OutcomeEvents => Set<OutcomeEventEntity>();
     public DbSet<ExperimentEntity> Experiments => Set<ExperimentEntity>();
 

@@ -6,7 +6,6 @@ using RecommenderService.Api.Outcomes;
 using RecommenderService.Api.Outcomes.Events;
 using RecommenderService.Api.Persistence;
 using RecommenderService.Api.Users;
-
 using static RecommenderService.Api.Persistence.SqlBatch;
 
 namespace RecommenderService.Api.Ratings;

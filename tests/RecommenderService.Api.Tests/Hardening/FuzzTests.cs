@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using RecommenderService.Api.Tests.Dashboard;
 using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
@@ -27,6 +28,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
     private HttpClient _client = null!;
     private NpgsqlDataSource _database = null!;
     private NpgsqlConnection _trainingLock = null!;
+    private DashboardSession _dashboard = null!;
 
     public async Task InitializeAsync()
     {
@@ -54,6 +56,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         _admin = _factory.CreateClientAsAdmin();
         _client = _factory.CreateClientAsClient();
         _database = NpgsqlDataSource.Create(_factory.ConnectionString);
+        _dashboard = await new DashboardSession(_factory).SignedInAsync();
         await _admin.PutAsync("/api/v1/users/u1/ratings/i1", new StringContent("""{"rating": 4}""", Encoding.UTF8, "application/json"));
     }
 
@@ -64,8 +67,9 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         await _trainingLock.DisposeAsync();
     }
 
-    // AdminOnly: a user token must never get past authorization here, whatever it claims.
-    private sealed record Route(string Name, bool Writes, Func<HostileInput, HttpRequestMessage> Make, bool AdminOnly = false);
+    // AdminOnly: a user token must never get past authorization here, whatever it claims. Page: a dashboard page, sent
+    // mostly in a signed-in session, answering HTML (a refusal need not be a problem document, but never a 5xx).
+    private sealed record Route(string Name, bool Writes, Func<HostileInput, HttpRequestMessage> Make, bool AdminOnly = false, bool Page = false);
 
     private static readonly Route[] Routes =
     [
@@ -91,6 +95,25 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         new("ANY method", true, h => new HttpRequestMessage(new HttpMethod(h.Method()),
             h.Pick(["/api/v1/items/popular", "/api/v1/ratings/batch", "/api/v1/users/u1/ratings/i1", "/made/up", "/metrics", "/health/ready"]))),
         new("POST batch at the limits", true, BatchAtTheLimits),
+        new("POST events", true, h => Json(h, HttpMethod.Post, "/api/v1/events", EventsBody(h), 0)),
+        new("POST experiment", true, h => Json(h, HttpMethod.Post, "/api/v1/model/experiments", ExperimentBody(h), 16 * 1024), AdminOnly: true),
+        new("GET experiments", false, h => Get(h.Chance(50) ? "/api/v1/model/experiments" : $"/api/v1/model/experiments/{ExperimentId(h)}"), AdminOnly: true),
+        new("POST stop experiment", true, h => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/model/experiments/{ExperimentId(h)}/stop"), AdminOnly: true),
+        new("POST promote experiment", true, h => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/model/experiments/{ExperimentId(h)}/promote"), AdminOnly: true),
+        new("GET dashboard page", false, h => Get(h.Pick([
+            $"/dashboard/users{Query(h, "user", "count", "filter", "exclude", "excludeRated")}",
+            $"/dashboard/items{Query(h, "item", "by")}",
+            $"/dashboard/model{Query(h, "activated")}",
+            $"/dashboard/training{Query(h, "started")}",
+            "/dashboard/outcomes",
+            "/dashboard",
+            $"/dashboard/model/versions/{h.Segment()}/activate",
+            $"/dashboard/sign-in{Query(h, "ReturnUrl")}",
+        ])), Page: true),
+        new("POST dashboard form", true, h => Body(h, HttpMethod.Post, h.Pick([
+            $"/dashboard/model/versions/{h.Segment()}/activate", "/dashboard/sign-in", "/dashboard/sign-out", "/dashboard/training?handler=retrain",
+        ]), Encoding.UTF8.GetBytes(h.Pick(["", "Key=" + Uri.EscapeDataString(h.Text()), "__RequestVerificationToken=" + Uri.EscapeDataString(h.Text())])),
+            h.ContentType("application/x-www-form-urlencoded")), Page: true),
     ];
 
     private static readonly HashSet<string> MethodLabels = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "OTHER"];
@@ -114,7 +137,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
             var description = $"case {index} (FUZZ_SEED={seed} FUZZ_CASE={index}): {route.Name} {request.Method} {request.RequestUri}";
             var before = route.Writes ? await FingerprintAsync() : null;
             var roll = hostile.Next(100);
-            var sender = roll < 20 ? _client : roll < 40 ? HostileToken(hostile) : _admin;
+            var sender = roll < 20 ? _client : roll < 40 ? HostileToken(hostile) : route.Page ? _dashboard.Http : _admin;
             var asUser = roll is >= 20 and < 40;
 
             HttpResponseMessage response;
@@ -130,7 +153,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
             var status = (int)response.StatusCode;
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
             var text = await response.Content.ReadAsStringAsync();
-            var problem = Problem(response, status, text);
+            var problem = route.Page ? PageProblem(status, text) : Problem(response, status, text);
             if (asUser && route.AdminOnly && status is >= 200 and < 400) problem ??= $"a user token got {status} on an admin route";
             if (problem is not null) failures.Add($"{description}: {problem}");
             else if (before is not null && status >= 400 && await FingerprintAsync() is var after && after != before)
@@ -198,6 +221,10 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         }
     }
 
+    /// <summary>What is wrong with a dashboard page's answer: a 5xx or a stack trace.</summary>
+    private static string? PageProblem(int status, string text) =>
+        status >= 500 ? $"{status}: {Shorten(text)}" : text.Contains("   at ", StringComparison.Ordinal) ? $"{status}: a stack trace in the page" : null;
+
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
 
     /// <summary>
@@ -210,7 +237,9 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
                 (SELECT count(*) || ':' || coalesce(sum(hashtext(external_id || coalesce(ratings_changed_at::text, ''))::bigint), 0) FROM users),
                 (SELECT count(*) || ':' || coalesce(sum(hashtext(external_id || coalesce(title, '') || coalesce(attributes::text, ''))::bigint), 0) FROM items),
                 (SELECT count(*) || ':' || coalesce(sum(hashtext(user_id || ':' || item_id || ':' || value || ':' || rated_at))::bigint, 0) FROM ratings),
-                (SELECT count(*) || ':' || coalesce(max(status), '') FROM model_versions WHERE status = 'active'))
+                (SELECT count(*) || ':' || coalesce(max(status), '') FROM model_versions WHERE status = 'active'),
+                (SELECT count(*) FROM outcome_events),
+                (SELECT count(*) || ':' || coalesce(string_agg(id || status, ',' ORDER BY id), '') FROM experiments))
             """);
         return (string)(await command.ExecuteScalarAsync())!;
     }
@@ -262,6 +291,28 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         ("title", () => h.JsonString(h.Chance(5) ? new string('t', 1001) : h.Text())),
         ("attributes", () => h.Chance(70) ? h.Object([("genres", () => "[" + h.JsonString(h.Text()) + "]"), (h.Text(6), () => h.JsonValue())]) : h.JsonValue()),
     ]);
+
+    private static string EventsBody(HostileInput h)
+    {
+        var rows = Enumerable.Range(0, h.Next(5)).Select(_ => h.Chance(10) ? h.JsonValue() : h.Object(
+        [
+            ("userId", () => h.JsonString(h.Chance(50) ? "u1" : h.Text())),
+            ("itemId", () => h.JsonString(h.Chance(50) ? "i1" : h.Text())),
+            ("type", () => h.JsonString(h.Pick(["view", "click", "cart", "purchase", "rating", "", "CLICK", h.Text(12)]))),
+            ("timestamp", () => h.JsonString(h.Pick(["2024-01-01T00:00:00Z", "0001-01-01", "9999-12-31T23:59:59Z", h.Text()]))),
+            ("recommendationId", () => h.JsonString(h.Pick(["0190a6e2-5d3b-7c4e-9f1a-2b3c4d5e6f70", "0190a6e25d3b7c4e9f1a2b3c4d5e6f70", h.Text(40)]))),
+            ("value", () => h.Number()),
+        ]));
+        return h.Chance(5) ? h.JsonValue() : "{\"events\":[" + string.Join(",", rows) + "]}";
+    }
+
+    private static string ExperimentBody(HostileInput h) => h.Object(
+    [
+        ("treatment", () => h.Pick(["1", "2", "0", "-1", "2147483648", "1.5", "\"1\"", "null", h.Number()])),
+        ("share", () => h.Pick(["0.1", "0.5", "0.51", "0", "0.0009", "-0.1", "1e308", "NaN", "\"0.1\"", h.Number()])),
+    ]);
+
+    private static string ExperimentId(HostileInput h) => h.Chance(50) ? h.Pick(["1", "0", "-1", "9223372036854775807", "9223372036854775808"]) : h.Segment();
 
     private static string RetrainBody(HostileInput h) => h.Object(
     [

@@ -17,7 +17,7 @@ public sealed class ExperimentFigureReader(OnlineFigureQuery query, OnlineFigure
 {
     public async Task<ExperimentFigures> ForAsync(ExperimentEntity experiment, CancellationToken cancellationToken)
     {
-        var arms = await query.ByArmAsync(experiment.Id, online.Threshold, cancellationToken);
+        var arms = await query.ByArmAsync(experiment.Id, experiment.StartedAt, experiment.EndedAt, online.Threshold, cancellationToken);
         var control = arms.GetValueOrDefault(ExperimentArms.Control) ?? new OnlineTally();
         var treatment = arms.GetValueOrDefault(ExperimentArms.Treatment) ?? new OnlineTally();
         var types = events.Value.Accepted;

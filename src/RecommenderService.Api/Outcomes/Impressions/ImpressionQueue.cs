@@ -18,6 +18,7 @@ public sealed class ImpressionQueue
     private readonly ILogger<ImpressionQueue> _logger;
     private long _droppedSinceLog;
     private long _loggedAt;
+    private long _queued;
 
     public ImpressionQueue(IOptions<OutcomeOptions> options, OutcomeMetrics metrics, ILogger<ImpressionQueue> logger)
     {
@@ -37,12 +38,16 @@ public sealed class ImpressionQueue
 
     public ChannelReader<Impression> Reader => _channel.Reader;
 
+    /// <summary>Impressions queued since the start (not those dropped because the queue was full).</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
     /// <summary>Queues <paramref name="impression"/>, or drops and counts it when the queue is full.</summary>
     public void Record(Impression impression)
     {
         if (!Enabled) return;
         if (_channel.Writer.TryWrite(impression))
         {
+            Interlocked.Increment(ref _queued);
             _metrics.Recorded();
             return;
         }

@@ -9,17 +9,21 @@ namespace RecommenderService.Api.Outcomes.Impressions;
 /// is queued the writer gathers for <see cref="OutcomeOptions.FlushMilliseconds"/> (or until
 /// <see cref="OutcomeOptions.BatchSize"/> are queued), so a busy replica writes a few large batches a second and a quiet
 /// one writes each list within a moment. A batch that fails is dropped and counted, never retried: impressions are figures, not
-/// records anyone is owed, and a retry would hold back every list behind it. On a graceful stop the queue is closed
-/// and drained; what the host's stop timeout leaves unwritten is counted as dropped.
+/// records anyone is owed, and a retry would hold back every list behind it. Each batch's transaction also leaves out the
+/// lists of users erased meanwhile (<see cref="ErasedListFilter"/>) and moves this process's <see cref="ImpressionLedger"/>.
+/// On a graceful stop the queue is closed and drained; what the host's stop timeout leaves unwritten stays in the
+/// ledger, for the next replica to count.
 /// </summary>
 public sealed class ImpressionWriter(
-    ImpressionQueue queue, NpgsqlDataSource database, OutcomeMetrics metrics, IOptions<OutcomeOptions> options, ILogger<ImpressionWriter> logger)
+    ImpressionQueue queue, ImpressionLedger ledger, ErasedListFilter erasures, NpgsqlDataSource database, OutcomeMetrics metrics,
+    IOptions<OutcomeOptions> options, ILogger<ImpressionWriter> logger)
     : BackgroundService
 {
     private const string CopySql =
         "COPY impressions (id, user_id, list, strategy, source, model_version, experiment_id, arm, items, served_at) FROM STDIN (FORMAT BINARY)";
 
     private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LedgerStopTimeout = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _abort = new();
     private volatile bool _stopping;
@@ -39,11 +43,14 @@ public sealed class ImpressionWriter(
                 while (batch.Count < options.Value.BatchSize && reader.TryRead(out var impression)) batch.Add(impression);
                 try
                 {
-                    await WriteAsync(batch, _abort.Token);
-                    metrics.Written(batch.Count);
+                    var written = await WriteAsync(batch, _abort.Token);
+                    ledger.Settle(batch.Count);
+                    metrics.Written(written);
+                    if (written < batch.Count) metrics.Dropped(OutcomeMetrics.DropReason.Erased, batch.Count - written);
                 }
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
                 {
+                    ledger.Settle(batch.Count);
                     metrics.Dropped(OutcomeMetrics.DropReason.WriteFailed, batch.Count);
                     logger.LogWarning("Could not write {Impressions} impression(s); dropped them: {Error}", batch.Count, ex.Message);
                     batch.Clear();
@@ -56,11 +63,8 @@ public sealed class ImpressionWriter(
         {
             var left = batch.Count;
             while (reader.TryRead(out _)) left++;
-            if (left > 0)
-            {
-                metrics.Dropped(OutcomeMetrics.DropReason.Shutdown, left);
-                logger.LogWarning("Stopping: {Impressions} impression(s) were not written in time and are dropped", left);
-            }
+            // Counted from the ledger by the replica that finds it, which outlives this process's metrics.
+            if (left > 0) logger.LogWarning("Stopping: {Impressions} impression(s) were not written in time and are dropped", left);
         }
     }
 
@@ -69,8 +73,19 @@ public sealed class ImpressionWriter(
         // What is queued is written at once, without gathering.
         _stopping = true;
         queue.Complete();
-        await using var registration = cancellationToken.Register(_abort.Cancel);
-        await base.StopAsync(cancellationToken);
+        await using (cancellationToken.Register(_abort.Cancel))
+            await base.StopAsync(cancellationToken);
+        if (!queue.Enabled) return;
+        try
+        {
+            // Its own short deadline: the host's may be spent on the drain.
+            using var deadline = new CancellationTokenSource(LedgerStopTimeout);
+            await ledger.StopAsync(deadline.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            logger.LogWarning("Could not close the impression ledger; another replica will take it for a crash: {Error}", ex.Message);
+        }
     }
 
     public override void Dispose()
@@ -79,9 +94,21 @@ public sealed class ImpressionWriter(
         base.Dispose();
     }
 
-    private async Task WriteAsync(List<Impression> batch, CancellationToken cancellationToken)
+    /// <summary>Writes the impressions of <paramref name="batch"/> that may be written, in one transaction with the ledger; returns how many.</summary>
+    private async Task<int> WriteAsync(List<Impression> batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var keep = await erasures.KeepAsync(batch, connection, transaction, cancellationToken);
+        if (keep.Count > 0) await CopyAsync(connection, keep, cancellationToken);
+        await using (var update = new NpgsqlBatch(connection, transaction) { BatchCommands = { ledger.UpdateCommand(batch.Count) } })
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return keep.Count;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, List<Impression> batch, CancellationToken cancellationToken)
+    {
         await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken);
         // Field writes go to the importer's buffer and reach the socket only when it fills: the synchronous calls cost
         // less per field than their async forms, and this is a background thread.

@@ -197,17 +197,52 @@ namespace RecommenderService.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_impressions");
 
-                    b.HasIndex("ExperimentId")
-                        .HasDatabaseName("ix_impressions_experiment_id")
-                        .HasFilter("experiment_id IS NOT NULL");
-
                     b.HasIndex("ServedAt")
                         .HasDatabaseName("ix_impressions_served_at");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ServedAt"), "brin");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_impressions_user_id");
 
                     b.ToTable("impressions", (string)null);
+                });
+
+            modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ImpressionLedgerEntity", b =>
+                {
+                    b.Property<string>("ReplicaId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("replica_id");
+
+                    b.Property<long>("Queued")
+                        .HasColumnType("bigint")
+                        .HasColumnName("queued");
+
+                    b.Property<long>("Settled")
+                        .HasColumnType("bigint")
+                        .HasColumnName("settled");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("ReplicaId")
+                        .HasName("pk_impression_ledgers");
+
+                    b.ToTable("impression_ledgers", (string)null);
                 });
 
             modelBuilder.Entity("RecommenderService.Api.Persistence.Entities.ItemDailyStatsEntity", b =>

@@ -44,8 +44,10 @@ public sealed class UserEraser(NpgsqlDataSource dataSource, UserRatingsCache cac
                     BatchCommands =
                     {
                         Command("DELETE FROM ratings WHERE user_id = $1", new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Integer }),
-                        // What they did with lists, and the lists they were shown, go with them.
+                        // What they did with lists, and the lists they were shown, go with them: the lock waits for batches
+                        // being written, which may hold their lists, and makes later batches see this erasure.
                         Command("DELETE FROM outcome_events WHERE user_id = $1", Text(userId)),
+                        Command(ErasedListLock.EraseSql),
                         Command("DELETE FROM impressions WHERE user_id = $1", Text(userId)),
                         // Before the rating notice: a replica that drops the user has already heard of the erasure.
                         erased.RecordCommand(userId),
