@@ -1,5 +1,6 @@
 using Npgsql;
 
+using RecommenderService.Api.Infrastructure;
 namespace RecommenderService.Api.Model.Rollout;
 
 /// <summary>

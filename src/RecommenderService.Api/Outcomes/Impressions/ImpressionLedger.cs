@@ -1,6 +1,6 @@
 using Npgsql;
-using RecommenderService.Api.Model.Rollout;
 
+using RecommenderService.Api.Infrastructure;
 namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>
