@@ -60,4 +60,30 @@ internal sealed class ImportRows
         Array.Copy(array, grown, array.Length);
         return grown;
     }
+
+    /// <summary>
+    /// The lines keyed by their users' and items' database ids and sorted, keeping the last line of each pair (the one
+    /// that wins): <c>Keys[j]</c> and <c>Lines[j]</c> for j below <c>Count</c>.
+    /// </summary>
+    public (long[] Keys, int[] Lines, int Count) LastOfEachPair(int[] userKeys, int[] itemKeys)
+    {
+        var keys = new long[Count];
+        var lines = new int[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            keys[i] = ((long)userKeys[Users[i]] << 32) | (uint)itemKeys[Items[i]];
+            lines[i] = i;
+        }
+        Array.Sort(keys, lines);
+        var distinct = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            var last = lines[i];
+            while (i + 1 < Count && keys[i + 1] == keys[i]) last = Math.Max(last, lines[++i]);
+            keys[distinct] = keys[i];
+            lines[distinct] = last;
+            distinct++;
+        }
+        return (keys, lines, distinct);
+    }
 }

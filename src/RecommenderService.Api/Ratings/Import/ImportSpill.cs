@@ -131,27 +131,10 @@ internal sealed class ImportSpill : IAsyncDisposable
     {
         var (userKeys, itemKeys, userCreated) = await ResolveKeysAsync(rows, cancellationToken);
 
-        // Key every line by its database ids; sorted, the last line of each pair is the one kept.
-        var count = rows.Count;
-        var keys = new long[count];
-        var order = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            keys[i] = ((long)userKeys[rows.Users[i]] << 32) | (uint)itemKeys[rows.Items[i]];
-            order[i] = i;
-        }
-        Array.Sort(keys, order);
-        var distinct = 0;
+        var (keys, order, distinct) = rows.LastOfEachPair(userKeys, itemKeys);
         var created = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var last = order[i];
-            while (i + 1 < count && keys[i + 1] == keys[i]) last = Math.Max(last, order[++i]);
-            keys[distinct] = keys[i];
-            order[distinct] = last;
-            distinct++;
-            if (userCreated[rows.Users[last]]) created++;
-        }
+        for (var j = 0; j < distinct; j++)
+            if (userCreated[rows.Users[order[j]]]) created++;
 
         long written = created;
         if (distinct > created)

@@ -227,28 +227,10 @@ public sealed class RatingImporter(NpgsqlDataSource dataSource, IOptions<RatingS
     {
         var (userDbIds, itemDbIds, userCreated, now) = await UpsertIdsWithCreationAsync(connection, transaction, rows, cancellationToken);
 
-        // Key every line by its database ids; sorted, the last line of each pair is the one kept.
-        var count = rows.Count;
-        var keys = new long[count];
-        var order = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            keys[i] = ((long)userDbIds[rows.Users[i]] << 32) | (uint)itemDbIds[rows.Items[i]];
-            order[i] = i;
-        }
-        Array.Sort(keys, order);
-
+        var (keys, order, distinct) = rows.LastOfEachPair(userDbIds, itemDbIds);
         var known = 0;
-        var distinct = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var last = order[i];
-            while (i + 1 < count && keys[i + 1] == keys[i]) last = Math.Max(last, order[++i]);
-            keys[distinct] = keys[i];
-            order[distinct] = last;
-            distinct++;
-            if (!userCreated[rows.Users[last]]) known++;
-        }
+        for (var j = 0; j < distinct; j++)
+            if (!userCreated[rows.Users[order[j]]]) known++;
 
         if (known > 0)
         {
