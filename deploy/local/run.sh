@@ -102,6 +102,16 @@ if ! command -v curl >/dev/null 2>&1; then
   fi
 fi
 
+# The HNSW index of large catalogues (USearch's native library) links OpenMP's runtime.
+if ! ldconfig -p 2>/dev/null | grep -q 'libgomp\.so\.1'; then
+  if [[ $is_root -eq 1 ]]; then
+    say "libgomp.so.1 not found; installing libgomp1"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y libgomp1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libgomp1; }
+  else
+    fail "libgomp.so.1 is needed by the item index of large catalogues: sudo apt-get install libgomp1"
+  fi
+fi
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # As root, initdb and postgres refuse to run, so the cluster belongs to the postgres system user.
