@@ -91,6 +91,23 @@ public sealed class ColdUsersTests
         Assert.Equal(1, ColdUsers.UsableLikes(model, ["genre:g1", "genre:unknown"]));
     }
 
+    [Fact]
+    public void Onboarding_likes_move_the_users_vector_but_not_their_bias()
+    {
+        var (ratings, profiles, genre) = ProfileRatings.Build();
+        var model = ProfileRatings.Train(ratings);
+        model = model.WithAttributeMap(AttributeFactors.FitOnRatings(model, ratings, genre))
+            .WithUserAttributeMap(AttributeFactors.FitOnUsers(model, ratings, profiles));
+        var profileOnly = ColdUsers.Solve(model, new ProfileTokens(["segment:s2"], []), [], [], 5f)!;
+        var withLikes = ColdUsers.Solve(model, new ProfileTokens(["segment:s2"], ["genre:g1", "genre:g2"]), [], [], 5f)!;
+        var likesOnly = ColdUsers.Solve(model, new ProfileTokens([], ["genre:g1"]), [], [], 5f)!;
+
+        // A like says which items, not how generously the user rates: the bias is the profile's (0 without one).
+        Assert.Equal(profileOnly.Bias, withLikes.Bias);
+        Assert.Equal(0f, likesOnly.Bias);
+        Assert.NotEqual(profileOnly.Factors, withLikes.Factors);
+    }
+
     private static int GenreOf(FactorModel model, int item) => int.Parse(model.Items[item][1..]) % ProfileRatings.Genres;
 
     private static float[] MeanOf(FactorModel model, RatingSet ratings, int segment)
