@@ -1,9 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 using Xunit.Abstractions;
 
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Browser;
 

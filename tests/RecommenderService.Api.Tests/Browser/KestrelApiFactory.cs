@@ -1,5 +1,3 @@
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Browser;
 
 /// <summary>

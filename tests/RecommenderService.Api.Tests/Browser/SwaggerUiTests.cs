@@ -1,4 +1,3 @@
-using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Browser;

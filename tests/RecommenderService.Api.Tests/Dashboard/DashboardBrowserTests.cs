@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using RecommenderService.Api.Tests.Browser;
-using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Dashboard;

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Dashboard;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Claims;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Dashboard;
 

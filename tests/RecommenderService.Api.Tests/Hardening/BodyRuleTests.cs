@@ -1,8 +1,5 @@
-using System.Net;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 
-using RecommenderService.Api.Tests.Support;
 
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.RegularExpressions;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

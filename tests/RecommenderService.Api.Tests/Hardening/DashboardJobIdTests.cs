@@ -1,6 +1,3 @@
-using System.Net;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Hardening;
 
 /// <summary>

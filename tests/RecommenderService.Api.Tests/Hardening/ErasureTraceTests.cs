@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using RecommenderService.Api.Privacy;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users.Erasure;
 using Serilog.Core;
 using Serilog.Events;

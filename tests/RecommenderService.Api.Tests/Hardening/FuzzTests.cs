@@ -1,9 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Npgsql;
 using RecommenderService.Api.Tests.Dashboard;
-using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Hardening;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Npgsql;
 using RecommenderService.Api.Tests.Ratings;
 
 namespace RecommenderService.Api.Tests.Hardening;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using RecommenderService.Api.Infrastructure;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

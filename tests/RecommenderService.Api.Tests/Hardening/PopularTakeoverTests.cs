@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

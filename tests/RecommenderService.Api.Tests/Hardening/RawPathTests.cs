@@ -1,6 +1,4 @@
-using System.Net;
 using RecommenderService.Api.Tests.Browser;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

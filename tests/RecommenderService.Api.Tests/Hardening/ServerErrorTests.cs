@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Net;
-using System.Text;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Npgsql;
 using RecommenderService.Api.Notifications;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Hardening.HardeningKit;
 
 namespace RecommenderService.Api.Tests.Hardening;

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Health;
 

@@ -1,15 +1,10 @@
 using System.IO.Compression;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 using Serilog.Core;
 
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Infrastructure;

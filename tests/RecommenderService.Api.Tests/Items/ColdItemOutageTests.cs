@@ -1,12 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-
-using Microsoft.Extensions.DependencyInjection;
-
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Items;

@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 using Xunit.Abstractions;
 

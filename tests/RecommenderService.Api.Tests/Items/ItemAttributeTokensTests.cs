@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RecommenderService.Api.Items;
 
 namespace RecommenderService.Api.Tests.Items;

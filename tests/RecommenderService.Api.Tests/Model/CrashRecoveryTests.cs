@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Model;

@@ -1,5 +1,3 @@
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Model;
 
 /// <summary>The <c>ItemIndex</c> settings are checked on start: a bad value stops the service naming the setting.</summary>

@@ -1,15 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 
-using Microsoft.Extensions.DependencyInjection;
 
-using Npgsql;
 
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Model.Training;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Model;
 

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Model;
 
 /// <summary>

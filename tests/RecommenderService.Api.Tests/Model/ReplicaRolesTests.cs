@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Model;

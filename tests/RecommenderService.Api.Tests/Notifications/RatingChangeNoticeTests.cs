@@ -1,4 +1,3 @@
-using System.Text;
 using RecommenderService.Api.Notifications;
 
 namespace RecommenderService.Api.Tests.Notifications;

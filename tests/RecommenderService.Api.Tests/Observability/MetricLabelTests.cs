@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 

@@ -1,13 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-
 using Xunit.Abstractions;
 
 using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Tests.Browser;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using RecommenderService.Api.Model.Training;
 using RecommenderService.Api.Observability;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Observability;
 

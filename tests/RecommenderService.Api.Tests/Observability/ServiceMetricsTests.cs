@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-
-using Microsoft.Extensions.DependencyInjection;
-
 using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Tests.Observability;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.OpenApi;
 

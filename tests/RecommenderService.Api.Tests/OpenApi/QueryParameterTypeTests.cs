@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.OpenApi;
 

@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.OpenApi;

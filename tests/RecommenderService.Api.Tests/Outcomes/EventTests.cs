@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Outcomes;
 
 /// <summary>Outcome events: what users did with items, stored all or nothing, optionally citing the list they came from.</summary>

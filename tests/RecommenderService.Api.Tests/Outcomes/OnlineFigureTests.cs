@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using RecommenderService.Api.Tests.Observability;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Outcomes;

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Ratings;
 
 /// <summary>What the rating-ingest tests share: a host on a fresh database, direct reads of the tables, problem checks.</summary>

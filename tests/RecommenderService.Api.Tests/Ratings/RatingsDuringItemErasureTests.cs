@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using Npgsql;
-using RecommenderService.Api.Tests.Support;
 using static RecommenderService.Api.Tests.Ratings.IngestTestKit;
 
 namespace RecommenderService.Api.Tests.Ratings;

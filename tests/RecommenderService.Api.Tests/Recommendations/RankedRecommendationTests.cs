@@ -1,10 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
-using Microsoft.Extensions.DependencyInjection;
-
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Recommendations;

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Security;
 

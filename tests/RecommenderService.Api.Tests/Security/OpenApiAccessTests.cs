@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Security;
 
 /// <summary>The OpenAPI document tells a frontend team about user tokens, feed parameters and the batch item read.</summary>

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Claims;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Security;
 

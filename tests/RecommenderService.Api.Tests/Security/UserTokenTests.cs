@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Security;
 
 /// <summary>

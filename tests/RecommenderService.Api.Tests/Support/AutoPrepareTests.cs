@@ -1,4 +1,3 @@
-using Npgsql;
 using RecommenderService.Api.Persistence;
 
 namespace RecommenderService.Api.Tests.Support;

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace RecommenderService.Api.Tests.Support;
 
 [Collection(PostgresCollection.Name)]

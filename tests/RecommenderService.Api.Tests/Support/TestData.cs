@@ -1,4 +1,3 @@
-using Npgsql;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Support;

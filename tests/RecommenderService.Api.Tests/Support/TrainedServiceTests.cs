@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using RecommenderService.Api.Items.PopularItems;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Engine;

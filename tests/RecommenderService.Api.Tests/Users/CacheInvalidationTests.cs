@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Tests.Users;

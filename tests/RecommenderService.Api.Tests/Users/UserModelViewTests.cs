@@ -1,10 +1,7 @@
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.DependencyInjection;
 using RecommenderService.Api.Model.Loading;
 using RecommenderService.Api.Recommendations;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Tests.Users;

@@ -1,15 +1,9 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 
-using Microsoft.Extensions.DependencyInjection;
 
 using Xunit.Abstractions;
 
 using RecommenderService.Api.Model.Loading;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Users;

@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
 using RecommenderService.Api.Items;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Tests.Users;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Items.Catalogue;
 
 /// <summary>Bad catalogue input: a 400 problem with an <c>errors</c> map, and nothing stored.</summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Items.Catalogue;
 
 /// <summary>

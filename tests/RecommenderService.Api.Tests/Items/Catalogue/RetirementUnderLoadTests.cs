@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
-using RecommenderService.Api.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RecommenderService.Api.Tests.Items.Catalogue;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Items.Feeds;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
-
 namespace RecommenderService.Api.Tests.Items.Feeds;
 
 /// <summary><c>GET /api/v1/items?ids=a,b,c</c>: a page's items in one request, unknown ids left out.</summary>

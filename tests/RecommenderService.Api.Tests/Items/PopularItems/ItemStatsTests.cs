@@ -1,9 +1,4 @@
-using System.Net.Http.Json;
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using RecommenderService.Api.Items.PopularItems;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Items.PopularItems;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Items.PopularItems;
 

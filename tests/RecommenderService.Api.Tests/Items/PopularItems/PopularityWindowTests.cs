@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using RecommenderService.Api.Tests.Support;
 
 namespace RecommenderService.Api.Tests.Items.PopularItems;
 

@@ -1,9 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 using Xunit.Abstractions;
 
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Model.Experiments;

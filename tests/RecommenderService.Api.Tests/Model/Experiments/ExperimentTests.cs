@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 
 using Xunit.Abstractions;
 
-using RecommenderService.Api.Tests.Support;
 using RecommenderService.Engine;
 
 namespace RecommenderService.Api.Tests.Model.Experiments;

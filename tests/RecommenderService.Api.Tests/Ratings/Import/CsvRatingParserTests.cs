@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using RecommenderService.Api.Ratings.Import;
 using RecommenderService.Engine;
 
