@@ -86,5 +86,45 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("database-unavailable", Assert.Single(response.Headers.GetValues("Recommendation-Degraded")));
     }
 
+    [Fact]
+    public async Task With_the_database_down_a_known_user_of_a_model_whose_lists_lost_to_popularity_gets_the_popular_list_marked_degraded()
+    {
+        // User 81 is in the model but has no ratings in the database, so no cache holds them: serving them needs the database.
+        var model = TestData.Train(TestData.PlantedRatings(users: 81, seed: 5));
+        Assert.True(model.Users.TryGetIndex("81", out _));
+        await TestData.StoreActiveModelAsync(_factory.ConnectionString, model, DateTimeOffset.UtcNow, metrics: """{"rmse": 0.9, "listSource": "popularity"}""");
+        await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
+
+        await SetDatabaseReachableAsync(false);
+        var response = await _client.GetAsync("/api/v1/users/81/recommendations");
+        await SetDatabaseReachableAsync(true);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("popularity", body.GetProperty("strategy").GetString());
+        Assert.Equal(10, body.GetProperty("items").GetArrayLength());
+        Assert.Equal("database-unavailable", Assert.Single(response.Headers.GetValues("Recommendation-Degraded")));
+    }
+
+    [Fact]
+    public async Task With_the_database_down_the_popular_list_with_attributes_is_served_without_them()
+    {
+        await TestData.SetItemAttributesAsync(_factory.ConnectionString,
+            Enumerable.Range(1, 60).ToDictionary(i => $"{i}", i => $$"""{"shelf": "s{{i % 3}}"}"""));
+        var before = await _client.GetFromJsonAsync<JsonElement>("/api/v1/items/popular?count=10&include=attributes");
+
+        await SetDatabaseReachableAsync(false);
+        var during = await _client.GetAsync("/api/v1/items/popular?count=10&include=attributes");
+        await SetDatabaseReachableAsync(true);
+
+        Assert.All(before.GetProperty("items").EnumerateArray(), item => Assert.True(item.TryGetProperty("attributes", out _)));
+        Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        var items = (await during.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
+        Assert.Equal(ItemIds(before.GetProperty("items")), ItemIds(items));
+        Assert.All(items.EnumerateArray(), item => Assert.False(item.TryGetProperty("attributes", out var attributes) && attributes.ValueKind != JsonValueKind.Null));
+    }
+
+    private static string[] ItemIds(JsonElement items) => items.EnumerateArray().Select(item => item.GetProperty("itemId").GetString()!).ToArray();
+
     private Task SetDatabaseReachableAsync(bool reachable) => DatabaseOutage.SetReachableAsync(postgres, _factory.ConnectionString, reachable);
 }
