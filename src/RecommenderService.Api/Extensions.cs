@@ -181,6 +181,7 @@ public static class Extensions
         services.AddHostedService<ModelStartupLoader>();
         services.AddSingleton<ItemExternalIds>();
         services.AddSingleton<UserRatingsCache>();
+        services.AddSingleton<IErasedRatingsListener>(sp => sp.GetRequiredService<UserRatingsCache>());
         services.AddSingleton<UserModelViews>();
         services.AddSingleton<ServingPlans>();
         services.Configure<OnlineLabelSets>(labels => (labels.Strategies, labels.Sources) = (ListKinds.Strategies, ListKinds.Sources));
@@ -191,6 +192,7 @@ public static class Extensions
         services.AddSingleton<ServingModelSource>();
         services.AddSingleton<IItemChangeListener>(sp => sp.GetRequiredService<ServingModelSource>());
         services.AddSingleton<ItemStatsCompactor>();
+        services.AddSingleton<ILikedThreshold, ConfiguredLikedThreshold>();
         services.AddSingleton<LikedCountThreshold>();
         services.AddSingleton<NewcomerListChoice>();
         services.AddSingleton<PopularityCache>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 
 using RecommenderService.Api.Items;
+using RecommenderService.Api.Items.Erasure;
 using RecommenderService.Api.Observability;
 using RecommenderService.Engine;
 
@@ -14,7 +15,7 @@ namespace RecommenderService.Api.Users;
 /// after a user's first request. Entries are dropped when the user's ratings change anywhere (the
 /// <c>rating_changes</c> NOTIFY reaches every replica) and when this replica writes them itself.
 /// </summary>
-public sealed class UserRatingsCache : IDisposable
+public sealed class UserRatingsCache : IErasedRatingsListener, IDisposable
 {
     private readonly NpgsqlDataSource _database;
     private readonly MemoryCache _cache;
@@ -70,6 +71,8 @@ public sealed class UserRatingsCache : IDisposable
         lock (_warmLock) _invalidatedWhileWarming?.Add(userId);
         _cache.Remove(userId);
     }
+
+    void IErasedRatingsListener.RatingsErased(string userId) => Invalidate(userId);
 
     /// <summary>Forgets everyone (a bulk import, or notifications may have been missed).</summary>
     public void Clear()

@@ -4,7 +4,6 @@ using NpgsqlTypes;
 using RecommenderService.Api.Items.Availability;
 using RecommenderService.Api.Notifications;
 using RecommenderService.Api.Persistence;
-using RecommenderService.Api.Users;
 
 namespace RecommenderService.Api.Items.Erasure;
 
@@ -23,7 +22,7 @@ namespace RecommenderService.Api.Items.Erasure;
 /// </remarks>
 public sealed class ItemEraser(
     NpgsqlDataSource database, ErasedItems erased, ItemAvailability availability, ItemTitles titles, IItemChangeListener coldItems,
-    UserRatingsCache users, ILogger<ItemEraser> logger)
+    IErasedRatingsListener users, ILogger<ItemEraser> logger)
 {
     /// <summary>Erases <paramref name="itemId"/>; false (and nothing changed) when the service does not know it.</summary>
     public async Task<bool> EraseAsync(string itemId, CancellationToken cancellationToken)
@@ -92,7 +91,7 @@ public sealed class ItemEraser(
         availability.Apply(itemId, AvailabilityRule.Always);
         titles.Invalidate(itemId);
         coldItems.ItemChanged(itemId);
-        foreach (var user in outcome.Users) users.Invalidate(user);
+        foreach (var user in outcome.Users) users.RatingsErased(user);
         logger.LogInformation("Erased item {ItemId} and the ratings of {Users} users", itemId, outcome.Users.Length);
         return true;
     }

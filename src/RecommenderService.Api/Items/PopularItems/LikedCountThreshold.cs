@@ -1,13 +1,10 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
-using RecommenderService.Api.Model.Training;
-using RecommenderService.Api.Ratings;
 
 namespace RecommenderService.Api.Items.PopularItems;
 
 /// <summary>
 /// Keeps the liked counts of the per-item statistics (<c>liked_count</c>, which the rating triggers keep by the threshold
-/// in <c>item_stats_settings</c>) on the service's liked threshold, <c>Training:LikedThreshold</c> (4 on 1–5, scaled):
+/// in <c>item_stats_settings</c>) on the service's liked threshold (<see cref="ILikedThreshold"/>):
 /// the first time, and whenever it changed, it stores the threshold and recounts every liked figure from the ratings.
 /// </summary>
 /// <remarks>
@@ -17,7 +14,7 @@ namespace RecommenderService.Api.Items.PopularItems;
 /// and happens only when an operator changes the threshold.
 /// </remarks>
 public sealed class LikedCountThreshold(
-    NpgsqlDataSource database, IOptions<TrainingSettings> training, IOptions<RatingScaleOptions> scale, ILogger<LikedCountThreshold> logger)
+    NpgsqlDataSource database, ILikedThreshold liked, ILogger<LikedCountThreshold> logger)
 {
     // After the pending changes are folded (so every figure is in item_stats and item_daily_stats), each liked figure
     // is recounted from the ratings.
@@ -45,7 +42,7 @@ public sealed class LikedCountThreshold(
     private volatile bool _current;
 
     /// <summary>The threshold the liked counts are kept by: what <c>value &gt;= threshold</c> compares in SQL.</summary>
-    public double Threshold => training.Value.LikedThreshold ?? scale.Value.Scale.FromOneToFive(4f);
+    public double Threshold => liked.Value;
 
     /// <summary>Makes sure the stored threshold is the configured one (once per process; cheap when it is).</summary>
     public async Task EnsureAsync(CancellationToken cancellationToken)

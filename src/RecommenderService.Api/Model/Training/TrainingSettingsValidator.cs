@@ -17,7 +17,7 @@ public sealed class TrainingSettingsValidator(IOptions<RatingScaleOptions> ratin
         foreach (var (key, value) in new[] { ("LikedThreshold", settings.LikedThreshold), ("DislikedThreshold", settings.DislikedThreshold) })
             if (value is { } v && !(double.IsFinite(v) && v >= scale.Min && v <= scale.Max))
                 failures.Add($"Training:{key} ({v}) must be a rating on the service's scale, {scale.Min} to {scale.Max}.");
-        var liked = settings.LikedThreshold ?? scale.Scale.FromOneToFive(4f);
+        var liked = ConfiguredLikedThreshold.Of(settings, scale);
         var disliked = settings.DislikedThreshold ?? scale.Scale.FromOneToFive(2f);
         if (failures.Count == 0 && disliked >= liked)
             failures.Add($"Training:DislikedThreshold ({disliked}) must be below Training:LikedThreshold ({liked}).");
