@@ -131,6 +131,24 @@ public sealed class PopularityTests
     }
 
     [Fact]
+    public void The_judged_counts_leave_out_items_with_fewer_raters_than_the_served_lists_need()
+    {
+        const long now = 1_700_000_000;
+        var b = new RatingSetBuilder();
+        foreach (var user in new[] { "u1", "u2", "u3" }) b.Add(user, "a", 3, now);
+        foreach (var user in new[] { "u1", "u2" }) b.Add(user, "b", 5, now);
+        var ratings = b.Build();
+
+        var counts = PopularityCounts.Of(ratings, new PopularitySettings(MinimumRaters: 3), 4, now);
+
+        // b's two raters count as none: it is neither listed nor part of the window mean, as in the service's lists.
+        Assert.Equal([3, 0], counts.Counts);
+        Assert.Equal(3.0, counts.WindowMean, 12);
+        Assert.Equal([0], Popularity.Rank(PopularityList.DampedMean, counts, 2, 10, []).Select(s => s.Item));
+        Assert.Equal([3, 2], PopularityCounts.Of(ratings, new PopularitySettings(), 4, now).Counts);
+    }
+
+    [Fact]
     public void Equal_scores_go_to_the_item_with_more_ratings_then_to_the_lower_index_and_unrated_items_are_not_listed()
     {
         // Liked counts 1, 1, 1, 0 (item 3 has no ratings); ratings 1, 2, 2, 0.

@@ -67,6 +67,36 @@ public sealed record PopularityCounts(int[] Counts, int[] Liked, int[] WindowCou
         return new PopularityCounts(counts, liked, windowCounts, windowSums, counted == 0 ? 0 : total / counted, recent, trending)
         {
             AllTimeSums = sums,
+        }.WithMinimumRaters(settings.MinimumRaters);
+    }
+
+    /// <summary>
+    /// The figures lists are ranked from: items with fewer than <paramref name="minimumRaters"/> raters (a user rates an
+    /// item once) count as unrated, so one user's ratings can neither enter a list nor move its prior.
+    /// </summary>
+    public PopularityCounts WithMinimumRaters(int minimumRaters)
+    {
+        if (minimumRaters <= 1) return this;
+        var n = ItemCount;
+        int[] all = new int[n], liked = new int[n], window = new int[n], recent = new int[n];
+        double[] windowSums = new double[n], trending = new double[n];
+        double total = 0;
+        long counted = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (Counts[i] < minimumRaters) continue;
+            all[i] = Counts[i];
+            liked[i] = Liked[i];
+            window[i] = WindowCounts[i];
+            windowSums[i] = WindowSums[i];
+            recent[i] = RecentCounts[i];
+            trending[i] = Trending[i];
+            total += windowSums[i];
+            counted += window[i];
+        }
+        return new PopularityCounts(all, liked, window, windowSums, counted == 0 ? 0 : total / counted, recent, trending)
+        {
+            AllTimeSums = AllTimeSums,
         };
     }
 }

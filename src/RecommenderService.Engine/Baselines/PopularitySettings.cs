@@ -4,11 +4,12 @@ namespace RecommenderService.Engine;
 /// How the service's popular lists are made (its <c>Popularity</c> section), so the quality gate and the newcomer judging
 /// judge the lists that would be served: the prior count C of the damped mean and its recency window in whole UTC days
 /// (0 = all time), the window of <see cref="PopularityList.RecentMostRated"/>, the half-life of
-/// <see cref="PopularityList.Trending"/>, and the newcomer list an operator pinned (null = the judged winner).
+/// <see cref="PopularityList.Trending"/>, the newcomer list an operator pinned (null = the judged winner), and how many
+/// raters an item needs to count at all (<see cref="PopularityCounts.WithMinimumRaters"/>; 1 = every rated item).
 /// </summary>
 public sealed record PopularitySettings(
     double PriorCount = PopularityPredictor.DefaultPriorCount, int WindowDays = 0, int RecentDays = PopularitySettings.DefaultRecentDays,
-    double HalfLifeDays = PopularitySettings.DefaultHalfLifeDays, PopularityList? NewcomerList = null)
+    double HalfLifeDays = PopularitySettings.DefaultHalfLifeDays, PopularityList? NewcomerList = null, int MinimumRaters = 1)
 {
     public const int DefaultRecentDays = 30;
     public const double DefaultHalfLifeDays = 7;

@@ -63,7 +63,7 @@ public sealed class PopularityOptions : IValidatableObject
     public PopularityList? PinnedList => PopularityLists.TryParse(NewcomerList, out var list) ? list : null;
 
     /// <summary>The engine's view of these settings, for the training to judge the lists the service would serve.</summary>
-    public PopularitySettings ToSettings() => new(PriorCount, WindowDays, RecentDays, HalfLifeDays, PinnedList);
+    public PopularitySettings ToSettings() => new(PriorCount, WindowDays, RecentDays, HalfLifeDays, PinnedList, MinimumRaters);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -44,37 +44,7 @@ public sealed class PopularitySnapshot
 
     public static PopularitySnapshot Create(string[] itemIds, string?[] titles, PopularityCounts counts, double priorCount,
         int minimumRaters, long erasuresHeard = 0) =>
-        new(itemIds, titles, counts, Listable(counts, minimumRaters), priorCount) { ErasuresHeard = erasuresHeard };
-
-    /// <summary>
-    /// The figures lists are ranked from: items with fewer than <paramref name="minimumRaters"/> raters (a user rates an
-    /// item once) count as unrated, so one user's ratings can neither enter a list nor move its prior.
-    /// </summary>
-    private static PopularityCounts Listable(PopularityCounts counts, int minimumRaters)
-    {
-        if (minimumRaters <= 1) return counts;
-        var n = counts.ItemCount;
-        int[] all = new int[n], liked = new int[n], window = new int[n], recent = new int[n];
-        double[] windowSums = new double[n], trending = new double[n];
-        double total = 0;
-        long counted = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (counts.Counts[i] < minimumRaters) continue;
-            all[i] = counts.Counts[i];
-            liked[i] = counts.Liked[i];
-            window[i] = counts.WindowCounts[i];
-            windowSums[i] = counts.WindowSums[i];
-            recent[i] = counts.RecentCounts[i];
-            trending[i] = counts.Trending[i];
-            total += windowSums[i];
-            counted += window[i];
-        }
-        return new PopularityCounts(all, liked, window, windowSums, counted == 0 ? 0 : total / counted, recent, trending)
-        {
-            AllTimeSums = counts.AllTimeSums,
-        };
-    }
+        new(itemIds, titles, counts, counts.WithMinimumRaters(minimumRaters), priorCount) { ErasuresHeard = erasuresHeard };
 
     /// <summary>Every item of <paramref name="list"/>, best first (see <see cref="Popularity.Rank(PopularityList, PopularityCounts, double, int, ReadOnlySpan{int})"/>).</summary>
     public ScoredItem[] Ranking(PopularityList list) => _rankings[(int)list].Value;
