@@ -79,11 +79,7 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         var response = await _client.GetAsync("/api/v1/users/never-seen-here/recommendations");
         await SetDatabaseReachableAsync(true);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("popularity", body.GetProperty("strategy").GetString());
-        Assert.Equal(10, body.GetProperty("items").GetArrayLength());
-        Assert.Equal("database-unavailable", Assert.Single(response.Headers.GetValues("Recommendation-Degraded")));
+        await AssertDegradedPopularListAsync(response);
     }
 
     [Fact]
@@ -99,11 +95,7 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         var response = await _client.GetAsync("/api/v1/users/81/recommendations");
         await SetDatabaseReachableAsync(true);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("popularity", body.GetProperty("strategy").GetString());
-        Assert.Equal(10, body.GetProperty("items").GetArrayLength());
-        Assert.Equal("database-unavailable", Assert.Single(response.Headers.GetValues("Recommendation-Degraded")));
+        await AssertDegradedPopularListAsync(response);
     }
 
     [Fact]
@@ -122,6 +114,15 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         var items = (await during.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
         Assert.Equal(ItemIds(before.GetProperty("items")), ItemIds(items));
         Assert.All(items.EnumerateArray(), item => Assert.False(item.TryGetProperty("attributes", out var attributes) && attributes.ValueKind != JsonValueKind.Null));
+    }
+
+    private static async Task AssertDegradedPopularListAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("popularity", body.GetProperty("strategy").GetString());
+        Assert.Equal(10, body.GetProperty("items").GetArrayLength());
+        Assert.Equal("database-unavailable", Assert.Single(response.Headers.GetValues("Recommendation-Degraded")));
     }
 
     private static string[] ItemIds(JsonElement items) => items.EnumerateArray().Select(item => item.GetProperty("itemId").GetString()!).ToArray();
