@@ -85,6 +85,32 @@ public sealed class ItemIndex
         }
     }
 
+    /// <summary>Writes the native index to <paramref name="path"/> (USearch's own file format).</summary>
+    public void Save(string path) => _index.Save(path);
+
+    /// <summary>
+    /// Loads an index <see cref="Save"/> wrote, built with <paramref name="options"/> over <paramref name="count"/> rows of
+    /// <paramref name="dimensions"/> factors.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file holds another number of rows or factors.</exception>
+    public static ItemIndex Load(string path, int count, int dimensions, IndexMetric metric, ItemIndexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var index = new USearchIndex(path);
+        try
+        {
+            if (index.Size() != (ulong)count || index.Dimensions() != (ulong)dimensions)
+                throw new ModelFormatException(
+                    $"The stored {metric} index holds {index.Size()} rows of {index.Dimensions()} factors, not {count} of {dimensions}.");
+            return new ItemIndex(index, count, dimensions, metric, options);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Writes into <paramref name="items"/> up to its length of the items nearest <paramref name="query"/> (best first by
     /// the index's reckoning) and returns how many it wrote; at most <see cref="Count"/>.

@@ -9,9 +9,12 @@ namespace RecommenderService.Engine;
 /// </summary>
 /// <param name="Lists">Maximum inner product x_u·y_i: a user's list candidates.</param>
 /// <param name="Similar">Cosine of y_i and y_j: similar items; null when not built.</param>
-/// <param name="BuildTime">How long building both took (they build side by side).</param>
+/// <param name="BuildTime">How long building both took (they build side by side), or loading them when <see cref="Stored"/>.</param>
 public sealed record ItemIndexes(ItemIndex Lists, ItemIndex? Similar, TimeSpan BuildTime)
 {
+    /// <summary>Whether they were read from storage (<see cref="ItemIndexFile"/>) rather than built.</summary>
+    public bool Stored { get; init; }
+
     /// <summary>The approximate native memory both hold, in bytes.</summary>
     public long Bytes => Lists.Bytes + (Similar?.Bytes ?? 0);
 
