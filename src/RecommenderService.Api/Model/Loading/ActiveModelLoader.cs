@@ -136,7 +136,8 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
     {
         var watch = Stopwatch.StartNew();
         const string sql = """
-            SELECT v.created_at, v.data_cutoff, v.trained_at, v.metrics ->> 'listSource', v.metrics -> 'newcomerList' ->> 'served', b.data
+            SELECT v.created_at, v.data_cutoff, v.trained_at, v.metrics ->> 'listSource', v.metrics -> 'newcomerList' ->> 'served', b.data,
+                   b.item_indexes
             FROM model_versions v JOIN model_blobs b ON b.version = v.version
             WHERE v.version = $1
             """;
@@ -156,24 +157,41 @@ public sealed class ActiveModelLoader(NpgsqlDataSource database, ModelHolder hol
         PopularityList? newcomerList = !reader.IsDBNull(4) && PopularityLists.TryParse(reader.GetString(4), out var judged) ? judged : null;
 
         FactorModel model;
+        ItemIndexes? stored = null;
+        var indexed = false;
         try
         {
-            await using var blob = await reader.GetStreamAsync(5, cancellationToken);
-            model = ModelSerializer.Read(blob);
+            await using (var blob = await reader.GetStreamAsync(5, cancellationToken))
+                model = ModelSerializer.Read(blob);
+            indexed = model.Ranking is not null && indexing.Value.Indexes(model.Items.Count);
         }
         catch (ModelFormatException ex)
         {
             logger.LogError("Refusing model version {Version}: {Reason}; keeping version {Current}", version, ex.Message, holder.Current?.Version);
             return null;
         }
+        if (indexed && !await reader.IsDBNullAsync(6, cancellationToken))
+        {
+            try
+            {
+                await using var file = await reader.GetStreamAsync(6, cancellationToken);
+                stored = ItemIndexFile.Read(model, file, indexing.Value.ToOptions());
+            }
+            catch (ModelFormatException ex)
+            {
+                // The model itself is sound: serve it with indexes built here.
+                logger.LogWarning("Model version {Version}: stored item indexes unusable ({Reason}); building them", version, ex.Message);
+            }
+        }
         // What lists scan first, built here rather than by the first requests after the swap.
         ListScore.Prepare(model);
-        if (model.Ranking is not null && indexing.Value.Indexes(model.Items.Count))
+        if (indexed)
         {
-            // A large catalogue: lists and similar items take candidates from indexes built before the model serves.
-            var indexes = await Task.Run(() => ItemIndexes.Build(model, indexing.Value.ToOptions()), cancellationToken);
-            logger.LogInformation("Model version {Version}: item indexes over {Items} items built in {Milliseconds} ms, about {Megabytes} MB",
-                version, model.Items.Count, (long)indexes.BuildTime.TotalMilliseconds, indexes.Bytes >> 20);
+            // A large catalogue: lists and similar items take candidates from indexes, the training's when it stored
+            // them with these settings, otherwise built here before the model serves.
+            var indexes = stored ?? await Task.Run(() => ItemIndexes.Build(model, indexing.Value.ToOptions()), cancellationToken);
+            logger.LogInformation("Model version {Version}: item indexes over {Items} items {How} in {Milliseconds} ms, about {Megabytes} MB",
+                version, model.Items.Count, indexes.Stored ? "loaded" : "built", (long)indexes.BuildTime.TotalMilliseconds, indexes.Bytes >> 20);
         }
         logger.LogInformation(
             "Model version {Version} ({Users} users, {Items} items, k={Factors}) loaded in {Milliseconds} ms",

@@ -37,6 +37,7 @@ public sealed class RetrainJob(
     IOptions<TrainingSettings> settings,
     IOptions<RatingScaleOptions> scale,
     IOptions<PopularityOptions> popularity,
+    IOptions<ItemIndexSettings> indexing,
     ILogger<RetrainJob> logger)
 {
     public const string Queue = "training";
@@ -184,8 +185,24 @@ public sealed class RetrainJob(
             ModelMetrics.From(trained.Report, comparison, timings),
             trained.Model.Users.Count, trained.Model.Items.Count, data.Snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
             data.Snapshot.DataCutoff, decision.Rejection);
-        await versions.CompleteAsync(version, completed, blob.ToArray(), cancellationToken);
+        await versions.CompleteAsync(version, completed, blob.ToArray(), decision.Rejection is null ? BuildItemIndexes(version, trained.Model) : null,
+            cancellationToken);
         metrics.Candidate(completed.Metrics);
+    }
+
+    /// <summary>
+    /// The item indexes of an accepted model large enough to be indexed, built once here so that every replica loads them
+    /// instead of building its own; null when it is not indexed.
+    /// </summary>
+    private byte[]? BuildItemIndexes(int version, FactorModel model)
+    {
+        if (model.Ranking is null || !indexing.Value.Indexes(model.Items.Count)) return null;
+        var indexes = ItemIndexes.Build(model, indexing.Value.ToOptions());
+        using var stream = new MemoryStream();
+        ItemIndexFile.Write(indexes, stream);
+        logger.LogInformation("Version {Version}: item indexes over {Items} items built in {Milliseconds} ms, {Megabytes} MB stored",
+            version, model.Items.Count, (long)indexes.BuildTime.TotalMilliseconds, stream.Length >> 20);
+        return stream.ToArray();
     }
 
     /// <summary>Stage 5: every live replica preloads the version, then one transaction activates it; old files are pruned.</summary>

@@ -70,15 +70,15 @@ public sealed class ModelVersionStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Records a finished training with its blob. A rejected one is stored as such (it can still be promoted by
+    /// Records a finished training with its blob and, when the training built them, its item indexes. A rejected one is stored as such (it can still be promoted by
     /// hand); an accepted one stays <c>training</c> until the rollout activates it.
     /// </summary>
-    public async Task CompleteAsync(int version, CompletedTraining training, byte[] blob, CancellationToken cancellationToken)
+    public async Task CompleteAsync(int version, CompletedTraining training, byte[] blob, byte[]? itemIndexes, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, "INSERT INTO model_blobs (version, data, size_bytes) VALUES ($1, $2, $3)",
-            cancellationToken, version, blob, (long)blob.Length);
+        await ExecuteAsync(connection, transaction, "INSERT INTO model_blobs (version, data, size_bytes, item_indexes) VALUES ($1, $2, $3, $4)",
+            cancellationToken, version, blob, (long)blob.Length, (object?)itemIndexes ?? DBNull.Value);
         await ExecuteAsync(connection, transaction, """
             UPDATE model_versions SET status = $2, reason = $3, hyperparameters = $4::jsonb, metrics = $5::jsonb,
                    user_count = $6, item_count = $7, rating_count = $8, training_seconds = $9,

@@ -432,6 +432,10 @@ namespace RecommenderService.Api.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("data");
 
+                    b.Property<byte[]>("ItemIndexes")
+                        .HasColumnType("bytea")
+                        .HasColumnName("item_indexes");
+
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("size_bytes");
