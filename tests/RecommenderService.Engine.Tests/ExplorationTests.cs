@@ -85,6 +85,19 @@ public sealed class ExplorationTests
     }
 
     [Fact]
+    public void A_new_item_given_twice_is_a_candidate_once_in_sorted_and_in_unsorted_input()
+    {
+        var model = TestData.RandomModel(3, 40, 4);
+        var user = model.UserVector(1).ToArray();
+
+        var sorted = Exploration.Candidates(model, user, model.UserBias[1], [], [3, 3, 9, 9, 17], [], 5);
+        var unsorted = Exploration.Candidates(model, user, model.UserBias[1], [], [17, 3, 9, 3, 17], [], 5);
+
+        Assert.Equal(3, sorted.Length);
+        Assert.Equal(sorted.Select(s => s.Item), unsorted.Select(s => s.Item));
+    }
+
+    [Fact]
     public void Candidates_are_the_users_best_new_items_without_the_excluded_ones()
     {
         var model = TestData.RandomModel(3, 40, 4);

@@ -23,5 +23,12 @@ public sealed class ExplorationSettings
     [Range(0, 3650)]
     public double MaxAgeDays { get; set; } = new ExplorationOptions().MaxAgeDays;
 
+    /// <summary>
+    /// The newest new items a list's exploration slots choose among: each list scores them all for its user, so a
+    /// catalogue imported at once (every item new) costs a bounded amount per list.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxCandidates { get; set; } = 1_000;
+
     public ExplorationOptions ToOptions() => new() { Share = Share, MaxRatings = MaxRatings, MaxAgeDays = MaxAgeDays };
 }

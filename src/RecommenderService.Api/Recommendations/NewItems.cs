@@ -8,7 +8,7 @@ namespace RecommenderService.Api.Recommendations;
 /// <summary>
 /// The served model's new items for exploration (<see cref="ExplorationSettings"/>): items the service first saw at
 /// most <c>MaxAgeDays</c> ago with at most <c>MaxRatings</c> ratings (counted as the popular list counts them), including
-/// items served from their attributes alone. Recomputed when the model, its attribute-only items or the popularity
+/// items served from their attributes alone; the newest <c>MaxCandidates</c> of them. Recomputed when the model, its attribute-only items or the popularity
 /// snapshot change, and at most once a minute for items ageing in.
 /// </summary>
 public sealed class NewItems(NpgsqlDataSource database, PopularityCache popularity, IOptions<ExplorationSettings> settings,
@@ -35,10 +35,10 @@ public sealed class NewItems(NpgsqlDataSource database, PopularityCache populari
         var items = new List<int>();
         try
         {
-            await using var command = database.CreateCommand("SELECT external_id FROM items WHERE created_at >= $1");
+            await using var command = database.CreateCommand("SELECT external_id FROM items WHERE created_at >= $1 ORDER BY created_at DESC, id DESC");
             command.Parameters.Add(new NpgsqlParameter { Value = now.AddDays(-options.MaxAgeDays) });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            while (items.Count < options.MaxCandidates && await reader.ReadAsync(cancellationToken))
             {
                 var id = reader.GetString(0);
                 if (counts.GetValueOrDefault(id) <= options.MaxRatings && serving.Model.Items.TryGetIndex(id, out var index)) items.Add(index);

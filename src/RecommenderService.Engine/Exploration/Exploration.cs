@@ -108,10 +108,15 @@ public static class Exploration
         var top = new TopK(Math.Min(count, newItems.Length));
         var useRanking = model.Ranking is { } head && rankingVector.Length == head.Factors;
         var list = score ?? ListScore.Default;
-        var seen = new HashSet<int>();
+        // The service passes its new items sorted, so a repeat is the previous item; a set is kept only for other callers.
+        var sorted = IsAscending(newItems);
+        var seen = sorted ? null : new HashSet<int>();
+        var previous = -1;
         foreach (var item in newItems)
         {
-            if ((uint)item >= (uint)model.Items.Count || excluded.Contains(item) || !seen.Add(item)) continue;
+            if (sorted ? item == previous : !seen!.Add(item)) continue;
+            previous = item;
+            if ((uint)item >= (uint)model.Items.Count || excluded.Contains(item)) continue;
             var rating = model.Score(ratingVector, userBias, item);
             var value = useRanking
                 ? list.Combine(System.Numerics.Tensors.TensorPrimitives.Dot(rankingVector, model.Ranking!.ItemVector(item)), model.Scale.Clamp(rating), model.Scale)
@@ -119,5 +124,12 @@ public static class Exploration
             top.Offer(item, value);
         }
         return top.ToSortedArray();
+    }
+
+    private static bool IsAscending(ReadOnlySpan<int> items)
+    {
+        for (var k = 1; k < items.Length; k++)
+            if (items[k] < items[k - 1]) return false;
+        return true;
     }
 }
