@@ -27,7 +27,7 @@ public sealed class ExplorationSettings
     /// The newest new items a list's exploration slots choose among: each list scores them all for its user, so a
     /// catalogue imported at once (every item new) costs a bounded amount per list.
     /// </summary>
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = "Exploration:MaxCandidates must be 1 to 100000")]
     public int MaxCandidates { get; set; } = 1_000;
 
     public ExplorationOptions ToOptions() => new() { Share = Share, MaxRatings = MaxRatings, MaxAgeDays = MaxAgeDays };
