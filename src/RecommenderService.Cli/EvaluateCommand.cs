@@ -321,7 +321,10 @@ internal sealed class EvaluateCommand : ICommand
         {
             clock.Restart();
             choice = UserMapPenalty.ChooseFor(train, training, ServiceHoldoutFraction, u => profileByIndex[u]);
-            coldOptions = coldOptions with { UserMapRegularizations = [choice.Regularization] };
+            coldOptions = coldOptions with
+            {
+                UserMapRegularizations = [choice.Regularization], UserMapRankingRegularization = AttributeFactors.DefaultUserRegularization,
+            };
             log.WriteLine($"  user map lambda chosen in {clock.Elapsed.TotalSeconds:F2} s");
         }
         var scores = ColdUserEvaluation.Evaluate(model, train, test, cold, u => profileByIndex[u], itemAttributes, coldOptions);
@@ -354,7 +357,7 @@ internal sealed class EvaluateCommand : ICommand
         choice is null ? string.Join(", ", options.UserMapRegularizations)
             : FormattableString.Invariant($"{choice.Regularization:G4} chosen on {choice.ValidationUsers} users' {choice.ValidationRatings} ratings after the training's temporal cut (RMSE, standard errors above the best: ")
               + string.Join(", ", choice.Steps.Select(s => FormattableString.Invariant($"{s.Regularization:G4}: {s.Rmse:F4} z {s.Excess:F1}")))
-              + FormattableString.Invariant($"; mu + b_i {choice.BaselineRmse:F4})");
+              + FormattableString.Invariant($"; mu + b_i {choice.BaselineRmse:F4}), ranking columns {AttributeFactors.DefaultUserRegularization:G4}");
 
     /// <summary>
     /// The row "service": exactly what a retrain of the service does and records (<see cref="TemporalTraining"/>):

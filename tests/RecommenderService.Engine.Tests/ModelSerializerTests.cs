@@ -332,7 +332,7 @@ public sealed class ModelSerializerTests
         Assert.Equal("UREG", Encoding.ASCII.GetString(penalty[..4]));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(penalty[4..]));
-        Assert.Equal(before.Length, bytes.Length - 32 - (int)BinaryPrimitives.ReadInt64LittleEndian(entry[8..]) - 4);
+        Assert.Equal(before.Length, bytes.Length - 32 - (int)BinaryPrimitives.ReadInt64LittleEndian(entry[8..]) - 8);
         Assert.Equal(ModelSerializer.FormatVersion, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)));
     }
 
@@ -340,13 +340,13 @@ public sealed class ModelSerializerTests
     public void The_user_maps_chosen_penalty_round_trips_and_a_file_without_it_loads_and_is_written_back_unchanged()
     {
         var meanUser = WithAttributeMap.WithUserAttributeMap(AttributeFactors.FitUsers(WithAttributeMap, _ => ["age:18-24"],
-            regularization: float.PositiveInfinity));
+            regularization: float.PositiveInfinity, rankingRegularization: 50f));
         var withoutPenalty = WithoutLastSection(Serialize(WithBothMaps));
 
         var read = ModelSerializer.Read(new MemoryStream(Serialize(meanUser)));
         var old = ModelSerializer.Read(new MemoryStream(withoutPenalty));
 
-        Assert.Equal(float.PositiveInfinity, read.UserAttributeMap!.Regularization);
+        Assert.Equal((float.PositiveInfinity, 50f), (read.UserAttributeMap!.Regularization, read.UserAttributeMap.RankingRegularization));
         Assert.True(float.IsNaN(old.UserAttributeMap!.Regularization));
         Assert.Equal(WithBothMaps.UserAttributeMap!.Attributes, old.UserAttributeMap.Attributes);
         Assert.Equal(withoutPenalty, Serialize(old));
@@ -355,8 +355,9 @@ public sealed class ModelSerializerTests
     [Fact]
     public void A_user_map_penalty_without_a_user_map_or_not_positive_is_refused()
     {
-        var orphan = WithExtraSection(Serialize(WithAttributeMap), "UREG", flags: 0, BitConverter.GetBytes(50f));
-        var negative = WithExtraSection(WithoutLastSection(Serialize(WithBothMaps)), "UREG", flags: 0, BitConverter.GetBytes(-1f));
+        byte[] Penalty(float rating, float ranking) => [.. BitConverter.GetBytes(rating), .. BitConverter.GetBytes(ranking)];
+        var orphan = WithExtraSection(Serialize(WithAttributeMap), "UREG", flags: 0, Penalty(200f, 50f));
+        var negative = WithExtraSection(WithoutLastSection(Serialize(WithBothMaps)), "UREG", flags: 0, Penalty(200f, -1f));
 
         Assert.Contains("UREG", Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(orphan))).Message);
         Assert.Contains("UREG", Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(negative))).Message);

@@ -75,7 +75,8 @@ public static class TemporalTraining
         {
             userMapChoice = UserMapPenalty.Choose(fitted.Model, split,
                 u => userAttributes.TryGetValue(split.Train.Users[u], out var tokens) && tokens.Length > 0 ? tokens : null, seed: (uint)options.Seed);
-            refit = refit.WithUserAttributeMap(AttributeFactors.FitOnUsers(refit, all, userAttributes, userMapChoice.Regularization));
+            refit = refit.WithUserAttributeMap(AttributeFactors.FitOnUsers(refit, all, userAttributes, userMapChoice.Regularization,
+                AttributeFactors.DefaultUserRegularization));
         }
         var refitSeconds = watch.Elapsed.TotalSeconds;
 

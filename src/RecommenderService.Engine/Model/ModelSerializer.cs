@@ -31,8 +31,9 @@ namespace RecommenderService.Engine;
 /// user profile tokens for attribute names and [b_u, p_u, x_u] for columns, the header's count being the users fitted
 /// on. A file without it loads without a user map: users with a profile and no ratings get the popular list, as before
 /// the map existed; a reader from before it skips it and serves the rest of the model.</para>
-/// <para>Optional section UREG (flags 0, after UATR and only with it): f32 λ per token the user map was fitted at, as
-/// <see cref="UserMapPenalty"/> chose it (+∞: the intercept alone). A file without it loads with λ unrecorded (NaN).</para>
+/// <para>Optional section UREG (flags 0, after UATR and only with it): f32 λ per token of the user map's rating-head
+/// columns, as <see cref="UserMapPenalty"/> chose it (+∞: the intercept alone), then f32 λ of its ranking-head columns. A
+/// file without it loads with both unrecorded (NaN).</para>
 /// <para>Room to grow: a reader skips sections whose tag it does not know unless their flags mark them required,
 /// so a later part (a ranking head) can be added as a new optional section without a version bump; a change
 /// older readers must not ignore sets the required flag or bumps the version.</para>
@@ -55,7 +56,7 @@ public static class ModelSerializer
     private const int RankingHeaderBytes = 24;
     private const int RankingNegativesBytes = 8;
     private const int AttributeHeaderBytes = 16;
-    private const int UserMapPenaltyBytes = 4;
+    private const int UserMapPenaltyBytes = 8;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> (from its current position).</summary>
     public static void Write(FactorModel model, Stream stream)
@@ -144,10 +145,11 @@ public static class ModelSerializer
         }
         if (model.AttributeMap is { } attributes) PutMap(attributes, attributeNames!);
         if (model.UserAttributeMap is { } users) PutMap(users, userTokenNames!);
-        if (model.UserAttributeMap is { Regularization: var chosen } && !float.IsNaN(chosen))
+        if (model.UserAttributeMap is { Regularization: var chosen } recorded && !float.IsNaN(chosen))
         {
             Span<byte> penalty = stackalloc byte[UserMapPenaltyBytes];
             BinaryPrimitives.WriteSingleLittleEndian(penalty, chosen);
+            BinaryPrimitives.WriteSingleLittleEndian(penalty[4..], recorded.RankingRegularization);
             Put(penalty);
         }
 
@@ -213,7 +215,7 @@ public static class ModelSerializer
         RankingHead? rankingHead = null;
         (float DislikedAt, float Bonus)? rankingNegatives = null;
         AttributeFactors? attributeMap = null, userAttributeMap = null;
-        float? userMapPenalty = null;
+        (float Rating, float Ranking)? userMapPenalty = null;
         for (var s = 0; s < sectionCount; s++)
         {
             var entry = table.Slice(s * SectionEntryBytes, SectionEntryBytes);
@@ -272,8 +274,10 @@ public static class ModelSerializer
                     throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, expected {UserMapPenaltyBytes}.");
                 var penalty = penaltyBytes;
                 reader.Read(penalty, $"section {name}");
-                userMapPenalty = BinaryPrimitives.ReadSingleLittleEndian(penalty);
-                if (!(userMapPenalty > 0)) throw new ModelFormatException($"Corrupt model: section {name} has λ {userMapPenalty}; it must be positive.");
+                var (rating, ranking) = (BinaryPrimitives.ReadSingleLittleEndian(penalty), BinaryPrimitives.ReadSingleLittleEndian(penalty[4..]));
+                if (!(rating > 0 && ranking > 0))
+                    throw new ModelFormatException($"Corrupt model: section {name} has λ {rating} and {ranking}; both must be positive.");
+                userMapPenalty = (rating, ranking);
             }
             else if ((flags & RequiredFlag) != 0)
             {
@@ -316,7 +320,7 @@ public static class ModelSerializer
         if (userMapPenalty is { } recorded)
         {
             if (userAttributeMap is null) throw new ModelFormatException("Corrupt model: section UREG without a user attribute map (UATR).");
-            userAttributeMap = userAttributeMap.WithRegularization(recorded);
+            userAttributeMap = userAttributeMap.WithRegularization(recorded.Rating, recorded.Ranking);
         }
         return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead, attributeMap,
             userAttributeMap);
