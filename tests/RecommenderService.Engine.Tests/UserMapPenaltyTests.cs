@@ -44,6 +44,21 @@ public sealed class UserMapPenaltyTests
     }
 
     [Fact]
+    public void The_training_serves_the_user_map_at_the_penalty_its_validation_chose()
+    {
+        var (ratings, planted, _) = ProfileRatings.Build();
+        ratings = RatedInRandomOrder(ratings);
+
+        var result = TemporalTraining.Run(ratings, Training, null, 0.1, userAttributes: planted);
+
+        var choice = result.UserMapChoice!;
+        Assert.Equal(UserMapPenalty.Grid, choice.Steps.Select(s => s.Regularization));
+        Assert.Equal(choice.Steps.Min(s => s.Rmse), choice.Rmse);
+        Assert.Equal(choice.Regularization, result.Model.UserAttributeMap!.Regularization);
+        Assert.True(choice.Rmse < choice.BaselineRmse, $"profile {choice.Rmse:F4}, mu + b_i {choice.BaselineRmse:F4}");
+    }
+
+    [Fact]
     public void Too_few_users_with_a_profile_after_the_cut_keep_the_default_penalty()
     {
         var (ratings, planted, _) = ProfileRatings.Build(users: 60, items: 60);
