@@ -67,7 +67,7 @@ public static class UserMapPenalty
         var foldOfRow = new int[rows.Count];
         for (var p = 0; p < order.Length; p++) foldOfRow[order[p]] = p % Folds;
         var judged = Judged(held, test, trainCounts, profileOf, rows, memberOf, foldOfRow);
-        if (judged.Users < MinValidationUsers) return none;
+        if (judged.Users < MinValidationUsers || judged.Start[^1] == 0) return none;
 
         var k = held.Factors;
         var all = AttributeFactors.Accumulate(held, rows, Enumerable.Range(0, rows.Count), 1 + k, null, AttributeFactors.UserTarget);
