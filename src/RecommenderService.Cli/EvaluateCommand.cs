@@ -12,7 +12,7 @@ internal sealed class EvaluateCommand : ICommand
         + "                      [--json] [--svd-rank R] [--max-rank-users N] [--ranking-only] [--inner F [--inner-seed S]]\n"
         + "       recsys evaluate --ratings FILE --cold-items F --item-attributes FILE [flags]\n"
         + "       recsys evaluate --ratings FILE --cold-users F --user-attributes FILE [--item-attributes FILE]\n"
-        + "                      [--prior-regularization L[,L...]] [--user-map-regularization L] [--weight-users-by-ratings] [flags]\n"
+        + "                      [--prior-regularization L[,L...]] [--user-map-regularization L[,L...]] [--weight-users-by-ratings] [flags]\n"
         + "                      [--liked-threshold T] [--disliked-threshold T] [--list-sharpness B] [--list-threshold T] [flags]\n\n"
         + "Protocols: --train/--test two files; --kfold K shuffled K-fold CV (mean and std over folds, numpy\n"
         + "RandomState(seed) as scikit-learn's KFold); --temporal F newest fraction F as test; --holdout F random\n"
@@ -30,7 +30,10 @@ internal sealed class EvaluateCommand : ICommand
         + "--cold-users F: user cold start; ceil(users*F) users (numpy RandomState(seed).permutation) held out with all\n"
         + "their ratings, both heads trained on the rest, the user attribute map fitted on the trained users' profiles\n"
         + "(--user-attributes: MovieLens u.user 'id|age|gender|occupation|zip' or 'user TAB {json}' lines, tokenised as the\n"
-        + "service does). Each held-out user's first 5 ratings by time are onboarding, the rest judge every row: RMSE\n"
+        + "service does), its rating-head columns at the lambda the service's training chooses (validated on the ratings\n"
+        + "after the temporal cut of the training users), or every column at each --user-map-regularization L (a profile\n"
+        + "row each; the first serves the other rows).\n"
+        + "Each held-out user's first 5 ratings by time are onboarding, the rest judge every row: RMSE\n"
         + "and P@10 / liked P@10 (top 10 without the picks) from the profile alone and with 1, 3, 5 of the onboarding\n"
         + "ratings as picks (plain fold-in; fold-in with the profile as prior, --prior-regularization L, default "
         + $"{Engine.ColdUsers.DefaultPriorRegularization:G3}),\n"
@@ -314,6 +317,18 @@ internal sealed class EvaluateCommand : ICommand
         log.WriteLine($"cold users: {cold.Length} of {ratings.UserCount} users held out with {test.Count} ratings; profiles for {profiles.Count} users from {userPath}; model: {TrainingFlags.Describe(training)}");
         var model = TrainingPolicy.Fit(train, training).Model.WithRanking(new RankingTrainer(ranking).Train(train));
         log.WriteLine($"  trained both heads in {clock.Elapsed.TotalSeconds:F2} s");
+        // Unless fixed λs are asked for, the user map's λ is chosen as the service's training chooses it.
+        UserMapPenaltyChoice? choice = null;
+        if (!args.Has("user-map-regularization"))
+        {
+            clock.Restart();
+            choice = UserMapPenalty.ChooseFor(train, training, ServiceHoldoutFraction, u => profileByIndex[u]);
+            coldOptions = coldOptions with
+            {
+                UserMapRegularizations = [choice.Regularization], UserMapRankingRegularization = AttributeFactors.DefaultUserRegularization,
+            };
+            log.WriteLine($"  user map lambda chosen in {clock.Elapsed.TotalSeconds:F2} s");
+        }
         var scores = ColdUserEvaluation.Evaluate(model, train, test, cold, u => profileByIndex[u], itemAttributes, coldOptions);
         if (json)
         {
@@ -327,7 +342,7 @@ internal sealed class EvaluateCommand : ICommand
         output.WriteLine($"user cold start on {path}: {scores.JudgedUsers} of {scores.ColdUsers} held-out users judged on {scores.JudgedRatings} ratings "
             + $"after their first {coldOptions.MaxPicks}; user map on {scores.FittedUsers} trained users x {scores.ProfileTokens} profile tokens "
             + $"({scores.WithProfile} held-out users with a known token{(itemAttributes is null ? "" : $", {scores.WithLikes} with usable likes")}); "
-            + $"prior lambda {string.Join(", ", coldOptions.PriorRegularizations)}, user map lambda {string.Join(", ", coldOptions.UserMapRegularizations)}");
+            + $"prior lambda {string.Join(", ", coldOptions.PriorRegularizations)}, user map lambda {UserMapLambda(coldOptions, choice)}");
         output.WriteLine("picks  row                        RMSE     P@10   likedP@10");
         foreach (var row in scores.Rows)
             output.WriteLine($"{row.Picks,5}  {row.Name,-24} {Cell(row.Rmse)} {Cell(row.Precision)} {Cell(row.LikedPrecision)}");
@@ -335,6 +350,16 @@ internal sealed class EvaluateCommand : ICommand
 
         static string Cell(double value) => double.IsNaN(value) ? "       -" : $"{value,8:F4}";
     }
+
+    /// <summary>The service's default share of the newest ratings held out by training (<c>Training:HoldoutFraction</c>).</summary>
+    private const double ServiceHoldoutFraction = 0.1;
+
+    /// <summary>The user map's λ as given, or as the validation chose it with each λ's validation RMSE.</summary>
+    private static string UserMapLambda(ColdUserOptions options, UserMapPenaltyChoice? choice) =>
+        choice is null ? string.Join(", ", options.UserMapRegularizations)
+            : FormattableString.Invariant($"{choice.Regularization:G4} chosen on {choice.ValidationUsers} users' {choice.ValidationRatings} ratings after the training's temporal cut (RMSE, standard errors above the best: ")
+              + string.Join(", ", choice.Steps.Select(s => FormattableString.Invariant($"{s.Regularization:G4}: {s.Rmse:F4} z {s.Excess:F1}")))
+              + FormattableString.Invariant($"; mu + b_i {choice.BaselineRmse:F4}), ranking columns {AttributeFactors.DefaultUserRegularization:G4}");
 
     /// <summary>
     /// The row "service": exactly what a retrain of the service does and records (<see cref="TemporalTraining"/>):

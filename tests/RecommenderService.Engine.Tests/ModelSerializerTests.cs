@@ -309,7 +309,7 @@ public sealed class ModelSerializerTests
 
         var (map, read) = (WithBothMaps.UserAttributeMap!, copy.UserAttributeMap!);
         Assert.Equal(map.Attributes, read.Attributes);
-        Assert.Equal((map.RatingFactors, map.RankingFactors, map.Fitted), (read.RatingFactors, read.RankingFactors, read.Fitted));
+        Assert.Equal((map.RatingFactors, map.RankingFactors, map.Fitted, 2f), (read.RatingFactors, read.RankingFactors, read.Fitted, read.Regularization));
         var (b, p, x) = map.Derive(["zip:9", "age:25-34"]);
         var (rb, rp, rx) = read.Derive(["zip:9", "age:25-34"]);
         Assert.Equal(b, rb);
@@ -324,12 +324,43 @@ public sealed class ModelSerializerTests
         var bytes = Serialize(WithBothMaps);
         var before = Serialize(WithAttributeMap);
 
-        Assert.Equal(10, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)));
+        // UATR, then UREG (the map's λ), both optional.
+        Assert.Equal(11, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)));
         var entry = bytes.AsSpan(16 + 9 * 16, 16);
+        var penalty = bytes.AsSpan(16 + 10 * 16, 16);
         Assert.Equal("UATR", Encoding.ASCII.GetString(entry[..4]));
+        Assert.Equal("UREG", Encoding.ASCII.GetString(penalty[..4]));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]));
-        Assert.Equal(before.Length, bytes.Length - 16 - (int)BinaryPrimitives.ReadInt64LittleEndian(entry[8..]));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(penalty[4..]));
+        Assert.Equal(before.Length, bytes.Length - 32 - (int)BinaryPrimitives.ReadInt64LittleEndian(entry[8..]) - 8);
         Assert.Equal(ModelSerializer.FormatVersion, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)));
+    }
+
+    [Fact]
+    public void The_user_maps_chosen_penalty_round_trips_and_a_file_without_it_loads_and_is_written_back_unchanged()
+    {
+        var meanUser = WithAttributeMap.WithUserAttributeMap(AttributeFactors.FitUsers(WithAttributeMap, _ => ["age:18-24"],
+            regularization: float.PositiveInfinity, rankingRegularization: 50f));
+        var withoutPenalty = WithoutLastSection(Serialize(WithBothMaps));
+
+        var read = ModelSerializer.Read(new MemoryStream(Serialize(meanUser)));
+        var old = ModelSerializer.Read(new MemoryStream(withoutPenalty));
+
+        Assert.Equal((float.PositiveInfinity, 50f), (read.UserAttributeMap!.Regularization, read.UserAttributeMap.RankingRegularization));
+        Assert.True(float.IsNaN(old.UserAttributeMap!.Regularization));
+        Assert.Equal(WithBothMaps.UserAttributeMap!.Attributes, old.UserAttributeMap.Attributes);
+        Assert.Equal(withoutPenalty, Serialize(old));
+    }
+
+    [Fact]
+    public void A_user_map_penalty_without_a_user_map_or_not_positive_is_refused()
+    {
+        byte[] Penalty(float rating, float ranking) => [.. BitConverter.GetBytes(rating), .. BitConverter.GetBytes(ranking)];
+        var orphan = WithExtraSection(Serialize(WithAttributeMap), "UREG", flags: 0, Penalty(200f, 50f));
+        var negative = WithExtraSection(WithoutLastSection(Serialize(WithBothMaps)), "UREG", flags: 0, Penalty(200f, -1f));
+
+        Assert.Contains("UREG", Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(orphan))).Message);
+        Assert.Contains("UREG", Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(negative))).Message);
     }
 
     [Fact]
@@ -342,6 +373,17 @@ public sealed class ModelSerializerTests
         var bytes = WithExtraSection(Serialize(WithRanking), "UATR", flags: 0, section);
         var error = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new MemoryStream(bytes)));
         Assert.Contains("UATR", error.Message);
+    }
+
+    /// <summary>Drops the last section (table entry and data), as a writer from before it would have written the file, with a fresh checksum.</summary>
+    private static byte[] WithoutLastSection(byte[] model)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(model.AsSpan(12));
+        var tableEnd = 16 + 16 * count;
+        var length = (int)BinaryPrimitives.ReadInt64LittleEndian(model.AsSpan(tableEnd - 16 + 8));
+        var content = model[..(tableEnd - 16)].Concat(model[tableEnd..(model.Length - 32 - length)]).ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(12), count - 1);
+        return content.Concat(SHA256.HashData(content)).ToArray();
     }
 
     /// <summary>Appends a section (table entry and data) the way a later writer would, with a fresh checksum.</summary>

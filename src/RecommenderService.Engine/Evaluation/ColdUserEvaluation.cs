@@ -53,7 +53,7 @@ public static class ColdUserEvaluation
         var itemCounts = new int[model.Items.Count];
         foreach (var i in train.Item) itemCounts[i]++;
         var maps = options.UserMapRegularizations.Select(lambda => AttributeFactors.FitUsers(model, profileOf, u => userCounts[u] > 0, lambda,
-            options.WeightUsersByRatings ? u => userCounts[u] : null)).ToArray();
+            options.WeightUsersByRatings ? u => userCounts[u] : null, options.UserMapRankingRegularization)).ToArray();
         var userMap = maps[0];
         model = model.WithUserAttributeMap(userMap);
         if (itemAttributesOf is not null)
@@ -263,6 +263,9 @@ public sealed record ColdUserOptions
 
     /// <summary>λ of the user map's ridge regression; several give a profile row each (the first serves the other rows).</summary>
     public IReadOnlyList<float> UserMapRegularizations { get; init; } = [AttributeFactors.DefaultUserRegularization];
+
+    /// <summary>λ of the user map's ranking-head columns; null (the default): each map's own λ, as for the rating head.</summary>
+    public float? UserMapRankingRegularization { get; init; }
 
     /// <summary>Weight each trained user by their rating count in the user map (default: alike).</summary>
     public bool WeightUsersByRatings { get; init; }

@@ -9,7 +9,8 @@ namespace RecommenderService.Engine;
 /// then refit both heads on every rating (the rating head for the best epoch count), so the newest raters are
 /// in the served model; last, given item attributes, fit the served model's <see cref="FactorModel.AttributeMap"/> on
 /// its items, so items added later with attributes are served before the next training (<see cref="ColdItems"/>), and
-/// given user profiles its <see cref="FactorModel.UserAttributeMap"/> on its users (<see cref="ColdUsers"/>).
+/// given user profiles its <see cref="FactorModel.UserAttributeMap"/> on its users (<see cref="ColdUsers"/>), at the λ
+/// <see cref="UserMapPenalty"/> chooses on the held rating head.
 /// </summary>
 public static class TemporalTraining
 {
@@ -67,13 +68,22 @@ public static class TemporalTraining
         if (ranking is not null) refit = refit.WithRanking(new RankingTrainer(ranking).Train(all, onRankingIteration, cancellationToken, heldHead));
         // Fitted last, on the served vectors: it must map attributes to the vectors the served items have.
         if (itemAttributes is not null) refit = refit.WithAttributeMap(AttributeFactors.FitOnRatings(refit, all, itemAttributes));
-        if (userAttributes is not null) refit = refit.WithUserAttributeMap(AttributeFactors.FitOnUsers(refit, all, userAttributes));
+        // The user map's λ is chosen on the held rating head, whose users' ratings after the cut (newcomers' among them)
+        // it never trained on: what a user with a profile and no ratings is (UserMapPenalty).
+        UserMapPenaltyChoice? userMapChoice = null;
+        if (userAttributes is not null)
+        {
+            userMapChoice = UserMapPenalty.Choose(fitted.Model, split,
+                u => userAttributes.TryGetValue(split.Train.Users[u], out var tokens) && tokens.Length > 0 ? tokens : null, seed: (uint)options.Seed);
+            refit = refit.WithUserAttributeMap(AttributeFactors.FitOnUsers(refit, all, userAttributes, userMapChoice.Regularization,
+                AttributeFactors.DefaultUserRegularization));
+        }
         var refitSeconds = watch.Elapsed.TotalSeconds;
 
         return new TemporalTrainingResult(refit, held, split, testRows, options with { Epochs = epochs }, fitted.BestEpoch, report,
             new StageTimings(ratingSeconds, rankingSeconds, evaluateSeconds, refitSeconds))
         {
-            Ranking = ranking, RankingSearch = search,
+            Ranking = ranking, RankingSearch = search, UserMapChoice = refit.UserAttributeMap is null ? null : userMapChoice,
         };
     }
 

@@ -18,4 +18,7 @@ public sealed record TemporalTrainingResult(
 
     /// <summary>The penalty search on the ratings before the cut; null when it was off or there is no ranking head.</summary>
     public RankingSearchResult? RankingSearch { get; init; }
+
+    /// <summary>How the user map's λ was chosen; null without a user map.</summary>
+    public UserMapPenaltyChoice? UserMapChoice { get; init; }
 }

@@ -31,6 +31,9 @@ namespace RecommenderService.Engine;
 /// user profile tokens for attribute names and [b_u, p_u, x_u] for columns, the header's count being the users fitted
 /// on. A file without it loads without a user map: users with a profile and no ratings get the popular list, as before
 /// the map existed; a reader from before it skips it and serves the rest of the model.</para>
+/// <para>Optional section UREG (flags 0, after UATR and only with it): f32 λ per token of the user map's rating-head
+/// columns, as <see cref="UserMapPenalty"/> chose it (+∞: the intercept alone), then f32 λ of its ranking-head columns. A
+/// file without it loads with both unrecorded (NaN).</para>
 /// <para>Room to grow: a reader skips sections whose tag it does not know unless their flags mark them required,
 /// so a later part (a ranking head) can be added as a new optional section without a version bump; a change
 /// older readers must not ignore sets the required flag or bumps the version.</para>
@@ -48,10 +51,12 @@ public static class ModelSerializer
 
     private static readonly uint Meta = Tag("META"), UserIds = Tag("UIDS"), ItemIds = Tag("IIDS"),
         UserBias = Tag("UBIA"), ItemBias = Tag("IBIA"), UserFactors = Tag("PFAC"), ItemFactors = Tag("QFAC"),
-        Ranking = Tag("RANK"), RankingNegatives = Tag("RNEG"), AttributeMap = Tag("ATTR"), UserAttributeMap = Tag("UATR");
+        Ranking = Tag("RANK"), RankingNegatives = Tag("RNEG"), AttributeMap = Tag("ATTR"), UserAttributeMap = Tag("UATR"),
+        UserMapPenalty = Tag("UREG");
     private const int RankingHeaderBytes = 24;
     private const int RankingNegativesBytes = 8;
     private const int AttributeHeaderBytes = 16;
+    private const int UserMapPenaltyBytes = 8;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> (from its current position).</summary>
     public static void Write(FactorModel model, Stream stream)
@@ -77,6 +82,9 @@ public static class ModelSerializer
         var userTokenNames = model.UserAttributeMap is { } userMap ? EncodeIds(userMap.Attributes) : null;
         if (model.UserAttributeMap is { } fittedUsers)
             sections = [.. sections, (UserAttributeMap, AttributeHeaderBytes + userTokenNames!.Length + fittedUsers.Weights.Length * 4L)];
+        // A map read from a file without it has no recorded λ, and is written back as it was read.
+        if (model.UserAttributeMap is { Regularization: var lambda } && !float.IsNaN(lambda))
+            sections = [.. sections, (UserMapPenalty, UserMapPenaltyBytes)];
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Put(ReadOnlySpan<byte> bytes)
@@ -94,7 +102,8 @@ public static class ModelSerializer
             var entry = header.Slice(16 + s * SectionEntryBytes, SectionEntryBytes);
             BinaryPrimitives.WriteUInt32LittleEndian(entry, sections[s].Tag);
             // Both heads' extras are optional: a reader that predates them still serves the rating head.
-            var optional = sections[s].Tag == Ranking || sections[s].Tag == AttributeMap || sections[s].Tag == UserAttributeMap;
+            var optional = sections[s].Tag == Ranking || sections[s].Tag == AttributeMap || sections[s].Tag == UserAttributeMap
+                || sections[s].Tag == UserMapPenalty;
             BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], optional ? 0u : RequiredFlag);
             BinaryPrimitives.WriteInt64LittleEndian(entry[8..], sections[s].Length);
         }
@@ -136,6 +145,13 @@ public static class ModelSerializer
         }
         if (model.AttributeMap is { } attributes) PutMap(attributes, attributeNames!);
         if (model.UserAttributeMap is { } users) PutMap(users, userTokenNames!);
+        if (model.UserAttributeMap is { Regularization: var chosen } recorded && !float.IsNaN(chosen))
+        {
+            Span<byte> penalty = stackalloc byte[UserMapPenaltyBytes];
+            BinaryPrimitives.WriteSingleLittleEndian(penalty, chosen);
+            BinaryPrimitives.WriteSingleLittleEndian(penalty[4..], recorded.RankingRegularization);
+            Put(penalty);
+        }
 
         Span<byte> digest = stackalloc byte[HashBytes];
         hash.GetHashAndReset(digest);
@@ -194,10 +210,12 @@ public static class ModelSerializer
         IdMap? userIds = null, itemIds = null;
         Span<byte> metaBytes = stackalloc byte[24];
         Span<byte> negativeBytes = stackalloc byte[RankingNegativesBytes];
+        Span<byte> penaltyBytes = stackalloc byte[UserMapPenaltyBytes];
         float[]? userBias = null, itemBias = null, userFactors = null, itemFactors = null;
         RankingHead? rankingHead = null;
         (float DislikedAt, float Bonus)? rankingNegatives = null;
         AttributeFactors? attributeMap = null, userAttributeMap = null;
+        (float Rating, float Ranking)? userMapPenalty = null;
         for (var s = 0; s < sectionCount; s++)
         {
             var entry = table.Slice(s * SectionEntryBytes, SectionEntryBytes);
@@ -250,6 +268,17 @@ public static class ModelSerializer
                 var map = reader.ReadAttributeMap(length, factors, name);
                 if (tag == AttributeMap) attributeMap = map; else userAttributeMap = map;
             }
+            else if (tag == UserMapPenalty)
+            {
+                if (length != UserMapPenaltyBytes)
+                    throw new ModelFormatException($"Corrupt model: section {name} is {length} bytes, expected {UserMapPenaltyBytes}.");
+                var penalty = penaltyBytes;
+                reader.Read(penalty, $"section {name}");
+                var (rating, ranking) = (BinaryPrimitives.ReadSingleLittleEndian(penalty), BinaryPrimitives.ReadSingleLittleEndian(penalty[4..]));
+                if (!(rating > 0 && ranking > 0))
+                    throw new ModelFormatException($"Corrupt model: section {name} has λ {rating} and {ranking}; both must be positive.");
+                userMapPenalty = (rating, ranking);
+            }
             else if ((flags & RequiredFlag) != 0)
             {
                 throw new ModelFormatException($"The model needs section {name}, which this reader does not know; it was written by a newer version.");
@@ -288,6 +317,11 @@ public static class ModelSerializer
         if (userAttributeMap is not null && userAttributeMap.RankingFactors != (rankingHead?.Factors ?? 0))
             throw new ModelFormatException(
                 $"Corrupt model: section UATR derives ranking vectors of {userAttributeMap.RankingFactors} factors; the ranking head has {rankingHead?.Factors ?? 0}.");
+        if (userMapPenalty is { } recorded)
+        {
+            if (userAttributeMap is null) throw new ModelFormatException("Corrupt model: section UREG without a user attribute map (UATR).");
+            userAttributeMap = userAttributeMap.WithRegularization(recorded.Rating, recorded.Ranking);
+        }
         return new FactorModel(userIds, itemIds, factors, mean, userBias, itemBias, userFactors, itemFactors, scale, rankingHead, attributeMap,
             userAttributeMap);
     }

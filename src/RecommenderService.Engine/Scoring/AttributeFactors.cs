@@ -20,7 +20,8 @@ public sealed class AttributeFactors
     private readonly Dictionary<string, int> _index;
     private readonly float[] _weights; // (A + 1) rows × Targets, row A = intercept
 
-    private AttributeFactors(string[] attributes, float[] weights, int ratingFactors, int rankingFactors, int fittedItems)
+    private AttributeFactors(string[] attributes, float[] weights, int ratingFactors, int rankingFactors, int fittedItems, float regularization,
+        float rankingRegularization)
     {
         Attributes = attributes;
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -29,6 +30,8 @@ public sealed class AttributeFactors
         RatingFactors = ratingFactors;
         RankingFactors = rankingFactors;
         Fitted = fittedItems;
+        Regularization = regularization;
+        RankingRegularization = rankingRegularization;
     }
 
     /// <summary>The attribute vocabulary seen at fitting time; other attributes are ignored when deriving.</summary>
@@ -42,6 +45,15 @@ public sealed class AttributeFactors
     /// <summary>How many rows (items; users for a user map) the regression was fitted on.</summary>
     public int Fitted { get; }
 
+    /// <summary>
+    /// λ per attribute the map's rating-head columns [b, q] were fitted at (+∞: the intercept alone); NaN for a map read
+    /// from a file that does not record it.
+    /// </summary>
+    public float Regularization { get; }
+
+    /// <summary>λ per attribute of the ranking-head columns (NaN when not recorded; the same as <see cref="Regularization"/> unless a fit set it apart).</summary>
+    public float RankingRegularization { get; }
+
     private int Targets => 1 + RatingFactors + RankingFactors;
 
     /// <summary>The fitted weights, (attributes + 1) rows × (1 + k + h) columns, row-major, the intercept last (for the model file).</summary>
@@ -49,14 +61,19 @@ public sealed class AttributeFactors
 
     /// <summary>A map read back from a model file (see <see cref="ModelSerializer"/>).</summary>
     /// <exception cref="ArgumentException">Duplicate attributes or weights of the wrong size.</exception>
-    internal static AttributeFactors FromWeights(string[] attributes, float[] weights, int ratingFactors, int rankingFactors, int fittedItems)
+    internal static AttributeFactors FromWeights(string[] attributes, float[] weights, int ratingFactors, int rankingFactors, int fittedItems,
+        float regularization = float.NaN, float rankingRegularization = float.NaN)
     {
         if (weights.Length != (long)(attributes.Length + 1) * (1 + ratingFactors + rankingFactors))
             throw new ArgumentException("The weights do not match the attribute count and factor dimensions.", nameof(weights));
         if (attributes.Distinct(StringComparer.Ordinal).Count() != attributes.Length)
             throw new ArgumentException("An attribute appears twice.", nameof(attributes));
-        return new AttributeFactors(attributes, weights, ratingFactors, rankingFactors, fittedItems);
+        return new AttributeFactors(attributes, weights, ratingFactors, rankingFactors, fittedItems, regularization, rankingRegularization);
     }
+
+    /// <summary>The same map with its λs recorded (a model file's UREG section).</summary>
+    internal AttributeFactors WithRegularization(float regularization, float rankingRegularization) =>
+        new(Attributes as string[] ?? Attributes.ToArray(), _weights, RatingFactors, RankingFactors, Fitted, regularization, rankingRegularization);
 
     /// <summary>
     /// Whether any of <paramref name="attributes"/> was seen at fitting time. An item with none of them would get the
@@ -110,24 +127,28 @@ public sealed class AttributeFactors
     /// <summary>
     /// The user side (<see cref="FactorModel.UserAttributeMap"/>): fits the same regression from user attribute tokens
     /// (<see cref="UserAttributeTokens"/>) to every known user's [b_u, p_u, x_u] (rating-head bias and factors, and the
-    /// ranking head's vector), so a user with a profile and no ratings can be served (<see cref="ColdUsers"/>).
+    /// ranking head's vector), so a user with a profile and no ratings can be served (<see cref="ColdUsers"/>). The ranking
+    /// columns take <paramref name="rankingRegularization"/> when given, <paramref name="regularization"/> otherwise.
     /// </summary>
     /// <exception cref="ArgumentException">No user has attributes.</exception>
     public static AttributeFactors FitUsers(FactorModel model, Func<int, IReadOnlyCollection<string>?> attributesOf,
-        Func<int, bool>? trained = null, float regularization = 1f, Func<int, double>? weightOf = null)
+        Func<int, bool>? trained = null, float regularization = 1f, Func<int, double>? weightOf = null, float? rankingRegularization = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(attributesOf);
-        return FitRows(model, model.Users.Count, attributesOf, trained, regularization, weightOf, UserTarget, "user");
+        return FitRows(model, model.Users.Count, attributesOf, trained, regularization, weightOf, UserTarget, "user", rankingRegularization);
     }
 
     /// <summary>
     /// Fits the user map on the users of a model trained on <paramref name="ratings"/> that have profile tokens in
     /// <paramref name="attributesById"/> (keyed by external user id; empty lists count as none), every such user weighted
-    /// alike (<see cref="ColdUserEvaluation"/> measured it against weighting by ratings). Null when no rated user has any.
+    /// alike (<see cref="ColdUserEvaluation"/> measured it against weighting by ratings), the rating-head columns at λ
+    /// <paramref name="regularization"/> (training passes the one <see cref="UserMapPenalty"/> chose) and the ranking
+    /// head's at <paramref name="rankingRegularization"/>. Null when no rated user has any.
     /// </summary>
     public static AttributeFactors? FitOnUsers(FactorModel model, RatingSet ratings,
-        IReadOnlyDictionary<string, string[]> attributesById, float regularization = DefaultUserRegularization)
+        IReadOnlyDictionary<string, string[]> attributesById, float regularization = DefaultUserRegularization,
+        float rankingRegularization = DefaultUserRegularization)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ratings);
@@ -140,73 +161,58 @@ public sealed class AttributeFactors
         string[]? Of(int user) => attributesById.TryGetValue(model.Users[user], out var a) && a.Length > 0 ? a : null;
         var any = false;
         for (var u = 0; u < counts.Length && !any; u++) any = counts[u] > 0 && Of(u) is not null;
-        return any ? FitUsers(model, Of, u => counts[u] > 0, regularization) : null;
+        return any ? FitUsers(model, Of, u => counts[u] > 0, regularization, rankingRegularization: rankingRegularization) : null;
     }
 
     /// <summary>
-    /// λ of the user map: users are many per token (hundreds per age band) and a profile says little of a taste, so each
-    /// token is held near the intercept far harder than an item's. Chosen on MovieLens-100k's held-out users of seed 7
-    /// (λ 1, 5, 20, 50, 200, 1000: RMSE 1.0080 … 0.9959, P@10 best at 50) and confirmed on seed 42 (docs/benchmarks.md).
+    /// λ of the user map's ranking-head columns, and of its rating-head columns when too few users have a profile for
+    /// <see cref="UserMapPenalty"/> to judge (it chooses those otherwise): users are many per token and a profile says
+    /// little of a taste, so each token is held near the intercept far harder than an item's. Chosen for lists (P@10) on
+    /// MovieLens-100k's held-out users (docs/benchmarks.md); RMSE, which the choice reads, says nothing of the ranking head.
     /// </summary>
     public const float DefaultUserRegularization = 50f;
 
     private static AttributeFactors FitRows(FactorModel model, int count, Func<int, IReadOnlyCollection<string>?> attributesOf,
-        Func<int, bool>? trained, float regularization, Func<int, double>? weightOf, Action<FactorModel, int, float[]> targetOf, string what)
+        Func<int, bool>? trained, float regularization, Func<int, double>? weightOf, Action<FactorModel, int, float[]> targetOf, string what,
+        float? rankingRegularization = null)
     {
-        if (!float.IsFinite(regularization) || regularization <= 0)
+        if (float.IsNaN(regularization) || regularization <= 0)
             throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "λ must be positive.");
-        var vocabulary = new SortedSet<string>(StringComparer.Ordinal);
-        var rows = new List<(int Row, IReadOnlyCollection<string> Attributes)>();
-        for (var i = 0; i < count; i++)
-        {
-            if (trained is not null && !trained(i)) continue;
-            if (attributesOf(i) is not { } attributes) continue;
-            rows.Add((i, attributes));
-            vocabulary.UnionWith(attributes);
-        }
+        var rankingLambda = rankingRegularization ?? regularization;
+        if (float.IsNaN(rankingLambda) || rankingLambda <= 0)
+            throw new ArgumentOutOfRangeException(nameof(rankingRegularization), rankingLambda, "λ must be positive.");
+        var rows = TokenRows.Of(count, attributesOf, trained);
         if (rows.Count == 0) throw new ArgumentException($"No trained {what} has attributes to learn from.", nameof(attributesOf));
-
-        var names = vocabulary.ToArray();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var a = 0; a < names.Length; a++) index[names[a]] = a;
-        var n = names.Length + 1;
-        var kRating = model.Factors;
         var kRanking = model.Ranking?.Factors ?? 0;
-        var targets = 1 + kRating + kRanking;
-
-        // Normal equations XᵀX w = Xᵀt with X = indicators plus a 1 column (the intercept, unpenalised).
-        var xtx = new double[n * n];
-        var xtt = new double[n * targets];
-        var columns = new List<int>();
-        var target = new float[targets];
-        foreach (var (row, attributes) in rows)
+        var system = Accumulate(model, rows, Enumerable.Range(0, rows.Count), 1 + model.Factors + kRanking, weightOf, targetOf);
+        var weights = system.Solve(regularization);
+        if (kRanking > 0 && !rankingLambda.Equals(regularization))
         {
-            columns.Clear();
-            foreach (var a in attributes.Distinct()) columns.Add(index[a]);
-            columns.Add(n - 1);
-            targetOf(model, row, target);
-            var weight = weightOf?.Invoke(row) ?? 1;
+            // The ranking columns at their own λ: a second factor of the same system.
+            var ranking = system.Solve(rankingLambda);
+            for (var r = 0; r < system.N; r++)
+                ranking.AsSpan(r * system.Targets + 1 + model.Factors, kRanking).CopyTo(weights.AsSpan(r * system.Targets + 1 + model.Factors, kRanking));
+        }
+        return new AttributeFactors(rows.Names, weights, model.Factors, kRanking, rows.Count, regularization, kRanking > 0 ? rankingLambda : regularization);
+    }
+
+    /// <summary>
+    /// The normal equations over <paramref name="rows"/>' entries <paramref name="members"/>, for the first
+    /// <paramref name="targets"/> of each row's [bias, rating factors, ranking factors].
+    /// </summary>
+    internal static TokenRegression Accumulate(FactorModel model, TokenRows rows, IEnumerable<int> members, int targets,
+        Func<int, double>? weightOf, Action<FactorModel, int, float[]> targetOf)
+    {
+        var system = new TokenRegression(rows.Names.Length, targets);
+        var target = new float[1 + model.Factors + (model.Ranking?.Factors ?? 0)];
+        foreach (var m in members)
+        {
+            var weight = weightOf?.Invoke(rows.Rows[m]) ?? 1;
             if (!(weight > 0)) continue;
-            foreach (var r in columns)
-            {
-                foreach (var c in columns) xtx[r * n + c] += weight;
-                for (var t = 0; t < targets; t++) xtt[r * targets + t] += weight * target[t];
-            }
+            targetOf(model, rows.Rows[m], target);
+            system.Add(rows.Columns[m], target, weight);
         }
-        for (var a = 0; a < n - 1; a++) xtx[a * n + a] += regularization;
-        xtx[(n - 1) * n + n - 1] += 1e-6; // keeps the system definite when every row shares one attribute set
-
-        var weights = new float[n * targets];
-        var a2 = new double[n * n];
-        var b = new double[n];
-        for (var t = 0; t < targets; t++)
-        {
-            xtx.CopyTo(a2, 0);
-            for (var r = 0; r < n; r++) b[r] = xtt[r * targets + t];
-            FoldIn.CholeskySolve(a2, b, n);
-            for (var r = 0; r < n; r++) weights[r * targets + t] = (float)b[r];
-        }
-        return new AttributeFactors(names, weights, kRating, kRanking, rows.Count);
+        return system;
     }
 
     /// <summary>
@@ -278,7 +284,7 @@ public sealed class AttributeFactors
         if (model.Ranking is { } head) head.ItemVector(item).CopyTo(target.AsSpan(1 + model.Factors, head.Factors));
     }
 
-    private static void UserTarget(FactorModel model, int user, float[] target)
+    internal static void UserTarget(FactorModel model, int user, float[] target)
     {
         target[0] = model.UserBias[user];
         model.UserVector(user).CopyTo(target.AsSpan(1, model.Factors));

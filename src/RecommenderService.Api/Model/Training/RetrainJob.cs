@@ -161,6 +161,13 @@ public sealed class RetrainJob(
         if (trained.Model.UserAttributeMap is { } userMap)
             logger.LogInformation("User attribute map fitted on {FittedUsers} users over {Tokens} profile tokens: users with a profile are served from it until they rate",
                 userMap.Fitted, userMap.Attributes.Count);
+        if (trained.UserMapChoice is { Steps.Count: > 0 } choice)
+            logger.LogInformation(
+                "User attribute map lambda {UserMapLambda:G4} per token, chosen on {ValidationUsers} users' {ValidationRatings} ratings after the cut: profile-only RMSE {UserMapRmse:F4}, mean user {MeanUserRmse:F4}, mu + b_i {BaselineRmse:F4}",
+                choice.Regularization, choice.ValidationUsers, choice.ValidationRatings, choice.Rmse, choice.MeanUserRmse, choice.BaselineRmse);
+        else if (trained.UserMapChoice is { } fixedChoice)
+            logger.LogInformation("User attribute map lambda {UserMapLambda:G4} per token, the default: too few users with a profile rated after the cut to choose it",
+                fixedChoice.Regularization);
         if (trained.RankingSearch is { Steps.Count: > 0 } search)
             logger.LogInformation(
                 "Ranking penalty search on the newest ratings before the cut: {Tried} candidates, chose x{Multiplier} (validation NDCG@10 {Ndcg:F4}, popularity {PopularityNdcg:F4}); served head's lambda {Lambda:G4}",
