@@ -1,6 +1,9 @@
 namespace RecommenderService.Api.Tests.Model;
 
-/// <summary>The <c>ItemIndex</c> settings are checked on start: a bad value stops the service naming the setting.</summary>
+/// <summary>
+/// The settings that bound a list's work (<c>ItemIndex</c>, <c>Exploration:MaxCandidates</c>) are checked on start: a bad
+/// value stops the service naming the setting.
+/// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ItemIndexSettingsTests(PostgresFixture postgres)
 {
@@ -10,6 +13,7 @@ public sealed class ItemIndexSettingsTests(PostgresFixture postgres)
     [InlineData("ItemIndex:ExpansionAdd", "0")]
     [InlineData("ItemIndex:ExpansionSearch", "5000")]
     [InlineData("ItemIndex:Candidates", "0")]
+    [InlineData("Exploration:MaxCandidates", "0")]
     public async Task A_setting_out_of_range_stops_the_service_at_start_naming_it(string key, string value)
     {
         var database = await postgres.CreateDatabaseAsync();
