@@ -11,9 +11,14 @@
 # impressions, queue) but the database stores nothing (every batch fails, is dropped and counted): the in-process cost
 # alone, apart from the database's.
 #
-# Around every measured run, load/cpu_ticks.py reads the CPU time of the side's service process and of every PostgreSQL
-# process (by kind: backend, walwriter, checkpointer, autovacuum ...); the end prints CPU per served list on each side
-# and the difference, on - off: the price of an impression, split between the service and the database's processes.
+# Before and after the measured runs, load/cpu_ticks.py reads the CPU time of both services and of every PostgreSQL
+# process (each backend by the service it serves; walwriter, checkpointer, autovacuum ...), and /metrics their
+# garbage collections; the end prints CPU per served list on each side and the difference, on - off: the price of an
+# impression, split between the service and the database's processes. The database's background work is caused by the
+# 'on' side's writes whenever it happens, so it is divided by the 'on' side's lists.
+#
+# AA=true makes both sides alike (both record nothing): the ratio's spread between such runs is what the method can
+# tell apart on this machine at the time.
 #
 # PIN=true gives PostgreSQL a core of its own: the cluster on the last core, both services and wrk on the others
 # (taskset), as if the database ran on its own host.
@@ -73,7 +78,7 @@ if [[ "${PIN:-false}" == true ]]; then
 fi
 echo "==> Two fresh services on the same database and model: Outcomes__RecordImpressions=true and =false"
 on_url="http://127.0.0.1:$(free_port)"
-start_side "${on_url##*:}" true service-on.log
+start_side "${on_url##*:}" "$([[ "${AA:-false}" == true ]] && echo false || echo true)" service-on.log
 on_pid=$!
 off_url="http://127.0.0.1:$(free_port)"
 start_side "${off_url##*:}" false service-off.log
@@ -101,18 +106,18 @@ run_wrk "$off_url" "$connections" 5s >/dev/null
 
 echo "==> Measure: wrk -t1 -c$connections -d${seconds}s --latency, impressions on and off in turn, $repeats times"
 results="$(mktemp "$bench_scratch/impressions-XXXXXX")"
-cpu="$(mktemp "$bench_scratch/impressions-cpu-XXXXXX")"
+gc_counts() { # url -> gc0=N gc1=N gc2=N
+  curl -fsS "$1/metrics" | sed -n 's/^dotnet_collection_count_total{generation="\([0-9]\)"} \([0-9.e+]*\)$/gc\1=\2/p' | tr '\n' ' '
+}
+cpu_before="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster") $(gc_counts "$on_url" | sed 's/=/_on=/g') $(gc_counts "$off_url" | sed 's/=/_off=/g')"
 for r in $(seq 1 "$repeats"); do
   for side in on off; do
-    url="$on_url"; pid="$on_pid"
-    [[ "$side" == off ]] && { url="$off_url"; pid="$off_pid"; }
-    before="$(python3 "$here/cpu_ticks.py" "$pid" "$postmaster")"
+    url="$on_url"; [[ "$side" == off ]] && url="$off_url"
     line="$(run_wrk "$url" "$connections" "${seconds}s")"
-    after="$(python3 "$here/cpu_ticks.py" "$pid" "$postmaster")"
     echo "run=$r impressions=$side $line load=[$(uptime | sed 's/.*load average: //')]" | tee -a "$results"
-    echo "side=$side $(sed 's/.*requests=\([0-9]*\).*/requests=\1/' <<<"$line") | $before | $after" >> "$cpu"
   done
 done
+cpu_after="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster") $(gc_counts "$on_url" | sed 's/=/_on=/g') $(gc_counts "$off_url" | sed 's/=/_off=/g')"
 
 echo "==> Impressions on the 'on' service"
 curl -fsS "$on_url/metrics" | grep -E '^recommender_impression' || true
@@ -132,27 +137,30 @@ for s in ("on", "off"):
 print(f"p99 on / off: {med['on']['p99_ms'] / med['off']['p99_ms']:.3f}; throughput on / off: {med['on']['rps'] / med['off']['rps']:.3f}")
 PY
 
-echo "==> CPU per served list (all runs of a side: CPU time over the runs / lists served), microseconds"
-python3 - "$cpu" <<'PY'
-import sys
-totals = {}
+echo "==> CPU per served list over the measured runs (CPU time / lists served), microseconds"
+python3 - "$results" "$cpu_before" "$cpu_after" <<'PY'
+import re, sys
+lists = {"on": 0, "off": 0}
 for line in open(sys.argv[1]):
-    head, before, after = (dict(kv.split("=") for kv in part.split()) for part in line.split("|"))
-    side = totals.setdefault(head["side"], {"requests": 0})
-    side["requests"] += int(head["requests"])
-    tick = 1e6 / int(after["ticks_per_second"])
-    for key in after:
-        if key != "ticks_per_second":
-            side[key] = side.get(key, 0) + (int(after[key]) - int(before.get(key, 0))) * tick
-for side in totals.values():
-    side["pg_total"] = sum(v for k, v in side.items() if k.startswith("pg_"))
-    side["other"] = side["machine_busy"] - side["service"] - side["pg_total"]
-keys = ["service", "pg_total"] + sorted({k for s in totals.values() for k in s if k.startswith("pg_") and k != "pg_total"}) + ["machine_busy", "other"]
-print(f"{'':22}{'on':>10}{'off':>10}{'on - off':>10}")
-per = {s: {k: totals[s].get(k, 0) / totals[s]["requests"] for k in keys} for s in ("on", "off")}
-for k in keys:
-    print(f"{k:22}{per['on'][k]:10.1f}{per['off'][k]:10.1f}{per['on'][k] - per['off'][k]:10.1f}")
-print(f"{'lists served':22}{totals['on']['requests']:10d}{totals['off']['requests']:10d}")
-print("(other: the rest of the machine's busy time, wrk included)")
+    f = dict(re.findall(r"(\w+)=([\w.]+)", line))
+    lists[f["impressions"]] += int(f["requests"])
+before, after = (dict(kv.split("=") for kv in arg.split()) for arg in sys.argv[2:4])
+d = {k: float(after[k]) - float(before.get(k, 0)) for k in after}
+background = {k: v for k, v in d.items() if k.startswith("pg_") and not k.startswith("pg_backend_")}
+us = lambda seconds, side: seconds * 1e6 / lists[side]
+rows = [("service", us(d["service_on"], "on"), us(d["service_off"], "off")),
+        ("postgres backends", us(d["pg_backend_on"], "on"), us(d["pg_backend_off"], "off")),
+        ("postgres background", us(sum(background.values()), "on"), 0.0)]
+rows += [(f"  {k[3:]}", us(v, "on"), 0.0) for k, v in sorted(background.items()) if v > 0]
+rows.append(("total", rows[0][1] + rows[1][1] + rows[2][1], rows[0][2] + rows[1][2]))
+print(f"{'':24}{'on':>9}{'off':>9}{'on - off':>10}")
+for name, on, off in rows:
+    print(f"{name:24}{on:9.1f}{off:9.1f}{on - off:10.1f}")
+for g in "012":
+    if f"gc{g}_on" in d:
+        print(f"{'gen' + g + ' GCs per 100k lists':24}{d[f'gc{g}_on'] * 1e5 / lists['on']:9.1f}{d[f'gc{g}_off'] * 1e5 / lists['off']:9.1f}")
+print(f"{'lists served':24}{lists['on']:9d}{lists['off']:9d}")
+print(f"machine busy {d['machine_busy'] / d['wall']:.2f} of {__import__('os').cpu_count()} cores over the runs; "
+      f"other backends {d['pg_backend_other']:.2f} s")
 PY
-rm -f "$results" "$cpu"
+rm -f "$results"
