@@ -122,6 +122,7 @@ cpu_after="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster") $(
 echo "==> Impressions on the 'on' service"
 curl -fsS "$on_url/metrics" | grep -E '^recommender_impression' || true
 [[ "${WRITE:-true}" == false ]] || psql "$psql_uri" -At -c "SELECT 'rows in impressions: ' || count(*) FROM impressions"
+[[ "${WRITE:-true}" == false ]] || psql "$psql_uri" -At -c "SELECT 'impressions table: ' || pg_size_pretty(pg_total_relation_size('impressions')) || ', autovacuum ' || autovacuum_count || ', autoanalyze ' || autoanalyze_count FROM pg_stat_user_tables WHERE relname = 'impressions'"
 
 echo "==> Medians"
 python3 - "$results" <<'PY'
