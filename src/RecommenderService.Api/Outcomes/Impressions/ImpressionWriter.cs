@@ -123,7 +123,7 @@ public sealed class ImpressionWriter(
             WriteNullable(importer, impression.ModelVersion, NpgsqlDbType.Integer);
             WriteNullable(importer, impression.ExperimentId, NpgsqlDbType.Bigint);
             WriteNullable(importer, impression.Arm, NpgsqlDbType.Varchar);
-            importer.Write(impression.Items, NpgsqlDbType.Array | NpgsqlDbType.Text);
+            importer.Write(impression.Items.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
             importer.Write(impression.ServedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
         await importer.CompleteAsync(cancellationToken);
