@@ -24,8 +24,14 @@ public readonly struct ListedItems
 
     public static ListedItems Of(string[] items) => new(items);
 
-    /// <summary>A fresh array of the ids (the writer's, dropped once the row is written).</summary>
-    public string[] ToArray() => _longer ?? ((ReadOnlySpan<string>)_inline)[..Count].ToArray();
+    public string this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+            return _longer is null ? _inline[index] : _longer[index];
+        }
+    }
 
     [InlineArray(ListLimits.DefaultCount)]
     private struct Inline
