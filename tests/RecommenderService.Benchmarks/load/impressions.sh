@@ -11,11 +11,13 @@
 # impressions, queue) but the database stores nothing (every batch fails, is dropped and counted): the in-process cost
 # alone, apart from the database's.
 #
-# Before and after the measured runs, load/cpu_ticks.py reads the CPU time of both services and of every PostgreSQL
-# process (each backend by the service it serves; walwriter, checkpointer, autovacuum ...), and /metrics their
-# garbage collections; the end prints CPU per served list on each side and the difference, on - off: the price of an
-# impression, split between the service and the database's processes. The database's background work is caused by the
-# 'on' side's writes whenever it happens, so it is divided by the 'on' side's lists.
+# Around every measured run, load/cpu_ticks.py reads the CPU time of both services and of every PostgreSQL process
+# (each backend by the service it serves; walwriter, checkpointer, autovacuum ...), and /metrics their garbage
+# collections; the end prints CPU per served list on each side and the difference, on - off: the price of an
+# impression, split between the service and the database's processes. The service's and its backends' CPU is taken over
+# the side's own runs, per round, and the median of the rounds is printed (a round in which other work on the machine
+# stole the cores inflates CPU per list, and would dominate a sum); the database's background work is caused by the
+# 'on' side's writes whenever it happens, so it is summed over all runs and divided by the 'on' side's lists.
 #
 # AA=true makes both sides alike (both record nothing): the ratio's spread between such runs is what the method can
 # tell apart on this machine at the time.
@@ -113,8 +115,11 @@ cpu_before="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster") $
 for r in $(seq 1 "$repeats"); do
   for side in on off; do
     url="$on_url"; [[ "$side" == off ]] && url="$off_url"
+    before="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster")"
     line="$(run_wrk "$url" "$connections" "${seconds}s")"
+    after="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster")"
     echo "run=$r impressions=$side $line load=[$(uptime | sed 's/.*load average: //')]" | tee -a "$results"
+    echo "$side|$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")|$before|$after" >> "$results.cpu"
   done
 done
 cpu_after="$(python3 "$here/cpu_ticks.py" "$on_pid" "$off_pid" "$postmaster") $(gc_counts "$on_url" | sed 's/=/_on=/g') $(gc_counts "$off_url" | sed 's/=/_off=/g')"
@@ -140,21 +145,30 @@ PY
 
 echo "==> CPU per served list over the measured runs (CPU time / lists served), microseconds"
 python3 - "$results" "$cpu_before" "$cpu_after" <<'PY'
-import re, sys
+import re, statistics, sys
 lists = {"on": 0, "off": 0}
 for line in open(sys.argv[1]):
     f = dict(re.findall(r"(\w+)=([\w.]+)", line))
     lists[f["impressions"]] += int(f["requests"])
-before, after = (dict(kv.split("=") for kv in arg.split()) for arg in sys.argv[2:4])
-d = {k: float(after[k]) - float(before.get(k, 0)) for k in after}
+parse = lambda text: {k: float(v) for k, v in (kv.split("=") for kv in text.split())}
+# Per round: each side's service and backends over its own run, per list served in it.
+rounds = {"on": [], "off": []}
+for line in open(sys.argv[1] + ".cpu"):
+    side, served, before, after = line.rstrip("\n").split("|")
+    b, a = parse(before), parse(after)
+    rounds[side].append({part: (a[f"{part}_{side}"] - b[f"{part}_{side}"]) * 1e6 / int(served) for part in ("service", "pg_backend")})
+median = lambda side, part: statistics.median(r[part] for r in rounds[side])
+before, after = parse(sys.argv[2]), parse(sys.argv[3])
+d = {k: after[k] - before.get(k, 0) for k in after}
 background = {k: v for k, v in d.items() if k.startswith("pg_") and not k.startswith("pg_backend_")}
 us = lambda seconds, side: seconds * 1e6 / lists[side]
-rows = [("service", us(d["service_on"], "on"), us(d["service_off"], "off")),
-        ("postgres backends", us(d["pg_backend_on"], "on"), us(d["pg_backend_off"], "off")),
+rows = [("service", median("on", "service"), median("off", "service")),
+        ("postgres backends", median("on", "pg_backend"), median("off", "pg_backend")),
         ("postgres background", us(sum(background.values()), "on"), 0.0)]
 rows += [(f"  {k[3:]}", us(v, "on"), 0.0) for k, v in sorted(background.items()) if v > 0]
 rows.append(("total", rows[0][1] + rows[1][1] + rows[2][1], rows[0][2] + rows[1][2]))
-print(f"{'':24}{'on':>9}{'off':>9}{'on - off':>10}")
+per_round = ", ".join("%.1f" % (x["service"] - y["service"]) for x, y in zip(rounds["on"], rounds["off"]))
+print(f"{'':24}{'on':>9}{'off':>9}{'on - off':>10}   (service and backends: median of rounds; service on - off by round: {per_round})")
 for name, on, off in rows:
     print(f"{name:24}{on:9.1f}{off:9.1f}{on - off:10.1f}")
 for g in "012":
@@ -164,4 +178,4 @@ print(f"{'lists served':24}{lists['on']:9d}{lists['off']:9d}")
 print(f"machine busy {d['machine_busy'] / d['wall']:.2f} of {__import__('os').cpu_count()} cores over the runs; "
       f"other backends {d['pg_backend_other']:.2f} s")
 PY
-rm -f "$results"
+rm -f "$results" "$results.cpu"
