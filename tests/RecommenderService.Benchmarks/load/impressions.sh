@@ -15,9 +15,10 @@
 # (each backend by the service it serves; walwriter, checkpointer, autovacuum ...), and /metrics their garbage
 # collections; the end prints CPU per served list on each side and the difference, on - off: the price of an
 # impression, split between the service and the database's processes. The service's and its backends' CPU is taken over
-# the side's own runs, per round, and the median of the rounds is printed (a round in which other work on the machine
-# stole the cores inflates CPU per list, and would dominate a sum); the database's background work is caused by the
-# 'on' side's writes whenever it happens, so it is summed over all runs and divided by the 'on' side's lists.
+# the side's own runs: per side the median over rounds, and on - off the median of each round's difference (its two
+# runs are adjacent, so other work on the machine weighs on both alike; a round in which it stole the cores would
+# dominate a sum). The database's background work is caused by the 'on' side's writes whenever it happens, so it is
+# summed over all runs and divided by the 'on' side's lists.
 #
 # AA=true makes both sides alike (both record nothing): the ratio's spread between such runs is what the method can
 # tell apart on this machine at the time.
@@ -162,15 +163,18 @@ before, after = parse(sys.argv[2]), parse(sys.argv[3])
 d = {k: after[k] - before.get(k, 0) for k in after}
 background = {k: v for k, v in d.items() if k.startswith("pg_") and not k.startswith("pg_backend_")}
 us = lambda seconds, side: seconds * 1e6 / lists[side]
-rows = [("service", median("on", "service"), median("off", "service")),
-        ("postgres backends", median("on", "pg_backend"), median("off", "pg_backend")),
-        ("postgres background", us(sum(background.values()), "on"), 0.0)]
-rows += [(f"  {k[3:]}", us(v, "on"), 0.0) for k, v in sorted(background.items()) if v > 0]
-rows.append(("total", rows[0][1] + rows[1][1] + rows[2][1], rows[0][2] + rows[1][2]))
-per_round = ", ".join("%.1f" % (x["service"] - y["service"]) for x, y in zip(rounds["on"], rounds["off"]))
-print(f"{'':24}{'on':>9}{'off':>9}{'on - off':>10}   (service and backends: median of rounds; service on - off by round: {per_round})")
-for name, on, off in rows:
-    print(f"{name:24}{on:9.1f}{off:9.1f}{on - off:10.1f}")
+differences = lambda part: [x[part] - y[part] for x, y in zip(rounds["on"], rounds["off"])]
+paired = lambda part: statistics.median(differences(part))
+rows = [("service", median("on", "service"), median("off", "service"), paired("service")),
+        ("postgres backends", median("on", "pg_backend"), median("off", "pg_backend"), paired("pg_backend"))]
+rows.append(("postgres background", us(sum(background.values()), "on"), 0.0, us(sum(background.values()), "on")))
+rows += [(f"  {k[3:]}", us(v, "on"), 0.0, us(v, "on")) for k, v in sorted(background.items()) if v > 0]
+rows.append(("total", rows[0][1] + rows[1][1] + rows[2][1], rows[0][2] + rows[1][2], rows[0][3] + rows[1][3] + rows[2][3]))
+print(f"{'':24}{'on':>9}{'off':>9}{'on - off':>10}")
+for name, on, off, difference in rows:
+    print(f"{name:24}{on:9.1f}{off:9.1f}{difference:10.1f}")
+for part, name in (("service", "service"), ("pg_backend", "backends")):
+    print(f"{name} on - off by round: {', '.join('%.1f' % x for x in differences(part))}")
 for g in "012":
     if f"gc{g}_on" in d:
         print(f"{'gen' + g + ' GCs per 100k lists':24}{d[f'gc{g}_on'] * 1e5 / lists['on']:9.1f}{d[f'gc{g}_off'] * 1e5 / lists['off']:9.1f}")
