@@ -2,7 +2,8 @@
 # The impression writer's COPY client, before and after: the client's CPU time per impression row written with Npgsql's
 # binary importer field by field, and with the batch encoded by ImpressionCopyRows and sent raw (load/copy-client). One
 # throwaway PostgreSQL; the client's CPU time barely depends on what else runs, unlike the end-to-end figures of
-# load/impressions.sh.
+# load/impressions.sh. Then the CPU time of the erased-user lookup's keyed hash per user id, with the key set up for
+# every hash and with one reusable IdHasher.
 #
 #   tests/RecommenderService.Benchmarks/load/copy_client.sh [--lock FILE] [--scratch DIR] [rounds, default 4]
 set -euo pipefail

@@ -8,6 +8,8 @@ using RecommenderService.Api.Outcomes.Impressions;
 // The client's CPU time of writing impressions with COPY, per row: Npgsql's binary importer field by field (the
 // writer before) against a batch encoded by ImpressionCopyRows and sent raw (the writer now). The same 2,000 rows
 // (a user of 943, ten item ids of 1,682) in 50 batches per measurement, the two alternating, the first round a warm-up.
+// Then the erased-user lookup's keyed hashes, per user id: IdHashKey.Hash (the key set up for every hash) against one
+// IdHasher kept by the writer.
 //   dotnet run -c Release -- "Host=...;Database=...;Username=..." [rounds]
 var connectionString = args[0];
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
@@ -42,6 +44,21 @@ for (var round = 0; round < rounds; round++)
         var perRow = (process.TotalProcessorTime - cpu).TotalMicroseconds / (Batches * batch.Count);
         if (round > 0)
             Console.WriteLine($"round {round} {name}: {perRow:F2} µs client CPU a row, {(GC.GetTotalAllocatedBytes(true) - allocated) / (Batches * batch.Count)} bytes allocated a row");
+    }
+
+var key = new RecommenderService.Api.Privacy.IdHashKey("a key for the measurement");
+using var hasher = new RecommenderService.Api.Privacy.IdHasher(key);
+var users = Enumerable.Range(1, 943).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+var hash = new byte[RecommenderService.Api.Privacy.IdHasher.HashLength];
+const int Hashes = 200_000;
+for (var round = 0; round < rounds; round++)
+    foreach (var (name, run) in new (string, Action<string>)[] { ("key per hash", id => key.Hash(id)), ("one hasher", id => hasher.Hash(id, hash)) })
+    {
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
+        for (var k = 0; k < Hashes; k++) run(users[k % users.Length]);
+        process.Refresh();
+        if (round > 0) Console.WriteLine($"round {round} id hash, {name}: {(process.TotalProcessorTime - cpu).TotalMicroseconds / Hashes:F2} µs CPU a user");
     }
 
 async Task ImporterAsync(NpgsqlConnection connection)
