@@ -5,10 +5,10 @@ using Npgsql;
 namespace RecommenderService.Api.Outcomes.Impressions;
 
 /// <summary>
-/// Drains <see cref="ImpressionQueue"/> into <c>impressions</c> with binary COPY (<see cref="ImpressionCopyRows"/>), a batch at a time: once an impression
-/// is queued the writer gathers for <see cref="OutcomeOptions.FlushMilliseconds"/> (or until
-/// <see cref="OutcomeOptions.BatchSize"/> are queued), so a busy replica writes a few large batches a second and a quiet
-/// one writes each list within a moment. A batch that fails is dropped and counted, never retried: impressions are figures, not
+/// Drains <see cref="ImpressionQueue"/> into <c>impressions</c> with binary COPY (<see cref="ImpressionCopyRows"/>), a
+/// batch at a time: once an impression is queued the writer gathers for <see cref="OutcomeOptions.FlushMilliseconds"/>
+/// (or until <see cref="OutcomeOptions.BatchSize"/> are queued), so a busy replica writes a batch of many lists every
+/// few tens of milliseconds and a quiet one writes each list within a moment. A batch that fails is dropped and counted, never retried: impressions are figures, not
 /// records anyone is owed, and a retry would hold back every list behind it. Each batch's transaction also leaves out the
 /// lists of users erased meanwhile (<see cref="ErasedListFilter"/>) and moves this process's <see cref="ImpressionLedger"/>.
 /// On a graceful stop the queue is closed and drained; what the host's stop timeout leaves unwritten stays in the
