@@ -7,7 +7,7 @@ namespace RecommenderService.Api.Outcomes.Impressions;
 /// <summary>
 /// A batch of impressions in PostgreSQL's binary COPY format (a header, one tuple per impression, a trailer) for
 /// <see cref="Sql"/>, sent as it is. Encoded here rather than field by field through Npgsql's importer, which binds a
-/// parameter for every field: that was most of what recording cost the service per list.
+/// parameter for every field: about a third of the client's CPU a row and nothing allocated (load/copy_client.sh).
 /// </summary>
 public static class ImpressionCopyRows
 {
