@@ -25,4 +25,7 @@ public sealed class IdHashKey
 
     /// <summary>The keyed hash of an id known only by its plain SHA-256.</summary>
     public byte[] Rekey(byte[] sha256) => HMACSHA256.HashData(_secret, sha256);
+
+    /// <summary>An HMAC under this key, for <see cref="IdHasher"/>.</summary>
+    internal IncrementalHash CreateHmac() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _secret);
 }

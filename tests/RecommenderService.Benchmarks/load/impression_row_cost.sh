@@ -40,6 +40,7 @@ declare -A shapes=(
   ["2 now: key + BRIN on served_at + B-tree on user_id"]="CREATE TABLE imp ($columns, PRIMARY KEY (id)); CREATE INDEX ON imp USING brin (served_at); CREATE INDEX ON imp (user_id);"
   ["3 key + BRIN, no user index"]="CREATE TABLE imp ($columns, PRIMARY KEY (id)); CREATE INDEX ON imp USING brin (served_at);"
   ["4 the rows alone (no index)"]="CREATE TABLE imp ($columns);"
+  ["5 key + BRIN + hash index on user_id"]="CREATE TABLE imp ($columns, PRIMARY KEY (id)); CREATE INDEX ON imp USING brin (served_at); CREATE INDEX ON imp USING hash (user_id);"
 )
 results="$work/results.txt"
 for round in $(seq 1 "$rounds"); do

@@ -10,8 +10,8 @@ public sealed class ImpressionStamp(ImpressionQueue queue, TimeProvider clock)
         long? experimentId, string? arm, string[] items)
     {
         var id = RecommendationIds.New();
-        var impression = queue.Enabled
-            ? new Impression(id, userId, list, strategy, source, modelVersion, experimentId, arm, items, clock.GetUtcNow())
+        Impression? impression = queue.Enabled
+            ? new Impression(id, userId, list, strategy, source, modelVersion, experimentId, arm, ListedItems.Of(items), clock.GetUtcNow())
             : null;
         return (RecommendationIds.Format(id), impression);
     }
