@@ -184,6 +184,8 @@ public sealed class RetrainJob(
         var store = Stopwatch.StartNew();
         using var blob = new MemoryStream();
         ModelSerializer.Write(trained.Model, blob);
+        // Timed with the store: the indexes are what a replica loads with the model.
+        var itemIndexes = decision.Rejection is null ? BuildItemIndexes(version, trained.Model) : null;
         var timings = new RetrainTimings(data.Snapshot.ReadSeconds, trained.Timings.RatingHeadSeconds, trained.Timings.RankingHeadSeconds,
             trained.Timings.EvaluateSeconds, trained.Timings.RefitSeconds, store.Elapsed.TotalSeconds);
         var completed = new CompletedTraining(
@@ -192,8 +194,7 @@ public sealed class RetrainJob(
             ModelMetrics.From(trained.Report, comparison, timings),
             trained.Model.Users.Count, trained.Model.Items.Count, data.Snapshot.Ratings.Count, total.Elapsed.TotalSeconds,
             data.Snapshot.DataCutoff, decision.Rejection);
-        await versions.CompleteAsync(version, completed, blob.ToArray(), decision.Rejection is null ? BuildItemIndexes(version, trained.Model) : null,
-            cancellationToken);
+        await versions.CompleteAsync(version, completed, blob.ToArray(), itemIndexes, cancellationToken);
         metrics.Candidate(completed.Metrics);
     }
 
