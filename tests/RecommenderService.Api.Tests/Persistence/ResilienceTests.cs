@@ -75,9 +75,7 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task With_the_database_down_a_user_this_replica_never_saw_gets_the_popular_list_marked_degraded()
     {
-        await SetDatabaseReachableAsync(false);
-        var response = await _client.GetAsync("/api/v1/users/never-seen-here/recommendations");
-        await SetDatabaseReachableAsync(true);
+        var response = await GetDuringOutageAsync("/api/v1/users/never-seen-here/recommendations");
 
         await AssertDegradedPopularListAsync(response);
     }
@@ -91,9 +89,7 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
         await TestData.StoreActiveModelAsync(_factory.ConnectionString, model, DateTimeOffset.UtcNow, metrics: """{"rmse": 0.9, "listSource": "popularity"}""");
         await _factory.Services.GetRequiredService<ActiveModelLoader>().LoadActiveAsync(CancellationToken.None);
 
-        await SetDatabaseReachableAsync(false);
-        var response = await _client.GetAsync("/api/v1/users/81/recommendations");
-        await SetDatabaseReachableAsync(true);
+        var response = await GetDuringOutageAsync("/api/v1/users/81/recommendations");
 
         await AssertDegradedPopularListAsync(response);
     }
@@ -105,9 +101,7 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
             Enumerable.Range(1, 60).ToDictionary(i => $"{i}", i => $$"""{"shelf": "s{{i % 3}}"}"""));
         var before = await _client.GetFromJsonAsync<JsonElement>("/api/v1/items/popular?count=10&include=attributes");
 
-        await SetDatabaseReachableAsync(false);
-        var during = await _client.GetAsync("/api/v1/items/popular?count=10&include=attributes");
-        await SetDatabaseReachableAsync(true);
+        var during = await GetDuringOutageAsync("/api/v1/items/popular?count=10&include=attributes");
 
         Assert.All(before.GetProperty("items").EnumerateArray(), item => Assert.True(item.TryGetProperty("attributes", out _)));
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
@@ -126,6 +120,15 @@ public sealed class ResilienceTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     private static string[] ItemIds(JsonElement items) => items.EnumerateArray().Select(item => item.GetProperty("itemId").GetString()!).ToArray();
+
+    /// <summary>One GET with the database unreachable, which is reachable again before the caller asserts.</summary>
+    private async Task<HttpResponseMessage> GetDuringOutageAsync(string path)
+    {
+        await SetDatabaseReachableAsync(false);
+        var response = await _client.GetAsync(path);
+        await SetDatabaseReachableAsync(true);
+        return response;
+    }
 
     private Task SetDatabaseReachableAsync(bool reachable) => DatabaseOutage.SetReachableAsync(postgres, _factory.ConnectionString, reachable);
 }
